@@ -1,0 +1,170 @@
+// Typed, checked topology and scenario objects: what the YAML files become at the edge (parse, don't validate).
+// Times are integer picoseconds, sizes bytes, rates per virtual second, addresses dotted strings.
+// Every path a file names is already resolved to an absolute path.
+
+/** Where a node came from, for messages that must name FILE:LINE:COL after loading. */
+export interface SourcePos {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+export interface LanSpec {
+  readonly name: string;
+  /** The LAN's subnet, e.g. 10.1.1.0/24. */
+  readonly subnet: string;
+  /** The edge router's address on this LAN; clients and replayed traffic enter and leave through it. */
+  readonly router: string;
+  /** Client hosts' addresses are drawn from this subnet (default 198.51.100.0/24). */
+  readonly clients: string;
+  /** One-way propagation of each LAN segment (host/OSA to switch), ps. Default 500 ns. */
+  readonly latencyPs: number;
+  /** Router's extra latency between clients and the LAN, ps. Default 20 us. */
+  readonly routerLatencyPs: number;
+  /** Bit rate of client segments (bits per second). Default 10 Gb/s. */
+  readonly clientBps: number;
+  readonly at: SourcePos;
+}
+
+export interface OsaSpec {
+  readonly name: string;
+  readonly lan: string;
+  /** Line rate in bits per second (1, 10 or 25 GbE). */
+  readonly bps: number;
+  /** INBPERF setting. */
+  readonly inbperf: 'BALANCED' | 'DYNAMIC' | 'MINCPU' | 'MINLATENCY';
+  /** Per-frame processing latency in ps (assumed value by default). */
+  readonly frameLatencyPs: number;
+  readonly at: SourcePos;
+}
+
+export interface ApplicationSpec {
+  readonly app: 'echo' | 'http';
+  readonly port: number;
+  /** HTTP default body size, bytes. */
+  readonly response?: number;
+  readonly backlog?: number;
+}
+
+export interface LparSpec {
+  readonly name: string;
+  /** Logical processors. */
+  readonly processors: number;
+  /** Processor clock in Hz. */
+  readonly clockHz: number;
+  /** PR/SM LPAR weight. */
+  readonly weight: number;
+  /** Absolute path of the PROFILE.TCPIP file, and its text. */
+  readonly profileFile: string;
+  readonly profile: string;
+  /** Firmware image module: 'builtin' or an absolute path of a module exporting createFirmware. */
+  readonly firmware: string;
+  /** Names of the OSA ports this LPAR defines (a port may be shared by several LPARs). */
+  readonly osas: readonly string[];
+  readonly applications: readonly ApplicationSpec[];
+  /** Partition this LPAR is pinned to in a partitioned run, if any. */
+  readonly partition?: number;
+  readonly at: SourcePos;
+}
+
+export type XcfLinkModel = 'ICA-SR' | 'CE-LR' | 'IC';
+
+export interface XcfLinkSpec {
+  /** The two systems, in the order written. The link's name is `A-B`. */
+  readonly between: readonly [string, string];
+  readonly model: XcfLinkModel;
+  /** Fibre length in metres (CE LR up to 10 km and more; ICA SR up to 150 m). */
+  readonly distanceM: number;
+  /** Number of signalling paths between the two systems (failover between them). */
+  readonly paths: number;
+  /** CTC pairs or a CF list structure. */
+  readonly signalling: 'CTC' | 'STRUCTURE';
+  readonly at: SourcePos;
+}
+
+export interface XcfSpec {
+  /** Failure detection interval, ps (demo 2 ms, an assumed value). */
+  readonly failureDetectionPs: number;
+  readonly links: readonly XcfLinkSpec[];
+}
+
+export interface WorkloadSpec {
+  readonly dvipa: string;
+  readonly port: number;
+  readonly protocol: 'http' | 'echo';
+  /** Number of client hosts. */
+  readonly clients: number;
+  /** Total connections to open. */
+  readonly connections: number;
+  /** New connections per virtual second over all clients (0 = all at once). */
+  readonly rate: number;
+  /** Request bytes each connection sends, response bytes it expects (HTTP asks for that body size). */
+  readonly request: number;
+  readonly response: number;
+  /** How long a client keeps the connection open after the response, ps. */
+  readonly holdPs: number;
+  /** When the first connection starts, ps. */
+  readonly startPs: number;
+  readonly at: SourcePos;
+}
+
+export type FaultAction = 'lpar-down' | 'lpar-up' | 'osa-down' | 'osa-up' | 'xcf-down' | 'xcf-up' | 'loss';
+
+export interface FaultSpec {
+  readonly atPs: number;
+  /** A fault action on a target, or an operator command (then `action` is 'operator'). */
+  readonly action: FaultAction | 'operator';
+  readonly target?: string;
+  /** Loss percentage for `loss` (0-100). */
+  readonly pct?: number;
+  /** The command text for `operator`. */
+  readonly command?: string;
+  readonly at: SourcePos;
+}
+
+export interface Topology {
+  readonly file: string;
+  readonly name: string;
+  readonly lans: readonly LanSpec[];
+  readonly osas: readonly OsaSpec[];
+  readonly lpars: readonly LparSpec[];
+  readonly xcf: XcfSpec;
+  /** A default workload, used when a scenario gives none. */
+  readonly workload: readonly WorkloadSpec[];
+  /** Partitioned runs: where the LAN and its clients go (default: with the first LPAR's partition). */
+  readonly backplane?: BackplaneSpec;
+}
+
+export interface BackplaneSpec {
+  /** Address the coordinator binds; default tcp://127.0.0.1:0 (any free port). */
+  readonly bind?: string;
+  /** CURVE key files for non-loopback endpoints (absolute paths). */
+  readonly curveServerKey?: string;
+  readonly curveClientKey?: string;
+  /** Components pinned to partitions, by component name. */
+  readonly pin?: Readonly<Record<string, number>>;
+}
+
+export interface Scenario {
+  readonly file: string;
+  readonly name: string;
+  readonly topology: Topology;
+  readonly seed: number;
+  /** Virtual time to stop at, ps (at most 2^53 ps). */
+  readonly untilPs: number;
+  readonly workload: readonly WorkloadSpec[];
+  readonly faults: readonly FaultSpec[];
+  readonly expect: readonly ExpectationSpec[];
+  /** Absolute path of the golden trace, if any. */
+  readonly golden?: string;
+  /** Absolute path of a capture to replay, if any. */
+  readonly capture?: string;
+  readonly captureMode?: 'closed' | 'open';
+}
+
+/** One `expect` line, already parsed (see src/scenario/expect.ts). */
+export interface ExpectationSpec {
+  readonly text: string;
+  readonly expr: import('./expect.js').Expectation;
+  readonly at: SourcePos;
+}
