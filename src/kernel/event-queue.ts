@@ -5,7 +5,7 @@
 // becomes a JS object: slots are recycled through a free list, and the only per-event reference kept is the
 // message payload itself.
 
-/** What a slot carries besides its key. */
+/** What a slot carries besides its key (simulation.ts keeps local copies of these for its hot loop). */
 export const KIND_MESSAGE = 0;
 export const KIND_TIMER = 1;
 export const KIND_CONTROL = 2;
@@ -27,7 +27,11 @@ export class EventQueue {
   port = new Int32Array(INITIAL_CAPACITY);
   payload: unknown[] = new Array(INITIAL_CAPACITY).fill(undefined);
 
+  /** Destination component id of each slot (also inside `route`; kept apart to avoid a division). */
+  dst = new Int32Array(INITIAL_CAPACITY);
+  /** The heap: slot numbers, with each entry's time beside it so sifting compares without indirection. */
   private heap = new Int32Array(INITIAL_CAPACITY);
+  private heapTime = new Float64Array(INITIAL_CAPACITY);
   private free = new Int32Array(INITIAL_CAPACITY);
   private freeCount = INITIAL_CAPACITY;
   private count = 0;
@@ -42,7 +46,7 @@ export class EventQueue {
 
   /** Time of the earliest event, or Infinity when empty. */
   peekTime(): number {
-    return this.count === 0 ? Infinity : this.time[this.heap[0]!]!;
+    return this.count === 0 ? Infinity : this.heapTime[0]!;
   }
 
   /** Slot of the earliest event (valid until the next push or release), or -1. */
@@ -55,19 +59,19 @@ export class EventQueue {
     const slot = this.free[--this.freeCount]!;
     this.time[slot] = time;
     this.route[slot] = dst * 2097152 + (src + 1);
+    this.dst[slot] = dst;
     this.seq[slot] = seq;
     this.kind[slot] = kind;
     this.port[slot] = port;
     this.payload[slot] = payload;
-    this.siftUp(this.count++, slot);
+    this.siftUp(this.count++, slot, time);
   }
 
   /** Removes the earliest event and returns its slot; call release(slot) when done reading it. */
   pop(): number {
-    const heap = this.heap;
-    const top = heap[0]!;
-    const last = heap[--this.count]!;
-    if (this.count > 0) this.siftDown(0, last);
+    const top = this.heap[0]!;
+    const n = --this.count;
+    if (n > 0) this.siftDown(this.heap[n]!, this.heapTime[n]!);
     return top;
   }
 
@@ -77,7 +81,7 @@ export class EventQueue {
   }
 
   destination(slot: number): number {
-    return Math.floor(this.route[slot]! / 2097152);
+    return this.dst[slot]!;
   }
 
   source(slot: number): number {
@@ -89,42 +93,52 @@ export class EventQueue {
     for (let i = 0; i < this.count; i++) yield this.heap[i]!;
   }
 
-  private less(a: number, b: number): boolean {
-    const ta = this.time[a]!;
-    const tb = this.time[b]!;
-    if (ta !== tb) return ta < tb;
+  /** Tie-break of two slots with equal times: destination/source, then sequence. */
+  private before(a: number, b: number): boolean {
     const ra = this.route[a]!;
     const rb = this.route[b]!;
-    if (ra !== rb) return ra < rb;
-    return this.seq[a]! < this.seq[b]!;
+    return ra !== rb ? ra < rb : this.seq[a]! < this.seq[b]!;
   }
 
-  private siftUp(pos: number, slot: number): void {
+  private siftUp(pos: number, slot: number, time: number): void {
     const heap = this.heap;
+    const ht = this.heapTime;
     while (pos > 0) {
       const parent = (pos - 1) >> 1;
-      const p = heap[parent]!;
-      if (!this.less(slot, p)) break;
-      heap[pos] = p;
+      const pt = ht[parent]!;
+      if (pt < time || (pt === time && !this.before(slot, heap[parent]!))) break;
+      heap[pos] = heap[parent]!;
+      ht[pos] = pt;
       pos = parent;
     }
     heap[pos] = slot;
+    ht[pos] = time;
   }
 
-  private siftDown(pos: number, slot: number): void {
+  private siftDown(slot: number, time: number): void {
     const heap = this.heap;
+    const ht = this.heapTime;
     const n = this.count;
+    let pos = 0;
     for (;;) {
       let child = 2 * pos + 1;
       if (child >= n) break;
+      let ct = ht[child]!;
       const right = child + 1;
-      if (right < n && this.less(heap[right]!, heap[child]!)) child = right;
-      const c = heap[child]!;
-      if (!this.less(c, slot)) break;
-      heap[pos] = c;
+      if (right < n) {
+        const rt = ht[right]!;
+        if (rt < ct || (rt === ct && this.before(heap[right]!, heap[child]!))) {
+          child = right;
+          ct = rt;
+        }
+      }
+      if (time < ct || (time === ct && this.before(slot, heap[child]!))) break;
+      heap[pos] = heap[child]!;
+      ht[pos] = ct;
       pos = child;
     }
     heap[pos] = slot;
+    ht[pos] = time;
   }
 
   private grow(): void {
@@ -143,6 +157,10 @@ export class EventQueue {
     const heap = new Int32Array(cap);
     heap.set(this.heap);
     this.heap = heap;
+    this.heapTime = growF64(this.heapTime, cap);
+    const dst = new Int32Array(cap);
+    dst.set(this.dst);
+    this.dst = dst;
     const free = new Int32Array(cap);
     for (let i = 0; i < old; i++) free[i] = cap - 1 - i;
     this.free = free;

@@ -41,14 +41,9 @@ export class Prng implements Rng {
     return this.nextU32() / 0x1_0000_0000;
   }
 
-  /** Uniform integer in [0, n) for n <= 2^32, without modulo bias. */
+  /** Uniform integer in [0, n) for n <= 2^21, by multiply-shift (bias below n / 2^32, no division). */
   nextInt(n: number): number {
-    if (n <= 1) return 0;
-    const limit = 0x1_0000_0000 - (0x1_0000_0000 % n);
-    for (;;) {
-      const x = this.nextU32();
-      if (x < limit) return x % n;
-    }
+    return Math.floor((this.nextU32() * n) / 0x1_0000_0000);
   }
 }
 

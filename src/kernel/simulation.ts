@@ -9,6 +9,11 @@
 
 import { Component } from './component.js';
 import { EventQueue, KIND_CONTROL, KIND_MESSAGE, KIND_TIMER, SOURCE_CONTROL } from './event-queue.js';
+
+// Local copies of the event kinds for the hot loop: an imported binding may be compiled to a property load
+// (vitest's module runner does that), which the loop should not pay for on every event.
+const MESSAGE = 0;
+const TIMER = 1;
 import { Link, Port } from './link.js';
 import { Prng } from './prng.js';
 import { MAX_TIME_PS, formatTime, psPerByte } from './time.js';
@@ -53,7 +58,7 @@ export class Simulation {
   readonly links: Link[] = [];
   private comps: Component[] = [];
   private byName = new Map<string, Component>();
-  private local: boolean[] = [];
+  private local = new Uint8Array(0);
   private sealed = false;
   private started = false;
   private pauseRequested = false;
@@ -102,7 +107,7 @@ export class Simulation {
       c.rng = new Prng(this.seed, n);
       return c;
     });
-    this.local = this.comps.map(isLocal);
+    this.local = Uint8Array.from(this.comps, (c) => (isLocal(c) ? 1 : 0));
     this.sealed = true;
   }
 
@@ -115,7 +120,7 @@ export class Simulation {
   }
 
   isLocal(c: Component): boolean {
-    return this.local[c.id] === true;
+    return this.local[c.id] === 1;
   }
 
   /** The smallest latency among links for which `crosses` holds: a partitioned run's lookahead. */
@@ -129,8 +134,8 @@ export class Simulation {
 
   postMessage(src: Component, dst: number, port: number, time: number, payload: unknown): void {
     const seq = src.seqOut++;
-    if (this.local[dst] === true) {
-      this.queue.push(time, dst, src.id, seq, KIND_MESSAGE, port, payload);
+    if (this.local[dst] === 1) {
+      this.queue.push(time, dst, src.id, seq, MESSAGE, port, payload);
     } else if (this.remote !== null) {
       this.remote({ time, dst, src: src.id, seq, port, payload });
     }
@@ -138,19 +143,19 @@ export class Simulation {
 
   postTimer(c: Component, time: number, tag: number, data: unknown): void {
     if (!(time >= this.now)) throw new Error(`${c.name}: timer in the past (${time} < ${this.now})`);
-    this.queue.push(time, c.id, c.id, c.seqOut++, KIND_TIMER, tag, data);
+    this.queue.push(time, c.id, c.id, c.seqOut++, TIMER, tag, data);
   }
 
   /** Schedules a control event (fault, operator command) for a component; `seq` orders controls that share a
    *  time and destination (use the fault's index in the scenario). Ignored for non-local components. */
   postControl(time: number, dst: Component, seq: number, control: unknown): void {
-    if (this.local[dst.id] !== true) return;
+    if (this.local[dst.id] !== 1) return;
     this.queue.push(time, dst.id, SOURCE_CONTROL, seq, KIND_CONTROL, 0, control);
   }
 
   /** Adds an event that another partition sent here. */
   inject(e: RemoteEvent): void {
-    if (this.local[e.dst] !== true) throw new Error(`event for component ${e.dst}, which is not local`);
+    if (this.local[e.dst] !== 1) throw new Error(`event for component ${e.dst}, which is not local`);
     if (e.time < this.now) throw new Error(`causality violation: event at ${e.time} ps injected at ${this.now} ps`);
     this.queue.push(e.time, e.dst, e.src, e.seq, KIND_MESSAGE, e.port, e.payload);
   }
@@ -163,7 +168,7 @@ export class Simulation {
     if (this.started) return;
     this.started = true;
     for (const c of this.comps) {
-      if (!this.local[c.id]) continue;
+      if (this.local[c.id] !== 1) continue;
       this.current = c;
       try {
         c.start();
@@ -199,12 +204,10 @@ export class Simulation {
     let delivered = 0;
     try {
       while (q.size > 0) {
-        const slot = q.peekSlot();
-        const t = q.time[slot]!;
+        const t = q.peekTime();
         if (t > until) break;
         if (delivered >= budget) return 'budget';
-        q.pop();
-        this.deliver(slot, t, comps);
+        this.deliver(q.pop(), t, comps);
         delivered++;
         if (this.pauseRequested) {
           this.pauseRequested = false;
@@ -249,8 +252,8 @@ export class Simulation {
     this.now = t;
     this.events++;
     this.current = dst;
-    if (kind === KIND_MESSAGE) dst.onMessage(dst.ports[port]!, payload);
-    else if (kind === KIND_TIMER) dst.onTimer(port, payload);
+    if (kind === MESSAGE) dst.onMessage(dst.ports[port]!, payload);
+    else if (kind === TIMER) dst.onTimer(port, payload);
     else dst.onControl(payload);
     if (this.observer !== null) this.observer(t, dst, src, kind, port, payload);
   }

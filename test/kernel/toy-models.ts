@@ -6,14 +6,12 @@ export interface Packet { hops: number; bytes: number }
 
 export class Bouncer extends Component {
   received = 0;
-  lastArrival: number[] = [];
   constructor(name: string, private readonly thinkPs = 0, private readonly traceIt = false) {
     super(name);
   }
   override onMessage(port: Port, m: unknown): void {
     const p = m as Packet;
     this.received++;
-    this.lastArrival.push(this.now);
     if (this.traceIt && this.tracing) this.trace('toy.rx', { port: port.name, hops: p.hops });
     if (p.hops <= 0) return;
     p.hops--;
