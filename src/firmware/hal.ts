@@ -37,6 +37,10 @@ export interface Hal {
   /** Cancel timer `id`; cancelling an unarmed id does nothing. */
   cancelTimer(id: number): void;
 
+  /** A TCP connection of this stack was set up (`open`) or ended (`close` normally, `reset` by a RST or a
+   *  timeout): the LPAR charges its per-connection cycles and keeps the run's accounting (report `lost`). */
+  tcpConnection(event: 'open' | 'close' | 'reset', localIp: number, localPort: number, remoteIp: number, remotePort: number): void;
+
   /** This LPAR's WLM system weight now (0-64, from spare capacity), which BASEWLM distribution uses. */
   wlmWeight(): number;
 

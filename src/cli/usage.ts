@@ -1,0 +1,90 @@
+// Help texts: one per command, and the summary that `sysplex-emu --help` prints. Keep in step with
+// CONTRACT.md and README.md.
+
+export const COMMANDS: Record<string, { summary: string; usage: string }> = {
+  run: {
+    summary: 'run a topology or scenario and print its report',
+    usage: `usage: sysplex-emu run <topology.yaml|scenario.yaml> [options]
+
+Runs the emulated sysplex in virtual time and prints a report (exit 1 when an expectation is false).
+
+options:
+  --until T              stop at virtual time T (250us, 3s ...; at most 2^53 ps, about 2.5 h)
+  --seed N               seed of every component's random stream (default: the scenario's, else 1)
+  --json                 print the report as one JSON object instead of text
+  --trace FILE           write every trace event as JSON Lines to FILE
+  --capture POINT=FILE   write a pcapng of what POINT (OSA1, LAN1, SYS1-SYS2) carries; repeatable
+  --partitions N         run the models in N processes over the ZeroMQ backplane
+  --inspect LPAR         run LPAR's partition under the Node inspector (firmware source debugging)
+  --vcd FILE             write a Value Change Dump of counters (GTKWave)
+  --perfetto FILE        write a Chrome/Perfetto JSON trace
+  --html FILE            write a self-contained HTML report with plots
+  --quiet                print nothing but errors (the exit status tells the result)
+  -h, --help             show this help`,
+  },
+  replay: {
+    summary: 'replay a pcap/pcapng capture into the emulated sysplex',
+    usage: `usage: sysplex-emu replay <topology.yaml> <capture.pcap|capture.pcapng> [options]
+
+Injects the client side of every TCP flow to the DVIPA at LAN1's edge router.
+
+options:
+  --mode closed|open     closed (default): stateful per flow, like tcpliveplay; open: every frame at its offset
+  --pace asap|recorded   open mode: recorded offsets (default) or as fast as possible
+  --json, --trace FILE, --capture POINT=FILE, --vcd FILE, --perfetto FILE, --html FILE, --seed N, --quiet
+  -h, --help             show this help`,
+  },
+  test: {
+    summary: 'run regression scenarios; JUnit XML, golden traces, parallel jobs',
+    usage: `usage: sysplex-emu test <scenario files or folders>... [options]
+
+options:
+  --junit FILE           write JUnit XML
+  --jobs N               scenarios run N at a time in separate processes (default: number of cores)
+  --update-golden        rewrite golden traces instead of comparing them
+  --artifacts DIR        write report, trace and captures of each failing scenario under DIR
+  -h, --help             show this help`,
+  },
+  debug: {
+    summary: 'serve the Debug Adapter Protocol (VS Code) or an operator console',
+    usage: `usage: sysplex-emu debug <topology.yaml|scenario.yaml> [options]
+
+options:
+  --dap-port PORT        TCP port of the DAP server (default 4711; 0 picks a free one)
+  --dap-host HOST        address to bind (default 127.0.0.1)
+  --console              an interactive console instead of a DAP server
+  -h, --help             show this help`,
+  },
+  validate: {
+    summary: 'check a topology, scenario or TCP/IP profile and say what it holds',
+    usage: `usage: sysplex-emu validate <topology.yaml|scenario.yaml|profile.tcpip> [--json]
+
+Exit 0 when the file is valid; exit 2 with FILE:LINE:COL: what is wrong otherwise.
+
+options:
+  --json                 print what was understood as JSON
+  -h, --help             show this help`,
+  },
+  worker: {
+    summary: 'a partition process of a partitioned run (started by run --partitions)',
+    usage: `usage: sysplex-emu worker --connect ENDPOINT [--curve-server-key FILE --curve-client-key FILE]
+
+options:
+  --connect ENDPOINT     the coordinator's ZeroMQ endpoint (tcp://127.0.0.1:PORT)
+  -h, --help             show this help`,
+  },
+};
+
+export function mainUsage(version: string): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `sysplex-emu ${version}: a hardware co-design emulator of a mainframe sysplex running the Sysplex Distributor
+
+usage: sysplex-emu <command> [options]
+
+commands:
+${lines.join('\n')}
+
+Run 'sysplex-emu <command> --help' for a command's options.
+Exit status: 0 success, 1 an expectation or test failed, 2 bad input, 3 the run itself failed.`;
+}
