@@ -20,7 +20,10 @@ export class CaptureFrame {
     readonly tsNsec: number,
     /** LINKTYPE_* of the interface the frame was captured on. */
     readonly linkType: number,
-    /** Interface number: 0 for pcap; for pcapng the IDB's position counted over all sections of the file. */
+    /**
+     * Interface number: 0 for pcap; for pcapng the IDB's position counted over all sections of the file, so it
+     * is unique in the file (Wireshark's frame.interface_id restarts at 0 in each section: see `interfaces`).
+     */
     readonly ifIndex: number,
     /** Length of the frame on the wire; larger than `data.length` when the capture was cut at the snaplen. */
     readonly origLen: number,
@@ -82,8 +85,10 @@ export interface CaptureInterface {
   readonly snapLen: number;
   /** if_name, or null. */
   readonly name: string | null;
-  /** 0-based section of the file the interface belongs to (always 0 for pcap). */
+  /** 0-based section of the file the interface belongs to (always 0 for pcap; Wireshark counts from 1). */
   readonly section: number;
+  /** The interface id within its section, as packet blocks and Wireshark's frame.interface_id give it. */
+  readonly localId: number;
 }
 
 /** The pull API the replay engine and the CLI use. */

@@ -13,7 +13,7 @@ export {
 } from './errors.js';
 export { CaptureFrame, type CaptureInterface, type CaptureReader } from './frame.js';
 export { decodeNetworkLayer, EtherType, isSupportedLinkType, LinkType, NetworkLayer } from './link-layer.js';
-export { forEachFrame, openCapture, readCaptureBytes, type OpenCaptureOptions } from './open-capture.js';
+export { forEachFrame, openCapture, openCaptureSource, readCaptureBytes, type OpenCaptureOptions } from './open-capture.js';
 export { PcapReader } from './pcap-reader.js';
 export { BlockType, PcapngReader } from './pcapng-reader.js';
 export { PcapngWriter, type PcapngWriterOptions } from './pcapng-writer.js';

@@ -17,15 +17,16 @@ export interface OpenCaptureOptions {
  * Throws CaptureIoError when the file cannot be opened, CaptureFormatError when its header is damaged.
  */
 export function openCapture(path: string, options: OpenCaptureOptions = {}): CaptureReader {
-  return readerOver(path, new FdChunkSource(path), options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+  return openCaptureSource(new FdChunkSource(path), path, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
 }
 
 /** The same readers over bytes in memory (tests, fuzzing, captures received from elsewhere). */
 export function readCaptureBytes(bytes: Uint8Array, name = '<memory>'): CaptureReader {
-  return readerOver(name, new MemoryChunkSource(bytes), DEFAULT_CHUNK_BYTES);
+  return openCaptureSource(new MemoryChunkSource(bytes), name, DEFAULT_CHUNK_BYTES);
 }
 
-function readerOver(file: string, source: ChunkSource, chunkBytes: number): CaptureReader {
+/** A reader over any chunk source (a pipe, a socket already drained into chunks ...); `file` names it in errors. */
+export function openCaptureSource(source: ChunkSource, file: string, chunkBytes = DEFAULT_CHUNK_BYTES): CaptureReader {
   const win = new ByteWindow(source, chunkBytes);
   try {
     if (!win.ensure(4)) {

@@ -77,7 +77,7 @@ export class PcapReader implements CaptureReader {
       throw new CaptureFormatError(file, 20, `unknown link type ${this.linkType}`);
     }
     this.maxCapLen = this.snapLen === 0 ? 0x7fffffff : this.snapLen;
-    this.interfaces = [{ ifIndex: 0, linkType: this.linkType, snapLen: this.snapLen, name: null, section: 0 }];
+    this.interfaces = [{ ifIndex: 0, linkType: this.linkType, snapLen: this.snapLen, name: null, section: 0, localId: 0 }];
     win.pos += FILE_HEADER_BYTES;
   }
 

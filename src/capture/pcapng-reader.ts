@@ -240,6 +240,7 @@ export class PcapngReader implements CaptureReader {
       snapLen,
       name,
       section: this.sectionIndex,
+      localId: this.section.length,
     };
     this.allInterfaces.push(info);
     this.section.push({ info, linkType, maxCapLen: snapLen === 0 ? 0x7fffffff : snapLen, scale: new TimestampScale(tsresol, tsoffset) });
