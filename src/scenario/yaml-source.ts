@@ -2,7 +2,7 @@
 // path in that value (['lpars', 1, 'osas', 0]) to the LINE:COL of the node that wrote it, through anchors,
 // aliases and merge keys, so every error points at what the user typed.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import {
   type Document,
@@ -45,6 +45,15 @@ export function readText(file: FileRef): Result<string> {
     return success(readFileSync(file.abs, 'utf8'));
   } catch (e) {
     return failure([new InputError(file.display, describeIoError(e))]);
+  }
+}
+
+/** Why a file a topology names cannot be used (missing, a directory ...), or undefined if it is there. */
+export function fileProblem(abs: string): string | undefined {
+  try {
+    return statSync(abs).isFile() ? undefined : 'is not a file';
+  } catch (e) {
+    return describeIoError(e);
   }
 }
 
