@@ -260,7 +260,7 @@ export class PcapngReader implements CaptureReader {
     const origLen = dv.getUint32(p + tsAt + 12, le);
     const dataAt = p + tsAt + 16;
     if (capLen > total - 32) {
-      throw this.error(blockOffset + tsAt + 8, `captured length ${capLen} does not fit in a ${blockName(type)} of ${total} bytes`);
+      throw this.error(blockOffset + tsAt + 8, `captured length ${capLen} does not fit in the ${total}-byte ${blockName(type)}`);
     }
     if (capLen > iface.maxCapLen) {
       throw this.error(blockOffset + tsAt + 8, `captured length ${capLen} is over the snapshot length ${iface.maxCapLen} of interface ${ifId}`);
