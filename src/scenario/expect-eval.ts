@@ -108,10 +108,12 @@ function compare(actual: unknown, op: CompareOp, expected: Scalar): boolean | st
       const a = asNumber(actual);
       const b = asNumber(expected);
       let c: number;
-      if (a !== undefined && b !== undefined) c = a < b ? -1 : a > b ? 1 : 0;
-      else if (typeof actual === 'string' && typeof expected === 'string') c = actual < expected ? -1 : actual > expected ? 1 : 0;
-      else return `${op} compares numbers (or two strings)`;
-      if (Number.isNaN(a ?? 0)) return false;
+      if (a !== undefined && b !== undefined) {
+        if (Number.isNaN(a) || Number.isNaN(b)) return false; // NaN is in no order
+        c = a < b ? -1 : a > b ? 1 : 0;
+      } else if (typeof actual === 'string' && typeof expected === 'string') {
+        c = actual < expected ? -1 : actual > expected ? 1 : 0;
+      } else return `${op} compares numbers (or two strings)`;
       return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
     }
   }
@@ -155,7 +157,8 @@ function formatSteps(steps: readonly PathStep[]): string {
 }
 
 function formatScalar(v: Scalar): string {
-  if (typeof v === 'string') return /^[A-Za-z0-9_.:/#@$+*%-]+$/.test(v) && !/^(true|false|null|-?[0-9.]+)$/.test(v) ? v : JSON.stringify(v);
+  // Strings print bare when they would read back as the same bare word (SYS1, 10.1.1.10), else quoted.
+  if (typeof v === 'string') return /^[A-Za-z0-9_.:/#@$+*%-]+$/.test(v) && !/^(true|false|null)$/.test(v) && !NUMERIC.test(v) ? v : JSON.stringify(v);
   return String(v);
 }
 
