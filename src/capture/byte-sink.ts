@@ -80,7 +80,8 @@ export class MemorySink implements ByteSink {
   private length = 0;
 
   write(bytes: Uint8Array): void {
-    this.chunks.push(bytes.slice());
+    // A copy (new Uint8Array copies; Buffer#slice would not): the writer reuses its buffer.
+    this.chunks.push(new Uint8Array(bytes));
     this.length += bytes.length;
   }
 
