@@ -1,0 +1,110 @@
+// Messages that cross kernel links between the hardware models. Every one is plain data (numbers, strings,
+// Uint8Array, arrays of them) so that the backplane can msgpack-encode it when a link crosses processes.
+// A message is immutable once sent: a switch may hand the same frame object to several ports.
+
+// ---- LAN (OSA <-> switch <-> router): Ethernet frames ------------------------------------------------------
+
+/** An Ethernet II frame without preamble or FCS (what a capture point writes to pcapng). */
+export interface FrameMsg {
+  readonly kind: 'frame';
+  readonly frame: Uint8Array;
+}
+
+// ---- edge router <-> clients component (`LAN1.clients`) ---------------------------------------------------
+
+/** A bare IPv4 datagram between the edge router's `clients` port and the client hosts: clients send one per
+ *  packet towards the sysplex (any destination on the LAN, normally the DVIPA), and receive the sysplex's
+ *  replies the same way. The router decrements TTL in both directions. */
+export interface Ipv4Msg {
+  readonly kind: 'ipv4';
+  readonly packet: Uint8Array;
+}
+
+// ---- LPAR <-> OSA (QDIO) ----------------------------------------------------------------------------------
+
+/** The stack adds `ip` to the OSA Address Table (the OSA then answers ARP for it and delivers it here). */
+export interface RegisterMsg {
+  readonly kind: 'register';
+  readonly ip: number;
+}
+/** The stack removes `ip` from the OSA Address Table. */
+export interface DeregisterMsg {
+  readonly kind: 'deregister';
+  readonly ip: number;
+}
+/** The LPAR is gone (lpar-down): drop every address it registered and everything queued for it. */
+export interface DeregisterAllMsg {
+  readonly kind: 'deregister-all';
+}
+/** An outbound IPv4 datagram (layer 3: no MAC header) on write queue `queue` (1 = highest, 4 = lowest). */
+export interface TransmitMsg {
+  readonly kind: 'transmit';
+  readonly packet: Uint8Array;
+  readonly nextHop: number;
+  readonly queue: number;
+}
+/** The stack consumed `count` inbound entries: their buffers are free again (QDIO buffer return). */
+export interface InboundAckMsg {
+  readonly kind: 'ack';
+  readonly count: number;
+}
+export type LparToOsaMsg = RegisterMsg | DeregisterMsg | DeregisterAllMsg | TransmitMsg | InboundAckMsg;
+
+/** One inbound interrupt: the IPv4 datagrams (MAC header stripped) the OSA put in this LPAR's read queue. */
+export interface DeliverMsg {
+  readonly kind: 'deliver';
+  readonly packets: Uint8Array[];
+}
+/** The OSA port stopped (osa-down) or resumed (osa-up) carrying frames. */
+export interface PortStateMsg {
+  readonly kind: 'port-state';
+  readonly up: boolean;
+}
+export type OsaToLparMsg = DeliverMsg | PortStateMsg;
+
+// ---- LPAR <-> LPAR over an XCF signalling path ------------------------------------------------------------
+
+/** A message of the TCP/IP XCF group, from one stack's firmware to another's. */
+export interface XcfDataMsg {
+  readonly kind: 'xcf-data';
+  readonly from: string;
+  readonly bytes: Uint8Array;
+}
+/** A member's status update (heartbeat), its join, or its voluntary leave (`joined: false`).
+ *  `incarnation` counts the sender's IPLs, so a member that re-IPLed faster than the failure detection
+ *  interval is still seen to have failed and rejoined. `reply` asks the receiver to answer with its own status
+ *  at once (a joining member learns the group without waiting for the next heartbeat). */
+export interface XcfStatusMsg {
+  readonly kind: 'xcf-status';
+  readonly from: string;
+  readonly joined: boolean;
+  readonly incarnation: number;
+  readonly reply: boolean;
+}
+export type XcfPathMsg = XcfDataMsg | XcfStatusMsg;
+
+// ---- control events (faults and operator commands, posted by the run with sim.postControl) ----------------
+
+export interface LparControl {
+  readonly kind: 'lpar-down' | 'lpar-up';
+}
+export interface OsaControl {
+  readonly kind: 'osa-down' | 'osa-up';
+}
+/** Posted to both LPARs of a pair: all paths to `peer`, or only path `path` (0-based) when given. */
+export interface XcfControl {
+  readonly kind: 'xcf-down' | 'xcf-up';
+  readonly peer: string;
+  readonly path?: number;
+}
+/** Posted to a LAN switch: drop each frame with probability pct/100 (0 ends the loss). */
+export interface LossControl {
+  readonly kind: 'loss';
+  readonly pct: number;
+}
+/** Posted to the LPAR whose stack the command names. */
+export interface OperatorControl {
+  readonly kind: 'operator';
+  readonly command: string;
+}
+export type ControlMsg = LparControl | OsaControl | XcfControl | LossControl | OperatorControl;
