@@ -57,9 +57,14 @@ function scenarioFromYaml(src: YamlFile): Result<Scenario> {
   const value = src.value;
   if (value === null || value === undefined) return failure([src.error([], 'the file is empty: expected a scenario')]);
   const schemaErrors = validateScenario(src, value);
-  if (schemaErrors.length > 0) return failure(sortErrors(schemaErrors));
-  const raw = value as RawScenario;
   const b = new Builder(src);
+  if (schemaErrors.length > 0) {
+    // Still report what is wrong in the topology file it names, so one run shows every error.
+    const ref = (value as { topology?: unknown }).topology;
+    const topology = typeof ref === 'string' ? resolveTopology(b, ref) : undefined;
+    return failure(sortErrors([...schemaErrors, ...(topology && !topology.ok ? topology.errors : [])]));
+  }
+  const raw = value as RawScenario;
   const errors: InputError[] = [];
 
   const topology = resolveTopology(b, raw.topology);
