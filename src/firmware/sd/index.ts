@@ -31,6 +31,7 @@ export {
   forwardDecision,
   diagnose,
   FlowKey,
+  ForwardBatch,
   NEW_CONNECTION,
   NO_ENTRY,
   NOT_TCP,

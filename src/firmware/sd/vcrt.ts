@@ -69,6 +69,8 @@ export class Vcrt {
   readonly services: ServiceTable;
   /** The slot of the row the last successful lookup found, or NOT_FOUND. */
   lastSlot = NOT_FOUND;
+  /** Sink for lookupMany's prefetch loads, so the compiler cannot drop them. */
+  private touched = 0;
   private slots: Uint32Array;
   private mask: number;
   private count = 0;
@@ -161,6 +163,43 @@ export class Vcrt {
         return NOT_FOUND;
       }
       i = (i + 1) & mask;
+    }
+  }
+
+  /**
+   * Look up `count` rows at once: out[j] = target of (clientIps[j], keys[j] = clientPort << 16 | service) or
+   * NOT_FOUND. Two passes so the cache misses of a batch overlap: the first computes every home slot and
+   * touches it (independent loads the CPU issues back to back), the second probes lines already on the way.
+   * `homes` is caller scratch of at least `count` entries. Does not set `lastSlot`.
+   */
+  lookupMany(clientIps: Uint32Array, keys: Uint32Array, count: number, out: Int32Array, homes: Uint32Array): void {
+    const s = this.slots;
+    const mask = this.mask;
+    const seed = this.seed;
+    let touch = 0;
+    for (let j = 0; j < count; j++) {
+      const i = mix2(clientIps[j]!, keys[j]!, seed) & mask;
+      homes[j] = i;
+      touch ^= s[i * STRIDE + 1]!;
+    }
+    this.touched = touch;
+    for (let j = 0; j < count; j++) {
+      const ip = clientIps[j]!;
+      const w1 = keys[j]!;
+      let i = homes[j]!;
+      for (;;) {
+        const at = i * STRIDE;
+        const k1 = s[at + 1]!;
+        if (k1 === w1 && s[at] === ip) {
+          out[j] = s[at + 2]! & 0xff;
+          break;
+        }
+        if (k1 === 0) {
+          out[j] = NOT_FOUND;
+          break;
+        }
+        i = (i + 1) & mask;
+      }
     }
   }
 

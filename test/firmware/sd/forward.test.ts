@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   diagnose,
   FlowKey,
+  ForwardBatch,
   forwardDecision,
   FRAGMENT,
   MALFORMED,
@@ -12,7 +13,7 @@ import {
   NOT_TCP,
   Vcrt,
 } from '../../../src/firmware/sd/index.js';
-import { ACK, FIN, ip, RST, SYN, tcpPacket, writeTcpPacket } from './packets.js';
+import { ACK, FIN, ip, RST, SYN, tcpPacket, writeTcpPacket, type TcpPacketSpec } from './packets.js';
 
 const DVIPA = ip('10.1.1.10');
 const CLIENT = ip('203.0.113.20');
@@ -93,5 +94,58 @@ describe('forwardDecision', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('ForwardBatch', () => {
+  const specArb: fc.Arbitrary<TcpPacketSpec & { damage: number }> = fc.record({
+    src: fc.constantFrom(CLIENT, ip('203.0.113.21'), ip('198.51.100.1')),
+    dst: fc.constantFrom(DVIPA, ip('10.1.1.11')),
+    sport: fc.constantFrom(40000, 40001, 40002),
+    dport: fc.constantFrom(80, 7, 81),
+    flags: fc.constantFrom(SYN, ACK, SYN | ACK, FIN | ACK, RST),
+    protocol: fc.constantFrom(6, 6, 6, 17),
+    fragment: fc.constantFrom(0x4000, 0x4000, 0x2000),
+    payload: fc.integer({ min: 0, max: 30 }),
+    damage: fc.integer({ min: -1, max: 45 }),
+  });
+
+  it('gives the same verdicts and flow fields as forwardDecision, packet by packet', () => {
+    const vcrt = table();
+    vcrt.insert(CLIENT, 40001, DVIPA, 7, 1);
+    vcrt.insert(ip('198.51.100.1'), 40002, DVIPA, 80, 0);
+    const batch = new ForwardBatch(64);
+    fc.assert(
+      fc.property(fc.array(specArb, { maxLength: 64 }), (specs) => {
+        const packets = specs.map(({ damage, ...spec }) => {
+          const p = tcpPacket(spec);
+          if (damage >= 0 && damage < p.length) p[damage] = p[damage]! ^ 0x5a;
+          return p;
+        });
+        batch.run(packets, packets.length, vcrt);
+        const key = new FlowKey();
+        packets.forEach((p, j) => {
+          const d = forwardDecision(p, vcrt, key);
+          expect(batch.decisions[j]).toBe(d);
+          if (d >= 0 || d === NEW_CONNECTION || d === NO_ENTRY) {
+            expect([batch.clientIp[j], batch.clientPort[j], batch.service[j], batch.tcpFlags[j]]).toEqual([key.clientIp, key.clientPort, key.service, key.tcpFlags]);
+          }
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('decides a burst over a large table', () => {
+    const vcrt = new Vcrt();
+    for (let i = 0; i < 20_000; i++) vcrt.insert((0x64400000 + i) >>> 0, 1024 + (i % 5000), DVIPA, 80, i % 3);
+    const packets = Array.from({ length: 200 }, (_, k) => tcpPacket({ src: (0x64400000 + k * 97) >>> 0, dst: DVIPA, sport: 1024 + ((k * 97) % 5000), dport: 80 }));
+    const batch = new ForwardBatch(256);
+    batch.run(packets, packets.length, vcrt);
+    for (let k = 0; k < 200; k++) expect(batch.decisions[k]).toBe((k * 97) % 3);
+  });
+
+  it('refuses an impossible capacity with SdError', () => {
+    expect(() => new ForwardBatch(0)).toThrow(/capacity/);
   });
 });
