@@ -5,6 +5,7 @@
 // copies only the unread tail into it. Frame views (`data`) therefore stay valid after later `next()` calls
 // without copying each frame, and the old buffer is freed by the GC once no frame refers to it.
 
+import { Buffer } from 'node:buffer';
 import type { ChunkSource } from './chunk-source.js';
 import { MemoryChunkSource } from './chunk-source.js';
 
@@ -72,8 +73,10 @@ export class ByteWindow {
   private fill(n: number): boolean {
     if (n > this.buf.length - this.pos) {
       // Not enough room after pos: a new buffer; the old one stays intact for the views already handed out.
-      const cap = Math.max(n, this.chunkBytes);
-      const next = new Uint8Array(cap);
+      // No bigger than what is left of the file, and not zero-filled: every byte handed out is read first.
+      const left = this.source.size >= 0 ? this.source.size - this.base - this.pos : Infinity;
+      const cap = Math.max(n, Math.min(this.chunkBytes, left));
+      const next = uninitialised(cap);
       next.set(this.buf.subarray(this.pos, this.end), 0);
       this.base += this.pos;
       this.end -= this.pos;
@@ -97,4 +100,10 @@ export class ByteWindow {
     this.eof = true;
     this.source.close();
   }
+}
+
+/** A plain Uint8Array over fresh memory that is not zeroed (Buffer.allocUnsafe skips the fill for big sizes). */
+function uninitialised(n: number): Uint8Array {
+  const b = Buffer.allocUnsafeSlow(n);
+  return new Uint8Array(b.buffer, b.byteOffset, n);
 }

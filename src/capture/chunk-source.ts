@@ -61,7 +61,10 @@ export class FdChunkSource implements ChunkSource {
 /** Bytes already in memory. The window adopts the array itself, so `read` is only asked once it is used up. */
 export class MemoryChunkSource implements ChunkSource {
   readonly size: number;
-  constructor(readonly bytes: Uint8Array) {
+  readonly bytes: Uint8Array;
+  constructor(bytes: Uint8Array) {
+    // A plain view even when given a Buffer, so frames always carry plain Uint8Arrays.
+    this.bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.size = bytes.length;
   }
   read(): number {

@@ -135,7 +135,8 @@ export function decodeNetworkLayer(
     out.vlanTags++;
   }
   if (off > len) return;
-  out.etherType = type;
+  // Below 0x0600 a cooked header's protocol is a Linux special (802.2 LLC, CAN ...), not an EtherType.
+  out.etherType = type >= 0x0600 ? type : 0;
   out.offset = off;
   let l3len = len - off;
   if (type === EtherType.IPV4 && l3len >= 20) {
