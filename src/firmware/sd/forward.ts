@@ -53,7 +53,7 @@ export class FlowKey {
  * Parse the headers of packet[offset .. offset + length) into `key`; returns the service index (>= 1) when the
  * VCRT must be consulted, else the negative verdict. Shared by the single and the batch path.
  */
-function classify(packet: Uint8Array, offset: number, length: number, vcrt: Vcrt, key: FlowKey | null): number {
+function classify(packet: Uint8Array, offset: number, length: number, vcrt: Vcrt, key: FlowKey): number {
   if (length < 20) return MALFORMED;
   const b0 = packet[offset]!;
   const ihl = (b0 & 0x0f) << 2;
@@ -71,15 +71,13 @@ function classify(packet: Uint8Array, offset: number, length: number, vcrt: Vcrt
   const dst = ((packet[offset + 16]! << 24) | (packet[offset + 17]! << 16) | (packet[offset + 18]! << 8) | packet[offset + 19]!) >>> 0;
   const dport = (packet[t + 2]! << 8) | packet[t + 3]!;
   const svc = vcrt.services.find(dst, dport);
-  if (key !== null) {
-    key.clientIp = ((packet[offset + 12]! << 24) | (packet[offset + 13]! << 16) | (packet[offset + 14]! << 8) | packet[offset + 15]!) >>> 0;
-    key.clientPort = (packet[t]! << 8) | packet[t + 1]!;
-    key.dvipa = dst;
-    key.port = dport;
-    key.service = svc;
-    key.tcpFlags = packet[t + 13]!;
-    key.tcpOffset = t;
-  }
+  key.clientIp = ((packet[offset + 12]! << 24) | (packet[offset + 13]! << 16) | (packet[offset + 14]! << 8) | packet[offset + 15]!) >>> 0;
+  key.clientPort = (packet[t]! << 8) | packet[t + 1]!;
+  key.dvipa = dst;
+  key.port = dport;
+  key.service = svc;
+  key.tcpFlags = packet[t + 13]!;
+  key.tcpOffset = t;
   return svc < 0 ? NOT_DISTRIBUTED : svc;
 }
 

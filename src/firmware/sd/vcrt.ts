@@ -106,7 +106,7 @@ export class Vcrt {
     return this.slots.byteLength;
   }
 
-  /** Rows whose target is `t`. */
+  /** Rows whose target is `t` (connections and affinity records alike). */
   countForTarget(t: number): number {
     return this.perTarget[t] ?? 0;
   }
@@ -249,7 +249,7 @@ export class Vcrt {
   deleteTarget(t: number): number {
     checkTarget(t);
     if (this.perTarget[t] === 0) return 0;
-    return this.removeWhere((w1, w2) => (w2 & 0xff) === t);
+    return this.removeWhere((_w1, w2) => (w2 & 0xff) === t);
   }
 
   /** Remove every row of service `svc` (VIPADISTRIBUTE DELETE); returns how many went. */
