@@ -17,15 +17,15 @@ export interface Evaluation {
 type Lookup = { readonly found: true; readonly value: unknown } | { readonly found: false; readonly reason: string };
 
 export function evaluate(expr: Expectation, report: unknown, display?: DisplayFn): Evaluation {
-  const subject = formatSubject(expr.subject);
   const got = resolveSubject(expr.subject, report, display);
   if (!got.found) return { ok: false, actual: undefined, reason: got.reason };
   const verdict = compare(got.value, expr.op, expr.value);
   if (verdict === true) return { ok: true, actual: got.value };
-  const expected = `${expr.op} ${formatScalar(expr.value)}`;
+  // Words only on failure: breakpoint conditions run on every event and mostly pass or fail quietly.
+  const subject = formatSubject(expr.subject);
   const reason =
     verdict === false
-      ? `${subject} is ${formatActual(got.value)}, expected ${expected}`
+      ? `${subject} is ${formatActual(got.value)}, expected ${expr.op} ${formatScalar(expr.value)}`
       : `${subject} is ${formatActual(got.value)}: ${verdict}`;
   return { ok: false, actual: got.value, reason };
 }
@@ -47,21 +47,19 @@ function resolvePath(steps: readonly PathStep[], root: unknown): Lookup {
   let cur = root;
   for (let k = 0; k < steps.length; k++) {
     const step = steps[k]!;
-    const here = formatSteps(steps.slice(0, k + 1));
-    const before = k === 0 ? 'the report' : formatSteps(steps.slice(0, k));
     if (step.kind === 'field') {
       if (Array.isArray(cur)) {
-        return { found: false, reason: `${before} is a list: select an element with [0] or [key=value] before .${step.name}` };
+        return { found: false, reason: `${pathTo(steps, k)} is a list: select an element with [0] or [key=value] before .${step.name}` };
       }
       if (!isRecord(cur) || !Object.hasOwn(cur, step.name)) {
-        return { found: false, reason: `${here} not found${isRecord(cur) ? '' : `: ${before} is ${formatActual(cur)}`}` };
+        return { found: false, reason: `${pathTo(steps, k + 1)} not found${isRecord(cur) ? '' : `: ${pathTo(steps, k)} is ${formatActual(cur)}`}` };
       }
       cur = cur[step.name];
     } else if (!Array.isArray(cur)) {
-      return { found: false, reason: `${before} is not a list (it is ${formatActual(cur)})` };
+      return { found: false, reason: `${pathTo(steps, k)} is not a list (it is ${formatActual(cur)})` };
     } else if (step.kind === 'index') {
       const i = step.index < 0 ? cur.length + step.index : step.index;
-      if (i < 0 || i >= cur.length) return { found: false, reason: `${here}: no such element (${before} has ${cur.length})` };
+      if (i < 0 || i >= cur.length) return { found: false, reason: `${pathTo(steps, k + 1)}: no such element (${pathTo(steps, k)} has ${cur.length})` };
       cur = cur[i];
     } else {
       let match: unknown;
@@ -72,12 +70,17 @@ function resolvePath(steps: readonly PathStep[], root: unknown): Lookup {
           count++;
         }
       }
-      if (count === 0) return { found: false, reason: `${here}: no element of ${before} matches` };
-      if (count > 1) return { found: false, reason: `${here}: ${count} elements match; add a condition, e.g. [a=1,b=2]` };
+      if (count === 0) return { found: false, reason: `${pathTo(steps, k + 1)}: no element of ${pathTo(steps, k)} matches` };
+      if (count > 1) return { found: false, reason: `${pathTo(steps, k + 1)}: ${count} elements match; add a condition, e.g. [a=1,b=2]` };
       cur = match;
     }
   }
   return { found: true, value: cur };
+}
+
+/** The first n steps, for messages (built only when a step fails). */
+function pathTo(steps: readonly PathStep[], n: number): string {
+  return n === 0 ? 'the report' : formatSteps(steps.slice(0, n));
 }
 
 function matches(element: unknown, cond: Condition): boolean {
