@@ -66,6 +66,11 @@ export class ArpTable<T> {
     return 'held';
   }
 
+  /** The items waiting for `ip` (empty when it is not being resolved). */
+  held(ip: number): readonly T[] {
+    return this.pending.get(ip)?.held ?? [];
+  }
+
   /** When the current request for `ip` times out (Infinity when none is in progress). */
   deadlineOf(ip: number): number {
     return this.pending.get(ip)?.deadline ?? Infinity;

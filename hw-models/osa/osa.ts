@@ -1,0 +1,521 @@
+// `OSA1`: one OSA-Express port in QDIO layer-3 mode, shared by the LPARs that define it. Ports: one per LPAR
+// (named after it) and `lan` to the switch. Per LPAR it keeps one inbound queue and four outbound priority
+// queues of SBALs x entries; the OSA Address Table says which LPAR gets which inbound datagram; the OSA answers
+// ARP for registered addresses itself, sends a gratuitous ARP when an address is registered, and resolves
+// outbound next hops with an ARP cache of its own. The wire is serialised at the `lan` link's bit rate; each
+// frame also spends a fixed processing latency in the adapter (pipelined). Inbound interrupts are coalesced per
+// INBPERF; an inbound buffer is free again when the LPAR acknowledges it (the stack has taken the datagram).
+// Faults osa-down / osa-up stop and resume the port in both directions and tell the LPARs.
+
+import { Component, type Port } from '../../src/kernel/index.js';
+import {
+  ArpOp,
+  EtherType,
+  MAC_BROADCAST,
+  arpReply,
+  arpRequest,
+  buildEthernetFrame,
+  gratuitousArp,
+  ipToString,
+  ipv4Check,
+  ipv4Dst,
+  ipv4Src,
+  ipv4TotalLength,
+  parseArp,
+  readMac,
+  readU16,
+} from '../../src/net/index.js';
+import type { ControlMsg, DeliverMsg, FrameMsg, LparToOsaMsg, PortStateMsg } from '../messages.js';
+import { ArpTable, type ArpTableParams } from '../lan/arp-table.js';
+import { wireBytes } from '../lan/wire.js';
+import { AddressTable } from './address-table.js';
+import { type Inbperf, type InterruptPolicy, OSA, queueCapacity } from './datasheet.js';
+import { FrameRing } from './frame-ring.js';
+
+const TAG_TX = 0;
+const TAG_IRQ = 1;
+const TAG_ARP = 2;
+
+export interface OsaConfig {
+  readonly mac: number;
+  readonly inbperf: Inbperf;
+  /** Per-frame processing latency, ps. */
+  readonly frameLatencyPs: number;
+  readonly sbals?: number;
+  readonly entriesPerSbal?: number;
+  readonly arp?: ArpTableParams;
+}
+
+/** A datagram waiting for its next hop's MAC. */
+interface HeldDatagram {
+  readonly slot: number;
+  readonly queue: number;
+  readonly packet: Uint8Array;
+}
+
+/** One sharing LPAR as the OSA sees it. */
+class LparSlot {
+  readonly inbound: FrameRing;
+  readonly outbound: FrameRing[] = [];
+  /** Delivered to the LPAR, not yet acknowledged: the buffers are still in use. */
+  outstanding = 0;
+  /** When the pending interrupt fires (Infinity: none armed). */
+  irqAt = Infinity;
+  lastArrival = -Infinity;
+  constructor(
+    readonly name: string,
+    readonly port: Port,
+    capacity: number,
+  ) {
+    this.inbound = new FrameRing(capacity);
+    for (let q = 0; q < OSA.outboundQueues; q++) this.outbound.push(new FrameRing(capacity));
+  }
+}
+
+export interface OsaStats {
+  rxFrames: number;
+  txFrames: number;
+  interrupts: number;
+  /** Datagrams between LPARs of this port, routed inside the adapter. */
+  internal: number;
+  arpReplies: number;
+  garps: number;
+  dropInboundFull: number;
+  dropOutboundFull: number;
+  dropUnregistered: number;
+  dropPortDown: number;
+  dropArpUnresolved: number;
+  dropControlFull: number;
+  dropMalformed: number;
+  /** Flooded frames for other MACs, ignored (not a drop). */
+  notForMe: number;
+}
+
+export class OsaPort extends Component {
+  private readonly slots: LparSlot[] = [];
+  private readonly slotByPort = new Map<Port, number>();
+  readonly oat = new AddressTable();
+  readonly arp: ArpTable<HeldDatagram>;
+  private readonly control: FrameRing;
+  private readonly capacity: number;
+  private readonly policy: InterruptPolicy;
+  private up = true;
+  private txWakeAt = Infinity;
+  /** Round-robin start among LPARs within a priority. */
+  private rr = 0;
+  readonly stats: OsaStats = {
+    rxFrames: 0, txFrames: 0, interrupts: 0, internal: 0, arpReplies: 0, garps: 0, dropInboundFull: 0,
+    dropOutboundFull: 0, dropUnregistered: 0, dropPortDown: 0, dropArpUnresolved: 0, dropControlFull: 0, dropMalformed: 0,
+    notForMe: 0,
+  };
+
+  constructor(name: string, private readonly cfg: OsaConfig) {
+    super(name);
+    this.capacity = queueCapacity(cfg.sbals ?? OSA.sbals, cfg.entriesPerSbal ?? OSA.entriesPerSbal);
+    this.policy = OSA.interrupts[cfg.inbperf];
+    this.arp = new ArpTable(cfg.arp ?? OSA.arp);
+    this.control = new FrameRing(OSA.controlQueue);
+  }
+
+  get mac(): number {
+    return this.cfg.mac;
+  }
+  get isUp(): boolean {
+    return this.up;
+  }
+  /** The port to the LAN switch. */
+  get lan(): Port {
+    return this.port('lan');
+  }
+
+  /** The port for an LPAR that defines this OSA (its name is the LPAR's). */
+  attachLpar(lpar: string): Port {
+    const existing = this.slots.find((s) => s.name === lpar);
+    if (existing !== undefined) return existing.port;
+    const port = this.port(lpar);
+    this.slotByPort.set(port, this.slots.length);
+    this.slots.push(new LparSlot(lpar, port, this.capacity));
+    return port;
+  }
+
+  /** Frames in an LPAR's inbound queue (waiting or delivered but unacknowledged), for tests and inspection. */
+  inboundOccupancy(lpar: string): number {
+    const s = this.slots.find((x) => x.name === lpar);
+    return s === undefined ? 0 : s.inbound.count + s.outstanding;
+  }
+
+  // ---- events -------------------------------------------------------------------------------------------
+
+  override onMessage(port: Port, message: unknown): void {
+    const slot = this.slotByPort.get(port);
+    if (slot === undefined) this.fromLan((message as FrameMsg).frame);
+    else this.fromLpar(slot, message as LparToOsaMsg);
+  }
+
+  override onTimer(tag: number, data: unknown): void {
+    if (tag === TAG_TX) {
+      if (this.now !== this.txWakeAt) return;
+      this.txWakeAt = Infinity;
+      this.serviceWire();
+    } else if (tag === TAG_IRQ) {
+      const s = this.slots[data as number]!;
+      if (this.now !== s.irqAt) return;
+      s.irqAt = Infinity;
+      this.interrupt(data as number);
+    } else if (tag === TAG_ARP) {
+      this.arpExpired(data as number);
+    }
+  }
+
+  override onControl(control: unknown): void {
+    const c = control as ControlMsg;
+    if (c.kind === 'osa-down' && this.up) this.portDown();
+    else if (c.kind === 'osa-up' && !this.up) this.portUp();
+  }
+
+  // ---- from the LPARs -----------------------------------------------------------------------------------
+
+  private fromLpar(slot: number, m: LparToOsaMsg): void {
+    switch (m.kind) {
+      case 'transmit':
+        this.transmit(slot, m.packet, m.nextHop, m.queue);
+        break;
+      case 'ack': {
+        const s = this.slots[slot]!;
+        s.outstanding = Math.max(0, s.outstanding - m.count);
+        break;
+      }
+      case 'register':
+        this.register(slot, m.ip);
+        break;
+      case 'deregister':
+        if (this.oat.deregister(m.ip, slot) && this.tracing) {
+          this.trace('osa.deregister', { lpar: this.slots[slot]!.name, ip: ipToString(m.ip) });
+        }
+        break;
+      case 'deregister-all':
+        this.deregisterAll(slot);
+        break;
+    }
+  }
+
+  private register(slot: number, ip: number): void {
+    const prev = this.oat.register(ip, slot);
+    if (prev === slot) return;
+    if (this.tracing) {
+      const f: Record<string, unknown> = { lpar: this.slots[slot]!.name, ip: ipToString(ip) };
+      if (prev >= 0) f.replaced = this.slots[prev]!.name;
+      this.trace('osa.register', f);
+    }
+    if (this.up) this.sendGratuitousArp(ip);
+  }
+
+  private deregisterAll(slot: number): void {
+    const s = this.slots[slot]!;
+    const gone = this.oat.removeAll(slot);
+    s.inbound.clear();
+    for (const q of s.outbound) q.clear();
+    s.outstanding = 0;
+    s.irqAt = Infinity;
+    if (this.tracing) this.trace('osa.deregister', { lpar: s.name, all: true, ips: gone.map(ipToString) });
+  }
+
+  private transmit(slot: number, packet: Uint8Array, nextHop: number, queue: number): void {
+    if (!this.up) {
+      this.drop('port-down', slot, packet.length);
+      return;
+    }
+    // A next hop registered on this very port is another sharing LPAR: the adapter routes it internally.
+    const local = this.oat.owner(nextHop);
+    if (local >= 0) {
+      this.stats.internal++;
+      if (this.tracing) this.trace('osa.tx', { lpar: this.slots[slot]!.name, to: this.slots[local]!.name, len: packet.length });
+      this.acceptInbound(local, packet);
+      return;
+    }
+    const mac = this.arp.lookup(nextHop);
+    if (mac >= 0) {
+      this.enqueueOutbound(slot, queue, mac, packet);
+      return;
+    }
+    const held = this.arp.hold(nextHop, { slot, queue, packet }, this.now);
+    if (held === 'request') {
+      this.sendControl(MAC_BROADCAST, EtherType.ARP, arpRequest(this.cfg.mac, ipv4Src(packet), nextHop));
+      this.at(this.arp.deadlineOf(nextHop), TAG_ARP, nextHop);
+    } else if (held === 'full') {
+      this.drop('arp-queue-full', slot, packet.length);
+    }
+  }
+
+  private enqueueOutbound(slot: number, queue: number, mac: number, packet: Uint8Array): void {
+    const q = queue >= 1 && queue <= OSA.outboundQueues ? queue - 1 : OSA.outboundQueues - 1;
+    const frame = buildEthernetFrame({ dst: mac, src: this.cfg.mac, etherType: EtherType.IPv4 }, packet);
+    const ready = this.now + this.cfg.frameLatencyPs;
+    if (!this.slots[slot]!.outbound[q]!.push(frame, ready)) {
+      this.drop('outbound-full', slot, frame.length, q + 1);
+      return;
+    }
+    this.wakeTx(ready);
+  }
+
+  private arpExpired(ip: number): void {
+    const r = this.arp.expire(ip, this.now);
+    if (r === null) return;
+    if (r.retry) {
+      const waiting = this.arp.held(ip)[0];
+      const sender = waiting === undefined ? 0 : ipv4Src(waiting.packet);
+      this.sendControl(MAC_BROADCAST, EtherType.ARP, arpRequest(this.cfg.mac, sender, ip));
+      this.at(r.deadline, TAG_ARP, ip);
+      return;
+    }
+    this.stats.dropArpUnresolved += r.dropped.length;
+    if (this.tracing) this.trace('osa.drop', { reason: 'arp-unresolved', ip: ipToString(ip), frames: r.dropped.length });
+  }
+
+  // ---- the wire -----------------------------------------------------------------------------------------
+
+  private sendControl(dst: number, etherType: number, payload: Uint8Array): void {
+    if (!this.up) return;
+    const frame = buildEthernetFrame({ dst, src: this.cfg.mac, etherType }, payload);
+    const ready = this.now + this.cfg.frameLatencyPs;
+    if (!this.control.push(frame, ready)) {
+      this.drop('control-full', -1, frame.length);
+      return;
+    }
+    this.wakeTx(ready);
+  }
+
+  private sendGratuitousArp(ip: number): void {
+    this.stats.garps++;
+    if (this.tracing) this.trace('osa.garp', { ip: ipToString(ip) });
+    this.sendControl(MAC_BROADCAST, EtherType.ARP, gratuitousArp(this.cfg.mac, ip));
+  }
+
+  /** Arms the transmitter's wake-up at `t` (never earlier than when the wire is free). */
+  private wakeTx(t: number): void {
+    const free = this.lan.txFreeAt;
+    let at = t > free ? t : free;
+    if (at < this.now) at = this.now;
+    if (at >= this.txWakeAt) return;
+    this.txWakeAt = at;
+    this.at(at, TAG_TX);
+  }
+
+  /** Puts ready frames on the wire while it is free: the OSA's own frames first, then queue 1..4, LPARs in
+   *  round robin within a queue. */
+  private serviceWire(): void {
+    if (!this.up) return;
+    const lan = this.lan;
+    const now = this.now;
+    for (;;) {
+      if (lan.txFreeAt > now) {
+        this.wakeTx(lan.txFreeAt);
+        return;
+      }
+      let ring: FrameRing | null = null;
+      let owner = -1;
+      if (this.control.count > 0 && this.control.readyAt() <= now) ring = this.control;
+      else {
+        const n = this.slots.length;
+        for (let q = 0; q < OSA.outboundQueues && ring === null; q++) {
+          for (let k = 0; k < n; k++) {
+            const i = (this.rr + k) % n;
+            const r = this.slots[i]!.outbound[q]!;
+            if (r.count > 0 && r.readyAt() <= now) {
+              ring = r;
+              owner = i;
+              this.rr = (i + 1) % n;
+              break;
+            }
+          }
+        }
+      }
+      if (ring === null) break;
+      const frame = ring.shift();
+      this.stats.txFrames++;
+      if (this.tracing) this.traceTx(owner, frame);
+      const msg: FrameMsg = { kind: 'frame', frame };
+      lan.send(msg, wireBytes(frame.length));
+    }
+    // Nothing ready now: wake for the earliest frame that will be.
+    let next = Infinity;
+    if (this.control.count > 0) next = this.control.readyAt();
+    for (const s of this.slots) for (const r of s.outbound) if (r.count > 0 && r.readyAt() < next) next = r.readyAt();
+    if (next !== Infinity) this.wakeTx(next);
+  }
+
+  private traceTx(owner: number, frame: Uint8Array): void {
+    const f: Record<string, unknown> = {};
+    if (owner >= 0) f.lpar = this.slots[owner]!.name;
+    if (readU16(frame, 12) === EtherType.IPv4) {
+      f.src = ipToString(ipv4Src(frame, 14));
+      f.dst = ipToString(ipv4Dst(frame, 14));
+    } else f.type = 'arp';
+    f.len = frame.length;
+    this.trace('osa.tx', f);
+  }
+
+  // ---- from the LAN -------------------------------------------------------------------------------------
+
+  private fromLan(frame: Uint8Array): void {
+    if (!this.up) {
+      this.stats.dropPortDown++;
+      return;
+    }
+    if (frame.length < 14) {
+      this.stats.dropMalformed++;
+      return;
+    }
+    const dstMac = readMac(frame, 0);
+    if (dstMac !== this.cfg.mac && dstMac !== MAC_BROADCAST) {
+      this.stats.notForMe++;
+      return;
+    }
+    const type = readU16(frame, 12);
+    if (type === EtherType.ARP) {
+      this.onArp(frame);
+      return;
+    }
+    if (type !== EtherType.IPv4 || dstMac !== this.cfg.mac) return;
+    const hl = ipv4Check(frame, 14, false);
+    if (hl < 0) {
+      this.drop('malformed', -1, frame.length);
+      return;
+    }
+    const packet = frame.subarray(14, 14 + ipv4TotalLength(frame, 14));
+    const slot = this.oat.owner(ipv4Dst(packet));
+    if (slot < 0) {
+      this.stats.dropUnregistered++;
+      if (this.tracing) this.trace('osa.drop', { reason: 'unregistered', dst: ipToString(ipv4Dst(packet)), len: frame.length });
+      return;
+    }
+    this.stats.rxFrames++;
+    if (this.tracing) {
+      this.trace('osa.rx', { lpar: this.slots[slot]!.name, src: ipToString(ipv4Src(packet)), dst: ipToString(ipv4Dst(packet)), len: frame.length });
+    }
+    this.acceptInbound(slot, packet);
+  }
+
+  private onArp(frame: Uint8Array): void {
+    const parsed = parseArp(frame, 14);
+    if (!parsed.ok) {
+      this.stats.dropMalformed++;
+      return;
+    }
+    const a = parsed.value;
+    const askedForOurs = a.op === ArpOp.Request && a.senderIp !== a.targetIp && this.oat.owner(a.targetIp) >= 0;
+    const replyToUs = a.op === ArpOp.Reply && a.targetMac === this.cfg.mac;
+    if (a.senderIp !== 0 && this.oat.owner(a.senderIp) < 0) {
+      const learned = this.arp.learn(a.senderIp, a.senderMac, askedForOurs || replyToUs);
+      if (learned.released !== null) {
+        for (const h of learned.released) this.enqueueOutbound(h.slot, h.queue, a.senderMac, h.packet);
+      }
+    }
+    if (askedForOurs) {
+      this.stats.arpReplies++;
+      this.sendControl(a.senderMac, EtherType.ARP, arpReply(this.cfg.mac, a.targetIp, a.senderMac, a.senderIp));
+    }
+  }
+
+  // ---- inbound queue and interrupts ---------------------------------------------------------------------
+
+  private acceptInbound(slot: number, packet: Uint8Array): void {
+    const s = this.slots[slot]!;
+    if (s.inbound.count + s.outstanding >= this.capacity) {
+      this.drop('inbound-full', slot, packet.length);
+      return;
+    }
+    const now = this.now;
+    const ready = now + this.cfg.frameLatencyPs;
+    s.inbound.push(packet, ready);
+    const p = this.policy;
+    const idle = p.idleGapPs !== undefined && now - s.lastArrival >= p.idleGapPs;
+    s.lastArrival = now;
+    if (s.inbound.count >= p.maxFrames) this.armInterrupt(slot, ready);
+    else if (s.inbound.count === 1) this.armInterrupt(slot, idle ? ready : ready + p.holdPs);
+  }
+
+  private armInterrupt(slot: number, at: number): void {
+    const s = this.slots[slot]!;
+    if (at >= s.irqAt) return;
+    s.irqAt = at;
+    this.at(at, TAG_IRQ, slot);
+  }
+
+  /** One interrupt: every ready frame of the LPAR's inbound queue goes up in one message. */
+  private interrupt(slot: number): void {
+    const s = this.slots[slot]!;
+    const now = this.now;
+    const packets: Uint8Array[] = [];
+    while (s.inbound.count > 0 && s.inbound.readyAt() <= now) packets.push(s.inbound.shift());
+    if (packets.length > 0) {
+      s.outstanding += packets.length;
+      this.stats.interrupts++;
+      const msg: DeliverMsg = { kind: 'deliver', packets };
+      let bytes = 0;
+      for (const p of packets) bytes += p.length;
+      s.port.send(msg, bytes);
+    }
+    if (s.inbound.count === 0) return;
+    const p = this.policy;
+    const k = Math.min(s.inbound.count, p.maxFrames) - 1;
+    const at = s.inbound.count >= p.maxFrames ? s.inbound.readyAt(k) : s.inbound.readyAt() + p.holdPs;
+    this.armInterrupt(slot, at > now ? at : now);
+  }
+
+  // ---- faults -------------------------------------------------------------------------------------------
+
+  private portDown(): void {
+    this.up = false;
+    let lost = this.control.clear();
+    for (const s of this.slots) {
+      lost += s.inbound.clear();
+      for (const q of s.outbound) lost += q.clear();
+      s.irqAt = Infinity;
+    }
+    this.stats.dropPortDown += lost + this.arp.clear();
+    this.txWakeAt = Infinity;
+    if (this.tracing) this.trace('osa.down', { frames: lost });
+    this.tellLpars(false);
+  }
+
+  private portUp(): void {
+    this.up = true;
+    if (this.tracing) this.trace('osa.up', {});
+    this.tellLpars(true);
+    for (const ip of this.oat.addresses()) this.sendGratuitousArp(ip);
+  }
+
+  private tellLpars(up: boolean): void {
+    const msg: PortStateMsg = { kind: 'port-state', up };
+    for (const s of this.slots) s.port.send(msg, 0);
+  }
+
+  private drop(reason: string, slot: number, len: number, queue?: number): void {
+    switch (reason) {
+      case 'inbound-full':
+        this.stats.dropInboundFull++;
+        break;
+      case 'outbound-full':
+        this.stats.dropOutboundFull++;
+        break;
+      case 'port-down':
+        this.stats.dropPortDown++;
+        break;
+      case 'malformed':
+        this.stats.dropMalformed++;
+        break;
+      case 'control-full':
+        this.stats.dropControlFull++;
+        break;
+      default: // arp-queue-full
+        this.stats.dropArpUnresolved++;
+    }
+    if (!this.tracing) return;
+    const f: Record<string, unknown> = { reason };
+    if (slot >= 0) f.lpar = this.slots[slot]!.name;
+    if (queue !== undefined) f.queue = queue;
+    f.len = len;
+    this.trace('osa.drop', f);
+  }
+}
