@@ -36,7 +36,7 @@ export const DEFAULTS = {
     request: 200,
     httpResponse: 4096,
     holdPs: 0,
-    startPs: 0,
+    startPs: 1_000_000_000, // 1 ms: the stacks have joined the XCF group and activated their DVIPAs by then
   },
   scenario: {
     seed: 1,

@@ -1,0 +1,251 @@
+// The client hosts behind a LAN's edge router (`LAN1.clients`): Linux-like hosts, each with its own address
+// and its own TCP engine (the firmware's engine with the Linux preset: initial RTO 1 s, minimum RTO 200 ms,
+// 6 SYN retries), running the scenario's workloads: HTTP GETs or echo exchanges, `connections` of them opened
+// at `rate` over `clients` hosts, `request` bytes out, `response` bytes back, held `hold` before closing.
+//
+// One component holds every host so that the router link stays a single port; each host keeps its own
+// sockets, ports and timers, and serialises onto its own NIC at `clientBps`.
+
+import { Component, type Port } from '../../src/kernel/index.js';
+import { TcpEngine } from '../../src/firmware/tcp/engine.js';
+import { LINUX_TCP_CONFIG } from '../../src/firmware/tcp/config.js';
+import type { TcpConnection } from '../../src/firmware/tcp/connection.js';
+import type { CloseReason, TcpHandler } from '../../src/firmware/tcp/types.js';
+import type { WorkloadSpec } from '../../src/scenario/types.js';
+import type { Ipv4Msg } from '../messages.js';
+
+const TAG_START = 0x7fff_fff0;
+const TAG_CLOSE = 0x7fff_fff1;
+/** TCP timer ids of one host live below this; the kernel tag carries host * HOST_SPAN + id. */
+const HOST_SPAN = 1 << 20;
+
+export interface ClientTotals {
+  opened: number;
+  completed: number;
+  reset: number;
+  failed: number;
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+/** Outcome of one connection, for the report's per-target `lost` count: client ip, client port, dvipa, port. */
+export type ConnectionOutcome = [number, number, number, number, 'completed' | 'reset' | 'failed'];
+
+interface Flow {
+  workload: WorkloadSpec;
+  engine: TcpEngine;
+  conn: TcpConnection;
+  expect: number;
+  received: number;
+  headerDone: boolean;
+  header: string;
+  done: boolean;
+  outcome: 'completed' | 'reset' | 'failed' | null;
+}
+
+class Host {
+  engine!: TcpEngine;
+  timers = new Map<number, number>();
+  constructor(readonly ip: number) {}
+}
+
+export class ClientHosts extends Component implements TcpHandler {
+  readonly totals: ClientTotals = { opened: 0, completed: 0, reset: 0, failed: 0, bytesSent: 0, bytesReceived: 0 };
+  private readonly hosts: Host[] = [];
+  private readonly flows: Flow[] = [];
+  private readonly schedule: { at: number; workload: WorkloadSpec; host: number }[] = [];
+  private router!: Port;
+  private readonly encoder = new TextEncoder();
+
+  constructor(
+    name: string,
+    /** First client address (the subnet's .1) and how many hosts there are at most. */
+    private readonly firstIp: number,
+    private readonly workloads: readonly WorkloadSpec[],
+  ) {
+    super(name);
+    const hostCount = Math.max(1, ...workloads.map((w) => w.clients));
+    for (let h = 0; h < hostCount; h++) this.hosts.push(new Host((firstIp + h) >>> 0));
+    for (const w of workloads) {
+      for (let i = 0; i < w.connections; i++) {
+        const at = w.startPs + (w.rate > 0 ? Math.floor((i * 1e12) / w.rate) : 0);
+        this.schedule.push({ at, workload: w, host: i % w.clients });
+      }
+    }
+    this.schedule.sort((a, b) => a.at - b.at);
+  }
+
+  /** The router-facing port (connect it to the router's `clients` port). */
+  get routerPort(): Port {
+    return this.port('router');
+  }
+
+  override start(): void {
+    this.router = this.port('router');
+    this.hosts.forEach((host, h) => {
+      host.engine = new TcpEngine(
+        {
+          transmit: (packet) => this.transmit(packet),
+          setTimer: (id, at) => this.setHostTimer(h, id, at),
+          cancelTimer: (id) => host.timers.delete(id),
+          rng: this.rng,
+        },
+        LINUX_TCP_CONFIG,
+      );
+    });
+    if (this.schedule.length > 0) this.at(this.schedule[0]!.at, TAG_START, 0);
+  }
+
+  private setHostTimer(h: number, id: number, at: number): void {
+    const host = this.hosts[h]!;
+    host.timers.set(id, at);
+    this.at(Math.max(at, this.now), h * HOST_SPAN + id, at);
+  }
+
+  private transmit(packet: Uint8Array): void {
+    const msg: Ipv4Msg = { kind: 'ipv4', packet };
+    this.router.send(msg, packet.length + 38);
+  }
+
+  override onMessage(_port: Port, message: unknown): void {
+    const m = message as Ipv4Msg;
+    if (m.kind !== 'ipv4' || m.packet.length < 20) return;
+    const p = m.packet;
+    const dst = ((p[16]! << 24) | (p[17]! << 16) | (p[18]! << 8) | p[19]!) >>> 0;
+    const h = (dst - this.firstIp) >>> 0;
+    const host = this.hosts[h];
+    if (host === undefined) return;
+    host.engine.receive(this.now, p);
+  }
+
+  override onTimer(tag: number, data: unknown): void {
+    if (tag === TAG_START) {
+      this.startDue(data as number);
+      return;
+    }
+    if (tag === TAG_CLOSE) {
+      const flow = this.flows[data as number];
+      if (flow !== undefined) flow.engine.close(this.now, flow.conn);
+      return;
+    }
+    const h = Math.floor(tag / HOST_SPAN);
+    const id = tag - h * HOST_SPAN;
+    const host = this.hosts[h]!;
+    if (host.timers.get(id) !== (data as number)) return; // re-armed or cancelled since
+    host.timers.delete(id);
+    host.engine.timer(this.now, id);
+  }
+
+  private startDue(from: number): void {
+    let i = from;
+    while (i < this.schedule.length && this.schedule[i]!.at <= this.now) {
+      const s = this.schedule[i]!;
+      this.open(s.workload, s.host);
+      i++;
+    }
+    if (i < this.schedule.length) this.at(this.schedule[i]!.at, TAG_START, i);
+  }
+
+  private open(w: WorkloadSpec, h: number): void {
+    const host = this.hosts[h]!;
+    const r = host.engine.connect(this.now, host.ip, ipNumber(w.dvipa), w.port, this);
+    this.totals.opened++;
+    if (!r.ok) {
+      this.totals.failed++;
+      return;
+    }
+    const flow: Flow = { workload: w, engine: host.engine, conn: r.value, expect: w.response, received: 0, headerDone: w.protocol !== 'http', header: '', done: false, outcome: null };
+    r.value.user = this.flows.length;
+    this.flows.push(flow);
+  }
+
+  // ---- TcpHandler -----------------------------------------------------------------------------------------
+
+  onConnected(now: number, conn: TcpConnection): void {
+    const flow = this.flows[conn.user as number]!;
+    const w = flow.workload;
+    const request = w.protocol === 'http' ? this.httpRequest(w) : new Uint8Array(w.request).fill(0x61);
+    flow.engine.write(now, conn, request);
+    this.totals.bytesSent += request.length;
+  }
+
+  private httpRequest(w: WorkloadSpec): Uint8Array {
+    const head = `GET /${w.response} HTTP/1.1\r\nHost: ${w.dvipa}\r\nUser-Agent: sysplex-emu\r\nConnection: close\r\n`;
+    const padLen = Math.max(0, w.request - head.length - 2 - 'X-Pad: \r\n'.length);
+    const text = padLen > 0 ? `${head}X-Pad: ${'x'.repeat(padLen)}\r\n\r\n` : `${head}\r\n`;
+    return this.encoder.encode(text);
+  }
+
+  onData(now: number, conn: TcpConnection, data: Uint8Array): void {
+    const flow = this.flows[conn.user as number]!;
+    this.totals.bytesReceived += data.length;
+    let body = data.length;
+    if (!flow.headerDone) {
+      // Read up to the end of the HTTP header; the body size comes from Content-Length.
+      const before = flow.header.length;
+      const text = flow.header + latin1(data);
+      const end = text.indexOf('\r\n\r\n');
+      if (end < 0) {
+        flow.header = text;
+        return;
+      }
+      flow.headerDone = true;
+      const m = /content-length:\s*(\d+)/i.exec(text.slice(0, end));
+      if (m !== null) flow.expect = Number(m[1]);
+      body = data.length - (end + 4 - before);
+      flow.header = '';
+    }
+    flow.received += Math.max(0, body);
+    if (!flow.done && flow.received >= flow.expect) {
+      flow.done = true;
+      if (flow.workload.holdPs > 0) this.after(flow.workload.holdPs, TAG_CLOSE, conn.user);
+      else flow.engine.close(now, conn);
+    }
+  }
+
+  onPeerClosed(now: number, conn: TcpConnection): void {
+    this.flows[conn.user as number]!.engine.close(now, conn);
+  }
+
+  onClosed(_now: number, conn: TcpConnection, reason: CloseReason): void {
+    const flow = this.flows[conn.user as number]!;
+    if (flow.outcome !== null) return;
+    if (reason === 'normal' && flow.done) {
+      flow.outcome = 'completed';
+      this.totals.completed++;
+    } else if (reason === 'reset') {
+      flow.outcome = 'reset';
+      this.totals.reset++;
+    } else {
+      flow.outcome = 'failed';
+      this.totals.failed++;
+    }
+  }
+
+  /** Totals, with connections still open at the end counted as failed. */
+  summary(): ClientTotals {
+    const open = this.flows.filter((f) => f.outcome === null).length;
+    return { ...this.totals, failed: this.totals.failed + open };
+  }
+
+  /** Every connection that did not complete, with its 4-tuple, for the per-target `lost` count. */
+  notCompleted(): ConnectionOutcome[] {
+    const out: ConnectionOutcome[] = [];
+    for (const f of this.flows) {
+      if (f.outcome === 'completed') continue;
+      out.push([f.conn.localIp, f.conn.localPort, f.conn.remoteIp, f.conn.remotePort, f.outcome ?? 'failed']);
+    }
+    return out;
+  }
+}
+
+export function ipNumber(text: string): number {
+  const p = text.split('.').map(Number);
+  return (((p[0]! << 24) | (p[1]! << 16) | (p[2]! << 8) | p[3]!) >>> 0);
+}
+
+function latin1(data: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < data.length; i++) s += String.fromCharCode(data[i]!);
+  return s;
+}

@@ -1,0 +1,56 @@
+// sysplex-emu run FILE: run a topology or scenario and print its report.
+
+import { loadRunFile, parseTime } from '../scenario/index.js';
+import { MAX_TIME_PS } from '../kernel/time.js';
+import { runScenario } from '../run/run-scenario.js';
+import { formatReport } from '../run/report.js';
+import { parse, flag, int, str } from './args.js';
+import { UsageError } from './errors.js';
+import { progressLine } from './progress.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const args = parse(
+    'run',
+    argv,
+    {
+      until: { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean' },
+      trace: { type: 'string' },
+      quiet: { type: 'boolean' },
+      capture: { type: 'string', multiple: true },
+      partitions: { type: 'string' },
+      inspect: { type: 'string' },
+      vcd: { type: 'string' },
+      perfetto: { type: 'string' },
+      html: { type: 'string' },
+    },
+    { min: 1, max: 1 },
+  );
+  let untilPs: number | undefined;
+  const until = str(args, 'until');
+  if (until !== undefined) {
+    const t = parseTime(until);
+    if (!t.ok) throw new UsageError(`--until: ${t.message}`, 'run');
+    if (t.value > MAX_TIME_PS) throw new UsageError('--until is past 2^53 ps (about 2.5 hours)', 'run');
+    untilPs = t.value;
+  }
+  const seed = int(args, 'seed', 'run');
+  const partitions = int(args, 'partitions', 'run') ?? 1;
+  if (partitions !== 1) throw new UsageError('--partitions above 1 is not available in this version yet', 'run');
+  for (const opt of ['capture', 'inspect', 'vcd', 'perfetto', 'html']) {
+    if (args.values[opt] !== undefined) throw new UsageError(`--${opt} is not available in this version yet`, 'run');
+  }
+  const loaded = loadRunFile(args.positionals[0]!);
+  if (!loaded.ok) {
+    for (const e of loaded.errors) process.stderr.write(`${e.toString()}\n`);
+    return 2;
+  }
+  const scenario = loaded.value;
+  const quiet = flag(args, 'quiet');
+  const progress = !quiet && process.stderr.isTTY ? progressLine() : undefined;
+  const report = await runScenario(scenario, { seed, untilPs, trace: str(args, 'trace'), progress: progress?.update });
+  progress?.done();
+  if (!quiet) process.stdout.write(flag(args, 'json') ? `${JSON.stringify(report)}\n` : `${formatReport(report, scenario.name)}\n`);
+  return report.expectations?.some((e) => !e.ok) ? 1 : 0;
+}

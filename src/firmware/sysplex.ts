@@ -1,0 +1,658 @@
+// The Sysplex Distributor as one stack runs it: dynamic VIPA ownership (VIPADEFINE, VIPABACKUP ranks,
+// takeover and takeback), the distributing stack's tables (VDPT, VCRT, timed affinities) and its data path,
+// and the target side (listener reports, connection ends, reports to a new owner).
+//
+// Every stack keeps what the others told it over XCF (their DVIPA definitions, ranks, deactivations) and
+// applies the same deterministic rules to it, so all stacks agree on who owns each DVIPA:
+//  - the VIPADEFINE stack owns it while it is in the group and not deactivated (MOVEABLE IMMEDIATE takes it
+//    back from a backup at once; WHENIDLE once the backup has no connections left);
+//  - otherwise the highest-ranked backup in the group (ties by stack name) takes it over when the owner leaves,
+//    and asks every target for its listeners and connections to rebuild the VDPT and VCRT.
+// Messages travel as src/firmware/xcf-messages.ts defines them; a malformed one is counted and dropped.
+
+import type { Hal } from './hal.js';
+import type { Profile, VipaBackup, VipaDefine, VipaDistribute } from './profile/types.js';
+import {
+  FlowKey,
+  NEW_CONNECTION,
+  NO_TARGET,
+  NOT_FOUND,
+  ServiceTable,
+  TimedAffinity,
+  Vcrt,
+  Vdpt,
+  VdptPort,
+  forwardDecision,
+  selectTarget,
+} from './sd/index.js';
+import {
+  type ConnTuple,
+  type ControlMessage,
+  type DistributionAd,
+  type DvipaStatus,
+  type VcrtTuple,
+  decode,
+  encodeControl,
+  encodeForward,
+} from './xcf-messages.js';
+import { ipText } from './sd/types.js';
+
+/** What the distributor needs from the rest of the stack. */
+export interface SysplexHost {
+  readonly hal: Hal;
+  /** Listening sockets that would accept a connection to (ip, port). */
+  listeners(ip: number, port: number): number;
+  /** Open connections whose local address is `ip`. */
+  connectionsOn(ip: number): ConnTuple[];
+  /** Hand a datagram to this stack's own IP input (a target receiving a forwarded packet). */
+  deliverLocal(now: number, packet: Uint8Array): void;
+  /** The OSA interface on whose subnet `ip` lies (where the owner registers it), or null. */
+  interfaceFor(ip: number): string | null;
+  /** A datagram addressed to a DVIPA this stack owns but does not distribute (plain local delivery). */
+}
+
+export type DvipaState = 'ACTIVE' | 'BACKUP' | 'MOVING' | 'QUIESCING' | 'DEACTIVATED' | 'NONE';
+
+/** One DVIPA as this stack sees it. */
+export interface Dvipa {
+  readonly ip: number;
+  readonly define: VipaDefine | null;
+  readonly backup: VipaBackup | null;
+  readonly distribute: VipaDistribute | null;
+  state: DvipaState;
+  /** The stack that owns (advertises) it now, as far as this stack knows. */
+  owner: string | null;
+  /** The owner's distribution advertisement, when this stack is one of its targets. */
+  ad: DistributionAd | null;
+  /** The interface this stack registered it on while owning it. */
+  registeredOn: string | null;
+  deactivated: boolean;
+  /** Distributed ports this stack's VDPT holds while it distributes. */
+  ports: VdptPort[];
+}
+
+interface Member {
+  xcfIp: number;
+  dvipas: Map<number, DvipaStatus>;
+}
+
+const WLM_TIMER = 1;
+const AFFINITY_TIMER = 2;
+const JOIN_TIMER = 3;
+/** After joining, a stack waits this long for the members' hellos before it activates what it defines, so
+ *  that a re-IPLed owner takes its DVIPA back by handover instead of racing the acting backup (assumed). */
+const JOIN_SETTLE_PS = 100_000_000;
+/** SYSPLEXWLMPOLL is 60 s by default; emulated runs last seconds, so weights are exchanged every 10 ms (assumed). */
+const WLM_POLL_PS = 10_000_000_000;
+
+export class Sysplex {
+  readonly dvipas = new Map<number, Dvipa>();
+  readonly members = new Map<string, Member>();
+  readonly services = new ServiceTable();
+  readonly vcrt: Vcrt;
+  readonly vdpt: Vdpt;
+  readonly affinity: TimedAffinity;
+  inGroup = false;
+  /** The join settle time has passed (hellos exchanged). */
+  private settled = false;
+  readonly counters = { forwarded: 0, dropped: 0, malformed: 0, noTarget: 0 };
+
+  /** Target index <-> stack name; indices are handed out on first sight and never reused. */
+  private readonly targetNames: string[] = [];
+  private readonly targetIndex = new Map<string, number>();
+  private readonly key = new FlowKey();
+  private readonly hal: Hal;
+  private readonly self: string;
+  private readonly xcfIp: number;
+
+  constructor(
+    private readonly host: SysplexHost,
+    profile: Profile,
+    /** Timer ids this module may use: base + 1, base + 2. */
+    private readonly timerBase: number,
+  ) {
+    this.hal = host.hal;
+    this.self = host.hal.stackName;
+    this.xcfIp = profile.dynamicXcf?.ip ?? 0;
+    this.vcrt = new Vcrt({ services: this.services });
+    this.vdpt = new Vdpt(this.services, { targets: 64 });
+    this.affinity = new TimedAffinity();
+    for (const d of profile.vipaDefines) this.dvipaFor(d.ip, { define: d });
+    for (const b of profile.vipaBackups) this.dvipaFor(b.ip, { backup: b });
+    for (const v of profile.vipaDistributes) {
+      const d = this.dvipas.get(v.ip);
+      if (d !== undefined) (d as { distribute: VipaDistribute | null }).distribute = v;
+    }
+    this.indexOf(this.self);
+  }
+
+  private dvipaFor(ip: number, part: { define?: VipaDefine; backup?: VipaBackup }): void {
+    const old = this.dvipas.get(ip);
+    this.dvipas.set(ip, {
+      ip,
+      define: part.define ?? old?.define ?? null,
+      backup: part.backup ?? old?.backup ?? null,
+      distribute: old?.distribute ?? null,
+      state: 'NONE',
+      owner: null,
+      ad: null,
+      registeredOn: null,
+      deactivated: false,
+      ports: [],
+    });
+  }
+
+  private indexOf(stack: string): number {
+    let t = this.targetIndex.get(stack);
+    if (t === undefined) {
+      t = this.targetNames.length;
+      this.targetNames.push(stack);
+      this.targetIndex.set(stack, t);
+    }
+    return t;
+  }
+
+  targetName(t: number): string {
+    return this.targetNames[t] ?? '?';
+  }
+
+  xcfIpOf(stack: string): number {
+    return stack === this.self ? this.xcfIp : (this.members.get(stack)?.xcfIp ?? 0);
+  }
+
+  // ---- group membership ---------------------------------------------------------------------------------
+
+  /** IPL or JOINGROUP: join the group and activate the DVIPAs this stack defines. */
+  join(now: number): void {
+    this.inGroup = true;
+    this.hal.xcfJoin(true);
+    this.vdpt.setMember(this.indexOf(this.self), true);
+    this.vdpt.setPathUp(this.indexOf(this.self), true);
+    for (const d of this.dvipas.values()) {
+      if (d.state === 'NONE') d.state = d.define !== null ? 'NONE' : 'BACKUP';
+    }
+    this.hal.setTimer(this.timerBase + JOIN_TIMER, now + JOIN_SETTLE_PS);
+    this.hal.setTimer(this.timerBase + WLM_TIMER, now + WLM_POLL_PS);
+  }
+
+  /** LEAVEGROUP (or the stack stopping): give up every DVIPA and leave the group. */
+  leave(now: number): void {
+    for (const d of this.dvipas.values()) {
+      if (d.state === 'ACTIVE' && d.owner === this.self) this.deactivateLocally(now, d);
+      d.state = 'NONE';
+      d.owner = null;
+      d.ad = null;
+    }
+    this.members.clear();
+    this.inGroup = false;
+    this.settled = false;
+    this.hal.xcfJoin(false);
+    this.hal.cancelTimer(this.timerBase + WLM_TIMER);
+  }
+
+  /** The XCF model reports a member joining or leaving (after the failure detection interval if it failed). */
+  membership(now: number, stack: string, joined: boolean): void {
+    if (!this.inGroup || stack === this.self) return;
+    const t = this.indexOf(stack);
+    if (joined) {
+      this.vdpt.setMember(t, true);
+      this.vdpt.setPathUp(t, true);
+      this.send(stack, { m: 'hello', xcfIp: this.xcfIp, dvipas: this.status(), reply: false });
+      return;
+    }
+    this.members.delete(stack);
+    // Connections on the lost target are gone; the VCRT forgets them and the VDPT stops counting them.
+    this.vcrt.deleteTarget(t);
+    this.affinity.deleteTarget(t);
+    this.vdpt.targetLost(t);
+    for (const d of this.dvipas.values()) {
+      if (d.owner === stack) {
+        d.owner = null;
+        d.ad = null;
+      }
+    }
+    this.resolveAll(now, true);
+  }
+
+  private status(): DvipaStatus[] {
+    return [...this.dvipas.values()].map((d) => ({
+      ip: d.ip,
+      define: d.define === null ? null : (d.define.moveable ?? 'IMMEDIATE'),
+      rank: d.backup?.rank ?? 0,
+      deactivated: d.deactivated,
+    }));
+  }
+
+  private broadcastHello(): void {
+    for (const stack of this.members.keys()) this.send(stack, { m: 'hello', xcfIp: this.xcfIp, dvipas: this.status(), reply: true });
+  }
+
+  // ---- ownership rules ----------------------------------------------------------------------------------
+
+  /** The stack that should own `ip` now: the defining stack, else the highest-ranked backup in the group. */
+  private designated(ip: number): string | null {
+    let best: string | null = null;
+    let bestRank = -1;
+    const consider = (stack: string, s: { define: string | null; rank: number; deactivated: boolean } | undefined) => {
+      if (s === undefined || s.deactivated) return;
+      const rank = s.define !== null ? 255 : s.rank;
+      if (rank <= 0) return;
+      if (rank > bestRank || (rank === bestRank && best !== null && stack < best)) {
+        best = stack;
+        bestRank = rank;
+      }
+    };
+    const mine = this.dvipas.get(ip);
+    if (mine !== undefined && this.inGroup) {
+      consider(this.self, { define: mine.define === null ? null : 'X', rank: mine.backup?.rank ?? 0, deactivated: mine.deactivated });
+    }
+    for (const [stack, m] of this.members) consider(stack, m.dvipas.get(ip));
+    return best;
+  }
+
+  private resolveAll(now: number, afterLoss: boolean): void {
+    for (const d of this.dvipas.values()) this.resolve(now, d, afterLoss);
+  }
+
+  /** Applies the ownership rules to one DVIPA after anything changed. */
+  private resolve(now: number, d: Dvipa, afterLoss: boolean): void {
+    if (!this.inGroup || !this.settled || d.deactivated) return;
+    const want = this.designated(d.ip);
+    if (d.owner === this.self) {
+      // Takeback: hand the DVIPA to the stack that should own it (the VIPADEFINE stack back in the group).
+      if (want !== null && want !== this.self) {
+        const whenIdle = this.members.get(want)?.dvipas.get(d.ip)?.define === 'WHENIDLE';
+        if (whenIdle && this.connectionsOf(d) > 0) return;
+        this.handOver(now, d, want);
+      }
+      return;
+    }
+    if (d.owner === null && want === this.self) {
+      // Nobody owns it: a VIPADEFINE stack activates it at IPL; a backup only takes over an existing DVIPA.
+      if (d.define !== null) this.activate(now, d, afterLoss ? 'takeover' : 'activate', []);
+      else if (afterLoss) this.activate(now, d, 'takeover', []);
+    }
+  }
+
+  private connectionsOf(d: Dvipa): number {
+    let n = 0;
+    for (const p of d.ports) for (let t = 0; t < p.targets; t++) n += p.activeConn[t]!;
+    return n;
+  }
+
+  /** This stack becomes the owner (and, with a VIPADISTRIBUTE, the distributor) of `d`. */
+  private activate(now: number, d: Dvipa, how: 'activate' | 'takeover' | 'takeback', vcrt: VcrtTuple[]): void {
+    const previous = d.owner;
+    d.owner = this.self;
+    d.state = 'ACTIVE';
+    const ifName = this.host.interfaceFor(d.ip);
+    if (ifName !== null) {
+      this.hal.registerAddress(ifName, d.ip);
+      d.registeredOn = ifName;
+    }
+    const v = d.distribute;
+    let ad: DistributionAd | null = null;
+    if (v !== null) {
+      ad = { ip: d.ip, ports: [...v.ports], dest: v.destinations === 'ALL' ? 'ALL' : v.destinations.map((x) => x.xcfIp) };
+      d.ports = v.ports.map((port) => this.defineVdptPort(d.ip, port, v));
+      d.ad = ad;
+      for (const [client, clientPort, port, stack] of vcrt) this.restoreConnection(d.ip, client, clientPort, port, this.indexOf(stack));
+    }
+    if (this.hal.tracing) {
+      const kind = how === 'activate' ? 'dvipa.activate' : how === 'takeover' ? 'dvipa.takeover' : 'dvipa.takeback';
+      this.hal.trace(kind, { ip: ipText(d.ip), owner: this.self, from: previous ?? undefined, distributing: v !== null });
+    }
+    for (const stack of this.members.keys()) this.send(stack, { m: 'active', ip: d.ip, dist: ad });
+    if (ad !== null) {
+      this.reportLocalListeners(d);
+      if (how === 'takeover') {
+        for (const stack of this.members.keys()) this.send(stack, { m: 'query', ip: d.ip });
+        this.restoreLocalConnections(d);
+      }
+    }
+  }
+
+  private defineVdptPort(ip: number, port: number, v: VipaDistribute): VdptPort {
+    const existing = this.vdpt.get(ip, port);
+    if (existing !== undefined) this.vdpt.remove(ip, port);
+    const p = this.vdpt.define(ip, port, {
+      method: v.method,
+      autoSwitchBack: v.autoSwitchBack,
+      healthSwitch: v.healthSwitch,
+      optLocal: v.optLocal ?? -1,
+      timedAffinitySeconds: v.timedAffinity,
+    });
+    const configure = (stack: string) => {
+      const t = this.indexOf(stack);
+      if (v.destinations === 'ALL') {
+        p.addTarget(t);
+        return;
+      }
+      const dest = v.destinations.find((x) => x.xcfIp === this.xcfIpOf(stack));
+      if (dest === undefined) return;
+      p.addTarget(t, { weight: dest.weight, preferred: dest.role === 'PREFERRED', backupRank: dest.role === 'BACKUP' ? dest.rank : undefined });
+    };
+    // DESTIP order for explicit lists; stack-name order for ALL.
+    if (v.destinations === 'ALL') {
+      for (const s of [this.self, ...this.members.keys()].sort()) configure(s);
+    } else {
+      for (const dest of v.destinations) {
+        const stack = this.stackWithXcfIp(dest.xcfIp);
+        if (stack !== null) configure(stack);
+      }
+    }
+    return p;
+  }
+
+  private stackWithXcfIp(ip: number): string | null {
+    if (ip === this.xcfIp) return this.self;
+    for (const [s, m] of this.members) if (m.xcfIp === ip) return s;
+    return null;
+  }
+
+  private restoreConnection(dvipa: number, client: number, clientPort: number, port: number, t: number): void {
+    const p = this.vdpt.get(dvipa, port);
+    if (p === undefined) return;
+    if (this.vcrt.insert(client, clientPort, dvipa, port, t)) p.connectionRestored(t);
+  }
+
+  private reportLocalListeners(d: Dvipa): void {
+    const t = this.indexOf(this.self);
+    for (const p of d.ports) if (p.isConfigured(t)) p.setReady(t, this.host.listeners(d.ip, p.port));
+  }
+
+  private restoreLocalConnections(d: Dvipa): void {
+    const t = this.indexOf(this.self);
+    for (const [client, clientPort, port] of this.host.connectionsOn(d.ip)) this.restoreConnection(d.ip, client, clientPort, port, t);
+  }
+
+  /** Give ownership of `d` to `to`, passing the connection routing table along (nondisruptive). */
+  private handOver(now: number, d: Dvipa, to: string): void {
+    const rows: VcrtTuple[] = [];
+    for (const p of d.ports) {
+      this.vcrt.forEach((client, clientPort, _dvipa, _port, svc, target) => {
+        if (svc === p.service) rows.push([client, clientPort, p.port, this.targetName(target)]);
+      });
+    }
+    this.deactivateLocally(now, d);
+    d.owner = to;
+    d.state = d.deactivated ? 'DEACTIVATED' : d.backup !== null ? 'BACKUP' : 'NONE';
+    this.send(to, { m: 'handover', ip: d.ip, vcrt: rows });
+    if (this.hal.tracing) this.hal.trace('dvipa.handover', { ip: ipText(d.ip), to, connections: rows.length });
+  }
+
+  /** Stop owning `d` here: deregister it and drop the distributor's tables for it. */
+  private deactivateLocally(_now: number, d: Dvipa): void {
+    if (d.registeredOn !== null) this.hal.deregisterAddress(d.registeredOn, d.ip);
+    d.registeredOn = null;
+    for (const p of d.ports) {
+      this.vcrt.deleteAllOfService(p.service);
+      this.affinity.deleteService(p.service);
+      this.vdpt.remove(d.ip, p.port);
+    }
+    d.ports = [];
+  }
+
+  // ---- operator moves -------------------------------------------------------------------------------------
+
+  /** V TCPIP,,SYSPLEX,DEACTIVATE,DVIPA=ip: this stack gives the DVIPA up (owner) or leaves its backup chain. */
+  deactivate(now: number, ip: number): string {
+    const d = this.dvipas.get(ip);
+    if (d === undefined) return `EZD1197I DVIPA ${ipText(ip)} IS NOT DEFINED ON ${this.self}`;
+    if (d.deactivated) return `EZD1197I DVIPA ${ipText(ip)} IS ALREADY DEACTIVATED`;
+    d.deactivated = true;
+    this.broadcastHello();
+    if (d.owner === this.self) {
+      const to = this.designated(ip);
+      if (to !== null) this.handOver(now, d, to);
+      else this.deactivateLocally(now, d);
+      d.owner = to;
+    }
+    d.state = 'DEACTIVATED';
+    return `EZD1197I THE VARY TCPIP,,SYSPLEX,DEACTIVATE,DVIPA COMMAND COMPLETED SUCCESSFULLY`;
+  }
+
+  /** V TCPIP,,SYSPLEX,REACTIVATE,DVIPA=ip: back into the chain; a VIPADEFINE stack takes the DVIPA back. */
+  reactivate(now: number, ip: number): string {
+    const d = this.dvipas.get(ip);
+    if (d === undefined) return `EZD1197I DVIPA ${ipText(ip)} IS NOT DEFINED ON ${this.self}`;
+    if (!d.deactivated) return `EZD1197I DVIPA ${ipText(ip)} IS NOT DEACTIVATED`;
+    d.deactivated = false;
+    d.state = d.backup !== null && d.define === null ? 'BACKUP' : 'NONE';
+    this.broadcastHello();
+    if (d.owner === null) this.resolve(now, d, false);
+    return `EZD1197I THE VARY TCPIP,,SYSPLEX,REACTIVATE,DVIPA COMMAND COMPLETED SUCCESSFULLY`;
+  }
+
+  // ---- XCF input ------------------------------------------------------------------------------------------
+
+  xcfReceive(now: number, from: string, bytes: Uint8Array): void {
+    if (!this.inGroup) return;
+    const msg = decode(bytes);
+    if (msg.kind === 'malformed') {
+      this.counters.malformed++;
+      if (this.hal.tracing) this.hal.trace('xcf.malformed', { from, reason: msg.reason });
+      return;
+    }
+    if (msg.kind === 'forward') {
+      this.host.deliverLocal(now, msg.packet);
+      return;
+    }
+    this.control(now, from, msg.message);
+  }
+
+  private control(now: number, from: string, m: ControlMessage): void {
+    const t = this.indexOf(from);
+    switch (m.m) {
+      case 'hello': {
+        const known = this.members.has(from);
+        this.members.set(from, { xcfIp: m.xcfIp, dvipas: new Map(m.dvipas.map((s) => [s.ip, s])) });
+        this.vdpt.setMember(t, true);
+        this.vdpt.setPathUp(t, true);
+        if (!m.reply || !known) this.send(from, { m: 'hello', xcfIp: this.xcfIp, dvipas: this.status(), reply: true });
+        // Tell the newcomer what this stack owns, and add it as a target where DESTIP ALL covers it.
+        for (const d of this.dvipas.values()) {
+          if (d.owner !== this.self) continue;
+          this.send(from, { m: 'active', ip: d.ip, dist: d.ad });
+          for (const p of d.ports) {
+            const v = d.distribute!;
+            if (v.destinations === 'ALL') p.addTarget(t);
+            else {
+              const dest = v.destinations.find((x) => x.xcfIp === m.xcfIp);
+              if (dest !== undefined) p.addTarget(t, { weight: dest.weight, preferred: dest.role === 'PREFERRED', backupRank: dest.role === 'BACKUP' ? dest.rank : undefined });
+            }
+          }
+        }
+        this.resolveAll(now, false);
+        return;
+      }
+      case 'active': {
+        const d = this.dvipas.get(m.ip);
+        if (d !== undefined && d.owner === this.self && from !== this.self) {
+          // Two owners: the one the rules designate keeps it.
+          if (this.designated(m.ip) === this.self) return;
+          this.deactivateLocally(now, d);
+          d.state = d.backup !== null ? 'BACKUP' : 'NONE';
+        }
+        this.becomeTargetOf(from, m.ip, m.dist);
+        return;
+      }
+      case 'handover': {
+        const d = this.dvipas.get(m.ip);
+        if (d === undefined) return;
+        this.activate(now, d, 'takeback', m.vcrt);
+        return;
+      }
+      case 'listen': {
+        const p = this.vdpt.get(m.ip, m.port);
+        if (p !== undefined && p.isConfigured(t)) {
+          p.setReady(t, m.ready);
+          if (this.hal.tracing) this.hal.trace('vdpt.update', { dvipa: ipText(m.ip), port: m.port, target: from, ready: m.ready });
+        }
+        return;
+      }
+      case 'conn-end':
+        this.connectionEnded(now, m.ip, m.port, m.client, m.clientPort, t);
+        return;
+      case 'query': {
+        const d = this.dvipas.get(m.ip);
+        const ad = d?.ad;
+        const listeners: [number, number][] = (ad?.ports ?? []).map((port) => [port, this.host.listeners(m.ip, port)]);
+        this.send(from, { m: 'report', ip: m.ip, listeners, conns: this.host.connectionsOn(m.ip) });
+        return;
+      }
+      case 'report': {
+        for (const [port, ready] of m.listeners) {
+          const p = this.vdpt.get(m.ip, port);
+          if (p !== undefined && p.isConfigured(t)) p.setReady(t, ready);
+        }
+        for (const [client, clientPort, port] of m.conns) this.restoreConnection(m.ip, client, clientPort, port, t);
+        return;
+      }
+      case 'wlm':
+        this.vdpt.setSystemWeight(t, m.weight);
+        return;
+    }
+  }
+
+  /** The owner `from` advertised `ip`; if this stack is one of its targets, it holds an internal copy and
+   *  reports its listeners to the owner. */
+  private becomeTargetOf(from: string, ip: number, ad: DistributionAd | null): void {
+    let d = this.dvipas.get(ip);
+    if (d === undefined && ad !== null && (ad.dest === 'ALL' || ad.dest.includes(this.xcfIp))) {
+      this.dvipaFor(ip, {});
+      d = this.dvipas.get(ip)!;
+    }
+    if (d === undefined) return;
+    d.owner = from;
+    d.ad = ad !== null && (ad.dest === 'ALL' || ad.dest.includes(this.xcfIp)) ? ad : null;
+    if (d.state === 'NONE' || d.state === 'ACTIVE') d.state = d.backup !== null ? 'BACKUP' : 'NONE';
+    if (d.ad !== null) for (const port of d.ad.ports) this.send(from, { m: 'listen', ip, port, ready: this.host.listeners(ip, port) });
+  }
+
+  // ---- target side ----------------------------------------------------------------------------------------
+
+  /** True when `ip` is a distributed DVIPA this stack is a target for (it accepts connections to it). */
+  isTargetAddress(ip: number): boolean {
+    const d = this.dvipas.get(ip);
+    return d !== undefined && (d.ad !== null || d.owner === this.self);
+  }
+
+  /** A listener opened or closed here: tell the distributor of every DVIPA it serves. */
+  listenersChanged(port: number): void {
+    for (const d of this.dvipas.values()) {
+      if (d.ad === null || !d.ad.ports.includes(port)) continue;
+      const ready = this.host.listeners(d.ip, port);
+      if (d.owner === this.self) {
+        const p = this.vdpt.get(d.ip, port);
+        const t = this.indexOf(this.self);
+        if (p !== undefined && p.isConfigured(t)) p.setReady(t, ready);
+      } else if (d.owner !== null) {
+        this.send(d.owner, { m: 'listen', ip: d.ip, port, ready });
+      }
+    }
+  }
+
+  /** A connection on (localIp, localPort) ended here: the distributor must forget it. */
+  localConnectionEnded(now: number, localIp: number, localPort: number, client: number, clientPort: number): void {
+    const d = this.dvipas.get(localIp);
+    if (d === undefined || d.ad === null || !d.ad.ports.includes(localPort)) return;
+    if (d.owner === this.self) this.connectionEnded(now, localIp, localPort, client, clientPort, this.indexOf(this.self));
+    else if (d.owner !== null) this.send(d.owner, { m: 'conn-end', ip: localIp, port: localPort, client, clientPort });
+  }
+
+  private connectionEnded(now: number, dvipa: number, port: number, client: number, clientPort: number, t: number): void {
+    const p = this.vdpt.get(dvipa, port);
+    if (p === undefined) return;
+    if (this.vcrt.delete(client, clientPort, dvipa, port) === NOT_FOUND) return;
+    p.connectionEnded(t);
+    if (p.affinityPs > 0 && this.affinity.closed(client, p.service, now, p.affinityPs)) this.armAffinityTimer();
+    if (this.hal.tracing) this.hal.trace('vcrt.delete', { dvipa: ipText(dvipa), port, client: ipText(client), clientPort, target: this.targetName(t) });
+    // WHENIDLE takeback waits for the last connection.
+    const d = this.dvipas.get(dvipa);
+    if (d !== undefined && d.owner === this.self && this.connectionsOf(d) === 0) this.resolve(now, d, false);
+  }
+
+  private armAffinityTimer(): void {
+    const next = this.affinity.nextExpiry();
+    if (next >= 0) this.hal.setTimer(this.timerBase + AFFINITY_TIMER, next);
+  }
+
+  // ---- the distributor's data path ------------------------------------------------------------------------
+
+  /**
+   * An inbound datagram from the OSA. Returns true when the distributor took it (forwarded it to a target,
+   * or dropped it); false when it is for this stack's own IP input.
+   */
+  route(now: number, packet: Uint8Array): boolean {
+    if (this.vdpt.size === 0) return false;
+    const key = this.key;
+    const target = forwardDecision(packet, this.vcrt, key);
+    if (target >= 0) {
+      this.forwardTo(now, target, packet);
+      return true;
+    }
+    if (target !== NEW_CONNECTION) {
+      // Not distributed, not TCP, or no VCRT entry: the local stack decides (a local connection or a RST).
+      return false;
+    }
+    const p = this.vdpt.byService(key.service)!;
+    const chosen = selectTarget(p, key.clientIp, now, p.affinityPs > 0 ? this.affinity : null);
+    if (chosen === NO_TARGET) {
+      this.counters.noTarget++;
+      if (this.hal.tracing) this.hal.trace('sd.notarget', { dvipa: ipText(key.dvipa), port: key.port, client: ipText(key.clientIp) });
+      this.counters.dropped++;
+      return true;
+    }
+    this.vcrt.insertService(key.clientIp, key.clientPort, key.service, chosen);
+    p.connectionStarted(chosen);
+    if (p.affinityPs > 0) this.affinity.opened(key.clientIp, key.service, chosen);
+    if (this.hal.tracing) {
+      this.hal.trace('vcrt.insert', {
+        dvipa: ipText(key.dvipa), port: key.port, client: ipText(key.clientIp), clientPort: key.clientPort, target: this.targetName(chosen),
+      });
+    }
+    this.forwardTo(now, chosen, packet);
+    return true;
+  }
+
+  private forwardTo(now: number, t: number, packet: Uint8Array): void {
+    const stack = this.targetNames[t]!;
+    if (stack === this.self) {
+      this.host.deliverLocal(now, packet);
+      return;
+    }
+    this.counters.forwarded++;
+    if (this.hal.tracing) this.hal.trace('conn.forward', { to: stack, bytes: packet.length });
+    this.hal.xcfSend(stack, encodeForward(packet));
+  }
+
+  // ---- timers ---------------------------------------------------------------------------------------------
+
+  /** Returns true when the timer was this module's. */
+  timer(now: number, id: number): boolean {
+    if (id === this.timerBase + WLM_TIMER) {
+      if (!this.inGroup) return true;
+      const weight = Math.max(0, Math.min(64, Math.round(this.hal.wlmWeight())));
+      this.vdpt.setSystemWeight(this.indexOf(this.self), weight);
+      for (const stack of this.members.keys()) this.send(stack, { m: 'wlm', weight });
+      this.hal.setTimer(id, now + WLM_POLL_PS);
+      return true;
+    }
+    if (id === this.timerBase + JOIN_TIMER) {
+      this.settled = true;
+      this.resolveAll(now, false);
+      return true;
+    }
+    if (id === this.timerBase + AFFINITY_TIMER) {
+      this.affinity.expire(now);
+      this.armAffinityTimer();
+      return true;
+    }
+    return false;
+  }
+
+  private send(stack: string, m: ControlMessage): void {
+    this.hal.xcfSend(stack, encodeControl(m));
+  }
+}

@@ -1,0 +1,69 @@
+// The run report of CONTRACT.md (`--json`), and its human form. Field names and meanings are public: scripts
+// and `expect` lines read them.
+
+import { formatTime } from '../kernel/time.js';
+
+export interface LparReport { name: string; up: boolean; cpuBusyPct: number }
+export interface DvipaReport { ip: string; owner: string | null; state: string; backups: string[] }
+export interface TargetReport { stack: string; ready: number; totalConn: number; activeConn: number; lost: number }
+export interface DistributionReport { dvipa: string; port: number; method: string; targets: TargetReport[] }
+export interface ClientsReport { opened: number; completed: number; reset: number; failed: number; bytesSent: number; bytesReceived: number }
+export interface ReplayReport {
+  framesRead: number; framesInjected: number; flows: number; completed: number; reset: number; incomplete: number;
+  skipped: { notToDvipa: number; nonIpv4: number; malformed: number };
+}
+export interface ExpectationReport { expr: string; ok: boolean; actual: unknown }
+
+export interface Report {
+  virtualTimePs: number;
+  events: number;
+  wallMs: number;
+  seed: number;
+  partitions: number;
+  lpars: LparReport[];
+  dvipas: DvipaReport[];
+  distribution: DistributionReport[];
+  clients: ClientsReport;
+  replay?: ReplayReport;
+  expectations?: ExpectationReport[];
+  [more: string]: unknown;
+}
+
+/** The report without wall time: what must be byte-identical between runs with the same inputs and seed. */
+export function deterministicPart(r: Report): Omit<Report, 'wallMs'> {
+  const { wallMs: _wall, ...rest } = r;
+  return rest;
+}
+
+export function formatReport(r: Report, name: string): string {
+  const out: string[] = [];
+  const rate = r.wallMs > 0 ? `, ${Math.round(r.events / (r.wallMs / 1000)).toLocaleString('en-US')} events/s` : '';
+  out.push(`sysplex-emu: ${name}`);
+  out.push(`  virtual time ${formatTime(r.virtualTimePs)}, ${r.events.toLocaleString('en-US')} events in ${(r.wallMs / 1000).toFixed(2)} s wall${rate}, seed ${r.seed}, ${r.partitions} partition${r.partitions === 1 ? '' : 's'}`);
+  out.push('');
+  out.push('  LPAR   state  CPU busy');
+  for (const l of r.lpars) out.push(`  ${l.name.padEnd(6)} ${(l.up ? 'up' : 'down').padEnd(6)} ${l.cpuBusyPct.toFixed(1).padStart(7)} %`);
+  out.push('');
+  for (const d of r.dvipas) out.push(`  DVIPA ${d.ip}: ${d.state}, owner ${d.owner ?? '(none)'}, backups ${d.backups.join(', ') || '(none)'}`);
+  for (const d of r.distribution) {
+    out.push('');
+    out.push(`  ${d.dvipa}:${d.port} ${d.method}`);
+    out.push('    target  ready  totalConn  activeConn  lost');
+    for (const t of d.targets) {
+      out.push(`    ${t.stack.padEnd(6)}  ${String(t.ready).padStart(5)}  ${String(t.totalConn).padStart(9)}  ${String(t.activeConn).padStart(10)}  ${String(t.lost).padStart(4)}`);
+    }
+  }
+  const c = r.clients;
+  out.push('');
+  out.push(`  clients: ${c.opened} opened, ${c.completed} completed, ${c.reset} reset, ${c.failed} failed; ${c.bytesSent} bytes sent, ${c.bytesReceived} received`);
+  if (r.replay) {
+    const p = r.replay;
+    out.push(`  replay: ${p.framesRead} frames read, ${p.framesInjected} injected; ${p.flows} flows: ${p.completed} completed, ${p.reset} reset, ${p.incomplete} incomplete; skipped ${p.skipped.notToDvipa} not to the DVIPA, ${p.skipped.nonIpv4} non-IPv4, ${p.skipped.malformed} malformed`);
+  }
+  if (r.expectations && r.expectations.length > 0) {
+    out.push('');
+    out.push('  expectations:');
+    for (const e of r.expectations) out.push(`    ${e.ok ? 'ok  ' : 'FAIL'} ${e.expr}${e.ok ? '' : `   (actual: ${JSON.stringify(e.actual ?? null)})`}`);
+  }
+  return out.join('\n');
+}

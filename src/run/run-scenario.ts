@@ -1,0 +1,180 @@
+// Builds the emulated sysplex of a scenario, runs it in virtual time and assembles the report. The CLI's
+// `run` and `test`, the debugger and the tests all come through here.
+
+import { pathToFileURL } from 'node:url';
+import { JsonlTraceWriter, Simulation, SimulationError, type TraceSink } from '../kernel/index.js';
+import { TeeSink } from '../kernel/trace.js';
+import { createFirmware } from '../firmware/index.js';
+import type { FirmwareFactory } from '../firmware/hal.js';
+import { evaluate, InputError } from '../scenario/index.js';
+import type { Scenario } from '../scenario/types.js';
+import { buildSysplex, type Sysplex } from '../../hw-models/wiring.js';
+import { ClientHosts, ipNumber } from '../../hw-models/lan/clients.js';
+import type { ClientsReport, DistributionReport, DvipaReport, Report, TargetReport } from './report.js';
+
+export interface RunOptions {
+  seed?: number;
+  untilPs?: number;
+  /** Write the trace (JSON Lines) here. */
+  trace?: string;
+  /** More trace sinks (the debugger's breakpoints). */
+  sinks?: TraceSink[];
+  /** Called every so often with the simulation (progress lines). */
+  progress?: (sim: Simulation, untilPs: number) => void;
+}
+
+/** A built, not yet run, sysplex: what `run`, `debug` and `replay` share. */
+export interface Prepared {
+  scenario: Scenario;
+  sim: Simulation;
+  sysplex: Sysplex;
+  clients: ClientHosts[];
+  seed: number;
+  untilPs: number;
+  traceWriter: JsonlTraceWriter | null;
+}
+
+export async function prepare(scenario: Scenario, options: RunOptions = {}): Promise<Prepared> {
+  const seed = options.seed ?? scenario.seed;
+  const untilPs = options.untilPs ?? scenario.untilPs;
+  const sim = new Simulation(seed);
+  const factories = new Map<string, FirmwareFactory>();
+  for (const l of scenario.topology.lpars) factories.set(l.name, await loadFirmware(l.firmware, l.profileFile));
+  const sysplex = buildSysplex(sim, scenario.topology, (lpar) => factories.get(lpar)!);
+  const clients: ClientHosts[] = [];
+  for (const lan of scenario.topology.lans) {
+    const workloads = scenario.workload.filter((w) => lanOf(scenario, w.dvipa) === lan.name);
+    const first = ipNumber(lan.clients.split('/')[0]!) + 1;
+    const c = sim.add(new ClientHosts(`${lan.name}.clients`, first >>> 0, workloads));
+    sysplex.attachClients(lan.name, c.routerPort);
+    clients.push(c);
+  }
+  scenario.faults.forEach((f, i) => sysplex.scheduleFault(f, i));
+  sim.seal();
+  let traceWriter: JsonlTraceWriter | null = null;
+  const sinks = [...(options.sinks ?? [])];
+  if (options.trace !== undefined) {
+    traceWriter = new JsonlTraceWriter(options.trace);
+    sinks.unshift(traceWriter);
+  }
+  sim.traceSink = sinks.length === 0 ? null : sinks.length === 1 ? sinks[0]! : new TeeSink(sinks);
+  return { scenario, sim, sysplex, clients, seed, untilPs, traceWriter };
+}
+
+/** Which LAN a workload's DVIPA lives on: the LAN whose subnet holds it (the first LAN otherwise). */
+function lanOf(s: Scenario, dvipa: string): string {
+  const ip = ipNumber(dvipa);
+  for (const lan of s.topology.lans) {
+    const [net, len] = lan.subnet.split('/');
+    const mask = Number(len) === 0 ? 0 : (0xffffffff << (32 - Number(len))) >>> 0;
+    if (((ip & mask) >>> 0) === ((ipNumber(net!) & mask) >>> 0)) return lan.name;
+  }
+  return s.topology.lans[0]!.name;
+}
+
+async function loadFirmware(spec: string, profileFile: string): Promise<FirmwareFactory> {
+  if (spec === 'builtin') return createFirmware;
+  try {
+    const mod = (await import(pathToFileURL(spec).href)) as { createFirmware?: FirmwareFactory };
+    if (typeof mod.createFirmware !== 'function') throw new Error('it exports no createFirmware function');
+    return mod.createFirmware;
+  } catch (err) {
+    throw new InputError(profileFile, `firmware image ${spec}: ${(err as Error).message}`);
+  }
+}
+
+/** Runs a prepared sysplex to its end time and returns the report. */
+export function runPrepared(p: Prepared, options: RunOptions = {}): Report {
+  const wall0 = performance.now();
+  const { sim } = p;
+  const slice = 250_000;
+  try {
+    sim.start();
+    while (sim.runUntil(p.untilPs, slice) === 'budget') options.progress?.(sim, p.untilPs);
+  } catch (err) {
+    p.traceWriter?.abandon();
+    throw err instanceof SimulationError ? err : new SimulationError(sim.now, '(kernel)', err);
+  }
+  p.traceWriter?.close();
+  return assembleReport(p, performance.now() - wall0);
+}
+
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<Report> {
+  return runPrepared(await prepare(scenario, options), options);
+}
+
+/** Gathers the report from the components' summaries; the distribution counts come from the targets' own
+ *  connection ledgers, so they cover the whole run whichever stack was distributing at the time. */
+export function assembleReport(p: Prepared, wallMs: number): Report {
+  const { sim, sysplex, scenario } = p;
+  const lpars = sysplex.lpars.map((l) => ({ name: l.name, up: l.isUp, cpuBusyPct: round(l.cpuBusyPct(sim.now), 2) }));
+  const views = sysplex.lpars.filter((l) => l.isUp).map((l) => l.firmwareView()).filter((v) => v !== null);
+
+  // DVIPAs: every address some stack defines or backs up; the owner is the stack that has it ACTIVE as owner.
+  const dvipaIps = new Set<string>();
+  for (const v of views) for (const d of v!.dvipas) if (d.rank > 0) dvipaIps.add(d.ip);
+  const dvipas: DvipaReport[] = [...dvipaIps].sort(byIp).map((ip) => {
+    const ownerView = views.find((v) => v!.dvipas.some((d) => d.ip === ip && d.owner === v!.stack));
+    const anyView = ownerView ?? views.find((v) => v!.dvipas.some((d) => d.ip === ip));
+    const row = anyView!.dvipas.find((d) => d.ip === ip)!;
+    return { ip, owner: ownerView?.stack ?? null, state: ownerView ? 'ACTIVE' : 'INACTIVE', backups: [...row.backups] };
+  });
+
+  // Distribution: the services some stack's profile distributes, and per target the ledger counts.
+  const services = new Map<string, { dvipa: string; port: number; method: string }>();
+  for (const l of sysplex.lpars) {
+    for (const s of l.distributedServices()) {
+      const key = `${s.dvipa}:${s.port}`;
+      const owner = dvipas.find((d) => d.ip === s.dvipa)?.owner;
+      if (!services.has(key) || owner === l.name) services.set(key, s);
+    }
+  }
+  const notCompleted = new Map<string, string>();
+  for (const c of p.clients) for (const [cip, cport, dip, dport, outcome] of c.notCompleted()) notCompleted.set(`${cip}:${cport}>${dip}:${dport}`, outcome);
+  const distribution: DistributionReport[] = [...services.values()]
+    .sort((a, b) => byIp(a.dvipa, b.dvipa) || a.port - b.port)
+    .map((s) => {
+      const dip = ipNumber(s.dvipa);
+      const targets: TargetReport[] = sysplex.lpars.map((l) => {
+        const ledger = l.ledger(dip, s.port);
+        let lost = 0;
+        for (const key of ledger.lastAssigned) if (notCompleted.has(`${key}>${dip}:${s.port}`)) lost++;
+        return { stack: l.name, ready: l.isUp ? l.listenerCount(dip, s.port) : 0, totalConn: ledger.total, activeConn: l.isUp ? ledger.active : 0, lost };
+      });
+      return { dvipa: s.dvipa, port: s.port, method: s.method, targets };
+    });
+
+  const clients: ClientsReport = { opened: 0, completed: 0, reset: 0, failed: 0, bytesSent: 0, bytesReceived: 0 };
+  for (const c of p.clients) {
+    const t = c.summary();
+    for (const k of Object.keys(clients) as (keyof ClientsReport)[]) clients[k] += t[k];
+  }
+  const report: Report = {
+    virtualTimePs: sim.now,
+    events: sim.events,
+    wallMs: round(wallMs, 1),
+    seed: p.seed,
+    partitions: 1,
+    lpars,
+    dvipas,
+    distribution,
+    clients,
+  };
+  if (scenario.expect.length > 0) {
+    const display = (cmd: string) => sysplex.operatorDisplay(cmd);
+    report.expectations = scenario.expect.map((e) => {
+      const r = evaluate(e.expr, report, display);
+      return { expr: e.text, ok: r.ok, actual: r.actual ?? null };
+    });
+  }
+  return report;
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+function byIp(a: string, b: string): number {
+  return ipNumber(a) - ipNumber(b);
+}
