@@ -39,3 +39,14 @@ export function demoPreamble(n = 1): string {
     '',
   ].join('\n');
 }
+
+/** A deep copy without source positions (`at`, `line`, `col`), to compare what two texts mean. */
+export function withoutPositions(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutPositions);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (k !== 'at' && k !== 'line' && k !== 'col') out[k] = withoutPositions(v);
+    return out;
+  }
+  return value;
+}

@@ -2,7 +2,7 @@
 
 import type { ProfileBuilder } from '../builder.js';
 import type { Cursor } from '../cursor.js';
-import { isKw, kw, type StatementDef } from '../keywords.js';
+import { isKw, kw, tooShortMessage, type StatementDef } from '../keywords.js';
 import type { Token } from '../lexer.js';
 import { skipOperands } from '../options.js';
 
@@ -15,7 +15,12 @@ export function parseIgnored(c: Cursor, stmt: Token, b: ProfileBuilder, def: Sta
 /** A block (AUTOLOG ... ENDAUTOLOG): everything up to its END keyword, which must be there. */
 export function parseIgnoredBlock(c: Cursor, stmt: Token, b: ProfileBuilder, def: StatementDef): void {
   const end = def.end!;
-  while (!c.atEnd && !isKw(c.peek(), end)) c.take();
+  while (!c.atEnd && !isKw(c.peek(), end)) {
+    const tok = c.take();
+    // A too-short END word (ENDAUTO) would otherwise swallow the rest of the profile into the block.
+    const short = tok.up.length >= 5 ? tooShortMessage(tok, [end]) : null;
+    if (short !== null) c.fail(tok, short);
+  }
   if (c.atEnd) c.fail(stmt, `${def.keyword.full} is not closed: ${end.full} is missing`);
   c.take();
   b.ignore(def.keyword.full, stmt);

@@ -4,7 +4,7 @@
 import type { ProfileBuilder } from '../builder.js';
 import { pos } from '../errors.js';
 import { type Cursor, intOf, ipv4Of, splitSlash } from '../cursor.js';
-import { isKw, kw, matchKw } from '../keywords.js';
+import { isKw, kw, matchKw, tooShortMessage } from '../keywords.js';
 import type { Token } from '../lexer.js';
 import { classfulPrefix, prefixToMask } from '../ipv4.js';
 import { keep, opt, scanOptions, skipOperands } from '../options.js';
@@ -42,6 +42,8 @@ export function parseInterface(c: Cursor, stmt: Token, b: ProfileBuilder): void 
   const typeTok = c.need('the interface type (IPAQENET, IPAQIDIO, VIRTUAL ...)');
   const typeKw = matchKw(typeTok, Object.values(TYPES));
   if (typeKw === null) {
+    const short = tooShortMessage(typeTok, Object.values(TYPES));
+    if (short !== null) c.fail(typeTok, short);
     // IPAQENET6, IPAQIDIO6, VIRTUAL6, IPAQIQDX, RNIC ...: accepted, not modelled.
     skipOperands(c);
     b.unmodelledInterfaces.add(name);
