@@ -34,6 +34,8 @@ export class TcpConnection {
   readonly sendBuf: SendBuffer;
   /** close() was called: a FIN follows the last byte of the send buffer. */
   finQueued = false;
+  /** The peer acknowledged our FIN: nothing more to send. */
+  finAcked = false;
 
   // Receive sequence space.
   irs = 0;

@@ -11,6 +11,7 @@ import { LINUX_TCP_CONFIG, type TcpConfig } from './config.js';
 import { ConnTable, endpointKey } from './conn-table.js';
 import { TcpConnection } from './connection.js';
 import { listenInput, segmentArrives } from './input.js';
+import { IsnGenerator } from './isn.js';
 import { TcpListener } from './listener.js';
 import { emit, output, schedule, sendResetFor, sendSyn } from './output.js';
 import { rtxTimeout } from './timers.js';
@@ -43,6 +44,7 @@ export class TcpEngine {
   private nextId = 1;
   private ipId = 0;
   private nextEphemeral = -1;
+  private readonly isns: IsnGenerator;
 
   constructor(
     readonly host: TcpHost,
@@ -51,6 +53,7 @@ export class TcpEngine {
   ) {
     this.config = config;
     this.timerIdBase = options.timerIdBase ?? 0;
+    this.isns = new IsnGenerator(host.rng);
   }
 
   // ---- Driving the engine -------------------------------------------------------------------------------
@@ -105,7 +108,7 @@ export class TcpEngine {
       const reuse =
         conn.state === TcpState.TIME_WAIT &&
         (f & (TcpFlag.SYN | TcpFlag.ACK | TcpFlag.RST)) === TcpFlag.SYN &&
-        seqGt(seg.seq, conn.rcvNxt) &&
+        (seqGt(seg.seq, conn.rcvNxt) || (conn.tsOn && seg.opts.hasTimestamp && seqGt(seg.opts.tsValue, conn.tsRecent))) &&
         this.findListener(dst, seg.dstPort) !== undefined;
       if (!reuse) {
         segmentArrives(this, conn, seg, now);
@@ -311,9 +314,8 @@ export class TcpEngine {
     now: number,
   ): TcpConnection {
     const conn = new TcpConnection(this.nextId++, localIp, localPort, remoteIp, remotePort, listener, handler, this.config, now);
-    const rng = this.host.rng;
-    conn.iss = rng.nextU32() >>> 0;
-    conn.tsOffset = rng.nextU32() >>> 0;
+    conn.iss = this.isns.isn(now, localIp, localPort, remoteIp, remotePort);
+    conn.tsOffset = this.isns.tsOffset(localIp, remoteIp);
     conn.sndUna = conn.iss;
     conn.sndNxt = conn.iss;
     conn.sndMax = conn.iss;

@@ -85,8 +85,14 @@ export function segmentArrives(eng: TcpEngine, conn: TcpConnection, seg: Segment
     return;
   }
 
+  // A SYN on a synchronized connection, whatever its sequence number: challenge ACK (RFC 5961 section 4).
+  if (f & TcpFlag.SYN && !(f & TcpFlag.RST)) {
+    challengeAck(eng, conn, now);
+    return;
+  }
+
   // 1. Sequence number check.
-  const segLen = seg.len + (f & TcpFlag.SYN ? 1 : 0) + (f & TcpFlag.FIN ? 1 : 0);
+  const segLen = seg.len + (f & TcpFlag.FIN ? 1 : 0);
   if (!acceptable(conn.rcvNxt, receiveWindow(eng, conn), seg.seq, segLen)) {
     if (!(f & TcpFlag.RST)) {
       if (conn.state === TcpState.TIME_WAIT && f & TcpFlag.FIN) conn.closeAt = now + Math.max(1, eng.config.timeWait);
@@ -102,11 +108,6 @@ export function segmentArrives(eng: TcpEngine, conn: TcpConnection, seg: Segment
   // 2. RST: only the exact next sequence number resets; anything else in the window gets a challenge ACK.
   if (f & TcpFlag.RST) {
     resetInput(eng, conn, seg, now);
-    return;
-  }
-  // 3. A SYN on a synchronized connection: challenge ACK (RFC 5961 section 4).
-  if (f & TcpFlag.SYN) {
-    challengeAck(eng, conn, now);
     return;
   }
   // 4. Everything else must carry an ACK.
@@ -252,6 +253,7 @@ function newAck(eng: TcpEngine, conn: TcpConnection, ack: number, acked: number,
   const buf = conn.sendBuf;
   const finAcked = conn.finQueued && acked > buf.length;
   buf.consume(Math.min(acked, buf.length));
+  if (finAcked) conn.finAcked = true;
   conn.sndUna = ack;
   if (seqLt(conn.sndNxt, ack)) conn.sndNxt = ack;
   takeRttSample(conn, ack, now);

@@ -152,6 +152,7 @@ export function output(eng: TcpEngine, conn: TcpConnection, now: number): void {
 }
 
 function sendData(eng: TcpEngine, conn: TcpConnection, now: number): void {
+  if (conn.finAcked) return;
   const buf = conn.sendBuf;
   for (;;) {
     const dataEnd = buf.length; // offset of the FIN position from SND.UNA
@@ -189,6 +190,7 @@ function sendData(eng: TcpEngine, conn: TcpConnection, now: number): void {
 
 /** Resends the oldest unacknowledged segment without moving SND.NXT (fast retransmit, partial ACK). */
 export function retransmitFirst(eng: TcpEngine, conn: TcpConnection, now: number): void {
+  if (conn.finAcked) return;
   const dataEnd = conn.sendBuf.length;
   const len = Math.min(conn.effMss, dataEnd);
   const fin = conn.finQueued && len === dataEnd && seqGt(conn.sndMax, seqAdd(conn.sndUna, dataEnd));

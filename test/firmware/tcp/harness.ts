@@ -149,7 +149,10 @@ export class TestNet {
       }
       const pt = pi < 0 ? Infinity : this.pending[pi]!.t;
       const t = Math.min(pt, tat);
-      if (t === Infinity || t > until) break;
+      if (t === Infinity || t > until) {
+        if (until !== Infinity && this.now < until) this.now = until;
+        break;
+      }
       if (pt <= tat) {
         const p = this.pending.splice(pi, 1)[0]!;
         this.now = Math.max(this.now, p.t);
@@ -160,7 +163,6 @@ export class TestNet {
         th!.engine.timer(this.now, tid);
       }
     }
-    if (until !== Infinity && this.now < until) this.now = until;
     return n;
   }
 
