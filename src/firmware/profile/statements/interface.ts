@@ -65,6 +65,7 @@ export function parseInterface(c: Cursor, stmt: Token, b: ProfileBuilder): void 
     router: null as Interface['router'],
   };
 
+  const errorsBefore = c.diag.errors.length;
   scanOptions(
     c,
     [
@@ -111,6 +112,8 @@ export function parseInterface(c: Cursor, stmt: Token, b: ProfileBuilder): void 
     { statement: `INTERFACE ${name}`, other, warnUnknown: true },
   );
 
+  // An option already in error (a bad IPADDR) is not also reported as missing.
+  if (c.diag.errors.length > errorsBefore) return;
   if (v.addr === null) c.fail(stmt, `INTERFACE ${name}: IPADDR is required`);
   if (type === 'IPAQENET' && v.portName === null) c.fail(stmt, `INTERFACE ${name}: PORTNAME is required for IPAQENET`);
   if (type === 'IPAQIDIO' && v.chpid === null) c.fail(stmt, `INTERFACE ${name}: CHPID is required for IPAQIDIO`);

@@ -109,6 +109,10 @@ function parseVipaBackup(c: Cursor, stmt: Token, b: ProfileBuilder): void {
   // Without MOVEABLE a mask is not part of the syntax, but a leading 255.x mask followed by an address is one.
   const looksLikeMask = firstIp !== null && firstIp >>> 24 === 255 && maskToPrefix(firstIp) >= 0 &&
     c.peek(1) !== undefined && parseIpv4(c.peek(1)!.text) !== null;
+  if (o.moveable !== null && !looksLikeMask && firstIp !== null && maskToPrefix(firstIp) < 0 &&
+      (c.peek(1) === undefined || parseIpv4(c.peek(1)!.text) === null)) {
+    c.fail(first!, 'VIPABACKUP with MOVEABLE needs the address mask before the address');
+  }
   if (o.moveable !== null || looksLikeMask) {
     const m = c.needMask('the VIPABACKUP address mask (required with MOVEABLE)');
     mask = m.mask;
