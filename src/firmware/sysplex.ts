@@ -369,11 +369,9 @@ export class Sysplex {
   /** Give ownership of `d` to `to`, passing the connection routing table along (nondisruptive). */
   private handOver(now: number, d: Dvipa, to: string): void {
     const rows: VcrtTuple[] = [];
-    for (const p of d.ports) {
-      this.vcrt.forEach((client, clientPort, _dvipa, _port, svc, target) => {
-        if (svc === p.service) rows.push([client, clientPort, p.port, this.targetName(target)]);
-      });
-    }
+    this.vcrt.forEach((client, clientPort, dvipa, port, target) => {
+      if (dvipa === d.ip) rows.push([client, clientPort, port, this.targetName(target)]);
+    });
     this.deactivateLocally(now, d);
     d.owner = to;
     d.state = d.deactivated ? 'DEACTIVATED' : d.backup !== null ? 'BACKUP' : 'NONE';

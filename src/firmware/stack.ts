@@ -1,0 +1,272 @@
+// The routing-stack firmware of one LPAR: IPv4 with the profile's home addresses and routes, the TCP engine
+// with its sockets, the built-in applications, and the Sysplex Distributor. It implements the Firmware
+// interface of hal.ts and talks to the world only through its Hal.
+
+import type { ApplicationConfig, Firmware, FirmwareConfig, FirmwareView, Hal, VcrtRow, VdptRow, DvipaRow } from './hal.js';
+import { parseProfile } from './profile/index.js';
+import type { Profile, Route } from './profile/types.js';
+import { Sysplex, type SysplexHost } from './sysplex.js';
+import type { ConnTuple } from './xcf-messages.js';
+import { TcpEngine } from './tcp/engine.js';
+import { ZOS_TCP_CONFIG, type TcpConfig } from './tcp/config.js';
+import type { TcpConnection } from './tcp/connection.js';
+import { startApplication, type Application } from './servers.js';
+import { ipText } from './sd/types.js';
+import { operatorCommand } from './operator.js';
+
+/** HAL timer ids: the TCP engine's are positive; the Sysplex module's sit below zero. */
+const SYSPLEX_TIMER_BASE = -16;
+
+interface HomeAddress {
+  ip: number;
+  ifName: string;
+  prefixLen: number;
+}
+
+/** Thrown by start() when the profile does not parse: the host reports it as a failed IPL. */
+export class ProfileRejected extends Error {}
+
+export class Stack implements Firmware, SysplexHost {
+  readonly profile: Profile;
+  readonly homes: HomeAddress[] = [];
+  readonly tcp: TcpEngine;
+  readonly sysplex: Sysplex;
+  readonly apps = new Map<number, Application>();
+  readonly counters = { ipIn: 0, ipForwarded: 0, ipDropped: 0, noRoute: 0 };
+  private readonly routes: Route[];
+  /** Built-in servers by job name (from the profile's PORT reservations, else ECHO7, HTTP80 ...). */
+  private readonly jobs = new Map<string, ApplicationConfig>();
+  private started = false;
+  now = 0;
+
+  constructor(
+    readonly hal: Hal,
+    readonly config: FirmwareConfig,
+  ) {
+    const parsed = parseProfile(config.profile, config.profileFile);
+    if (!parsed.ok) throw new ProfileRejected(parsed.errors.map((e) => e.toString()).join('\n'));
+    this.profile = parsed.profile;
+    for (const i of this.profile.interfaces) this.homes.push({ ip: i.ip, ifName: i.name, prefixLen: i.prefixLen });
+    // Most specific route first; DEFAULT last.
+    this.routes = [...this.profile.routes].sort((a, b) => b.prefixLen - a.prefixLen);
+    const mtu = Math.min(...this.profile.interfaces.map((i) => i.mtu ?? 1500), 1500);
+    const tcpConfig: TcpConfig = { ...ZOS_TCP_CONFIG, mss: mtu - 40 };
+    this.tcp = new TcpEngine(
+      {
+        transmit: (packet) => this.transmit(packet),
+        setTimer: (id, at) => hal.setTimer(id, at),
+        cancelTimer: (id) => hal.cancelTimer(id),
+        rng: hal.rng,
+        onConnectionEvent: (now, kind, conn) => this.connectionEvent(now, kind, conn),
+        onListenerEvent: (now, listening, _ip, port) => this.listenerEvent(now, listening, port),
+      },
+      tcpConfig,
+    );
+    this.sysplex = new Sysplex(this, this.profile, SYSPLEX_TIMER_BASE);
+    const jobsByPort = new Map(this.profile.portReservations.filter((r) => r.protocol === 'TCP').map((r) => [r.port, r.jobName]));
+    for (const app of config.applications) this.jobs.set(jobsByPort.get(app.port) ?? `${app.app.toUpperCase()}${app.port}`, app);
+  }
+
+  // ---- Firmware -------------------------------------------------------------------------------------------
+
+  start(now: number): void {
+    if (this.started) return;
+    this.started = true;
+    this.now = now;
+    for (const h of this.homes) this.hal.registerAddress(h.ifName, h.ip);
+    for (const [job, app] of this.jobs) this.startApp(now, job, app);
+    if (this.profile.dynamicXcf !== null) this.sysplex.join(now);
+  }
+
+  receive(now: number, _ifName: string, packet: Uint8Array): void {
+    this.now = now;
+    if (packet.length < 20 || packet[0]! >>> 4 !== 4) {
+      this.counters.ipDropped++;
+      return;
+    }
+    if (this.sysplex.route(now, packet)) return;
+    this.ipInput(now, packet);
+  }
+
+  xcfReceive(now: number, fromStack: string, message: Uint8Array): void {
+    this.now = now;
+    this.sysplex.xcfReceive(now, fromStack, message);
+  }
+
+  xcfMembership(now: number, event: { stack: string; joined: boolean; failed: boolean }): void {
+    this.now = now;
+    this.sysplex.membership(now, event.stack, event.joined);
+  }
+
+  timer(now: number, id: number): void {
+    this.now = now;
+    if (id < 0) this.sysplex.timer(now, id);
+    else this.tcp.timer(now, id);
+  }
+
+  operator(now: number, command: string): string {
+    this.now = now;
+    return operatorCommand(this, now, command);
+  }
+
+  // ---- IP -------------------------------------------------------------------------------------------------
+
+  /** Datagrams addressed to this stack: its home addresses, the DVIPAs it owns, and those it is a target for. */
+  private ipInput(now: number, packet: Uint8Array): void {
+    this.counters.ipIn++;
+    const dst = ((packet[16]! << 24) | (packet[17]! << 16) | (packet[18]! << 8) | packet[19]!) >>> 0;
+    if (!this.isLocalAddress(dst)) {
+      this.counters.ipDropped++;
+      return;
+    }
+    if (packet[9] === 6) this.tcp.receive(now, packet);
+    else this.counters.ipDropped++;
+  }
+
+  isLocalAddress(ip: number): boolean {
+    for (const h of this.homes) if (h.ip === ip) return true;
+    if (this.profile.dynamicXcf !== null && this.profile.dynamicXcf.ip === ip) return true;
+    return this.sysplex.isTargetAddress(ip);
+  }
+
+  /** Sends a datagram the TCP engine built, by the most specific route to its destination. */
+  private transmit(packet: Uint8Array): void {
+    const dst = ((packet[16]! << 24) | (packet[17]! << 16) | (packet[18]! << 8) | packet[19]!) >>> 0;
+    const route = this.routeFor(dst);
+    if (route === null) {
+      this.counters.noRoute++;
+      return;
+    }
+    this.hal.transmit(route.ifName, packet, route.gateway ?? dst);
+  }
+
+  routeFor(dst: number): Route | null {
+    for (const r of this.routes) {
+      if (r.isDefault) return r;
+      const mask = r.prefixLen === 0 ? 0 : (0xffffffff << (32 - r.prefixLen)) >>> 0;
+      if (((dst & mask) >>> 0) === r.dest) return r;
+    }
+    return null;
+  }
+
+  // ---- SysplexHost ----------------------------------------------------------------------------------------
+
+  listeners(ip: number, port: number): number {
+    return this.tcp.hasListener(ip, port) ? 1 : 0;
+  }
+
+  connectionsOn(ip: number): ConnTuple[] {
+    const out: ConnTuple[] = [];
+    for (const c of this.tcp.connections()) if (c.localIp === ip) out.push([c.remoteIp, c.remotePort, c.localPort]);
+    return out;
+  }
+
+  deliverLocal(now: number, packet: Uint8Array): void {
+    this.ipInput(now, packet);
+  }
+
+  interfaceFor(ip: number): string | null {
+    for (const i of this.profile.interfaces) {
+      const mask = i.prefixLen === 0 ? 0 : (0xffffffff << (32 - i.prefixLen)) >>> 0;
+      if (((ip & mask) >>> 0) === ((i.ip & mask) >>> 0)) return i.name;
+    }
+    return this.profile.interfaces[0]?.name ?? null;
+  }
+
+  // ---- TCP events -----------------------------------------------------------------------------------------
+
+  private connectionEvent(now: number, kind: 'open' | 'close' | 'reset' | 'timeout', c: TcpConnection): void {
+    if (kind === 'open') {
+      this.hal.tcpConnection('open', c.localIp, c.localPort, c.remoteIp, c.remotePort);
+      if (this.hal.tracing) this.hal.trace('tcp.open', { local: `${ipText(c.localIp)}:${c.localPort}`, remote: `${ipText(c.remoteIp)}:${c.remotePort}` });
+      return;
+    }
+    const how = kind === 'close' ? 'close' : 'reset';
+    this.hal.tcpConnection(how, c.localIp, c.localPort, c.remoteIp, c.remotePort);
+    if (this.hal.tracing) {
+      this.hal.trace(kind === 'close' ? 'tcp.close' : 'tcp.reset', { local: `${ipText(c.localIp)}:${c.localPort}`, remote: `${ipText(c.remoteIp)}:${c.remotePort}`, reason: kind });
+    }
+    this.sysplex.localConnectionEnded(now, c.localIp, c.localPort, c.remoteIp, c.remotePort);
+  }
+
+  private listenerEvent(now: number, listening: boolean, port: number): void {
+    if (this.hal.tracing) this.hal.trace('stack.listen', { port, listening });
+    if (this.started) this.sysplex.listenersChanged(port);
+    void now;
+  }
+
+  // ---- applications ---------------------------------------------------------------------------------------
+
+  private startApp(now: number, job: string, app: ApplicationConfig): boolean {
+    if (this.apps.has(app.port)) return false;
+    const started = startApplication(this.tcp, now, app, job);
+    if (started === null) return false;
+    this.apps.set(app.port, started);
+    return true;
+  }
+
+  /** `S jobname` / `P jobname` from the console: start or stop a built-in server. */
+  startJob(now: number, job: string): string {
+    const app = this.jobs.get(job);
+    if (app === undefined) return `IEF612I PROCEDURE ${job} NOT FOUND`;
+    return this.startApp(now, job, app) ? `$HASP373 ${job} STARTED` : `IEE105I ${job} ALREADY ACTIVE`;
+  }
+
+  stopJob(now: number, job: string): string {
+    const app = this.jobs.get(job);
+    const running = app === undefined ? undefined : this.apps.get(app.port);
+    if (app === undefined || running === undefined) return `IEE341I ${job} NOT ACTIVE`;
+    running.stop(now);
+    this.apps.delete(app.port);
+    return `$HASP395 ${job} ENDED`;
+  }
+
+  // ---- views ----------------------------------------------------------------------------------------------
+
+  inspect(): FirmwareView {
+    const s = this.sysplex;
+    const dvipas: DvipaRow[] = [...s.dvipas.values()].map((d) => ({
+      ip: ipText(d.ip),
+      state: d.owner === this.hal.stackName ? 'ACTIVE' : d.deactivated ? 'DEACTIVATED' : d.state === 'NONE' && d.ad !== null ? 'ACTIVE' : d.state,
+      origin: d.owner === this.hal.stackName ? (d.define !== null ? 'VIPADEFINE' : 'VIPABACKUP') : d.backup !== null ? 'VIPABACKUP' : d.define !== null ? 'VIPADEFINE' : 'VIPADISTRIBUTE',
+      rank: d.define !== null ? 255 : (d.backup?.rank ?? 0),
+      distributing: d.owner === this.hal.stackName && d.ports.length > 0,
+      owner: d.owner,
+      backups: this.backupsOf(d.ip),
+    }));
+    const vdpt: VdptRow[] = [];
+    s.vdpt.forEachPort((p) => {
+      for (let t = 0; t < p.targets; t++) {
+        if (!p.isConfigured(t)) continue;
+        const target = s.targetName(t);
+        vdpt.push({
+          dvipa: ipText(p.dvipa), port: p.port, target, targetXcf: ipText(s.xcfIpOf(target)), ready: p.ready[t]!,
+          totalConn: p.totalConn[t]!, activeConn: p.activeConn[t]!, weight: p.displayWeight(t), method: p.method,
+        });
+      }
+    });
+    return {
+      stack: this.hal.stackName,
+      inGroup: s.inGroup,
+      dvipas,
+      vdpt,
+      vcrtSize: s.vcrt.size,
+      vcrt: (offset: number, count: number): VcrtRow[] =>
+        s.vcrt.page(offset, count).map((e) => ({ dvipa: ipText(e.dvipa), port: e.port, client: ipText(e.clientIp), clientPort: e.clientPort, target: s.targetName(e.target) })),
+      connections: this.tcp.connectionCount,
+      counters: { ...this.counters, ...s.counters },
+    };
+  }
+
+  /** Stacks that back `ip` up, highest rank first, as this stack knows them. */
+  backupsOf(ip: number): string[] {
+    const ranks: [string, number][] = [];
+    const mine = this.sysplex.dvipas.get(ip);
+    if (mine?.backup && !mine.deactivated) ranks.push([this.hal.stackName, mine.backup.rank]);
+    for (const [stack, m] of this.sysplex.members) {
+      const st = m.dvipas.get(ip);
+      if (st !== undefined && st.rank > 0 && !st.deactivated) ranks.push([stack, st.rank]);
+    }
+    return ranks.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([s]) => s);
+  }
+}

@@ -1,0 +1,86 @@
+// The Sysplex Distributor end to end in firmware: several stacks in the in-memory harness, real TCP clients.
+import { describe, expect, it } from 'vitest';
+import { Harness, HttpGet, MS, ip, profile } from './harness.js';
+
+function demo(dist?: string): Harness {
+  const h = new Harness();
+  h.add('SYS1', profile(1, 'VIPADEFINE MOVEABLE IMMEDIATE 255.255.255.0 10.1.1.10', dist));
+  h.add('SYS2', profile(2, 'VIPABACKUP 200 10.1.1.10', dist));
+  h.add('SYS3', profile(3, 'VIPABACKUP 100 10.1.1.10', dist));
+  for (const s of ['SYS1', 'SYS2', 'SYS3']) h.start(s);
+  h.run(1 * MS);
+  return h;
+}
+
+const perStack = (h: Harness, port = 80) =>
+  ['SYS1', 'SYS2', 'SYS3'].map((s) => h.nodes.get(s)!.opens.filter((o) => o.endsWith(`>${ip('10.1.1.10')}:${port}`)).length);
+
+describe('Sysplex Distributor in firmware', () => {
+  it('activates the DVIPA on its VIPADEFINE owner, registered with the OSA', () => {
+    const h = demo();
+    expect(h.oat.get(ip('10.1.1.10'))).toBe('SYS1');
+    const dyn = h.operator('SYS1', 'd tcpip,sys1,netstat,vipadyn');
+    expect(dyn).toMatch(/10\.1\.1\.10\s+255\.255\.255\.0\s+ACTIVE\s+VIPADEFINE\s+DIST\/DEST/);
+    expect(h.operator('SYS2', 'D TCPIP,SYS2,N,VIPADYN')).toMatch(/10\.1\.1\.10\s+\S+\s+BACKUP/);
+  });
+
+  it('distributes round robin 1:1:1 over the ready targets', () => {
+    const h = demo();
+    const gets = Array.from({ length: 30 }, (_, i) => HttpGet.open(h, `198.51.100.${1 + (i % 7)}`, '10.1.1.10'));
+    h.run(200 * MS);
+    expect(gets.every((g) => g.outcome === 'completed')).toBe(true);
+    expect(perStack(h)).toEqual([10, 10, 10]);
+    const vdpt = h.operator('SYS1', 'D TCPIP,SYS1,NETSTAT,VDPT');
+    expect(vdpt).toContain('0000000010');
+  });
+
+  it('removes the VCRT entry when the connection ends', () => {
+    const h = demo();
+    const g = HttpGet.open(h, '198.51.100.1', '10.1.1.10', 80, true);
+    h.run(20 * MS);
+    const fw = h.nodes.get('SYS1')!.fw;
+    expect(fw.inspect().vcrtSize).toBe(1);
+    expect(h.traces.some((t) => t.kind === 'vcrt.insert')).toBe(true);
+    g.close(h.now);
+    h.run(300 * MS);
+    expect(g.outcome).toBe('completed');
+    // The target reports the end (after its TIME_WAIT when it closed first).
+    h.run(200_000 * MS);
+    expect(fw.inspect().vcrtSize).toBe(0);
+    expect(h.traces.some((t) => t.kind === 'vcrt.delete')).toBe(true);
+  });
+
+  it('a target whose listener closes leaves the rotation', () => {
+    const h = demo();
+    expect(h.operator('SYS3', 'P HTTPSRV')).toMatch(/ENDED|NOT ACTIVE/);
+    h.run(5 * MS);
+    const gets = Array.from({ length: 10 }, (_, i) => HttpGet.open(h, `198.51.100.${1 + i}`, '10.1.1.10'));
+    h.run(200 * MS);
+    expect(gets.every((g) => g.outcome === 'completed')).toBe(true);
+    const [a, b, c] = perStack(h);
+    expect(c).toBe(0);
+    expect(a! + b!).toBe(10);
+  });
+
+  it('takeover keeps every connection on surviving targets; takeback is nondisruptive', () => {
+    const h = demo();
+    const held = Array.from({ length: 9 }, (_, i) => HttpGet.open(h, `198.51.100.${1 + i}`, '10.1.1.10', 80, true));
+    h.run(20 * MS);
+    expect(perStack(h)).toEqual([3, 3, 3]);
+    h.fail('SYS1');
+    h.run(40 * MS);
+    expect(h.oat.get(ip('10.1.1.10'))).toBe('SYS2');
+    expect(h.traces.some((t) => t.kind === 'dvipa.takeover' && t.stack === 'SYS2')).toBe(true);
+    // The new distributor rebuilt the VCRT from the targets' reports: 6 connections on SYS2 and SYS3.
+    expect(h.nodes.get('SYS2')!.fw.inspect().vcrtSize).toBe(6);
+    h.reIpl('SYS1');
+    h.run(60 * MS);
+    expect(h.oat.get(ip('10.1.1.10'))).toBe('SYS1');
+    expect(h.nodes.get('SYS1')!.fw.inspect().vcrtSize).toBe(6);
+    for (const g of held) g.close(h.now);
+    h.run(2000 * MS);
+    const survivors = held.filter((g) => !['198.51.100.1', '198.51.100.4', '198.51.100.7'].includes(`198.51.100.${(g.conn.localIp & 0xff)}`));
+    expect(survivors.length).toBe(6);
+    expect(survivors.every((g) => g.outcome === 'completed')).toBe(true);
+  });
+});

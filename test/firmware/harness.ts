@@ -1,0 +1,261 @@
+// A small in-memory sysplex for firmware tests: several firmware instances behind fake HALs, no kernel and no
+// models. One event list in virtual time; the "LAN" delivers a datagram to whichever stack registered its
+// destination (the OSA Address Table), XCF delivers between stacks in the group, and client hosts are TCP
+// engines with the Linux preset.
+
+import { createFirmware } from '../../src/firmware/index.js';
+import type { Firmware, Hal } from '../../src/firmware/hal.js';
+import { TcpEngine } from '../../src/firmware/tcp/engine.js';
+import { LINUX_TCP_CONFIG } from '../../src/firmware/tcp/config.js';
+import type { TcpConnection } from '../../src/firmware/tcp/connection.js';
+import type { TcpHandler } from '../../src/firmware/tcp/types.js';
+import { Prng } from '../../src/kernel/prng.js';
+
+export const US = 1_000_000;
+export const MS = 1_000_000_000;
+const NET_LATENCY = 20 * US;
+const XCF_LATENCY = 5 * US;
+const FAILURE_DETECTION = 2 * MS;
+
+export const ip = (t: string) => t.split('.').reduce((a, b) => ((a << 8) | Number(b)) >>> 0, 0);
+
+interface Ev { at: number; seq: number; run: () => void }
+
+export interface TraceRec { t: number; stack: string; kind: string; fields: Record<string, unknown> }
+
+export class Node {
+  fw!: Firmware;
+  up = false;
+  inGroup = false;
+  timers = new Map<number, number>();
+  weight = 32;
+  opens: string[] = [];
+  closes: string[] = [];
+  constructor(readonly name: string, readonly profile: string) {}
+}
+
+export class Harness {
+  now = 0;
+  private seq = 0;
+  private events: Ev[] = [];
+  readonly nodes = new Map<string, Node>();
+  /** The OSA Address Table: address -> stack. */
+  readonly oat = new Map<number, string>();
+  readonly traces: TraceRec[] = [];
+  readonly clients = new Map<number, TcpEngine>();
+  private readonly rng = new Prng(1, 'clients');
+
+  add(name: string, profile: string, apps: { app: 'echo' | 'http'; port: number; response?: number }[] = [{ app: 'http', port: 80, response: 1000 }, { app: 'echo', port: 7 }]): Node {
+    const node = new Node(name, profile);
+    this.nodes.set(name, node);
+    node.fw = createFirmware(this.hal(node), { profile, profileFile: `${name}.tcpip`, applications: apps });
+    return node;
+  }
+
+  start(name: string): void {
+    const node = this.nodes.get(name)!;
+    node.up = true;
+    node.fw.start(this.now);
+  }
+
+  /** lpar-down: the stack vanishes at once; the others learn after the failure detection interval. */
+  fail(name: string): void {
+    const node = this.nodes.get(name)!;
+    node.up = false;
+    node.timers.clear();
+    for (const [a, s] of this.oat) if (s === name) this.oat.delete(a);
+    const wasMember = node.inGroup;
+    node.inGroup = false;
+    if (wasMember) this.later(FAILURE_DETECTION, () => this.announce(name, false, true));
+  }
+
+  /** lpar-up: a fresh firmware from the same profile. */
+  reIpl(name: string): void {
+    const old = this.nodes.get(name)!;
+    const node = this.add(name, old.profile);
+    node.opens = old.opens;
+    node.closes = old.closes;
+    this.start(name);
+  }
+
+  operator(name: string, cmd: string): string {
+    return this.nodes.get(name)!.fw.operator(this.now, cmd);
+  }
+
+  private announce(stack: string, joined: boolean, failed: boolean): void {
+    for (const n of this.nodes.values()) if (n.up && n.inGroup && n.name !== stack) n.fw.xcfMembership(this.now, { stack, joined, failed });
+  }
+
+  later(delay: number, run: () => void): void {
+    this.events.push({ at: this.now + delay, seq: this.seq++, run });
+  }
+
+  private hal(node: Node): Hal {
+    const h = this;
+    return {
+      stackName: node.name,
+      rng: new Prng(1, node.name),
+      tracing: true,
+      transmit(_if, packet) {
+        const dst = ((packet[16]! << 24) | (packet[17]! << 16) | (packet[18]! << 8) | packet[19]!) >>> 0;
+        h.later(NET_LATENCY, () => h.deliver(dst, packet));
+      },
+      registerAddress(_if, a) {
+        h.oat.set(a, node.name);
+      },
+      deregisterAddress(_if, a) {
+        if (h.oat.get(a) === node.name) h.oat.delete(a);
+      },
+      xcfSend(to, message) {
+        const copy = message.slice();
+        h.later(XCF_LATENCY, () => {
+          const peer = h.nodes.get(to);
+          if (node.up && peer !== undefined && peer.up && peer.inGroup) peer.fw.xcfReceive(h.now, node.name, copy);
+        });
+      },
+      xcfJoin(join) {
+        if (join) {
+          node.inGroup = true;
+          h.later(XCF_LATENCY, () => {
+            if (!node.up || !node.inGroup) return;
+            h.announce(node.name, true, false);
+            for (const n of h.nodes.values()) if (n !== node && n.up && n.inGroup) node.fw.xcfMembership(h.now, { stack: n.name, joined: true, failed: false });
+          });
+        } else {
+          node.inGroup = false;
+          h.later(XCF_LATENCY, () => h.announce(node.name, false, false));
+        }
+      },
+      setTimer(id, at) {
+        node.timers.set(id, at);
+        h.events.push({ at, seq: h.seq++, run: () => {
+          if (node.up && node.timers.get(id) === at) {
+            node.timers.delete(id);
+            node.fw.timer(h.now, id);
+          }
+        } });
+      },
+      cancelTimer(id) {
+        node.timers.delete(id);
+      },
+      wlmWeight: () => node.weight,
+      tcpConnection(event, lip, lport, rip, rport) {
+        (event === 'open' ? node.opens : node.closes).push(`${rip}:${rport}>${lip}:${lport}`);
+      },
+      trace(kind, fields) {
+        h.traces.push({ t: h.now, stack: node.name, kind, fields });
+      },
+    };
+  }
+
+  /** The "LAN": to a client engine, or to the stack whose OSA registered the address. */
+  deliver(dst: number, packet: Uint8Array): void {
+    const client = this.clients.get(dst);
+    if (client !== undefined) {
+      client.receive(this.now, packet);
+      return;
+    }
+    const stack = this.oat.get(dst);
+    const node = stack === undefined ? undefined : this.nodes.get(stack);
+    if (node !== undefined && node.up) node.fw.receive(this.now, 'OSA', packet);
+  }
+
+  client(address: string): TcpEngine {
+    const a = ip(address);
+    let e = this.clients.get(a);
+    if (e === undefined) {
+      const timers = new Map<number, number>();
+      const engine: TcpEngine = new TcpEngine(
+        {
+          transmit: (packet) => {
+            const dst = ((packet[16]! << 24) | (packet[17]! << 16) | (packet[18]! << 8) | packet[19]!) >>> 0;
+            this.later(NET_LATENCY, () => this.deliver(dst, packet));
+          },
+          setTimer: (id, at) => {
+            timers.set(id, at);
+            this.events.push({ at, seq: this.seq++, run: () => {
+              if (timers.get(id) === at) {
+                timers.delete(id);
+                engine.timer(this.now, id);
+              }
+            } });
+          },
+          cancelTimer: (id) => timers.delete(id),
+          rng: this.rng,
+        },
+        LINUX_TCP_CONFIG,
+      );
+      e = engine;
+      this.clients.set(a, e);
+    }
+    return e;
+  }
+
+  run(until: number): void {
+    for (;;) {
+      let best = -1;
+      for (let i = 0; i < this.events.length; i++) {
+        const e = this.events[i]!;
+        const b = best < 0 ? undefined : this.events[best]!;
+        if (b === undefined || e.at < b.at || (e.at === b.at && e.seq < b.seq)) best = i;
+      }
+      if (best < 0 || this.events[best]!.at > until) break;
+      const [e] = this.events.splice(best, 1);
+      this.now = e!.at;
+      e!.run();
+    }
+    this.now = until;
+  }
+}
+
+/** An HTTP client connection that records how it ended. */
+export class HttpGet implements TcpHandler {
+  outcome: 'completed' | 'reset' | 'timeout' | null = null;
+  received = 0;
+  conn!: TcpConnection;
+  constructor(
+    private readonly engine: TcpEngine,
+    /** Keep the connection open this long after the response (0 = close at once). */
+    private readonly holdUntil: number | null = null,
+  ) {}
+  static open(h: Harness, client: string, dvipa: string, port = 80, hold = false): HttpGet {
+    const engine = h.client(client);
+    const g = new HttpGet(engine, hold ? Infinity : null);
+    const r = engine.connect(h.now, ip(client), ip(dvipa), port, g);
+    if (!r.ok) throw new Error(r.error.message);
+    g.conn = r.value;
+    return g;
+  }
+  onConnected(now: number, conn: TcpConnection): void {
+    const req = new TextEncoder().encode(`GET /100 HTTP/1.1\r\nHost: x\r\n${this.holdUntil === null ? 'Connection: close\r\n' : ''}\r\n`);
+    this.engine.write(now, conn, req);
+  }
+  onData(_now: number, _conn: TcpConnection, data: Uint8Array): void {
+    this.received += data.length;
+  }
+  onPeerClosed(now: number, conn: TcpConnection): void {
+    this.engine.close(now, conn);
+  }
+  onClosed(_now: number, _conn: TcpConnection, reason: 'normal' | 'reset' | 'timeout'): void {
+    this.outcome = reason === 'normal' ? 'completed' : reason;
+  }
+  close(now: number): void {
+    this.engine.close(now, this.conn);
+  }
+}
+
+export function profile(n: number, vipa: string, dist = 'VIPADISTRIBUTE DEFINE DISTMETHOD ROUNDROBIN 10.1.1.10 PORT 7 80 DESTIP ALL'): string {
+  return `IPCONFIG DATAGRAMFWD SYSPLEXROUTING DYNAMICXCF 10.9.9.${n} 255.255.255.0 1
+INTERFACE OSA${n} DEFINE IPAQENET PORTNAME OSA${n} IPADDR 10.1.1.${n}/24
+BEGINROUTES
+  ROUTE 10.1.1.0/24 = OSA${n} MTU 1500
+  ROUTE DEFAULT 10.1.1.254 OSA${n} MTU 1500
+ENDROUTES
+VIPADYNAMIC
+  ${vipa}
+  ${dist}
+ENDVIPADYNAMIC
+PORT 7 TCP ECHOSRV
+     80 TCP HTTPSRV
+`;
+}
