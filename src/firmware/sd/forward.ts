@@ -49,11 +49,8 @@ export class FlowKey {
   tcpOffset = 0;
 }
 
-/**
- * Parse the headers of packet[offset .. offset + length) into `key`; returns the service index (>= 1) when the
- * VCRT must be consulted, else the negative verdict. Shared by the single and the batch path.
- */
-function classify(packet: Uint8Array, offset: number, length: number, vcrt: Vcrt, key: FlowKey): number {
+/** 0 when packet[offset .. offset + length) is a whole IPv4 datagram with a sound TCP header, else the verdict. */
+function check(packet: Uint8Array, offset: number, length: number): number {
   if (length < 20) return MALFORMED;
   const b0 = packet[offset]!;
   const ihl = (b0 & 0x0f) << 2;
@@ -63,11 +60,21 @@ function classify(packet: Uint8Array, offset: number, length: number, vcrt: Vcrt
   if (packet[offset + 9] !== PROTO_TCP) return NOT_TCP;
   // More-fragments bit or a fragment offset: not a whole datagram.
   if (((packet[offset + 6]! & 0x3f) | packet[offset + 7]!) !== 0) return FRAGMENT;
-  const t = offset + ihl;
   const tcpLength = total - ihl;
   if (tcpLength < 20) return MALFORMED;
-  const dataOffset = (packet[t + 12]! >>> 4) << 2;
+  const dataOffset = (packet[offset + ihl + 12]! >>> 4) << 2;
   if (dataOffset < 20 || dataOffset > tcpLength) return MALFORMED;
+  return 0;
+}
+
+/**
+ * Parse the headers of packet[offset .. offset + length) into `key`; returns the service index (>= 1) when the
+ * VCRT must be consulted, else the negative verdict.
+ */
+function classify(packet: Uint8Array, offset: number, length: number, vcrt: Vcrt, key: FlowKey): number {
+  const verdict = check(packet, offset, length);
+  if (verdict !== 0) return verdict;
+  const t = offset + ((packet[offset]! & 0x0f) << 2);
   const dst = ((packet[offset + 16]! << 24) | (packet[offset + 17]! << 16) | (packet[offset + 18]! << 8) | packet[offset + 19]!) >>> 0;
   const dport = (packet[t + 2]! << 8) | packet[t + 3]!;
   const svc = vcrt.services.find(dst, dport);
@@ -125,7 +132,6 @@ export class ForwardBatch {
   private readonly lookupOf: Uint16Array;
   private readonly found: Int32Array;
   private readonly homes: Uint32Array;
-  private readonly key = new FlowKey();
 
   constructor(readonly capacity = 256) {
     if (!Number.isInteger(capacity) || capacity < 1 || capacity > 0xffff) {
@@ -146,27 +152,44 @@ export class ForwardBatch {
   /** Decide packets[0 .. count) (count <= capacity; more are ignored). Each array is one whole datagram. */
   run(packets: readonly Uint8Array[], count: number, vcrt: Vcrt): void {
     const n = count < this.capacity ? count : this.capacity;
-    const key = this.key;
+    const services = vcrt.services;
+    const decisions = this.decisions;
+    const ips = this.clientIp;
+    const ports = this.clientPort;
+    const svcs = this.service;
+    const flags = this.tcpFlags;
+    const lookupIps = this.lookupIps;
+    const keys = this.keys;
+    const lookupOf = this.lookupOf;
     let lookups = 0;
     for (let j = 0; j < n; j++) {
       const p = packets[j]!;
-      const svc = classify(p, 0, p.length, vcrt, key);
-      this.clientIp[j] = key.clientIp;
-      this.clientPort[j] = key.clientPort;
-      this.service[j] = key.service;
-      this.tcpFlags[j] = key.tcpFlags;
-      this.decisions[j] = svc;
-      if (svc > 0) {
-        this.lookupIps[lookups] = key.clientIp;
-        this.keys[lookups] = ((key.clientPort << 16) | svc) >>> 0;
-        this.lookupOf[lookups++] = j;
+      const verdict = check(p, 0, p.length);
+      if (verdict !== 0) {
+        decisions[j] = verdict;
+        continue;
       }
+      const t = (p[0]! & 0x0f) << 2;
+      const ip = ((p[12]! << 24) | (p[13]! << 16) | (p[14]! << 8) | p[15]!) >>> 0;
+      const sport = (p[t]! << 8) | p[t + 1]!;
+      const svc = services.find(((p[16]! << 24) | (p[17]! << 16) | (p[18]! << 8) | p[19]!) >>> 0, (p[t + 2]! << 8) | p[t + 3]!);
+      ips[j] = ip;
+      ports[j] = sport;
+      svcs[j] = svc;
+      flags[j] = p[t + 13]!;
+      if (svc < 0) {
+        decisions[j] = NOT_DISTRIBUTED;
+        continue;
+      }
+      lookupIps[lookups] = ip;
+      keys[lookups] = ((sport << 16) | svc) >>> 0;
+      lookupOf[lookups++] = j;
     }
-    vcrt.lookupMany(this.lookupIps, this.keys, lookups, this.found, this.homes);
+    vcrt.lookupMany(lookupIps, keys, lookups, this.found, this.homes);
     for (let l = 0; l < lookups; l++) {
-      const j = this.lookupOf[l]!;
+      const j = lookupOf[l]!;
       const t = this.found[l]!;
-      this.decisions[j] = t !== NOT_FOUND ? t : missVerdict(this.tcpFlags[j]!);
+      decisions[j] = t !== NOT_FOUND ? t : missVerdict(flags[j]!);
     }
   }
 }
