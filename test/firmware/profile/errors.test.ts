@@ -104,6 +104,12 @@ describe('VIPADISTRIBUTE', () => {
     expectError(`${PRE}VIPADYNAMIC\n${DEF}\n  VIPADISTRIBUTE 10.1.1.10 PORT 80 81 DESTIP ALL\n  VIPADISTRIBUTE 10.1.1.10 PORT 81 DESTIP ALL\nENDVIPADYNAMIC\n`,
       10, 18, 'port 81 of DVIPA 10.1.1.10 is already distributed by VIPADISTRIBUTE at 9:18');
   });
+  test('whole-range distributions are compared without a quadratic scan', () => {
+    expectError(`${PRE}VIPADYNAMIC\n${DEF}\n  VIPADISTRIBUTE 10.1.1.10 PORT 1-65000 DESTIP ALL\n  VIPADISTRIBUTE 10.1.1.10 PORT 65000-65535 DESTIP ALL\nENDVIPADYNAMIC\n`,
+      10, 18, 'port 65000 of DVIPA 10.1.1.10 is already distributed');
+    const { profile } = parseOk(`${PRE}VIPADYNAMIC\n${DEF}\n  VIPADISTRIBUTE 10.1.1.10 PORT 1-65535 DESTIP ALL\n  VIPADISTRIBUTE DELETE 10.1.1.10 PORT 2-65535\nENDVIPADYNAMIC\n`);
+    expect(profile.vipaDistributes.map((d) => d.ports)).toEqual([[1]]);
+  });
   test('a target listed twice; method-specific keywords with another method', () => {
     expectError(dist('DISTMETHOD WEIGHTEDACTIVE 10.1.1.10 DESTIP 10.9.9.1 WEIGHT 1 10.9.9.1 WEIGHT 2'), 9, 79, 'listed twice');
     expectError(dist('DISTMETHOD ROUNDROBIN 10.1.1.10 DESTIP 10.9.9.1 PREFERRED 10.9.9.2 BACKUP 10'), 9, 66, 'valid only with DISTMETHOD HOTSTANDBY');

@@ -206,7 +206,8 @@ function applyDelete(c: Cursor, b: ProfileBuilder, d: VipaDistribute, stmt: Toke
     }
     matched = true;
     if (d.ports.length === 0) continue;
-    const ports = e.ports.filter((p) => !d.ports.includes(p));
+    const deleted = new Set(d.ports);
+    const ports = e.ports.filter((p) => !deleted.has(p));
     if (ports.length > 0) kept.push({ ...e, ports });
   }
   if (!matched) c.diag.warn(stmt, `VIPADISTRIBUTE DELETE ${formatIpv4(d.ip)}: no earlier VIPADISTRIBUTE of it to delete`);
@@ -221,7 +222,8 @@ function checkOverlap(c: Cursor, b: ProfileBuilder, d: VipaDistribute, ipTok: To
     if (e.ports.length === 0 || d.ports.length === 0) {
       c.fail(ipTok, `DVIPA ${formatIpv4(d.ip)} is already distributed by VIPADISTRIBUTE at ${where}`);
     }
-    const clash = d.ports.find((p) => e.ports.includes(p));
+    const existing = new Set(e.ports); // ranges expand to thousands of ports: no quadratic scan
+    const clash = d.ports.find((p) => existing.has(p));
     if (clash !== undefined) {
       c.fail(ipTok, `port ${clash} of DVIPA ${formatIpv4(d.ip)} is already distributed by VIPADISTRIBUTE at ${where}`);
     }
