@@ -84,6 +84,8 @@ export class TcpConnection {
   pendingRxBytes = 0;
   pendingFin = false;
   wantWritable = false;
+  /** write() only queues while corked (TCP_CORK): uncork() sends, so a head and body share segments. */
+  corked = false;
   closeNotified = false;
   /** Reached ESTABLISHED at some point (the host heard 'open'). */
   wasEstablished = false;

@@ -223,14 +223,29 @@ export class TcpEngine {
     }
     const n = conn.sendBuf.push(data, offset, Math.max(0, length));
     if (n < length) conn.wantWritable = true;
-    if (n > 0) output(this, conn, now);
+    if (n > 0 && !conn.corked) output(this, conn, now);
     return n;
+  }
+
+  /** Holds back writes (like TCP_CORK) so several write() calls go out as full segments at uncork(). */
+  cork(conn: TcpConnection): void {
+    conn.corked = true;
+  }
+
+  uncork(now: number, conn: TcpConnection): void {
+    if (!conn.corked) return;
+    conn.corked = false;
+    if (conn.state !== TcpState.CLOSED) output(this, conn, now);
   }
 
   /** Graceful close: a FIN follows the data already written. Reading continues until the peer's FIN. */
   close(now: number, conn: TcpConnection): void {
     switch (conn.state) {
       case TcpState.SYN_SENT:
+        if (conn.sendBuf.length > 0) {
+          conn.finQueued = true; // data was written: send it and the FIN once connected (RFC 9293 3.10.4)
+          return;
+        }
         this.free(conn, now, null);
         this.notifyClosed(conn, now, 'normal');
         return;

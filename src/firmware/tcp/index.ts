@@ -17,3 +17,4 @@ export {
   type TcpResult,
 } from './types.js';
 export { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
+export * from './apps.js';

@@ -1,0 +1,67 @@
+// The echo service (RFC 862) as a TcpHandler: every byte received is sent back; the server closes its side
+// once the client has closed and everything is echoed. Bytes the send buffer cannot take wait in a per-
+// connection queue until onWritable.
+
+import type { TcpConnection } from '../connection.js';
+import type { TcpEngine } from '../engine.js';
+import type { TcpListener } from '../listener.js';
+import type { TcpHandler, TcpResult } from '../types.js';
+
+class EchoState {
+  pending: Uint8Array[] = [];
+  peerClosed = false;
+}
+
+export interface EchoStats {
+  connections: number;
+  bytesEchoed: number;
+}
+
+export class EchoServer implements TcpHandler {
+  readonly stats: EchoStats = { connections: 0, bytesEchoed: 0 };
+
+  constructor(private readonly engine: TcpEngine) {}
+
+  listen(now: number, ip: number, port = 7, backlog = 0): TcpResult<TcpListener> {
+    return this.engine.listen(now, ip, port, backlog, this);
+  }
+
+  onAccept(_now: number, conn: TcpConnection): void {
+    this.stats.connections++;
+    conn.user = new EchoState();
+  }
+
+  onData(now: number, conn: TcpConnection, data: Uint8Array): void {
+    const st = conn.user as EchoState;
+    if (st.pending.length > 0) {
+      st.pending.push(data.slice());
+      return;
+    }
+    const n = this.engine.write(now, conn, data);
+    if (n < 0) return;
+    this.stats.bytesEchoed += n;
+    if (n < data.length) st.pending.push(data.slice(n));
+  }
+
+  onWritable(now: number, conn: TcpConnection): void {
+    const st = conn.user as EchoState;
+    while (st.pending.length > 0) {
+      const head = st.pending[0]!;
+      const n = this.engine.write(now, conn, head);
+      if (n < 0) return;
+      this.stats.bytesEchoed += n;
+      if (n < head.length) {
+        st.pending[0] = head.subarray(n);
+        return;
+      }
+      st.pending.shift();
+    }
+    if (st.peerClosed) this.engine.close(now, conn);
+  }
+
+  onPeerClosed(now: number, conn: TcpConnection): void {
+    const st = conn.user as EchoState;
+    st.peerClosed = true;
+    if (st.pending.length === 0) this.engine.close(now, conn);
+  }
+}
