@@ -176,6 +176,37 @@ describe('warnings: accepted, not modelled', () => {
   });
 });
 
+describe('statements accepted and kept as ignored', () => {
+  test('every standard statement the emulator does not model, with typical operands', () => {
+    const text = [
+      'ARPAGE 20', 'ATMLIS LIS1 9.67.100.0 255.255.255.0', 'ATMPVC PVC1 LINK1', 'ATMARPSV ARPSV1 LIS1 PVC PVC1',
+      'AUTOLOG 5 FTPD JOBNAME FTPD1 ENDAUTOLOG', 'BSDROUTINGPARMS TRUE OSA1 1500 0 255.255.255.0 0 ENDBSDROUTINGPARMS',
+      'DEFADDRTABLE ENDDEFADDRTABLE', 'DELETE PORT 20 TCP FTPD1', 'DELETE PORTRANGE 4000 100 TCP OMVS',
+      'DELETE DEVICE OLDDEV', 'INTERFACE OSA1 DELETE', 'IPCONFIG6 DATAGRAMFWD', 'IPSEC IPSECRULE * * NOLOG ENDIPSEC',
+      'ITRACE ON CONFIG 1', 'NETACCESS 10.0.0.0/8 INTRA ENDNETACCESS', 'NETMONITOR SMFSERVICE', 'PKTTRACE ABBREV=200 IP=*',
+      'PORTRANGE 10000 2000 TCP OMVS', 'PRIMARYINTERFACE OSA1', 'SACONFIG ENABLED COMMUNITY public AGENT 161',
+      'SMFCONFIG TYPE119 TCPINIT', 'SMFPARMS 119 0 0', 'SOMAXCONN 1024', 'SRCIP JOBNAME X* 10.1.1.10 ENDSRCIP',
+      'TRACE RESOLVER', 'TRANSLATE 9.67.43.110 FDDI FF0000006702 OSA1', 'TELNETGLOBALS TIMEMARK 600 ENDTELNETGLOBALS',
+      'TELNETPARMS PORT 23 ENDTELNETPARMS', 'BEGINVTAM PORT 23 ALLOWAPPL * ENDVTAM', 'INFORM ENDINFORM',
+      'ASSORTEDPARMS ENDASSORTEDPARMS', 'KEEPALIVEOPTIONS INTERVAL 120 ENDKEEPALIVEOPTIONS',
+    ].join('\n');
+    const { profile, warnings } = parseOk(`${PRE}${text}\nSTOP OSA1\n`);
+    expect(warnings).toEqual([]);
+    expect(profile.ignored.map((s) => s.name)).toEqual([
+      'ARPAGE', 'ATMLIS', 'ATMPVC', 'ATMARPSV', 'AUTOLOG', 'BSDROUTINGPARMS', 'DEFADDRTABLE', 'DELETE', 'DELETE', 'DELETE',
+      'INTERFACE', 'IPCONFIG6', 'IPSEC', 'ITRACE', 'NETACCESS', 'NETMONITOR', 'PKTTRACE', 'PORTRANGE', 'PRIMARYINTERFACE',
+      'SACONFIG', 'SMFCONFIG', 'SMFPARMS', 'SOMAXCONN', 'SRCIP', 'TRACE', 'TRANSLATE', 'TELNETGLOBALS', 'TELNETPARMS',
+      'BEGINVTAM', 'INFORM', 'ASSORTEDPARMS', 'KEEPALIVEOPTIONS',
+    ]);
+    expect(profile.ignored.map((s) => s.line)).toEqual([...Array(32).keys()].map((i) => 7 + i)); // one statement a line
+    expect(profile.stops.map((s) => s.name)).toEqual(['OSA1']);
+    expect(profile.portReservations).toEqual([]);
+  });
+  test('DELETE of something that cannot be deleted', () => {
+    expectError(`${PRE}DELETE ROUTE 10.1.1.0\n`, 7, 8, 'expected what to DELETE');
+  });
+});
+
 describe('results', () => {
   test('toString gives FILE:LINE:COL: message', () => {
     const r = parseProfile('NOPE', 'SYS9.tcpip');
