@@ -141,6 +141,12 @@ describe('invalid scenarios and topologies: exit 2 at FILE:LINE:COL', () => {
     expect(expectBadInput(cli(['validate', 'fixtures/topologies/no-such.yaml']))).toEqual(['fixtures/topologies/no-such.yaml: no such file']);
   });
 
+  it('a directory is bad input too: one line naming it', () => {
+    const lines = expectBadInput(cli(['validate', 'fixtures/topologies']));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^fixtures\/topologies: /);
+  });
+
   it('FILE is printed as the user wrote it (an absolute path from another directory)', () => {
     const abs = join(ROOT, SCENARIOS, 'bad-time-unit.yaml');
     const p = promiseOf(`${SCENARIOS}/bad-time-unit.yaml`);
