@@ -5,7 +5,8 @@
 // answers for that address now; IPv4 from the LAN to any other address leaves on the `clients` port as a bare
 // datagram. TTL is decremented both ways (RFC 1812 5.3.1: a packet whose TTL would reach 0 is dropped).
 
-import { Component, type Port } from '../../src/kernel/index.js';
+import { type Port } from '../../src/kernel/index.js';
+import { ModelComponent } from '../model-component.js';
 import {
   ArpOp,
   EtherType,
@@ -42,7 +43,7 @@ export interface EdgeRouterConfig {
   readonly arp?: ArpTableParams;
 }
 
-export class EdgeRouter extends Component {
+export class EdgeRouter extends ModelComponent {
   readonly arp: ArpTable<Uint8Array>;
   readonly stats = { toLan: 0, toClients: 0, ttlExpired: 0, malformed: 0, noRoute: 0, arpUnresolved: 0, arpUpdates: 0 };
 

@@ -4,13 +4,14 @@
 // switch adds no latency of its own (the topology's segment latency includes the switch hop).
 // Fault `loss`: each arriving frame is dropped with probability pct/100, drawn from the switch's own PRNG.
 
-import { Component, type Port } from '../../src/kernel/index.js';
+import { type Port } from '../../src/kernel/index.js';
+import { ModelComponent } from '../model-component.js';
 import { readMac } from '../../src/net/index.js';
 import type { ControlMsg, FrameMsg } from '../messages.js';
 import { SWITCH } from './datasheet.js';
 import { isGroupMac, wireBytes } from './wire.js';
 
-export class LanSwitch extends Component {
+export class LanSwitch extends ModelComponent {
   /** MAC -> port index. */
   private readonly macTable = new Map<number, number>();
   private lossPct = 0;

@@ -7,7 +7,8 @@
 // INBPERF; an inbound buffer is free again when the LPAR acknowledges it (the stack has taken the datagram).
 // Faults osa-down / osa-up stop and resume the port in both directions and tell the LPARs.
 
-import { Component, type Port } from '../../src/kernel/index.js';
+import { type Port } from '../../src/kernel/index.js';
+import { ModelComponent } from '../model-component.js';
 import {
   ArpOp,
   EtherType,
@@ -91,7 +92,7 @@ export interface OsaStats {
   notForMe: number;
 }
 
-export class OsaPort extends Component {
+export class OsaPort extends ModelComponent {
   private readonly slots: LparSlot[] = [];
   private readonly slotByPort = new Map<Port, number>();
   readonly oat = new AddressTable();

@@ -1,0 +1,22 @@
+// The hardware models' public surface.
+export * from './messages.js';
+export { ModelComponent } from './model-component.js';
+export { buildSysplex, stackOf } from './wiring.js';
+export type { FirmwareSelector, Sysplex, SysplexOptions, XcfLinkHandle } from './wiring.js';
+export { LparHost } from './lpar/lpar.js';
+export type { DistributedService, LparConfig, LparSummary } from './lpar/lpar.js';
+export { LPAR, LPAR_COSTS } from './lpar/datasheet.js';
+export type { CostTable } from './lpar/datasheet.js';
+export type { ServiceLedger } from './lpar/ledger.js';
+export { OsaPort } from './osa/osa.js';
+export type { OsaConfig, OsaStats } from './osa/osa.js';
+export { OSA } from './osa/datasheet.js';
+export { LanSwitch } from './lan/switch.js';
+export { EdgeRouter } from './lan/router.js';
+export type { EdgeRouterConfig } from './lan/router.js';
+export { ROUTER, SWITCH } from './lan/datasheet.js';
+export { isGroupMac, macFor, wireBytes } from './lan/wire.js';
+export { COUPLING_LINKS, XCF } from './xcf/datasheet.js';
+export { pathTiming, signalBytes } from './xcf/path-timing.js';
+export type { PathTiming } from './xcf/path-timing.js';
+export { XcfSignalling } from './xcf/signalling.js';

@@ -1,0 +1,84 @@
+// The LPAR's logical processors: when each CP is free again, how busy they have been, and the WLM system
+// weight that spare capacity gives. Work is charged in cycles at the LPAR's clock.
+
+import { S } from '../../src/kernel/index.js';
+import { LPAR } from './datasheet.js';
+
+export class Cpu {
+  /** When each logical CP is free again, ps. */
+  private readonly freeAt: Float64Array;
+  private readonly psPerCycle: number;
+  /** Busy time charged so far, ps (work that runs past `now` included). */
+  busyPs = 0;
+  /** Busy ps charged in the current WLM window, and the utilisation of the last complete one. */
+  private window = 0;
+  private windowBusy = 0;
+  private lastUtil = 0;
+
+  constructor(
+    readonly processors: number,
+    readonly clockHz: number,
+    private readonly wlmWindowPs: number = LPAR.wlmWindowPs,
+  ) {
+    this.freeAt = new Float64Array(Math.max(1, processors));
+    this.psPerCycle = S / clockHz;
+  }
+
+  /** The CP that frees up first. */
+  earliest(): number {
+    const f = this.freeAt;
+    let best = 0;
+    for (let i = 1; i < f.length; i++) if (f[i]! < f[best]!) best = i;
+    return best;
+  }
+
+  freeTime(cp: number): number {
+    return this.freeAt[cp]!;
+  }
+
+  /** Duration of `cycles` of work, ps (whole picoseconds). */
+  duration(cycles: number): number {
+    return Math.round(cycles * this.psPerCycle);
+  }
+
+  /** Runs `cycles` on `cp` from `now`; returns when it finishes. */
+  run(cp: number, now: number, cycles: number): number {
+    const d = this.duration(cycles);
+    this.freeAt[cp] = now + d;
+    this.busyPs += d;
+    this.roll(now);
+    this.windowBusy += d;
+    return now + d;
+  }
+
+  /** The LPAR stopped: work in progress is abandoned and not counted beyond `now`. */
+  halt(now: number): void {
+    for (let i = 0; i < this.freeAt.length; i++) {
+      if (this.freeAt[i]! > now) this.busyPs -= this.freeAt[i]! - now;
+      this.freeAt[i] = now;
+    }
+  }
+
+  /** Busy share of all CPs from time 0 to `now`, percent. */
+  busyPct(now: number): number {
+    if (now <= 0) return 0;
+    let ahead = 0;
+    for (let i = 0; i < this.freeAt.length; i++) if (this.freeAt[i]! > now) ahead += this.freeAt[i]! - now;
+    return (100 * (this.busyPs - ahead)) / (now * this.freeAt.length);
+  }
+
+  /** WLM system weight 0-64 from the spare capacity of the last complete window. */
+  wlmWeight(now: number): number {
+    this.roll(now);
+    const w = Math.round(LPAR.wlmMaxWeight * (1 - this.lastUtil));
+    return w < 0 ? 0 : w > LPAR.wlmMaxWeight ? LPAR.wlmMaxWeight : w;
+  }
+
+  private roll(now: number): void {
+    const w = Math.floor(now / this.wlmWindowPs);
+    if (w === this.window) return;
+    this.lastUtil = w === this.window + 1 ? Math.min(1, this.windowBusy / (this.wlmWindowPs * this.freeAt.length)) : 0;
+    this.window = w;
+    this.windowBusy = 0;
+  }
+}

@@ -1,0 +1,73 @@
+// Per-LPAR connection accounting that survives an LPAR going down: for every local (ip, port) the stack
+// accepted connections on, how many were opened, closed, reset, are still open, or were open when the LPAR
+// went down, and which clients (remote ip:port) were assigned here. The run report derives
+// distribution[].targets[].totalConn, activeConn and lost from it.
+
+export interface ServiceLedger {
+  /** Connections set up on this local address and port over the whole run. */
+  total: number;
+  /** Open now (0 after the LPAR went down). */
+  active: number;
+  closed: number;
+  reset: number;
+  /** Open when the LPAR went down. */
+  lostOnDown: number;
+  /** Remote `ip:port` keys (ip as an unsigned 32-bit number) of every connection set up here. */
+  readonly lastAssigned: Set<string>;
+  /** Remote keys open now. */
+  readonly open: Set<string>;
+}
+
+export class ConnectionLedger {
+  private readonly services = new Map<number, ServiceLedger>();
+
+  record(event: 'open' | 'close' | 'reset', localIp: number, localPort: number, remoteIp: number, remotePort: number): void {
+    const s = this.service(localIp, localPort);
+    const key = `${remoteIp >>> 0}:${remotePort}`;
+    if (event === 'open') {
+      s.total++;
+      s.lastAssigned.add(key);
+      s.open.add(key);
+    } else {
+      if (event === 'close') s.closed++;
+      else s.reset++;
+      s.open.delete(key);
+    }
+    s.active = s.open.size;
+  }
+
+  /** The LPAR went down: every open connection is gone with it. */
+  down(): void {
+    for (const s of this.services.values()) {
+      s.lostOnDown += s.open.size;
+      s.open.clear();
+      s.active = 0;
+    }
+  }
+
+  /** The ledger of one local address and port, without creating one (an empty ledger when nothing happened). */
+  lookup(localIp: number, localPort: number): Readonly<ServiceLedger> {
+    return this.services.get((localIp >>> 0) * 65536 + localPort) ?? EMPTY;
+  }
+
+  private service(localIp: number, localPort: number): ServiceLedger {
+    const k = (localIp >>> 0) * 65536 + localPort;
+    let s = this.services.get(k);
+    if (s === undefined) {
+      s = { total: 0, active: 0, closed: 0, reset: 0, lostOnDown: 0, lastAssigned: new Set(), open: new Set() };
+      this.services.set(k, s);
+    }
+    return s;
+  }
+
+  /** Every local endpoint with its counts, in (ip, port) order. */
+  entries(): { localIp: number; localPort: number; ledger: ServiceLedger }[] {
+    return [...this.services.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([k, ledger]) => ({ localIp: Math.floor(k / 65536), localPort: k % 65536, ledger }));
+  }
+}
+
+const EMPTY: Readonly<ServiceLedger> = Object.freeze({
+  total: 0, active: 0, closed: 0, reset: 0, lostOnDown: 0, lastAssigned: new Set<string>(), open: new Set<string>(),
+});

@@ -1,0 +1,565 @@
+// `SYS1`: an LPAR hosting one firmware instance (the z/OS TCP/IP stack) through a Hal. Ports: one per OSA it
+// defines (named after the OSA) and one per XCF signalling path (`xcf.<peer>.<n>`).
+//
+// CPU model: `processors` logical CPs at `clockHz`. Every input (an inbound datagram, an XCF message, a
+// membership change, a firmware timer, an operator command) waits in the run queue until a CP takes it, at
+// max(arrival, CP free), and is handed to the firmware then; the work it causes (per the cost table) keeps
+// that CP busy, and what the firmware sent leaves when the work is done. So latency through the LPAR grows
+// with load, and an overloaded LPAR stops returning inbound buffers, so its OSA drops.
+//
+// Faults: lpar-down stops the LPAR at once (firmware dropped, its OSA registrations removed, no more XCF status
+// updates, inputs lost); lpar-up re-IPLs a fresh firmware from the same factory and profile. Connection
+// accounting (ledger) and CPU time survive a down.
+
+import { type Port } from '../../src/kernel/index.js';
+import { ModelComponent } from '../model-component.js';
+import type { Firmware, FirmwareConfig, FirmwareFactory, FirmwareView, XcfMembershipEvent } from '../../src/firmware/hal.js';
+import { ipToString } from '../../src/net/index.js';
+import type { ControlMsg, LparToOsaMsg, OsaToLparMsg, XcfPathMsg } from '../messages.js';
+import { OSA } from '../osa/datasheet.js';
+import { XcfSignalling, type XcfStats } from '../xcf/signalling.js';
+import { Cpu } from './cpu.js';
+import { type CostTable, LPAR_COSTS } from './datasheet.js';
+import { type HalBackend, HostHal } from './host-hal.js';
+import { ConnectionLedger, type ServiceLedger } from './ledger.js';
+import { InputKind, RunQueue } from './run-queue.js';
+import { TimerHeap } from './timer-heap.js';
+
+const TAG_DISPATCH = 0;
+const TAG_OUTPUT = 1;
+const TAG_FW_TIMER = 2;
+const TAG_XCF = 3; // and 4
+/** callFirmware kind for the IPL (firmware.start). */
+const KIND_IPL = -1;
+
+export interface LparConfig {
+  readonly processors: number;
+  readonly clockHz: number;
+  readonly firmware: FirmwareFactory;
+  readonly firmwareConfig: FirmwareConfig;
+  /** XCF failure detection interval, ps. */
+  readonly failureDetectionPs: number;
+  readonly costs?: Partial<CostTable>;
+  readonly wlmWindowPs?: number;
+}
+
+/** Something the firmware sent, released when the CP finishes the work that produced it. */
+type Output =
+  | { readonly to: 'osa'; readonly port: Port; readonly msg: LparToOsaMsg; readonly bytes: number }
+  | { readonly to: 'xcf'; readonly peer: string; readonly data: Uint8Array };
+
+interface OutputBatch {
+  readonly gen: number;
+  readonly outputs: Output[];
+}
+
+/** A service a stack distributes (from its VDPT). */
+export interface DistributedService {
+  readonly dvipa: string;
+  readonly port: number;
+  readonly method: string;
+}
+
+/** The LPAR's report, plain data. */
+export interface LparSummary {
+  readonly name: string;
+  readonly up: boolean;
+  readonly ipls: number;
+  readonly processors: number;
+  readonly clockHz: number;
+  readonly cpuBusyPct: number;
+  readonly runQueue: number;
+  readonly maxRunQueue: number;
+  /** Mean wait of an input before a CP took it, ps. */
+  readonly meanQueueDelayPs: number;
+  readonly inputs: number;
+  /** Inputs that arrived while the LPAR was down. */
+  readonly inputsDropped: number;
+  readonly unknownInterface: number;
+  readonly wlmWeight: number;
+  readonly xcf: XcfStats;
+  readonly connections: readonly {
+    readonly localIp: string;
+    readonly localPort: number;
+    readonly total: number;
+    readonly active: number;
+    readonly closed: number;
+    readonly reset: number;
+    readonly lostOnDown: number;
+  }[];
+}
+
+export class LparHost extends ModelComponent implements HalBackend {
+  readonly xcf: XcfSignalling;
+  readonly cpu: Cpu;
+  readonly connections = new ConnectionLedger();
+  private readonly costs: CostTable;
+  private readonly osaPorts: Port[] = [];
+  private readonly osaIndex = new Map<Port, number>();
+  /** The firmware's interface name for each OSA (the OSA's name until the firmware uses another). */
+  private readonly ifNames: string[] = [];
+  private readonly ifByName = new Map<string, number>();
+  private readonly osaUp: boolean[] = [];
+  private readonly ackPending: number[] = [];
+  private readonly peerIndex = new Map<string, number>();
+  private readonly peerNames: string[] = [];
+
+  private fw: Firmware | null = null;
+  private up = false;
+  generation = 0;
+  ipls = 0;
+
+  private readonly rq = new RunQueue();
+  private readonly timers = new TimerHeap();
+  private fwTimerAt = Infinity;
+  private dispatchAt = Infinity;
+  private inFirmware = false;
+  private curKind = -1;
+  private cycles = 0;
+  private outputs: Output[] | null = null;
+  private services: DistributedService[] = [];
+  private readonly counts = { inputs: 0, dropped: 0, unknownInterface: 0, waitedPs: 0 };
+
+  constructor(name: string, private readonly cfg: LparConfig) {
+    super(name);
+    this.costs = { ...LPAR_COSTS, ...cfg.costs };
+    this.cpu = new Cpu(cfg.processors, cfg.clockHz, cfg.wlmWindowPs);
+    this.xcf = new XcfSignalling(this, { membership: (e) => this.onMembership(e), data: (f, b) => this.onXcfData(f, b) }, cfg.failureDetectionPs, TAG_XCF);
+  }
+
+  // ---- wiring -------------------------------------------------------------------------------------------
+
+  /** The port to an OSA this LPAR defines. */
+  addOsa(osa: string): Port {
+    const port = this.port(osa);
+    if (!this.osaIndex.has(port)) {
+      this.osaIndex.set(port, this.osaPorts.length);
+      this.ifByName.set(osa, this.osaPorts.length);
+      this.osaPorts.push(port);
+      this.ifNames.push(osa);
+      this.osaUp.push(true);
+      this.ackPending.push(0);
+    }
+    return port;
+  }
+
+  /** A new signalling path to `peer`: the port to connect (`xcf.<peer>.<n>`). */
+  addXcfPath(peer: string): Port {
+    const n = this.xcf.pathStates(peer).length;
+    const port = this.port(`xcf.${peer}.${n}`);
+    this.xcf.addPath(peer, port);
+    if (!this.peerIndex.has(peer)) {
+      this.peerIndex.set(peer, this.peerNames.length);
+      this.peerNames.push(peer);
+    }
+    return port;
+  }
+
+  // ---- what the run report and the debugger read --------------------------------------------------------
+
+  get isUp(): boolean {
+    return this.up;
+  }
+
+  cpuBusyPct(now: number = this.now): number {
+    return this.cpu.busyPct(now);
+  }
+
+  firmwareView(): FirmwareView | null {
+    return this.fw === null ? null : this.fw.inspect();
+  }
+
+  /** The services this stack's VDPT distributes (the last known ones while it is down). */
+  distributedServices(): DistributedService[] {
+    if (this.fw !== null) this.services = servicesOf(this.fw.inspect());
+    return this.services;
+  }
+
+  /** Connections accepted on local `ip`:`port` over the run (survives a down). */
+  ledger(ip: number, port: number): Readonly<ServiceLedger> {
+    return this.connections.lookup(ip, port);
+  }
+
+  /** Listeners this stack has for `ip`:`port`, as its own VDPT shows them (0 when it has no such row). */
+  listenerCount(ip: number, port: number): number {
+    const view = this.firmwareView();
+    if (view === null) return 0;
+    const dvipa = ipToString(ip);
+    let n = 0;
+    for (const r of view.vdpt) if (r.dvipa === dvipa && r.port === port && r.target === this.name && r.ready > n) n = r.ready;
+    return n;
+  }
+
+  /** Runs an operator command now, outside virtual time (a display for the report); undefined when down. */
+  operatorNow(command: string): string | undefined {
+    if (this.fw === null || this.inFirmware) return undefined;
+    return this.callFirmware(InputKind.Operator, command, 0, 0, -1) as string;
+  }
+
+  summary(): LparSummary {
+    const now = this.now;
+    return {
+      name: this.name,
+      up: this.up,
+      ipls: this.ipls,
+      processors: this.cfg.processors,
+      clockHz: this.cfg.clockHz,
+      cpuBusyPct: this.cpu.busyPct(now),
+      runQueue: this.rq.count,
+      maxRunQueue: this.rq.max,
+      meanQueueDelayPs: this.counts.inputs === 0 ? 0 : this.counts.waitedPs / this.counts.inputs,
+      inputs: this.counts.inputs,
+      inputsDropped: this.counts.dropped,
+      unknownInterface: this.counts.unknownInterface,
+      wlmWeight: this.cpu.wlmWeight(now),
+      xcf: { ...this.xcf.stats },
+      connections: this.connections.entries().map((e) => ({
+        localIp: ipToString(e.localIp),
+        localPort: e.localPort,
+        total: e.ledger.total,
+        active: e.ledger.active,
+        closed: e.ledger.closed,
+        reset: e.ledger.reset,
+        lostOnDown: e.ledger.lostOnDown,
+      })),
+    };
+  }
+
+  // ---- kernel events ------------------------------------------------------------------------------------
+
+  override start(): void {
+    super.start();
+    this.ipl();
+  }
+
+  override onMessage(port: Port, message: unknown): void {
+    const osa = this.osaIndex.get(port);
+    if (osa === undefined) {
+      this.xcf.onMessage(port, message as XcfPathMsg);
+      return;
+    }
+    const m = message as OsaToLparMsg;
+    if (m.kind === 'port-state') {
+      this.osaUp[osa] = m.up;
+      if (this.tracing) this.trace('lpar.osa', { osa: port.name, up: m.up });
+      return;
+    }
+    if (!this.up) {
+      this.counts.dropped += m.packets.length;
+      return;
+    }
+    const packets = m.packets;
+    for (let k = 0; k < packets.length; k++) this.rq.push(InputKind.Packet, packets[k], osa, k === 0 ? 1 : 0, this.now);
+    this.dispatch();
+  }
+
+  override onTimer(tag: number, data: unknown): void {
+    switch (tag) {
+      case TAG_DISPATCH:
+        if (this.now !== this.dispatchAt) return;
+        this.dispatchAt = Infinity;
+        this.dispatch();
+        return;
+      case TAG_OUTPUT: {
+        const batch = data as OutputBatch;
+        if (batch.gen === this.generation) this.emit(batch.outputs);
+        return;
+      }
+      case TAG_FW_TIMER: {
+        if (this.now !== this.fwTimerAt) return;
+        this.fwTimerAt = Infinity;
+        for (let d = this.timers.popDue(this.now); d !== null; d = this.timers.popDue(this.now)) {
+          this.rq.push(InputKind.Timer, null, d.id, d.at, this.now);
+        }
+        this.armFwTimer();
+        this.dispatch();
+        return;
+      }
+      default:
+        if (this.xcf.ownsTimer(tag)) this.xcf.onTimer(tag, data);
+    }
+  }
+
+  override onControl(control: unknown): void {
+    const c = control as ControlMsg;
+    switch (c.kind) {
+      case 'lpar-down':
+        if (this.up) this.down();
+        break;
+      case 'lpar-up':
+        if (!this.up) this.ipl();
+        break;
+      case 'xcf-down':
+      case 'xcf-up':
+        this.xcf.setPaths(c.peer, c.kind === 'xcf-up', c.path);
+        break;
+      case 'operator':
+        if (!this.up) {
+          if (this.tracing) this.trace('operator', { command: c.command, error: `${this.name} is down` });
+          break;
+        }
+        this.rq.push(InputKind.Operator, c.command, 0, 0, this.now);
+        this.dispatch();
+        break;
+      default:
+        break;
+    }
+  }
+
+  // ---- IPL and stop -------------------------------------------------------------------------------------
+
+  private ipl(): void {
+    this.up = true;
+    this.generation++;
+    this.ipls++;
+    if (this.ipls > 1) this.xcf.restart();
+    if (this.tracing) this.trace('lpar.up', { ipl: this.ipls });
+    const hal = new HostHal(this, this.generation);
+    this.fw = this.cfg.firmware(hal, this.cfg.firmwareConfig);
+    // IPL itself is not charged: a real one takes minutes; here the stack is up at once (assumed).
+    this.callFirmware(KIND_IPL, null, 0, 0, -1);
+  }
+
+  private down(): void {
+    if (this.fw !== null) this.services = servicesOf(this.fw.inspect());
+    this.up = false;
+    this.generation++;
+    this.fw = null;
+    this.rq.clear();
+    this.timers.clear();
+    this.fwTimerAt = Infinity;
+    this.dispatchAt = Infinity;
+    this.cpu.halt(this.now);
+    this.xcf.stop();
+    this.connections.down();
+    this.ackPending.fill(0);
+    const msg: LparToOsaMsg = { kind: 'deregister-all' };
+    for (const p of this.osaPorts) p.send(msg, 0);
+    if (this.tracing) this.trace('lpar.down', {});
+  }
+
+  // ---- the run queue ------------------------------------------------------------------------------------
+
+  /** Hands queued inputs to free CPs; arms a wake-up for when the next CP frees. */
+  private dispatch(): void {
+    if (this.inFirmware) {
+      this.armDispatch(this.now);
+      return;
+    }
+    const rq = this.rq;
+    const now = this.now;
+    while (rq.count > 0 && this.up) {
+      const cp = this.cpu.earliest();
+      const free = this.cpu.freeTime(cp);
+      if (free > now) {
+        this.armDispatch(free);
+        break;
+      }
+      this.execute(cp);
+    }
+    this.flushAcks();
+  }
+
+  private armDispatch(at: number): void {
+    if (at >= this.dispatchAt) return;
+    this.dispatchAt = at;
+    this.at(at, TAG_DISPATCH);
+  }
+
+  private execute(cp: number): void {
+    const rq = this.rq;
+    const i = rq.headSlot;
+    const kind = rq.kind[i]!;
+    const obj = rq.obj[i];
+    const a = rq.a[i]!;
+    const b = rq.b[i]!;
+    const arrival = rq.arrival[i]!;
+    rq.shift();
+    let cost: number;
+    switch (kind) {
+      case InputKind.Packet:
+        this.ackPending[a]!++;
+        cost = this.costs.packetReceived + (b === 1 ? this.costs.interrupt : 0);
+        break;
+      case InputKind.Xcf:
+        cost = this.costs.xcfMessage;
+        break;
+      case InputKind.Membership:
+        if (!this.xcf.isMember) return; // the stack left the group meanwhile: no longer told
+        cost = this.costs.membership;
+        break;
+      case InputKind.Timer:
+        if (!this.timers.fire(a, b)) return; // cancelled or re-armed while it waited
+        cost = this.costs.timer;
+        break;
+      default:
+        cost = this.costs.operator;
+    }
+    this.counts.inputs++;
+    this.counts.waitedPs += this.now - arrival;
+    this.callFirmware(kind, obj, a, cost, cp);
+  }
+
+  /** Calls into the firmware with the Hal's side effects collected, charges `cycles` (plus what the call adds)
+   *  on CP `cp` (-1: not charged, the IPL or a report display) and releases what the firmware sent when the
+   *  work is done. */
+  private callFirmware(kind: number, obj: unknown, a: number, cycles: number, cp: number): unknown {
+    const fw = this.fw!;
+    const now = this.now;
+    this.curKind = kind;
+    this.cycles = cycles;
+    this.outputs = null;
+    this.inFirmware = true;
+    let result: unknown;
+    try {
+      switch (kind) {
+        case InputKind.Packet:
+          fw.receive(now, this.ifNames[a]!, obj as Uint8Array);
+          break;
+        case InputKind.Xcf:
+          fw.xcfReceive(now, this.peerNames[a]!, obj as Uint8Array);
+          break;
+        case InputKind.Membership:
+          fw.xcfMembership(now, obj as XcfMembershipEvent);
+          break;
+        case InputKind.Timer:
+          fw.timer(now, a);
+          break;
+        case InputKind.Operator:
+          result = fw.operator(now, obj as string);
+          if (cp >= 0 && this.tracing) this.trace('operator', { command: obj as string, text: result });
+          break;
+        default: // KIND_IPL
+          fw.start(now);
+      }
+    } finally {
+      this.inFirmware = false;
+      this.curKind = -1;
+    }
+    const outputs = this.outputs;
+    this.outputs = null;
+    const end = cp >= 0 ? this.cpu.run(cp, now, this.cycles) : now;
+    if (outputs !== null) {
+      if (end <= now) this.emit(outputs);
+      else this.at(end, TAG_OUTPUT, { gen: this.generation, outputs } satisfies OutputBatch);
+    }
+    return result;
+  }
+
+  private emit(outputs: Output[]): void {
+    for (const o of outputs) {
+      if (o.to === 'osa') o.port.send(o.msg, o.bytes);
+      else this.xcf.send(o.peer, o.data);
+    }
+  }
+
+  private output(o: Output): void {
+    if (!this.inFirmware) {
+      this.emit([o]);
+      return;
+    }
+    if (this.outputs === null) this.outputs = [];
+    this.outputs.push(o);
+  }
+
+  private flushAcks(): void {
+    const acks = this.ackPending;
+    for (let i = 0; i < acks.length; i++) {
+      if (acks[i] === 0) continue;
+      this.osaPorts[i]!.send({ kind: 'ack', count: acks[i]! } satisfies LparToOsaMsg, 0);
+      acks[i] = 0;
+    }
+  }
+
+  private armFwTimer(): void {
+    const t = this.timers.peekTime();
+    if (t === Infinity) return;
+    const at = t > this.now ? t : this.now;
+    if (at >= this.fwTimerAt) return;
+    this.fwTimerAt = at;
+    this.at(at, TAG_FW_TIMER);
+  }
+
+  // ---- XCF callbacks ------------------------------------------------------------------------------------
+
+  private onMembership(e: XcfMembershipEvent): void {
+    if (!this.up) return;
+    this.rq.push(InputKind.Membership, e, 0, 0, this.now);
+    this.dispatch();
+  }
+
+  private onXcfData(from: string, bytes: Uint8Array): void {
+    if (!this.up) return;
+    this.rq.push(InputKind.Xcf, bytes, this.peerIndex.get(from) ?? 0, 0, this.now);
+    this.dispatch();
+  }
+
+  // ---- the Hal's backend --------------------------------------------------------------------------------
+
+  private resolveIf(ifName: string): number {
+    const i = this.ifByName.get(ifName);
+    if (i !== undefined) return i;
+    // A profile may name its interface differently from the topology's OSA: with one OSA there is no doubt.
+    if (this.osaPorts.length === 1) {
+      this.ifByName.set(ifName, 0);
+      this.ifNames[0] = ifName;
+      return 0;
+    }
+    this.counts.unknownInterface++;
+    if (this.tracing) this.trace('lpar.drop', { reason: 'unknown-interface', ifName });
+    return -1;
+  }
+
+  halTransmit(ifName: string, packet: Uint8Array, nextHop: number): void {
+    const i = this.resolveIf(ifName);
+    if (i < 0) return;
+    this.cycles += this.costs.packetSent;
+    const queue = OSA.queueByPrecedence[(packet.length > 1 ? packet[1]! : 0) >>> 5]!;
+    this.output({ to: 'osa', port: this.osaPorts[i]!, msg: { kind: 'transmit', packet, nextHop: nextHop >>> 0, queue }, bytes: packet.length });
+  }
+
+  halRegister(ifName: string, ip: number, register: boolean): void {
+    const i = this.resolveIf(ifName);
+    if (i < 0) return;
+    const msg: LparToOsaMsg = register ? { kind: 'register', ip: ip >>> 0 } : { kind: 'deregister', ip: ip >>> 0 };
+    this.output({ to: 'osa', port: this.osaPorts[i]!, msg, bytes: 0 });
+  }
+
+  halXcfSend(toStack: string, message: Uint8Array): void {
+    this.cycles += this.curKind === InputKind.Packet ? this.costs.packetForwarded : this.costs.xcfMessage;
+    this.output({ to: 'xcf', peer: toStack, data: message });
+  }
+
+  halXcfJoin(join: boolean): void {
+    const members = this.xcf.join(join);
+    for (const stack of members) this.rq.push(InputKind.Membership, { stack, joined: true, failed: false }, 0, 0, this.now);
+    if (members.length > 0) this.dispatch();
+  }
+
+  halSetTimer(id: number, at: number): void {
+    this.timers.set(id, at);
+    this.armFwTimer();
+  }
+
+  halCancelTimer(id: number): void {
+    this.timers.cancel(id);
+  }
+
+  halTcpConnection(event: 'open' | 'close' | 'reset', localIp: number, localPort: number, remoteIp: number, remotePort: number): void {
+    this.connections.record(event, localIp, localPort, remoteIp, remotePort);
+    if (event === 'open') this.cycles += this.costs.connectionOpen;
+  }
+
+  halWlmWeight(): number {
+    return this.cpu.wlmWeight(this.now);
+  }
+}
+
+function servicesOf(view: FirmwareView): DistributedService[] {
+  const seen = new Map<string, DistributedService>();
+  for (const r of view.vdpt) {
+    const key = `${r.dvipa}:${r.port}`;
+    if (!seen.has(key)) seen.set(key, { dvipa: r.dvipa, port: r.port, method: r.method });
+  }
+  return [...seen.values()];
+}

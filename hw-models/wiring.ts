@@ -1,0 +1,242 @@
+// A helper, not a model: turns a Topology into components and kernel links, and a scenario's faults into
+// control events for the right components.
+//
+// Components: one switch per LAN (`LAN1`), its edge router (`LAN1.router`), one OsaPort per OSA (`OSA1`), one
+// LparHost per LPAR (`SYS1`). Links:
+//   OSA `lan`            <-> switch port named after the OSA    LAN segment latency, the OSA's line rate
+//   router `lan`         <-> switch port `router`               LAN segment latency, ROUTER.lanBps
+//   LPAR port <OSA name> <-> OSA port <LPAR name>               OSA.qdioLatencyPs, no serialisation (QDIO)
+//   LPAR `xcf.<peer>.<n>` <-> peer `xcf.<LPAR>.<n>`             per signalling path: pathTiming(link)
+//   router `clients`     <-> the clients component's `router`   the LAN's router latency and client bit rate
+// The router's `clients` port is left free unless a clients factory is given; attachClients() connects it.
+//
+// Faults: lpar-down/up -> the LPAR; osa-down/up -> the OSA; xcf-down/up on `A-B` -> both LPARs, every path
+// between them, or only path n with `A-B:n` (0-based); loss -> the LAN's switch; an operator command -> the
+// LPAR whose stack the command names (`D TCPIP,SYS1,...`), or the fault's target when it has one.
+
+import type { Component, Link, Port, Simulation } from '../src/kernel/index.js';
+import type { FirmwareFactory } from '../src/firmware/hal.js';
+import { ipFromString, parseCidr } from '../src/net/index.js';
+import { InputError } from '../src/scenario/errors.js';
+import type { FaultSpec, LanSpec, SourcePos, Topology } from '../src/scenario/types.js';
+import { ROUTER } from './lan/datasheet.js';
+import { EdgeRouter } from './lan/router.js';
+import { LanSwitch } from './lan/switch.js';
+import { macFor } from './lan/wire.js';
+import type { CostTable } from './lpar/datasheet.js';
+import { LparHost } from './lpar/lpar.js';
+import type { ControlMsg } from './messages.js';
+import { OSA } from './osa/datasheet.js';
+import { OsaPort } from './osa/osa.js';
+import { type PathTiming, pathTiming } from './xcf/path-timing.js';
+
+/** Picks the firmware image of an LPAR by its name (a function of exactly one parameter). */
+export type FirmwareSelector = (lpar: string) => FirmwareFactory;
+
+export interface SysplexOptions {
+  /** Cycle costs overriding the LPAR datasheet (all LPARs). */
+  readonly costs?: Partial<CostTable>;
+  /** QDIO queue geometry overriding the OSA datasheet (all OSAs). */
+  readonly sbals?: number;
+  readonly entriesPerSbal?: number;
+  /** Bit rate of each router's LAN interface (default ROUTER.lanBps). */
+  readonly routerLanBps?: number;
+  /** Makes the client hosts of a LAN (`<LAN>.clients`); its port `router` is connected to the edge router. */
+  readonly clients?: (lan: LanSpec) => Component;
+}
+
+export interface XcfLinkHandle {
+  /** `SYS1-SYS2.0`: the topology's link name and the path index. */
+  readonly name: string;
+  readonly between: readonly [string, string];
+  readonly path: number;
+  readonly link: Link;
+  readonly timing: PathTiming;
+}
+
+export interface Sysplex {
+  readonly lpars: readonly LparHost[];
+  readonly osas: readonly OsaPort[];
+  readonly lans: readonly LanSwitch[];
+  readonly routers: readonly EdgeRouter[];
+  readonly xcfLinks: readonly XcfLinkHandle[];
+  /** Client components made by options.clients, by LAN name. */
+  readonly clients: ReadonlyMap<string, Component>;
+  lpar(name: string): LparHost | undefined;
+  osa(name: string): OsaPort | undefined;
+  /** The edge router of a LAN. */
+  router(lan: string): EdgeRouter | undefined;
+  /** Schedules a fault (or operator command) at its time; `index` orders faults of the same instant. Throws
+   *  InputError (at the fault's position) for a target the topology does not have. */
+  applyFault(fault: FaultSpec, index: number): void;
+  /** The same as applyFault. */
+  scheduleFault(fault: FaultSpec, index: number): void;
+  /** Connects a clients component's port to the edge router of `lan` (the LAN's router latency and rate). */
+  attachClients(lan: string, port: Port): Link;
+  /** Runs an operator display on the LPAR its command names, now; undefined when there is none or it is down. */
+  operatorDisplay(command: string): string | undefined;
+}
+
+// The selector overload comes first: TypeScript fixes a lambda's parameter types from the first overload it
+// tries, so `(lpar) => factories.get(lpar)!` must meet the selector before the factory.
+export function buildSysplex(sim: Simulation, topology: Topology, firmware: FirmwareSelector, options?: SysplexOptions): Sysplex;
+export function buildSysplex(sim: Simulation, topology: Topology, firmware: FirmwareFactory, options?: SysplexOptions): Sysplex;
+export function buildSysplex(sim: Simulation, topology: Topology, firmware: FirmwareFactory | FirmwareSelector, options: SysplexOptions = {}): Sysplex {
+  const fail = (at: SourcePos, message: string): never => {
+    throw new InputError(at.file, message, { line: at.line, col: at.col });
+  };
+  const factoryFor: FirmwareSelector =
+    firmware.length === 1 ? (firmware as FirmwareSelector) : () => firmware as FirmwareFactory;
+
+  // LANs: a switch and an edge router each.
+  const lans = new Map<string, { spec: LanSpec; sw: LanSwitch; router: EdgeRouter }>();
+  for (const lan of topology.lans) {
+    const subnet = parseCidr(lan.subnet);
+    if (!subnet.ok) fail(lan.at, `LAN ${lan.name}: subnet ${lan.subnet}: ${subnet.ok ? '' : subnet.error.message}`);
+    const ip = ipFromString(lan.router);
+    if (!ip.ok) fail(lan.at, `LAN ${lan.name}: router ${lan.router}: ${ip.ok ? '' : ip.error.message}`);
+    const cidr = subnet.ok ? subnet.value : { network: 0, prefix: 0 };
+    const sw = sim.add(new LanSwitch(lan.name));
+    const routerName = `${lan.name}.router`;
+    const router = sim.add(new EdgeRouter(routerName, { ip: ip.ok ? ip.value : 0, mac: macFor(routerName), network: cidr.network, prefix: cidr.prefix }));
+    sim.connect(router.lan, sw.attach('router'), lan.latencyPs, options.routerLanBps ?? ROUTER.lanBps, `${routerName}-${lan.name}`);
+    lans.set(lan.name, { spec: lan, sw, router });
+  }
+
+  // OSA ports on their LANs.
+  const osas = new Map<string, OsaPort>();
+  for (const o of topology.osas) {
+    const lan = lans.get(o.lan) ?? fail(o.at, `OSA ${o.name}: no LAN named ${o.lan}`);
+    const osa = sim.add(
+      new OsaPort(o.name, {
+        mac: macFor(o.name),
+        inbperf: o.inbperf,
+        frameLatencyPs: o.frameLatencyPs,
+        ...(options.sbals !== undefined ? { sbals: options.sbals } : {}),
+        ...(options.entriesPerSbal !== undefined ? { entriesPerSbal: options.entriesPerSbal } : {}),
+      }),
+    );
+    sim.connect(osa.lan, lan.sw.attach(o.name), lan.spec.latencyPs, o.bps, `${o.name}-${o.lan}`);
+    osas.set(o.name, osa);
+  }
+
+  // LPARs, each on the OSAs it defines.
+  const lpars = new Map<string, LparHost>();
+  for (const l of topology.lpars) {
+    const lpar = sim.add(
+      new LparHost(l.name, {
+        processors: l.processors,
+        clockHz: l.clockHz,
+        firmware: factoryFor(l.name),
+        firmwareConfig: { profile: l.profile, profileFile: l.profileFile, applications: l.applications },
+        failureDetectionPs: topology.xcf.failureDetectionPs,
+        ...(options.costs !== undefined ? { costs: options.costs } : {}),
+      }),
+    );
+    for (const name of l.osas) {
+      const osa = osas.get(name) ?? fail(l.at, `LPAR ${l.name}: no OSA named ${name}`);
+      sim.connect(lpar.addOsa(name), osa.attachLpar(l.name), OSA.qdioLatencyPs, 0, `${l.name}-${name}`);
+    }
+    lpars.set(l.name, lpar);
+  }
+
+  // XCF signalling paths.
+  const xcfLinks: XcfLinkHandle[] = [];
+  for (const x of topology.xcf.links) {
+    const [a, b] = x.between;
+    const la = lpars.get(a) ?? fail(x.at, `XCF link ${a}-${b}: no LPAR named ${a}`);
+    const lb = lpars.get(b) ?? fail(x.at, `XCF link ${a}-${b}: no LPAR named ${b}`);
+    if (a === b) fail(x.at, `XCF link ${a}-${b} joins a system to itself`);
+    const timing = pathTiming(x);
+    for (let p = 0; p < x.paths; p++) {
+      const name = `${a}-${b}.${p}`;
+      const link = sim.connect(la.addXcfPath(b), lb.addXcfPath(a), timing.latencyPs, timing.bps, name);
+      xcfLinks.push({ name, between: [a, b], path: p, link, timing });
+    }
+  }
+
+  const clients = new Map<string, Component>();
+  const attachClients = (lanName: string, port: Port): Link => {
+    const lan = lans.get(lanName);
+    if (lan === undefined) throw new InputError(topology.file, `no LAN named ${lanName} to attach clients to`);
+    return sim.connect(lan.router.clients, port, lan.spec.routerLatencyPs, lan.spec.clientBps, `${lan.router.name}-${port.owner.name}`);
+  };
+  if (options.clients !== undefined) {
+    for (const { spec } of lans.values()) {
+      const c = sim.add(options.clients(spec));
+      clients.set(spec.name, c);
+      attachClients(spec.name, c.port('router'));
+    }
+  }
+
+  const applyFault = (f: FaultSpec, index: number): void => {
+    const post = (target: { scheduleControl(at: number, seq: number, c: ControlMsg): void }, c: ControlMsg): void =>
+      target.scheduleControl(f.atPs, index, c);
+    const target = f.target ?? '';
+    switch (f.action) {
+      case 'lpar-down':
+      case 'lpar-up':
+        post(lpars.get(target) ?? fail(f.at, `${f.action}: no LPAR named ${target}`), { kind: f.action });
+        return;
+      case 'osa-down':
+      case 'osa-up':
+        post(osas.get(target) ?? fail(f.at, `${f.action}: no OSA named ${target}`), { kind: f.action });
+        return;
+      case 'xcf-down':
+      case 'xcf-up': {
+        const m = /^([^-:\s]+)-([^-:\s]+)(?::(\d+))?$/.exec(target);
+        if (m === null) fail(f.at, `${f.action}: target must be SYSA-SYSB or SYSA-SYSB:path, not "${target}"`);
+        const [, a, b, path] = m!;
+        const la = lpars.get(a!) ?? fail(f.at, `${f.action}: no LPAR named ${a}`);
+        const lb = lpars.get(b!) ?? fail(f.at, `${f.action}: no LPAR named ${b}`);
+        const paths = la.xcf.pathStates(b!).length;
+        if (paths === 0) fail(f.at, `${f.action}: no XCF link between ${a} and ${b}`);
+        const p = path === undefined ? undefined : Number(path);
+        if (p !== undefined && p >= paths) fail(f.at, `${f.action}: ${a}-${b} has ${paths} path(s), numbered from 0`);
+        post(la, p === undefined ? { kind: f.action, peer: b! } : { kind: f.action, peer: b!, path: p });
+        post(lb, p === undefined ? { kind: f.action, peer: a! } : { kind: f.action, peer: a!, path: p });
+        return;
+      }
+      case 'loss': {
+        const lan = lans.get(target) ?? fail(f.at, `loss: no LAN named ${target}`);
+        const pct = f.pct ?? fail(f.at, 'loss: pct (0-100) is missing');
+        if (!(pct >= 0 && pct <= 100)) fail(f.at, `loss: pct must be 0-100, not ${pct}`);
+        post(lan.sw, { kind: 'loss', pct });
+        return;
+      }
+      case 'operator': {
+        const command = f.command ?? fail(f.at, 'operator: the command is missing');
+        const stack = f.target ?? stackOf(command) ?? fail(f.at, `operator command names no stack: "${command}"`);
+        post(lparNamed(stack) ?? fail(f.at, `operator command: no LPAR named ${stack}`), { kind: 'operator', command });
+        return;
+      }
+    }
+  };
+
+  const lparNamed = (stack: string): LparHost | undefined => lpars.get(stack) ?? lpars.get(stack.toUpperCase());
+  const lparList = [...lpars.values()];
+  return {
+    lpars: lparList,
+    osas: [...osas.values()],
+    lans: [...lans.values()].map((l) => l.sw),
+    routers: [...lans.values()].map((l) => l.router),
+    xcfLinks,
+    clients,
+    lpar: (name) => lpars.get(name),
+    osa: (name) => osas.get(name),
+    router: (lan) => lans.get(lan)?.router,
+    applyFault,
+    scheduleFault: applyFault,
+    attachClients,
+    operatorDisplay: (command) => {
+      const stack = stackOf(command);
+      return stack === undefined ? undefined : lparNamed(stack)?.operatorNow(command);
+    },
+  };
+}
+
+/** The stack an operator command names: `D TCPIP,SYS1,NETSTAT,VCRT` and `V TCPIP,SYS3,SYSPLEX,...` -> SYS1/SYS3. */
+export function stackOf(command: string): string | undefined {
+  const m = /^\s*\S+\s+TCPIP\s*,\s*([^,\s]+)/i.exec(command);
+  return m === null ? undefined : m[1]!;
+}
