@@ -30,7 +30,7 @@ function parseDynamicXcf(c: Cursor, b: ProfileBuilder, at: Token): void {
   b.dynamicXcf = { ip, mask: prefixToMask(prefixLen), prefixLen, cost, at: pos(at) };
 }
 
-export function parseIpconfig(c: Cursor, stmt: Token, b: ProfileBuilder): void {
+export function parseIpconfig(c: Cursor, _stmt: Token, b: ProfileBuilder): void {
   const ipc = b.ipconfig;
   scanOptions(
     c,
@@ -82,6 +82,6 @@ export function parseIpconfig(c: Cursor, stmt: Token, b: ProfileBuilder): void {
       keep('CLAWUSEDOUBLENOP'),
       keep('STOPONCLAWERROR'),
     ],
-    { statement: stmt.up.startsWith('IPCONF') ? 'IPCONFIG' : stmt.up, other: ipc.otherOptions, warnUnknown: true },
+    { statement: 'IPCONFIG', other: ipc.otherOptions, warnUnknown: true },
   );
 }
