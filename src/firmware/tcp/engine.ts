@@ -221,7 +221,9 @@ export class TcpEngine {
     if (conn.finQueued || !(s === TcpState.SYN_SENT || s === TcpState.SYN_RECEIVED || s === TcpState.ESTABLISHED || s === TcpState.CLOSE_WAIT)) {
       return -1;
     }
-    const n = conn.sendBuf.push(data, offset, Math.max(0, length));
+    const start = Math.max(0, Math.min(offset, data.length));
+    length = Math.max(0, Math.min(length, data.length - start));
+    const n = conn.sendBuf.push(data, start, length);
     if (n < length) conn.wantWritable = true;
     if (n > 0 && !conn.corked) output(this, conn, now);
     return n;

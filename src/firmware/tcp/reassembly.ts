@@ -21,6 +21,15 @@ export class Reassembly {
 
   /** Stores data[seq, seq + len) that lies after `rcvNxt`; parts already held are not stored twice. */
   insert(seq: number, data: Uint8Array, rcvNxt: number): void {
+    // Common case: the newest segment lands after everything held (loss of one earlier segment).
+    const last = this.pieces[this.pieces.length - 1];
+    if (last === undefined || seqDiff(seq, last.seq) >= last.data.length) {
+      if (data.length > 0) {
+        this.pieces.push({ seq, data: data.slice() });
+        this.bytes += data.length;
+      }
+      return;
+    }
     let start = seq;
     let view = data;
     const base = (s: number) => seqDiff(s, rcvNxt);

@@ -39,7 +39,8 @@ export type CloseReason = 'normal' | 'reset' | 'timeout';
 
 /** What the host gives the engine. Every call is synchronous. */
 export interface TcpHost {
-  /** Send a full IPv4 datagram (TCP inside). The engine does not touch the array afterwards. */
+  /** Send a full IPv4 datagram (TCP inside). The engine does not touch the array afterwards. The host must
+   *  not call back into the engine from here (queue the delivery instead): the engine is not re-entrant. */
   transmit(packet: Uint8Array): void;
   /** Arm timer `id` (an engine-chosen positive integer) at virtual time `at` (ps); re-arming replaces it. */
   setTimer(id: number, at: number): void;
