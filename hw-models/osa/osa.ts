@@ -241,7 +241,7 @@ export class OsaPort extends ModelComponent {
     }
     const held = this.arp.hold(nextHop, { slot, queue, packet }, this.now);
     if (held === 'request') {
-      this.sendControl(MAC_BROADCAST, EtherType.ARP, arpRequest(this.cfg.mac, ipv4Src(packet), nextHop));
+      this.sendControl(MAC_BROADCAST, EtherType.ARP, arpRequest(this.cfg.mac, this.arpSender(slot, ipv4Src(packet)), nextHop));
       this.at(this.arp.deadlineOf(nextHop), TAG_ARP, nextHop);
     } else if (held === 'full') {
       this.drop('arp-queue-full', slot, packet.length);
@@ -259,12 +259,21 @@ export class OsaPort extends ModelComponent {
     this.wakeTx(ready);
   }
 
+  /** The sender address of an ARP request: the datagram's source only when this port answers for it;
+   *  otherwise (a target answering from a DVIPA another stack owns) an address the LPAR registered here, so
+   *  that neighbours never learn someone else's DVIPA at this port's MAC. */
+  private arpSender(slot: number, source: number): number {
+    if (this.oat.owner(source) === slot) return source;
+    for (const a of this.oat.addresses()) if (this.oat.owner(a) === slot) return a;
+    return 0;
+  }
+
   private arpExpired(ip: number): void {
     const r = this.arp.expire(ip, this.now);
     if (r === null) return;
     if (r.retry) {
       const waiting = this.arp.held(ip)[0];
-      const sender = waiting === undefined ? 0 : ipv4Src(waiting.packet);
+      const sender = waiting === undefined ? 0 : this.arpSender(waiting.slot, ipv4Src(waiting.packet));
       this.sendControl(MAC_BROADCAST, EtherType.ARP, arpRequest(this.cfg.mac, sender, ip));
       this.at(r.deadline, TAG_ARP, ip);
       return;

@@ -50,7 +50,9 @@ export class Stack implements Firmware, SysplexHost {
     // Most specific route first; DEFAULT last.
     this.routes = [...this.profile.routes].sort((a, b) => b.prefixLen - a.prefixLen);
     const mtu = Math.min(...this.profile.interfaces.map((i) => i.mtu ?? 1500), 1500);
-    const tcpConfig: TcpConfig = { ...ZOS_TCP_CONFIG, mss: mtu - 40 };
+    // TIME_WAIT shortened from z/OS's 2 * MSL (60 s) to 100 ms (assumed): emulated runs last seconds, and a
+    // connection's VCRT entry and ActConn count live until its control block is freed.
+    const tcpConfig: TcpConfig = { ...ZOS_TCP_CONFIG, mss: mtu - 40, timeWait: 100_000_000_000 };
     this.tcp = new TcpEngine(
       {
         transmit: (packet) => this.transmit(packet),

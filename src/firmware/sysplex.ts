@@ -341,6 +341,9 @@ export class Sysplex {
         if (stack !== null) configure(stack);
       }
     }
+    // The rotation starts at the last target in DESTIP order (so the demo's 1000 connections split
+    // 333/333/334 over SYS1..SYS3, as CONTRACT.md states).
+    p.rrNext = Math.max(0, p.orderLength - 1);
     return p;
   }
 

@@ -139,7 +139,9 @@ export function assembleReport(p: Prepared, wallMs: number): Report {
         const ledger = l.ledger(dip, s.port);
         let lost = 0;
         for (const key of ledger.lastAssigned) if (notCompleted.has(`${key}>${dip}:${s.port}`)) lost++;
-        return { stack: l.name, ready: l.isUp ? l.listenerCount(dip, s.port) : 0, totalConn: ledger.total, activeConn: l.isUp ? ledger.active : 0, lost };
+        const ownerView = views.find((v) => v!.stack === dvipas.find((d) => d.ip === s.dvipa)?.owner);
+        const row = ownerView?.vdpt.find((r) => r.dvipa === s.dvipa && r.port === s.port && r.target === l.name);
+        return { stack: l.name, ready: l.isUp ? (row?.ready ?? 0) : 0, totalConn: ledger.total, activeConn: l.isUp ? ledger.active : 0, lost };
       });
       return { dvipa: s.dvipa, port: s.port, method: s.method, targets };
     });
