@@ -436,12 +436,12 @@ export class TcpEngine {
   }
 
   /** @internal Both FINs are through; hold the tuple for 2*MSL. */
-  enterTimeWait(conn: TcpConnection, now: number): void {
+  enterTimeWait(conn: TcpConnection, now: number, notify = true): void {
     conn.state = TcpState.TIME_WAIT;
     conn.rtxAt = 0;
     conn.rttTime = -1;
     conn.closeAt = now + Math.max(1, this.config.timeWait);
-    this.notifyClosed(conn, now, 'normal');
+    if (notify) this.notifyClosed(conn, now, 'normal');
   }
 
   private closeTimeout(conn: TcpConnection, now: number): void {

@@ -68,10 +68,11 @@ export function listenInput(eng: TcpEngine, l: TcpListener, seg: Segment, now: n
 /** Is a segment of `segLen` sequence numbers at `seq` inside the receive window (RFC 9293 table 6)? */
 function acceptable(rcvNxt: number, wnd: number, seq: number, segLen: number): boolean {
   if (wnd === 0) return seq === rcvNxt;
-  const winEnd = seqAdd(rcvNxt, wnd);
-  const inWin = (s: number) => seqLe(rcvNxt, s) && seqLt(s, winEnd);
-  if (segLen === 0) return inWin(seq);
-  return inWin(seq) || inWin(seqAdd(seq, segLen - 1));
+  // seq - rcvNxt in [0, wnd) for the first octet, or for the last one when the segment has any.
+  const first = (seq - rcvNxt) >>> 0;
+  if (first < wnd) return true;
+  if (segLen === 0) return false;
+  return ((seq + segLen - 1 - rcvNxt) >>> 0) < wnd;
 }
 
 export function segmentArrives(eng: TcpEngine, conn: TcpConnection, seg: Segment, now: number): void {
@@ -360,34 +361,44 @@ function dataInput(eng: TcpEngine, conn: TcpConnection, seg: Segment, now: numbe
   }
   const hadHole = conn.reasm !== null && !conn.reasm.empty;
   if (hadHole) conn.ackNow = true; // RFC 5681: ACK at once when a hole is filled
-  if (len > 0) {
-    conn.rcvNxt = finPos;
-    ackPolicy(eng, conn, now);
-    eng.deliver(conn, now, seg.packet.subarray(off, off + len));
-    if (!alive(conn)) return;
-  }
+  // Take the whole segment in first (its data, what it joins up with, its FIN), then tell the application:
+  // callbacks see the connection as TCP left it (CLOSE_WAIT when the data came with the FIN), and anything
+  // they send carries the final acknowledgement.
+  const data = len > 0 ? seg.packet.subarray(off, off + len) : null;
+  conn.rcvNxt = finPos;
+  if (len > 0) ackPolicy(eng, conn, now);
+  let joined: Uint8Array[] | null = null;
   let finReady = fin;
   if (hadHole && conn.reasm) {
     const r = conn.reasm;
     for (let chunk = r.take(conn.rcvNxt); chunk !== null; chunk = r.take(conn.rcvNxt)) {
+      (joined ??= []).push(chunk);
       conn.rcvNxt = seqAdd(conn.rcvNxt, chunk.length);
-      eng.deliver(conn, now, chunk);
-      if (!alive(conn)) return;
     }
-    // This segment's FIN counts only if nothing held beyond it was delivered; or a FIN held back is due now.
+    // This segment's FIN counts only if nothing held beyond it was joined; or a FIN held back is due now.
     finReady = (fin && finPos === conn.rcvNxt) || r.finAt(conn.rcvNxt);
     if (finReady) r.finSeq = -1;
   }
-  if (finReady) finInput(eng, conn, now);
-}
-
-function finInput(eng: TcpEngine, conn: TcpConnection, now: number): void {
-  conn.rcvNxt = seqAdd(conn.rcvNxt, 1);
-  conn.ackNow = true;
-  const s = conn.state;
-  if (s === TcpState.ESTABLISHED) conn.state = TcpState.CLOSE_WAIT;
-  else if (s === TcpState.FIN_WAIT_1) conn.state = TcpState.CLOSING;
-  eng.peerClosed(conn, now);
-  if (!alive(conn)) return;
-  if (s === TcpState.FIN_WAIT_2 && conn.state === TcpState.FIN_WAIT_2) eng.enterTimeWait(conn, now);
+  if (finReady) {
+    conn.rcvNxt = seqAdd(conn.rcvNxt, 1);
+    conn.ackNow = true;
+    if (s === TcpState.ESTABLISHED) conn.state = TcpState.CLOSE_WAIT;
+    else if (s === TcpState.FIN_WAIT_1) conn.state = TcpState.CLOSING;
+    else eng.enterTimeWait(conn, now, false);
+  }
+  if (data !== null) {
+    eng.deliver(conn, now, data);
+    if (!alive(conn)) return;
+  }
+  if (joined !== null) {
+    for (const chunk of joined) {
+      eng.deliver(conn, now, chunk);
+      if (!alive(conn)) return;
+    }
+  }
+  if (finReady) {
+    eng.peerClosed(conn, now);
+    if (!alive(conn)) return;
+    if (s === TcpState.FIN_WAIT_2) eng.notifyClosed(conn, now, 'normal');
+  }
 }

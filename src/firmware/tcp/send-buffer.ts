@@ -3,6 +3,7 @@
 // connections stay cheap. Offsets are relative to the oldest unacknowledged byte (SND.UNA).
 
 const INITIAL_SIZE = 2048;
+const EMPTY = new Uint8Array(0);
 
 export class SendBuffer {
   private buf: Uint8Array;
@@ -11,7 +12,7 @@ export class SendBuffer {
   length = 0;
 
   constructor(readonly capacity: number) {
-    this.buf = new Uint8Array(Math.min(INITIAL_SIZE, capacity));
+    this.buf = EMPTY; // allocated on the first write: a connection that only receives costs nothing here
   }
 
   get free(): number {
@@ -34,6 +35,7 @@ export class SendBuffer {
 
   /** Copies `len` bytes starting `offset` bytes after SND.UNA into dst at dstOffset. */
   copyOut(offset: number, len: number, dst: Uint8Array, dstOffset: number): void {
+    if (len <= 0) return;
     const size = this.buf.length;
     const start = (this.head + offset) % size;
     const first = Math.min(len, size - start);
@@ -50,7 +52,7 @@ export class SendBuffer {
 
   private reserve(needed: number): void {
     if (needed <= this.buf.length) return;
-    let size = this.buf.length;
+    let size = Math.max(this.buf.length, Math.min(INITIAL_SIZE, this.capacity));
     while (size < needed) size *= 2;
     size = Math.min(size, Math.max(this.capacity, needed));
     const next = new Uint8Array(size);

@@ -50,6 +50,25 @@ describe('HTTP server', () => {
     // The request was exactly 200 bytes on the wire; the server closed first and holds TIME_WAIT.
     const req = net.wire.find((s) => s.src === CLIENT_IP && s.tcp.payloadLength > 0)!;
     expect(req.tcp.payloadLength).toBe(200);
+    // The recorded exchange: the request rides on the handshake's third segment (the client writes as soon
+    // as it is connected), head and body share segments (cork), the FIN rides on the last one, and the
+    // client, which sees data and FIN together, answers from CLOSE_WAIT with its own FIN.
+    expect(net.transcript()).toEqual([
+      'c>s S seq=0 len=0',
+      's>c S. seq=0 ack=1 len=0',
+      'c>s P. seq=1 ack=1 len=200',
+      's>c . seq=1 ack=201 len=1440',
+      's>c . seq=1441 ack=201 len=1440',
+      's>c FP. seq=2881 ack=201 len=1323',
+      'c>s . seq=201 ack=2881 len=0',
+      'c>s F. seq=201 ack=4205 len=0',
+      's>c . seq=4205 ack=202 len=0',
+    ]);
+    // Timestamps are echoed: every segment's TSecr is the peer's latest TSval.
+    for (const s of net.wire.slice(1)) {
+      const peerLast = net.wire.filter((p) => p.src !== s.src && p.index < s.index).at(-1)!;
+      expect(s.tcp.options.timestamp?.echo).toBe(peerLast.tcp.options.timestamp?.value);
+    }
     const fromServer = net.wire.filter((s) => s.src === SERVER_IP && s.tcp.payloadLength > 0);
     // Head and body share segments (cork), the FIN rides on the last one.
     expect(fromServer.map((s) => s.tcp.payloadLength)).toEqual([1440, 1440, fromServer[2]!.tcp.payloadLength]);

@@ -103,7 +103,7 @@ export class HttpServer implements TcpHandler {
         this.engine.close(now, conn);
         return;
       }
-      if (!this.nextRequest(now, conn, st)) {
+      if (!this.nextRequest(st)) {
         if (st.peerClosed) {
           st.done = true;
           this.engine.close(now, conn);
@@ -141,11 +141,11 @@ export class HttpServer implements TcpHandler {
   }
 
   /** Answers one complete request from the inbox; false when none is complete yet. */
-  private nextRequest(now: number, conn: TcpConnection, st: HttpConnState): boolean {
+  private nextRequest(st: HttpConnState): boolean {
     const box = st.inbox;
     const end = findHeaderEnd(box.bytes, box.length);
     if (end < 0) {
-      if (box.length > this.maxHeader) this.respond(now, conn, st, 431, 0, false, false);
+      if (box.length > this.maxHeader) this.respond(st, 431, 0, false, false);
       return box.length > this.maxHeader;
     }
     const head = ascii(box.bytes, 0, end - 4);
@@ -156,19 +156,19 @@ export class HttpServer implements TcpHandler {
     const parts = (lines[0] ?? '').split(' ');
     const headers = parseHeaderLines(lines.slice(1));
     if (parts.length !== 3 || !/^HTTP\/1\.[01]$/.test(parts[2]!) || headers === null) {
-      this.respond(now, conn, st, 400, 0, false, false);
+      this.respond(st, 400, 0, false, false);
       return true;
     }
     const [method, target] = parts as [string, string, string];
     const keepAlive = hasToken(headers.get('connection'), 'keep-alive') && !hasToken(headers.get('connection'), 'close');
     if (headers.has('transfer-encoding')) {
-      this.respond(now, conn, st, 501, 0, false, false); // chunked request bodies are not supported
+      this.respond(st, 501, 0, false, false); // chunked request bodies are not supported
       return true;
     }
     const cl = headers.get('content-length');
     if (cl !== undefined) {
       if (!/^\d{1,15}$/.test(cl)) {
-        this.respond(now, conn, st, 400, 0, false, false);
+        this.respond(st, 400, 0, false, false);
         return true;
       }
       const bodyLen = Number(cl);
@@ -177,16 +177,16 @@ export class HttpServer implements TcpHandler {
       st.skip = bodyLen - have;
     }
     if (method !== 'GET' && method !== 'HEAD') {
-      this.respond(now, conn, st, 405, 0, false, false);
+      this.respond(st, 405, 0, false, false);
       return true;
     }
     const m = BODY_PATH.exec(target.split('?')[0]!);
     const size = m ? Number(m[1]) : this.defaultBody;
-    this.respond(now, conn, st, 200, size, keepAlive, method === 'HEAD');
+    this.respond(st, 200, size, keepAlive, method === 'HEAD');
     return true;
   }
 
-  private respond(now: number, conn: TcpConnection, st: HttpConnState, status: number, size: number, keepAlive: boolean, headOnly: boolean): void {
+  private respond(st: HttpConnState, status: number, size: number, keepAlive: boolean, headOnly: boolean): void {
     this.stats.responses[status] = (this.stats.responses[status] ?? 0) + 1;
     const reason = REASONS[status] ?? 'Error';
     let text = `HTTP/1.1 ${status} ${reason}\r\nServer: sysplex-emu\r\nContent-Type: text/plain\r\nContent-Length: ${size}\r\n`;
