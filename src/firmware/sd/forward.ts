@@ -22,7 +22,10 @@
 // target stack that owns the connection does that, as the real distributor forwards without terminating TCP.
 
 import { SdError } from './types.js';
-import { NOT_FOUND, type Vcrt } from './vcrt.js';
+import { NOT_FOUND as NOT_FOUND_IMPORTED, type Vcrt } from './vcrt.js';
+
+// Module-local copy for the hot path (see the note in vcrt.ts on imported bindings).
+const NOT_FOUND = NOT_FOUND_IMPORTED;
 
 export const NEW_CONNECTION = -1;
 export const NO_ENTRY = -2;

@@ -11,8 +11,12 @@
 // Caller (the stack): `intern` when a VIPADISTRIBUTE port is defined or a dynamic port is learned; `find`
 // on the packet path; `release` after VIPADISTRIBUTE DELETE once the Vcrt/Vdpt rows for it are deleted.
 
-import { mix2, pow2AtLeast } from './hash.js';
+import { mix2 as mix2Imported, pow2AtLeast } from './hash.js';
 import { SdError, checkAddress, checkPort } from './types.js';
+
+// Bound once to a module-local constant: hot loops then call it directly, where an imported binding costs a
+// namespace-object read per call under vitest's module runner (measured: half the forwarding rate).
+const mix2 = mix2Imported;
 
 /** Largest service index (16 bits in a VCRT key). */
 export const MAX_SERVICES = 0xffff;

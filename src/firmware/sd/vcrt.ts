@@ -26,9 +26,13 @@
 // when rows are inserted or deleted between pages (like a Netstat display taken while traffic flows).
 // Inputs are unsigned integers: insert validates and throws SdError; the lookups coerce and never throw.
 
-import { mix2, pow2AtLeast } from './hash.js';
+import { mix2 as mix2Imported, pow2AtLeast } from './hash.js';
 import { ServiceTable } from './services.js';
 import { MAX_TARGETS, SdError, checkAddress, checkPort, checkRange, checkTarget } from './types.js';
+
+// Bound once to a module-local constant: hot loops then call it directly, where an imported binding costs a
+// namespace-object read per call under vitest's module runner (measured: half the forwarding rate).
+const mix2 = mix2Imported;
 
 /** Returned by lookups when no row matches. */
 export const NOT_FOUND = -1;
