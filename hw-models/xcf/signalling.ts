@@ -50,6 +50,8 @@ export class XcfSignalling {
   /** Path port -> [peer, path index]. */
   private readonly byPort = new Map<Port, [Peer, number]>();
   private member = false;
+  /** The LPAR is down: it hears nothing and says nothing until it re-IPLs. */
+  private halted = false;
   private incarnation = 0;
   /** Generation of the heartbeat timer chain (a leave or a down ends a chain). */
   private hbGen = 0;
@@ -142,6 +144,7 @@ export class XcfSignalling {
 
   /** The LPAR went down: no more status updates, and what it knew of the group is gone. */
   stop(): void {
+    this.halted = true;
     this.member = false;
     this.hbGen++;
     for (const p of this.peers) {
@@ -154,6 +157,7 @@ export class XcfSignalling {
 
   /** The LPAR re-IPLed: later status updates carry a new incarnation. */
   restart(): void {
+    this.halted = false;
     this.incarnation++;
   }
 
@@ -173,7 +177,7 @@ export class XcfSignalling {
 
   onMessage(port: Port, m: XcfPathMsg): void {
     const entry = this.byPort.get(port);
-    if (entry === undefined) return;
+    if (entry === undefined || this.halted) return;
     const [peer, path] = entry;
     if (!peer.pathUp[path]) {
       this.stats.dropped++;
@@ -196,7 +200,7 @@ export class XcfSignalling {
       this.broadcastStatus(true, false);
       this.owner.at(this.owner.now + this.heartbeatPs, this.tagBase + TAG_HEARTBEAT, this.hbGen);
     } else if (tag === this.tagBase + TAG_CHECK) {
-      if (this.owner.now !== this.checkAt) return;
+      if (this.owner.now !== this.checkAt || this.halted) return;
       this.checkAt = Infinity;
       this.checkMissing();
     }

@@ -144,6 +144,9 @@ describe('XCF group membership', () => {
       expect(events[2]!.t).toBeLessThan(10 * MS + 20 * US);
       expect(r.trace.of('xcf.leave', observer)).toEqual([expect.objectContaining({ f: { stack: 'SYS1', failed: true } })]);
     }
+    // While down, SYS1 hears nothing (status updates keep arriving on its paths).
+    expect(r.trace.records.filter((x) => x.c === 'SYS1' && x.t > down && x.t < 10 * MS)).toEqual([]);
+    expect(r.trace.of('xcf.join', 'SYS1').filter((x) => x.t >= 10 * MS).map((x) => x.f.stack)).toEqual(['SYS1', 'SYS2', 'SYS3']);
     // The re-IPLed SYS1 is a fresh firmware that learns the group at once from the members' replies.
     const again = r.fw('SYS1', 1);
     expect(again.startedAt).toBe(10 * MS);
