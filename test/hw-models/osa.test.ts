@@ -183,6 +183,21 @@ describe('OSA-Express queues', () => {
     expect(r.trace.of('osa.drop').map((d) => d.f.reason)).toEqual(['arp-unresolved']);
   });
 
+  it('never announces an address it does not own: a target answering from a DVIPA ARPs from its home address', () => {
+    const r = rig({
+      SYS2: {
+        register: [{ ifName: 'OSA1', ip: ip('10.1.1.2') }],
+        join: false,
+        onStart: (fw) => fw.hal.setTimer(1, 100 * US),
+        onTimer: (fw) => fw.hal.transmit('OSA1', datagram(ip('10.1.1.10'), HOST_IP, 100, 1), HOST_IP),
+      },
+    });
+    r.sim.runUntil(1_000 * US);
+    const asks = r.host.arps().filter((a) => a.op === ArpOp.Request && a.senderIp !== a.targetIp);
+    expect(asks.map((a) => a.senderIp)).toEqual([ip('10.1.1.2')]);
+    expect(r.host.ipv4().map((f) => tagOf(f.frame.subarray(14)))).toEqual([1]);
+  });
+
   it('routes a datagram between two LPARs of the same port inside the adapter', () => {
     const r = rig({
       SYS1: { register: [{ ifName: 'OSA1', ip: ip('10.1.1.1') }], join: false, onStart: (fw) => fw.hal.setTimer(1, 100 * US), onTimer: (fw) => fw.hal.transmit('OSA1', datagram(ip('10.1.1.1'), ip('10.1.1.2'), 100, 5), ip('10.1.1.2')) },
