@@ -2,9 +2,8 @@
 
 import { loadRunFile, parseTime } from '../scenario/index.js';
 import { MAX_TIME_PS } from '../kernel/time.js';
-import { runScenario } from '../run/run-scenario.js';
-import { formatReport } from '../run/report.js';
-import { parse, flag, int, str } from './args.js';
+import { formatReport, type Report } from '../run/report.js';
+import { parse, flag, int, list, str } from './args.js';
 import { UsageError } from './errors.js';
 import { progressLine } from './progress.js';
 
@@ -37,10 +36,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const seed = int(args, 'seed', 'run');
   const partitions = int(args, 'partitions', 'run') ?? 1;
-  if (partitions !== 1) throw new UsageError('--partitions above 1 is not available in this version yet', 'run');
-  for (const opt of ['capture', 'inspect', 'vcd', 'perfetto', 'html']) {
-    if (args.values[opt] !== undefined) throw new UsageError(`--${opt} is not available in this version yet`, 'run');
-  }
+  if (partitions < 1) throw new UsageError('--partitions must be at least 1', 'run');
+  const inspect = str(args, 'inspect');
   const loaded = loadRunFile(args.positionals[0]!);
   if (!loaded.ok) {
     for (const e of loaded.errors) process.stderr.write(`${e.toString()}\n`);
@@ -49,7 +46,22 @@ export async function main(argv: string[]): Promise<number> {
   const scenario = loaded.value;
   const quiet = flag(args, 'quiet');
   const progress = !quiet && process.stderr.isTTY ? progressLine() : undefined;
-  const report = await runScenario(scenario, { seed, untilPs, trace: str(args, 'trace'), progress: progress?.update });
+  // Loaded only now, so that bad input is reported (exit 2) even when a model fails to load.
+  const { captureInstruments } = await import('../capture/capture-points.js');
+  const { timelineInstruments } = await import('../viz/index.js');
+  const instruments = [
+    ...captureInstruments(list(args, 'capture')),
+    ...timelineInstruments({ vcd: str(args, 'vcd'), perfetto: str(args, 'perfetto'), html: str(args, 'html') }),
+  ];
+  const options = { seed, untilPs, trace: str(args, 'trace'), progress: progress?.update, instruments };
+  let report: Report;
+  if (partitions > 1 || inspect !== undefined) {
+    const { runPartitioned } = await import('../backplane/run-partitioned.js');
+    report = await runPartitioned(scenario, { ...options, partitions, inspect });
+  } else {
+    const { runScenario } = await import('../run/run-scenario.js');
+    report = await runScenario(scenario, options);
+  }
   progress?.done();
   if (!quiet) process.stdout.write(flag(args, 'json') ? `${JSON.stringify(report)}\n` : `${formatReport(report, scenario.name)}\n`);
   return report.expectations?.some((e) => !e.ok) ? 1 : 0;

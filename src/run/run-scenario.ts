@@ -21,6 +21,21 @@ export interface RunOptions {
   sinks?: TraceSink[];
   /** Called every so often with the simulation (progress lines). */
   progress?: (sim: Simulation, untilPs: number) => void;
+  /** Capture points, timelines, replay injectors ...: plugged in without touching the run itself. */
+  instruments?: Instrument[];
+}
+
+/**
+ * Something that rides along a run: a capture point, a VCD/Perfetto/HTML writer, a replay injector. Each hook
+ * is optional. `build` runs before the simulation is sealed (the last moment to add components); `attach`
+ * after it is sealed and before it starts (taps on ports, trace sinks); `finish` when the run ended normally
+ * (close files, add report fields); `abandon` when it failed (remove partial files).
+ */
+export interface Instrument {
+  build?(p: Prepared): void;
+  attach?(p: Prepared): void;
+  finish?(p: Prepared, report: Report): void;
+  abandon?(): void;
 }
 
 /** A built, not yet run, sysplex: what `run`, `debug` and `replay` share. */
@@ -32,6 +47,7 @@ export interface Prepared {
   seed: number;
   untilPs: number;
   traceWriter: JsonlTraceWriter | null;
+  instruments: Instrument[];
 }
 
 export async function prepare(scenario: Scenario, options: RunOptions = {}): Promise<Prepared> {
@@ -50,6 +66,8 @@ export async function prepare(scenario: Scenario, options: RunOptions = {}): Pro
     clients.push(c);
   }
   scenario.faults.forEach((f, i) => sysplex.scheduleFault(f, i));
+  const prepared: Prepared = { scenario, sim, sysplex, clients, seed, untilPs, traceWriter: null, instruments: options.instruments ?? [] };
+  for (const i of prepared.instruments) i.build?.(prepared);
   sim.seal();
   let traceWriter: JsonlTraceWriter | null = null;
   const sinks = [...(options.sinks ?? [])];
@@ -58,7 +76,9 @@ export async function prepare(scenario: Scenario, options: RunOptions = {}): Pro
     sinks.unshift(traceWriter);
   }
   sim.traceSink = sinks.length === 0 ? null : sinks.length === 1 ? sinks[0]! : new TeeSink(sinks);
-  return { scenario, sim, sysplex, clients, seed, untilPs, traceWriter };
+  prepared.traceWriter = traceWriter;
+  for (const i of prepared.instruments) i.attach?.(prepared);
+  return prepared;
 }
 
 /** Which LAN a workload's DVIPA lives on: the LAN whose subnet holds it (the first LAN otherwise). */
@@ -93,10 +113,14 @@ export function runPrepared(p: Prepared, options: RunOptions = {}): Report {
     while (sim.runUntil(p.untilPs, slice) === 'budget') options.progress?.(sim, p.untilPs);
   } catch (err) {
     p.traceWriter?.abandon();
+    for (const i of p.instruments) i.abandon?.();
     throw err instanceof SimulationError ? err : new SimulationError(sim.now, '(kernel)', err);
   }
   p.traceWriter?.close();
-  return assembleReport(p, performance.now() - wall0);
+  const report = assembleReport(p, performance.now() - wall0);
+  for (const i of p.instruments) i.finish?.(p, report);
+  evaluateExpectations(p, report);
+  return report;
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<Report> {
@@ -106,7 +130,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 /** Gathers the report from the components' summaries; the distribution counts come from the targets' own
  *  connection ledgers, so they cover the whole run whichever stack was distributing at the time. */
 export function assembleReport(p: Prepared, wallMs: number): Report {
-  const { sim, sysplex, scenario } = p;
+  const { sim, sysplex } = p;
   const lpars = sysplex.lpars.map((l) => ({ name: l.name, up: l.isUp, cpuBusyPct: round(l.cpuBusyPct(sim.now), 2) }));
   const views = sysplex.lpars.filter((l) => l.isUp).map((l) => l.firmwareView()).filter((v) => v !== null);
 
@@ -162,14 +186,17 @@ export function assembleReport(p: Prepared, wallMs: number): Report {
     distribution,
     clients,
   };
-  if (scenario.expect.length > 0) {
-    const display = (cmd: string) => sysplex.operatorDisplay(cmd);
-    report.expectations = scenario.expect.map((e) => {
-      const r = evaluate(e.expr, report, display);
-      return { expr: e.text, ok: r.ok, actual: r.actual ?? null };
-    });
-  }
   return report;
+}
+
+/** Evaluates the scenario's `expect` lines over the finished report (displays run on the LPARs now). */
+export function evaluateExpectations(p: Prepared, report: Report): void {
+  if (p.scenario.expect.length === 0) return;
+  const display = (cmd: string) => p.sysplex.operatorDisplay(cmd);
+  report.expectations = p.scenario.expect.map((e) => {
+    const r = evaluate(e.expr, report, display);
+    return { expr: e.text, ok: r.ok, actual: r.actual ?? null };
+  });
 }
 
 function round(x: number, digits: number): number {
