@@ -15,6 +15,8 @@ import type { Profile, VipaBackup, VipaDefine, VipaDistribute } from './profile/
 import {
   FlowKey,
   NEW_CONNECTION,
+  NO_ENTRY,
+  NOT_DISTRIBUTED,
   NO_TARGET,
   NOT_FOUND,
   ServiceTable,
@@ -34,6 +36,7 @@ import {
   decode,
   encodeControl,
   encodeForward,
+  encodeRedirect,
 } from './xcf-messages.js';
 import { ipText } from './sd/types.js';
 
@@ -69,6 +72,10 @@ export interface Dvipa {
   deactivated: boolean;
   /** Distributed ports this stack's VDPT holds while it distributes. */
   ports: VdptPort[];
+  /** After a takeover: targets asked for their connections that have not answered yet. Until they have,
+   *  a packet with no VCRT entry may belong to a connection the new owner has not learned of, so it is
+   *  dropped (the client retransmits) rather than answered with a RST. */
+  awaiting: Set<string>;
 }
 
 interface Member {
@@ -95,7 +102,7 @@ export class Sysplex {
   inGroup = false;
   /** The join settle time has passed (hellos exchanged). */
   private settled = false;
-  readonly counters = { forwarded: 0, dropped: 0, malformed: 0, noTarget: 0 };
+  readonly counters = { forwarded: 0, redirected: 0, dropped: 0, malformed: 0, noTarget: 0 };
 
   /** Target index <-> stack name; indices are handed out on first sight and never reused. */
   private readonly targetNames: string[] = [];
@@ -139,6 +146,7 @@ export class Sysplex {
       registeredOn: null,
       deactivated: false,
       ports: [],
+      awaiting: new Set(),
     });
   }
 
@@ -206,6 +214,7 @@ export class Sysplex {
     this.affinity.deleteTarget(t);
     this.vdpt.targetLost(t);
     for (const d of this.dvipas.values()) {
+      d.awaiting.delete(stack);
       if (d.owner === stack) {
         d.owner = null;
         d.ad = null;
@@ -306,7 +315,10 @@ export class Sysplex {
     if (ad !== null) {
       this.reportLocalListeners(d);
       if (how === 'takeover') {
-        for (const stack of this.members.keys()) this.send(stack, { m: 'query', ip: d.ip });
+        for (const stack of this.members.keys()) {
+          d.awaiting.add(stack);
+          this.send(stack, { m: 'query', ip: d.ip });
+        }
         this.restoreLocalConnections(d);
       }
     }
@@ -386,6 +398,7 @@ export class Sysplex {
   private deactivateLocally(_now: number, d: Dvipa): void {
     if (d.registeredOn !== null) this.hal.deregisterAddress(d.registeredOn, d.ip);
     d.registeredOn = null;
+    d.awaiting.clear();
     for (const p of d.ports) {
       this.vcrt.deleteAllOfService(p.service);
       this.affinity.deleteService(p.service);
@@ -437,6 +450,10 @@ export class Sysplex {
     }
     if (msg.kind === 'forward') {
       this.host.deliverLocal(now, msg.packet);
+      return;
+    }
+    if (msg.kind === 'redirect') {
+      if (!this.route(now, msg.packet)) this.host.deliverLocal(now, msg.packet);
       return;
     }
     this.control(now, from, msg.message);
@@ -508,6 +525,7 @@ export class Sysplex {
           if (p !== undefined && p.isConfigured(t)) p.setReady(t, ready);
         }
         for (const [client, clientPort, port] of m.conns) this.restoreConnection(m.ip, client, clientPort, port, t);
+        this.dvipas.get(m.ip)?.awaiting.delete(from);
         return;
       }
       case 'wlm':
@@ -586,15 +604,20 @@ export class Sysplex {
    * or dropped it); false when it is for this stack's own IP input.
    */
   route(now: number, packet: Uint8Array): boolean {
-    if (this.vdpt.size === 0) return false;
+    if (this.vdpt.size === 0) return this.redirect(packet);
     const key = this.key;
     const target = forwardDecision(packet, this.vcrt, key);
     if (target >= 0) {
       this.forwardTo(now, target, packet);
       return true;
     }
+    if (target === NO_ENTRY && this.dvipas.get(key.dvipa)?.awaiting.size) {
+      this.counters.dropped++;
+      return true;
+    }
+    if (target === NOT_DISTRIBUTED) return this.redirect(packet);
     if (target !== NEW_CONNECTION) {
-      // Not distributed, not TCP, or no VCRT entry: the local stack decides (a local connection or a RST).
+      // Not TCP, or no VCRT entry: the local stack decides (a local connection or a RST).
       return false;
     }
     const p = this.vdpt.byService(key.service)!;
@@ -614,6 +637,19 @@ export class Sysplex {
       });
     }
     this.forwardTo(now, chosen, packet);
+    return true;
+  }
+
+  /** A datagram from the LAN for a DVIPA another stack owns now (it moved, and the LAN has not learned it
+   *  yet): hand it to the owner over XCF instead of answering it here with a RST. */
+  private redirect(packet: Uint8Array): boolean {
+    if (this.dvipas.size === 0 || packet.length < 20) return false;
+    const dst = ((packet[16]! << 24) | (packet[17]! << 16) | (packet[18]! << 8) | packet[19]!) >>> 0;
+    const d = this.dvipas.get(dst);
+    if (d === undefined || d.owner === null || d.owner === this.self || !this.members.has(d.owner)) return false;
+    this.counters.redirected++;
+    if (this.hal.tracing) this.hal.trace('conn.redirect', { to: d.owner, bytes: packet.length });
+    this.hal.xcfSend(d.owner, encodeRedirect(packet));
     return true;
   }
 

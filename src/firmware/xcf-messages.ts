@@ -8,6 +8,9 @@
 export const XCF_VERSION = 1;
 const TYPE_FORWARD = 1;
 const TYPE_CONTROL = 2;
+/** A datagram for a DVIPA that reached a stack which no longer owns it (the moments of a takeback, before the
+ *  LAN learns the new owner): the owner routes it through its connection table. */
+const TYPE_REDIRECT = 3;
 
 export interface DvipaStatus {
   ip: number;
@@ -44,18 +47,23 @@ export type ControlMessage =
 
 export type Decoded =
   | { kind: 'forward'; packet: Uint8Array }
+  | { kind: 'redirect'; packet: Uint8Array }
   | { kind: 'control'; message: ControlMessage }
   | { kind: 'malformed'; reason: string };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export function encodeForward(packet: Uint8Array): Uint8Array {
+export function encodeForward(packet: Uint8Array, type = TYPE_FORWARD): Uint8Array {
   const out = new Uint8Array(packet.length + 2);
   out[0] = XCF_VERSION;
-  out[1] = TYPE_FORWARD;
+  out[1] = type;
   out.set(packet, 2);
   return out;
+}
+
+export function encodeRedirect(packet: Uint8Array): Uint8Array {
+  return encodeForward(packet, TYPE_REDIRECT);
 }
 
 export function encodeControl(message: ControlMessage): Uint8Array {
@@ -70,9 +78,9 @@ export function encodeControl(message: ControlMessage): Uint8Array {
 export function decode(bytes: Uint8Array): Decoded {
   if (bytes.length < 2) return { kind: 'malformed', reason: 'shorter than the header' };
   if (bytes[0] !== XCF_VERSION) return { kind: 'malformed', reason: `version ${bytes[0]}` };
-  if (bytes[1] === TYPE_FORWARD) {
+  if (bytes[1] === TYPE_FORWARD || bytes[1] === TYPE_REDIRECT) {
     if (bytes.length < 22) return { kind: 'malformed', reason: 'forwarded datagram too short' };
-    return { kind: 'forward', packet: bytes.subarray(2) };
+    return { kind: bytes[1] === TYPE_FORWARD ? 'forward' : 'redirect', packet: bytes.subarray(2) };
   }
   if (bytes[1] !== TYPE_CONTROL) return { kind: 'malformed', reason: `type ${bytes[1]}` };
   let body: unknown;
