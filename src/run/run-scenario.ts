@@ -2,12 +2,12 @@
 // `run` and `test`, the debugger and the tests all come through here.
 
 import { pathToFileURL } from 'node:url';
-import { JsonlTraceWriter, Simulation, SimulationError, type TraceSink } from '../kernel/index.js';
+import { type Component, JsonlTraceWriter, Simulation, SimulationError, type TraceSink } from '../kernel/index.js';
 import { TeeSink } from '../kernel/trace.js';
 import { createFirmware } from '../firmware/index.js';
 import type { FirmwareFactory } from '../firmware/hal.js';
 import { evaluate, InputError } from '../scenario/index.js';
-import type { Scenario } from '../scenario/types.js';
+import type { LanSpec, Scenario } from '../scenario/types.js';
 import { buildSysplex, type Sysplex } from '../../hw-models/wiring.js';
 import { ClientHosts, ipNumber } from '../../hw-models/lan/clients.js';
 import type { ClientsReport, DistributionReport, DvipaReport, Report, TargetReport } from './report.js';
@@ -23,6 +23,9 @@ export interface RunOptions {
   progress?: (sim: Simulation, untilPs: number) => void;
   /** Capture points, timelines, replay injectors ...: plugged in without touching the run itself. */
   instruments?: Instrument[];
+  /** What sits behind a LAN's edge router instead of the workload's client hosts (a replay injector): a
+   *  component with a port named `router`. Return null to keep the client hosts. */
+  clientsFor?: (lan: LanSpec) => Component | null;
 }
 
 /**
@@ -59,6 +62,12 @@ export async function prepare(scenario: Scenario, options: RunOptions = {}): Pro
   const sysplex = buildSysplex(sim, scenario.topology, (lpar) => factories.get(lpar)!);
   const clients: ClientHosts[] = [];
   for (const lan of scenario.topology.lans) {
+    const other = options.clientsFor?.(lan) ?? null;
+    if (other !== null) {
+      sim.add(other);
+      sysplex.attachClients(lan.name, other.port('router'));
+      continue;
+    }
     const workloads = scenario.workload.filter((w) => lanOf(scenario, w.dvipa) === lan.name);
     const first = ipNumber(lan.clients.split('/')[0]!) + 1;
     const c = sim.add(new ClientHosts(`${lan.name}.clients`, first >>> 0, workloads));
