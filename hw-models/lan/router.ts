@@ -14,6 +14,7 @@ import {
   arpReply,
   arpRequest,
   buildEthernetFrame,
+  writeEthernetHeader,
   checksumAdjust16,
   inSubnet,
   ipToString,
@@ -30,6 +31,8 @@ import type { FrameMsg, Ipv4Msg } from '../messages.js';
 import { ArpTable, type ArpTableParams } from './arp-table.js';
 import { ROUTER } from './datasheet.js';
 import { wireBytes } from './wire.js';
+
+const ETH_HEADER = 14;
 
 const TAG_ARP = 0;
 
@@ -99,11 +102,12 @@ export class EdgeRouter extends ModelComponent {
       this.drop('no-route', packet);
       return;
     }
-    const out = this.decrementTtl(packet);
+    // One copy per hop: the routed datagram goes straight into a frame with room for the Ethernet header.
+    const out = this.decrementTtl(packet, ETH_HEADER);
     if (out === null) return;
     const mac = this.arp.lookup(dst);
     if (mac >= 0) {
-      this.sendFrame(mac, EtherType.IPv4, out);
+      this.sendRoutedFrame(mac, out);
       return;
     }
     const held = this.arp.hold(dst, out, this.now);
@@ -142,7 +146,7 @@ export class EdgeRouter extends ModelComponent {
         this.stats.arpUpdates++;
         if (this.tracing) this.trace('router.arp', { ip: ipToString(a.senderIp), mac: macToString(a.senderMac) });
       }
-      if (learned.released !== null) for (const p of learned.released) this.sendFrame(a.senderMac, EtherType.IPv4, p);
+      if (learned.released !== null) for (const f of learned.released) this.sendRoutedFrame(a.senderMac, f);
     }
     if (forMe && a.op === ArpOp.Request && a.senderIp !== a.targetIp) {
       this.sendFrame(a.senderMac, EtherType.ARP, arpReply(this.cfg.mac, this.cfg.ip, a.senderMac, a.senderIp));
@@ -170,18 +174,28 @@ export class EdgeRouter extends ModelComponent {
 
   // ---- helpers ------------------------------------------------------------------------------------------
 
-  /** A copy of `packet` with TTL - 1 and the checksum patched (RFC 1624), or null when it expired. */
-  private decrementTtl(packet: Uint8Array): Uint8Array | null {
+  /** A copy of `packet` after `headroom` free bytes, with TTL - 1 and the checksum patched (RFC 1624), or
+   *  null when it expired. */
+  private decrementTtl(packet: Uint8Array, headroom = 0): Uint8Array | null {
     if (packet[8]! <= 1) {
       this.stats.ttlExpired++;
       if (this.tracing) this.trace('router.drop', { reason: 'ttl', dst: ipToString(ipv4Dst(packet)) });
       return null;
     }
-    const out = packet.slice();
-    const oldWord = readU16(out, 8);
-    out[8] = out[8]! - 1;
-    writeU16(out, 10, checksumAdjust16(readU16(out, 10), oldWord, readU16(out, 8)));
+    const out = new Uint8Array(headroom + packet.length);
+    out.set(packet, headroom);
+    const oldWord = readU16(out, headroom + 8);
+    out[headroom + 8] = out[headroom + 8]! - 1;
+    writeU16(out, headroom + 10, checksumAdjust16(readU16(out, headroom + 10), oldWord, readU16(out, headroom + 8)));
     return out;
+  }
+
+  /** Sends a frame made by decrementTtl(packet, ETH_HEADER): the header is written into its headroom. */
+  private sendRoutedFrame(dstMac: number, frame: Uint8Array): void {
+    writeEthernetHeader(frame, 0, { dst: dstMac, src: this.cfg.mac, etherType: EtherType.IPv4 });
+    this.stats.toLan++;
+    const msg: FrameMsg = { kind: 'frame', frame };
+    this.lan.send(msg, wireBytes(frame.length));
   }
 
   private sendFrame(dstMac: number, etherType: number, payload: Uint8Array): void {

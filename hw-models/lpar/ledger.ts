@@ -12,10 +12,15 @@ export interface ServiceLedger {
   reset: number;
   /** Open when the LPAR went down. */
   lostOnDown: number;
-  /** Remote `ip:port` keys (ip as an unsigned 32-bit number) of every connection set up here. */
-  readonly lastAssigned: Set<string>;
-  /** Remote keys open now. */
-  readonly open: Set<string>;
+  /** Remote endpoints (remoteKey(ip, port)) of every connection set up here. */
+  readonly lastAssigned: Set<number>;
+  /** Remote endpoints open now. */
+  readonly open: Set<number>;
+}
+
+/** A remote endpoint as one number (ip * 2^16 + port, below 2^48): no string per connection. */
+export function remoteKey(ip: number, port: number): number {
+  return (ip >>> 0) * 65536 + port;
 }
 
 export class ConnectionLedger {
@@ -23,7 +28,7 @@ export class ConnectionLedger {
 
   record(event: 'open' | 'close' | 'reset', localIp: number, localPort: number, remoteIp: number, remotePort: number): void {
     const s = this.service(localIp, localPort);
-    const key = `${remoteIp >>> 0}:${remotePort}`;
+    const key = remoteKey(remoteIp, remotePort);
     if (event === 'open') {
       s.total++;
       s.lastAssigned.add(key);
@@ -69,5 +74,5 @@ export class ConnectionLedger {
 }
 
 const EMPTY: Readonly<ServiceLedger> = Object.freeze({
-  total: 0, active: 0, closed: 0, reset: 0, lostOnDown: 0, lastAssigned: new Set<string>(), open: new Set<string>(),
+  total: 0, active: 0, closed: 0, reset: 0, lostOnDown: 0, lastAssigned: new Set<number>(), open: new Set<number>(),
 });

@@ -10,6 +10,7 @@ import { evaluate, InputError } from '../scenario/index.js';
 import type { LanSpec, Scenario } from '../scenario/types.js';
 import { buildSysplex, type Sysplex } from '../../hw-models/wiring.js';
 import { ClientHosts, ipNumber } from '../../hw-models/lan/clients.js';
+import { remoteKey } from '../../hw-models/lpar/ledger.js';
 import type { ClientsReport, DistributionReport, DvipaReport, Report, TargetReport } from './report.js';
 
 export interface RunOptions {
@@ -162,8 +163,16 @@ export function assembleReport(p: Prepared, wallMs: number): Report {
       if (!services.has(key) || owner === l.name) services.set(key, s);
     }
   }
-  const notCompleted = new Map<string, string>();
-  for (const c of p.clients) for (const [cip, cport, dip, dport, outcome] of c.notCompleted()) notCompleted.set(`${cip}:${cport}>${dip}:${dport}`, outcome);
+  // Connections that did not complete, per service (`dvipa:port`), by remote endpoint.
+  const notCompleted = new Map<string, Set<number>>();
+  for (const c of p.clients) {
+    for (const [cip, cport, dip, dport] of c.notCompleted()) {
+      const svc = `${dip}:${dport}`;
+      let set = notCompleted.get(svc);
+      if (set === undefined) notCompleted.set(svc, (set = new Set()));
+      set.add(remoteKey(cip, cport));
+    }
+  }
   const distribution: DistributionReport[] = [...services.values()]
     .sort((a, b) => byIp(a.dvipa, b.dvipa) || a.port - b.port)
     .map((s) => {
@@ -171,7 +180,8 @@ export function assembleReport(p: Prepared, wallMs: number): Report {
       const targets: TargetReport[] = sysplex.lpars.map((l) => {
         const ledger = l.ledger(dip, s.port);
         let lost = 0;
-        for (const key of ledger.lastAssigned) if (notCompleted.has(`${key}>${dip}:${s.port}`)) lost++;
+        const failed = notCompleted.get(`${dip}:${s.port}`);
+        if (failed !== undefined) for (const key of ledger.lastAssigned) if (failed.has(key)) lost++;
         const ownerView = views.find((v) => v!.stack === dvipas.find((d) => d.ip === s.dvipa)?.owner);
         const row = ownerView?.vdpt.find((r) => r.dvipa === s.dvipa && r.port === s.port && r.target === l.name);
         return { stack: l.name, ready: l.isUp ? (row?.ready ?? 0) : 0, totalConn: ledger.total, activeConn: l.isUp ? ledger.active : 0, lost };
