@@ -227,7 +227,7 @@ export class HttpGet implements TcpHandler {
     return g;
   }
   onConnected(now: number, conn: TcpConnection): void {
-    const req = new TextEncoder().encode(`GET /100 HTTP/1.1\r\nHost: x\r\n${this.holdUntil === null ? 'Connection: close\r\n' : ''}\r\n`);
+    const req = new TextEncoder().encode(`GET /100 HTTP/1.1\r\nHost: x\r\nConnection: ${this.holdUntil === null ? 'close' : 'keep-alive'}\r\n\r\n`);
     this.engine.write(now, conn, req);
   }
   onData(_now: number, _conn: TcpConnection, data: Uint8Array): void {
