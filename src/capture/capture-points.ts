@@ -1,8 +1,184 @@
-// `--capture POINT=FILE.pcapng`: capture points on OSA ports, LANs and XCF links (issue 6). Not yet built.
+// `--capture POINT=FILE.pcapng` on run and replay: what the emulated hardware carries, written for Wireshark as
+// the run goes (docs/capture.md). Points:
+//   OSA1       the frames on the OSA's LAN link, both directions (taps on the OSA's `lan` port and on the
+//              switch's port to it)
+//   LAN1       every frame the LAN switch receives, once (taps on the far end of each switch port)
+//   SYS1-SYS2  every message on the XCF signalling paths between the two LPARs, both ways, encapsulated as
+//              Ethernet + IPv4 between their dynamic XCF addresses (xcf-encap.ts)
+// One pcapng interface per point, timestamps in virtual nanoseconds from the start of the run.
+
+import { resolve } from 'node:path';
 import { UsageError } from '../cli/errors.js';
-import type { Instrument } from '../run/run-scenario.js';
+import type { Port } from '../kernel/index.js';
+import { parseProfile } from '../firmware/profile/index.js';
+import { InputError } from '../scenario/errors.js';
+import type { Report } from '../run/report.js';
+import type { Instrument, Prepared } from '../run/run-scenario.js';
+import type { FrameMsg, XcfPathMsg } from '../../hw-models/messages.js';
+import { macFor } from '../../hw-models/lan/wire.js';
+import { CaptureIoError, formatCaptureError, isCaptureError } from './errors.js';
+import { PcapngWriter } from './pcapng-writer.js';
+import { PointWriter } from './point-writer.js';
+import { encapsulateXcf, type XcfEndpoint } from './xcf-encap.js';
+
+export interface CaptureSpec {
+  readonly point: string;
+  readonly file: string;
+}
+
+/** What the report says about each capture point (`report.captures`). */
+export interface CaptureReport {
+  point: string;
+  file: string;
+  frames: number;
+}
+
+/** Parses `POINT=FILE` specs; a malformed one or a file named twice is a UsageError (exit 2). */
+export function parseCaptureSpecs(specs: readonly string[]): CaptureSpec[] {
+  const out: CaptureSpec[] = [];
+  const files = new Set<string>();
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    const point = eq < 0 ? '' : spec.slice(0, eq).trim();
+    const file = eq < 0 ? '' : spec.slice(eq + 1).trim();
+    if (eq < 0 || point === '' || file === '') {
+      throw new UsageError(`--capture '${spec}': expected POINT=FILE.pcapng (POINT an OSA, a LAN or an XCF link like SYS1-SYS2)`);
+    }
+    if (!/^[A-Za-z0-9_.$#@-]+$/.test(point)) throw new UsageError(`--capture '${spec}': '${point}' is not a capture point name`);
+    const abs = resolve(file);
+    if (files.has(abs)) throw new UsageError(`--capture '${spec}': ${file} is already the file of another capture point`);
+    files.add(abs);
+    out.push({ point, file });
+  }
+  return out;
+}
 
 export function captureInstruments(specs: readonly string[]): Instrument[] {
-  if (specs.length > 0) throw new UsageError('--capture is not available in this version yet');
-  return [];
+  const parsed = parseCaptureSpecs(specs);
+  return parsed.length === 0 ? [] : [new CapturePoints(parsed)];
+}
+
+/** A point resolved against the built sysplex: the ports to tap and how a message becomes a frame. */
+interface ResolvedPoint {
+  spec: CaptureSpec;
+  taps: { port: Port; frame: (message: unknown) => Uint8Array | null }[];
+}
+
+const lanFrame = (message: unknown): Uint8Array | null => {
+  const m = message as FrameMsg;
+  return m !== null && typeof m === 'object' && m.kind === 'frame' ? m.frame : null;
+};
+
+class CapturePoints implements Instrument {
+  private resolved: ResolvedPoint[] = [];
+  private writers: PointWriter[] = [];
+
+  constructor(private readonly specs: readonly CaptureSpec[]) {}
+
+  /** Every name is checked before any file is created, so a bad point leaves nothing behind. */
+  build(p: Prepared): void {
+    this.resolved = this.specs.map((s) => resolvePoint(p, s));
+  }
+
+  attach(p: Prepared): void {
+    const comment = `sysplex-emu ${p.scenario.name}, seed ${p.seed}`;
+    try {
+      for (const r of this.resolved) {
+        const w = new PointWriter(r.spec.point, r.spec.file, PcapngWriter.toFile(r.spec.file, { pointName: r.spec.point, sectionComment: comment }));
+        this.writers.push(w);
+        const sim = p.sim;
+        for (const t of r.taps) {
+          const toFrame = t.frame;
+          const mine = (message: unknown, _bytes: number, time: number): void => {
+            const f = toFrame(message);
+            if (f !== null) w.add(f, time, sim.now);
+          };
+          const prev = t.port.tap;
+          t.port.tap = prev === null ? mine : (m, b, time) => {
+            prev(m, b, time);
+            mine(m, b, time);
+          };
+        }
+      }
+    } catch (e) {
+      this.abandon();
+      throw asInputError(e);
+    }
+  }
+
+  finish(_p: Prepared, report: Report): void {
+    const captures: CaptureReport[] = [];
+    try {
+      for (const w of this.writers) {
+        w.close();
+        captures.push({ point: w.point, file: w.file, frames: w.written });
+      }
+    } catch (e) {
+      this.abandon();
+      throw asInputError(e);
+    }
+    report.captures = captures;
+  }
+
+  abandon(): void {
+    for (const w of this.writers) w.abort();
+    this.writers = [];
+  }
+}
+
+/** A file that cannot be created or written is the user's path: exit 2 with the reason. */
+function asInputError(e: unknown): unknown {
+  if (e instanceof CaptureIoError) return new InputError(e.file, e.message);
+  if (isCaptureError(e)) return new InputError('--capture', formatCaptureError(e));
+  return e;
+}
+
+function resolvePoint(p: Prepared, spec: CaptureSpec): ResolvedPoint {
+  const { sysplex } = p;
+  const name = spec.point;
+  const osa = sysplex.osa(name);
+  if (osa !== undefined) {
+    const port = osa.port('lan');
+    if (port.link === null) throw new UsageError(`--capture ${name}: the OSA is not on a LAN`);
+    return { spec, taps: [{ port, frame: lanFrame }, { port: port.peer!, frame: lanFrame }] };
+  }
+  const sw = sysplex.lans.find((l) => l.name === name);
+  if (sw !== undefined) {
+    const taps = sw.ports.filter((sp) => sp.peer !== null).map((sp) => ({ port: sp.peer!, frame: lanFrame }));
+    return { spec, taps };
+  }
+  const m = /^([^-]+)-([^-]+)$/.exec(name);
+  if (m !== null) {
+    const [, a, b] = m as unknown as [string, string, string];
+    const links = sysplex.xcfLinks.filter((x) => (x.between[0] === a && x.between[1] === b) || (x.between[0] === b && x.between[1] === a));
+    if (links.length > 0) {
+      const ends = xcfEndpoints(p);
+      const taps: ResolvedPoint['taps'] = [];
+      for (const x of links) {
+        for (const port of [x.link.a, x.link.b]) {
+          const from = ends.get(port.owner.name)!;
+          const to = ends.get(port.peer!.owner.name)!;
+          taps.push({ port, frame: (message) => encapsulateXcf(message as XcfPathMsg, from, to) });
+        }
+      }
+      return { spec, taps };
+    }
+  }
+  const known = [
+    ...sysplex.osas.map((o) => o.name),
+    ...sysplex.lans.map((l) => l.name),
+    ...[...new Set(sysplex.xcfLinks.map((x) => x.between.join('-')))],
+  ];
+  throw new UsageError(`--capture ${name}: no OSA, LAN or XCF link of that name (this topology has ${known.join(', ')})`);
+}
+
+/** Each LPAR's dynamic XCF address from its profile (169.254.0.n when it has none) and a stable MAC. */
+function xcfEndpoints(p: Prepared): Map<string, XcfEndpoint> {
+  const out = new Map<string, XcfEndpoint>();
+  p.scenario.topology.lpars.forEach((l, i) => {
+    const r = parseProfile(l.profile, l.profileFile);
+    const ip = r.ok && r.profile.dynamicXcf !== null ? r.profile.dynamicXcf.ip : (0xa9fe0000 + i + 1) >>> 0;
+    out.set(l.name, { name: l.name, ip, mac: macFor(`${l.name}.xcf`) });
+  });
+  return out;
 }

@@ -1,0 +1,86 @@
+// How an XCF capture point shows XCF signalling to Wireshark (docs/capture.md, "XCF links"): each message on a
+// signalling path becomes an Ethernet + IPv4 frame between the two stacks' dynamic XCF addresses.
+// - A forwarded or redirected datagram (XCF type 1 or 3) is IP-in-IP (protocol 4): the inner datagram is the
+//   client's packet exactly as the distributor forwarded it, so Wireshark follows its TCP connection. The
+//   outer IPv4 identification field carries the XCF type (1 forward, 3 redirect).
+// - Every other message goes in UDP from and to port XCF_UDP_PORT: control messages as the stack sent them
+//   (version 1, type 2, a JSON body), member status (heartbeat, join, leave) as version 1, type 0x80, flags
+//   (1 joined, 2 reply requested), name length, incarnation (32 bits, big-endian), member name (ASCII).
+
+import { ipv4HeaderLength, IpProtocol, writeIpv4Header, writeMac, writeU16, writeU32 } from '../net/index.js';
+import { finishChecksum, onesComplementSum, pseudoHeaderSum } from '../net/checksum.js';
+import type { XcfPathMsg } from '../../hw-models/messages.js';
+
+/** UDP port of XCF control and status messages in captures (no Wireshark dissector claims it). */
+export const XCF_UDP_PORT = 5099;
+/** XCF message type of member status in the UDP encapsulation (the stacks' own types are 1 to 3). */
+export const XCF_STATUS_TYPE = 0x80;
+const IP_IN_IP = 4;
+const ETH = 14;
+const IP = 20;
+const UDP = 8;
+const MAX_PAYLOAD = 65535 - IP - UDP;
+
+/** The two ends of an XCF link as a capture shows them. */
+export interface XcfEndpoint {
+  readonly name: string;
+  /** Dynamic XCF address. */
+  readonly ip: number;
+  readonly mac: number;
+}
+
+/** The frame a capture shows for `msg` sent from `from` to `to`. */
+export function encapsulateXcf(msg: XcfPathMsg, from: XcfEndpoint, to: XcfEndpoint): Uint8Array {
+  if (msg.kind === 'xcf-data') {
+    const b = msg.bytes;
+    if (b.length >= 22 && (b[1] === 1 || b[1] === 3) && b[2]! >> 4 === 4) return ipInIp(b, from, to);
+    return udp(b, 0, Math.min(b.length, MAX_PAYLOAD), from, to, null);
+  }
+  return udp(null, 0, 0, from, to, msg);
+}
+
+function header(frame: Uint8Array, from: XcfEndpoint, to: XcfEndpoint): void {
+  writeMac(frame, 0, to.mac);
+  writeMac(frame, 6, from.mac);
+  writeU16(frame, 12, 0x0800);
+}
+
+function ipInIp(b: Uint8Array, from: XcfEndpoint, to: XcfEndpoint): Uint8Array {
+  const inner = b.subarray(2, 2 + Math.min(b.length - 2, 65535 - IP));
+  const frame = new Uint8Array(ETH + IP + inner.length);
+  header(frame, from, to);
+  writeIpv4Header(frame, ETH, { src: from.ip, dst: to.ip, protocol: IP_IN_IP, id: b[1]! }, inner.length);
+  frame.set(inner, ETH + IP);
+  return frame;
+}
+
+const statusScratch = new Uint8Array(8 + 255);
+
+function udp(bytes: Uint8Array | null, start: number, end: number, from: XcfEndpoint, to: XcfEndpoint, status: XcfPathMsg | null): Uint8Array {
+  let payload: Uint8Array;
+  if (status !== null && status.kind === 'xcf-status') {
+    const name = status.from.slice(0, 255);
+    statusScratch[0] = 1;
+    statusScratch[1] = XCF_STATUS_TYPE;
+    statusScratch[2] = (status.joined ? 1 : 0) | (status.reply ? 2 : 0);
+    statusScratch[3] = name.length;
+    writeU32(statusScratch, 4, status.incarnation >>> 0);
+    for (let i = 0; i < name.length; i++) statusScratch[8 + i] = name.charCodeAt(i) & 0x7f;
+    payload = statusScratch.subarray(0, 8 + name.length);
+  } else {
+    payload = bytes!.subarray(start, end);
+  }
+  const ihl = ipv4HeaderLength({ src: 0, dst: 0, protocol: IpProtocol.UDP });
+  const frame = new Uint8Array(ETH + ihl + UDP + payload.length);
+  header(frame, from, to);
+  writeIpv4Header(frame, ETH, { src: from.ip, dst: to.ip, protocol: IpProtocol.UDP }, UDP + payload.length);
+  const u = ETH + ihl;
+  const len = UDP + payload.length;
+  writeU16(frame, u, XCF_UDP_PORT);
+  writeU16(frame, u + 2, XCF_UDP_PORT);
+  writeU16(frame, u + 4, len);
+  frame.set(payload, u + UDP);
+  const c = finishChecksum(onesComplementSum(frame, u, len, pseudoHeaderSum(from.ip, to.ip, IpProtocol.UDP, len)));
+  writeU16(frame, u + 6, c === 0 ? 0xffff : c);
+  return frame;
+}
