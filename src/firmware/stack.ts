@@ -10,6 +10,7 @@ import type { ConnTuple } from './xcf-messages.js';
 import { TcpEngine } from './tcp/engine.js';
 import { ZOS_TCP_CONFIG, type TcpConfig } from './tcp/config.js';
 import type { TcpConnection } from './tcp/connection.js';
+import type { TcpConnectionEvent } from './tcp/types.js';
 import { startApplication, type Application } from './servers.js';
 import { ipText } from './sd/types.js';
 import { operatorCommand } from './operator.js';
@@ -37,6 +38,8 @@ export class Stack implements Firmware, SysplexHost {
   /** Built-in servers by job name (from the profile's PORT reservations, else ECHO7, HTTP80 ...). */
   private readonly jobs = new Map<string, ApplicationConfig>();
   private started = false;
+  /** Connections whose end the host already heard of at TIME_WAIT. */
+  private readonly inTimeWait = new Set<TcpConnection>();
   now = 0;
 
   constructor(
@@ -50,9 +53,7 @@ export class Stack implements Firmware, SysplexHost {
     // Most specific route first; DEFAULT last.
     this.routes = [...this.profile.routes].sort((a, b) => b.prefixLen - a.prefixLen);
     const mtu = Math.min(...this.profile.interfaces.map((i) => i.mtu ?? 1500), 1500);
-    // TIME_WAIT shortened from z/OS's 2 * MSL (60 s) to 100 ms (assumed): emulated runs last seconds, and a
-    // connection's VCRT entry and ActConn count live until its control block is freed.
-    const tcpConfig: TcpConfig = { ...ZOS_TCP_CONFIG, mss: mtu - 40, timeWait: 100_000_000_000 };
+    const tcpConfig: TcpConfig = { ...ZOS_TCP_CONFIG, mss: mtu - 40 };
     this.tcp = new TcpEngine(
       {
         transmit: (packet) => this.transmit(packet),
@@ -177,14 +178,22 @@ export class Stack implements Firmware, SysplexHost {
 
   // ---- TCP events -----------------------------------------------------------------------------------------
 
-  private connectionEvent(now: number, kind: 'open' | 'close' | 'reset' | 'timeout', c: TcpConnection): void {
+  private connectionEvent(now: number, kind: TcpConnectionEvent, c: TcpConnection): void {
     if (kind === 'open') {
       this.hal.tcpConnection('open', c.localIp, c.localPort, c.remoteIp, c.remotePort);
       if (this.hal.tracing) this.hal.trace('tcp.open', { local: `${ipText(c.localIp)}:${c.localPort}`, remote: `${ipText(c.remoteIp)}:${c.remotePort}` });
       return;
     }
+    // The connection is over for its application when it enters TIME_WAIT (the host's accounting counts it
+    // closed then); the distributor forgets it only when the control block is freed 2 * MSL later, so the
+    // peer's retransmitted FIN still reaches this stack rather than drawing a RST from the distributor.
+    if (kind === 'time-wait') {
+      this.inTimeWait.add(c);
+      this.hal.tcpConnection('close', c.localIp, c.localPort, c.remoteIp, c.remotePort);
+      return;
+    }
     const how = kind === 'close' ? 'close' : 'reset';
-    this.hal.tcpConnection(how, c.localIp, c.localPort, c.remoteIp, c.remotePort);
+    if (!this.inTimeWait.delete(c)) this.hal.tcpConnection(how, c.localIp, c.localPort, c.remoteIp, c.remotePort);
     if (this.hal.tracing) {
       this.hal.trace(kind === 'close' ? 'tcp.close' : 'tcp.reset', { local: `${ipText(c.localIp)}:${c.localPort}`, remote: `${ipText(c.remoteIp)}:${c.remotePort}`, reason: kind });
     }

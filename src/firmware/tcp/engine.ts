@@ -441,6 +441,7 @@ export class TcpEngine {
     conn.rtxAt = 0;
     conn.rttTime = -1;
     conn.closeAt = now + Math.max(1, this.config.timeWait);
+    this.host.onConnectionEvent?.(now, 'time-wait', conn);
     if (notify) this.notifyClosed(conn, now, 'normal');
   }
 

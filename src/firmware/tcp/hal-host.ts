@@ -6,7 +6,7 @@
 import type { Hal } from '../hal.js';
 import { ipToString, ipv4Dst } from '../../net/ipv4.js';
 import type { TcpConnection } from './connection.js';
-import type { TcpHost } from './types.js';
+import type { TcpConnectionEvent, TcpHost } from './types.js';
 
 export interface HalRoute {
   readonly ifName: string;
@@ -50,8 +50,8 @@ export class HalTcpHost implements TcpHost {
     this.hal.cancelTimer(id);
   }
 
-  onConnectionEvent(now: number, kind: 'open' | 'close' | 'reset' | 'timeout', conn: TcpConnection): void {
-    if (this.hal.tracing) {
+  onConnectionEvent(now: number, kind: TcpConnectionEvent, conn: TcpConnection): void {
+    if (this.hal.tracing && kind !== 'time-wait') {
       this.hal.trace(kind === 'open' ? 'tcp.open' : kind === 'reset' ? 'tcp.reset' : 'tcp.close', {
         local: ipToString(conn.localIp),
         localPort: conn.localPort,

@@ -51,10 +51,14 @@ export interface TcpHost {
    *  'open' on reaching ESTABLISHED; 'close' when the control block is freed after an orderly end (after
    *  TIME_WAIT for the side that closed first); 'reset' when freed by a RST sent or received; 'timeout' when
    *  freed because retransmissions ran out. */
-  onConnectionEvent?(now: number, kind: 'open' | 'close' | 'reset' | 'timeout', conn: TcpConnection): void;
+  onConnectionEvent?(now: number, kind: TcpConnectionEvent, conn: TcpConnection): void;
   /** A listener appeared or went away (the SD target reports these to the distributor). */
   onListenerEvent?(now: number, listening: boolean, ip: number, port: number): void;
 }
+
+/** 'time-wait' when the side that closed first enters TIME_WAIT: over for the application, while the
+ *  control block lives on for 2 * MSL ('close' follows when it is freed). */
+export type TcpConnectionEvent = 'open' | 'time-wait' | 'close' | 'reset' | 'timeout';
 
 /** Application callbacks: one object given once to listen() or connect(); accepted connections inherit the
  *  listener's handler (an onAccept may replace conn.handler). Data views are valid only during the call. */

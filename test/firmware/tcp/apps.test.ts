@@ -117,7 +117,7 @@ describe('HTTP server', () => {
     // The last request had no keep-alive: the server closed first (and went through TIME_WAIT).
     expect(conn.state).toBe(TcpState.CLOSED);
     expect(app.peerClosed).toEqual([conn]);
-    expect(server.events).toEqual([`open 80-${conn.localPort}`, `close 80-${conn.localPort}`]);
+    expect(server.events).toEqual([`open 80-${conn.localPort}`, `time-wait 80-${conn.localPort}`, `close 80-${conn.localPort}`]);
   });
 
   it('streams a body larger than the send buffer (1 MiB through a 64 KiB buffer)', () => {
