@@ -159,7 +159,14 @@ function checkTarget(b: Builder, action: FaultAction, target: string, path: Path
   const osas = t.osas.map((o) => o.name);
   const lans = t.lans.map((l) => l.name);
   const links = t.xcf.links.map(linkName);
-  const link = t.xcf.links.find((l) => target === linkName(l) || target === `${l.between[1]}-${l.between[0]}`);
+  // An XCF link target may name one signalling path, counted from 0: `SYS1-SYS2:1`.
+  const m = /^(.*):(\d+)$/.exec(target);
+  const linkText = m !== null ? m[1]! : target;
+  const link = t.xcf.links.find((l) => linkText === linkName(l) || linkText === `${l.between[1]}-${l.between[0]}`);
+  if (m !== null && link !== undefined && Number(m[2]) >= link.paths) {
+    b.fail(path, `${action}: XCF link ${linkName(link)} has ${link.paths} path${link.paths === 1 ? '' : 's'} (0-${link.paths - 1}), not ${m[2]}`);
+    return target;
+  }
   const kind = TARGET_KIND[action];
   const ok =
     kind === 'lpar' ? lpars.includes(target)
@@ -171,7 +178,7 @@ function checkTarget(b: Builder, action: FaultAction, target: string, path: Path
     b.fail(path, `${action}: no ${targetWords(kind)} named "${target}" (${known(names)})`);
     return target;
   }
-  return link ? linkName(link) : target;
+  return link ? linkName(link) + (m !== null ? `:${m[2]}` : '') : target;
 }
 
 function targetWords(kind: 'lpar' | 'osa' | 'link' | 'any'): string {
