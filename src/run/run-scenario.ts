@@ -5,11 +5,12 @@ import { pathToFileURL } from 'node:url';
 import { type Component, JsonlTraceWriter, Simulation, SimulationError, type TraceSink } from '../kernel/index.js';
 import { TeeSink } from '../kernel/trace.js';
 import { createFirmware } from '../firmware/index.js';
-import type { FirmwareFactory } from '../firmware/hal.js';
+import type { DvipaRow, FirmwareFactory, VdptRow } from '../firmware/hal.js';
 import { evaluate, InputError } from '../scenario/index.js';
 import type { LanSpec, Scenario } from '../scenario/types.js';
 import { buildSysplex, type Sysplex } from '../../hw-models/wiring.js';
 import { ClientHosts, ipNumber } from '../../hw-models/lan/clients.js';
+import type { DistributedService } from '../../hw-models/lpar/lpar.js';
 import { remoteKey } from '../../hw-models/lpar/ledger.js';
 import type { ClientsReport, DistributionReport, DvipaReport, Report, TargetReport } from './report.js';
 
@@ -27,6 +28,8 @@ export interface RunOptions {
   /** What sits behind a LAN's edge router instead of the workload's client hosts (a replay injector): a
    *  component with a port named `router`. Return null to keep the client hosts. */
   clientsFor?: (lan: LanSpec) => Component | null;
+  /** A partitioned run: the components this process runs (all by default); the others are remote. */
+  isLocal?: (c: Component) => boolean;
 }
 
 /**
@@ -78,7 +81,7 @@ export async function prepare(scenario: Scenario, options: RunOptions = {}): Pro
   scenario.faults.forEach((f, i) => sysplex.scheduleFault(f, i));
   const prepared: Prepared = { scenario, sim, sysplex, clients, seed, untilPs, traceWriter: null, instruments: options.instruments ?? [] };
   for (const i of prepared.instruments) i.build?.(prepared);
-  sim.seal();
+  sim.seal(options.isLocal);
   let traceWriter: JsonlTraceWriter | null = null;
   const sinks = [...(options.sinks ?? [])];
   if (options.trace !== undefined) {
@@ -140,79 +143,144 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 /** Gathers the report from the components' summaries; the distribution counts come from the targets' own
  *  connection ledgers, so they cover the whole run whichever stack was distributing at the time. */
 export function assembleReport(p: Prepared, wallMs: number): Report {
+  const part = reportPart(p, notCompletedOf(p));
+  return mergeReport([part], { virtualTimePs: p.sim.now, events: p.sim.events, wallMs, seed: p.seed, partitions: 1 });
+}
+
+// ---- the report in parts: a partitioned run (src/backplane) gathers one part per process and merges them --
+
+/** Connections of the local client hosts that did not complete: [dvipa, port, remoteKey(client ip, port)]. */
+export type NotCompleted = [number, number, number][];
+
+/** What one partition knows for the report: its LPARs and client hosts, as plain data. `index` is the
+ *  position in sysplex.lpars / Prepared.clients, so that merged parts keep the single-process order. */
+export interface ReportPart {
+  lpars: LparPart[];
+  clients: { index: number; totals: ClientsReport }[];
+}
+export interface LparPart {
+  index: number;
+  name: string;
+  up: boolean;
+  cpuBusyPct: number;
+  /** The firmware's tables the report reads (only while up). */
+  view: { stack: string; dvipas: DvipaRow[]; vdpt: VdptRow[] } | null;
+  services: DistributedService[];
+  /** Per local ip:port: connections over the run, open now, and `lost` (assigned here, not completed). */
+  ledgers: { ip: number; port: number; total: number; active: number; lost: number }[];
+}
+
+const everyComponent = (): boolean => true;
+
+export function notCompletedOf(p: Prepared, isLocal: (c: Component) => boolean = everyComponent): NotCompleted {
+  const out: NotCompleted = [];
+  for (const c of p.clients) {
+    if (!isLocal(c)) continue;
+    for (const [cip, cport, dip, dport] of c.notCompleted()) out.push([dip, dport, remoteKey(cip, cport)]);
+  }
+  return out;
+}
+
+/** The report part of the local components, given every partition's not-completed connections. */
+export function reportPart(p: Prepared, notCompleted: NotCompleted, isLocal: (c: Component) => boolean = everyComponent): ReportPart {
   const { sim, sysplex } = p;
-  const lpars = sysplex.lpars.map((l) => ({ name: l.name, up: l.isUp, cpuBusyPct: round(l.cpuBusyPct(sim.now), 2) }));
-  const views = sysplex.lpars.filter((l) => l.isUp).map((l) => l.firmwareView()).filter((v) => v !== null);
+  const failed = new Map<number, Set<number>>();
+  for (const [dip, dport, key] of notCompleted) {
+    const svc = dip * 65536 + dport;
+    let set = failed.get(svc);
+    if (set === undefined) failed.set(svc, (set = new Set()));
+    set.add(key);
+  }
+  const lpars: LparPart[] = [];
+  sysplex.lpars.forEach((l, index) => {
+    if (!isLocal(l)) return;
+    const v = l.isUp ? l.firmwareView() : null;
+    const ledgers = l.connections.entries().map(({ localIp, localPort, ledger }) => {
+      let lost = 0;
+      const f = failed.get(localIp * 65536 + localPort);
+      if (f !== undefined) for (const key of ledger.lastAssigned) if (f.has(key)) lost++;
+      return { ip: localIp, port: localPort, total: ledger.total, active: ledger.active, lost };
+    });
+    lpars.push({
+      index,
+      name: l.name,
+      up: l.isUp,
+      cpuBusyPct: round(l.cpuBusyPct(sim.now), 2),
+      view: v === null ? null : { stack: v.stack, dvipas: [...v.dvipas], vdpt: [...v.vdpt] },
+      services: l.distributedServices(),
+      ledgers,
+    });
+  });
+  const clients = p.clients.flatMap((c, index) => (isLocal(c) ? [{ index, totals: c.summary() }] : []));
+  return { lpars, clients };
+}
+
+/** One report from the parts of every partition (each LPAR and client component in exactly one part). */
+export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs: number; events: number; wallMs: number; seed: number; partitions: number }): Report {
+  const all = parts.flatMap((x) => x.lpars).sort((a, b) => a.index - b.index);
+  const lpars = all.map((l) => ({ name: l.name, up: l.up, cpuBusyPct: l.cpuBusyPct }));
+  const views = all.filter((l) => l.up && l.view !== null).map((l) => l.view!);
 
   // DVIPAs: every address some stack defines or backs up; the owner is the stack that has it ACTIVE as owner.
   const dvipaIps = new Set<string>();
-  for (const v of views) for (const d of v!.dvipas) if (d.rank > 0) dvipaIps.add(d.ip);
+  for (const v of views) for (const d of v.dvipas) if (d.rank > 0) dvipaIps.add(d.ip);
   const dvipas: DvipaReport[] = [...dvipaIps].sort(byIp).map((ip) => {
-    const ownerView = views.find((v) => v!.dvipas.some((d) => d.ip === ip && d.owner === v!.stack));
-    const anyView = ownerView ?? views.find((v) => v!.dvipas.some((d) => d.ip === ip));
+    const ownerView = views.find((v) => v.dvipas.some((d) => d.ip === ip && d.owner === v.stack));
+    const anyView = ownerView ?? views.find((v) => v.dvipas.some((d) => d.ip === ip));
     const row = anyView!.dvipas.find((d) => d.ip === ip)!;
     return { ip, owner: ownerView?.stack ?? null, state: ownerView ? 'ACTIVE' : 'INACTIVE', backups: [...row.backups] };
   });
 
   // Distribution: the services some stack's profile distributes, and per target the ledger counts.
   const services = new Map<string, { dvipa: string; port: number; method: string }>();
-  for (const l of sysplex.lpars) {
-    for (const s of l.distributedServices()) {
+  for (const l of all) {
+    for (const s of l.services) {
       const key = `${s.dvipa}:${s.port}`;
       const owner = dvipas.find((d) => d.ip === s.dvipa)?.owner;
       if (!services.has(key) || owner === l.name) services.set(key, s);
-    }
-  }
-  // Connections that did not complete, per service (`dvipa:port`), by remote endpoint.
-  const notCompleted = new Map<string, Set<number>>();
-  for (const c of p.clients) {
-    for (const [cip, cport, dip, dport] of c.notCompleted()) {
-      const svc = `${dip}:${dport}`;
-      let set = notCompleted.get(svc);
-      if (set === undefined) notCompleted.set(svc, (set = new Set()));
-      set.add(remoteKey(cip, cport));
     }
   }
   const distribution: DistributionReport[] = [...services.values()]
     .sort((a, b) => byIp(a.dvipa, b.dvipa) || a.port - b.port)
     .map((s) => {
       const dip = ipNumber(s.dvipa);
-      const targets: TargetReport[] = sysplex.lpars.map((l) => {
-        const ledger = l.ledger(dip, s.port);
-        let lost = 0;
-        const failed = notCompleted.get(`${dip}:${s.port}`);
-        if (failed !== undefined) for (const key of ledger.lastAssigned) if (failed.has(key)) lost++;
-        const ownerView = views.find((v) => v!.stack === dvipas.find((d) => d.ip === s.dvipa)?.owner);
+      const targets: TargetReport[] = all.map((l) => {
+        const ledger = l.ledgers.find((e) => e.ip === dip && e.port === s.port) ?? NO_LEDGER;
+        const ownerView = views.find((v) => v.stack === dvipas.find((d) => d.ip === s.dvipa)?.owner);
         const row = ownerView?.vdpt.find((r) => r.dvipa === s.dvipa && r.port === s.port && r.target === l.name);
-        return { stack: l.name, ready: l.isUp ? (row?.ready ?? 0) : 0, totalConn: ledger.total, activeConn: l.isUp ? ledger.active : 0, lost };
+        return { stack: l.name, ready: l.up ? (row?.ready ?? 0) : 0, totalConn: ledger.total, activeConn: l.up ? ledger.active : 0, lost: ledger.lost };
       });
       return { dvipa: s.dvipa, port: s.port, method: s.method, targets };
     });
 
   const clients: ClientsReport = { opened: 0, completed: 0, reset: 0, failed: 0, bytesSent: 0, bytesReceived: 0 };
-  for (const c of p.clients) {
-    const t = c.summary();
-    for (const k of Object.keys(clients) as (keyof ClientsReport)[]) clients[k] += t[k];
+  for (const c of parts.flatMap((x) => x.clients).sort((a, b) => a.index - b.index)) {
+    for (const k of Object.keys(clients) as (keyof ClientsReport)[]) clients[k] += c.totals[k];
   }
-  const report: Report = {
-    virtualTimePs: sim.now,
-    events: sim.events,
-    wallMs: round(wallMs, 1),
-    seed: p.seed,
-    partitions: 1,
+  return {
+    virtualTimePs: meta.virtualTimePs,
+    events: meta.events,
+    wallMs: round(meta.wallMs, 1),
+    seed: meta.seed,
+    partitions: meta.partitions,
     lpars,
     dvipas,
     distribution,
     clients,
   };
-  return report;
 }
+
+const NO_LEDGER = { total: 0, active: 0, lost: 0 };
 
 /** Evaluates the scenario's `expect` lines over the finished report (displays run on the LPARs now). */
 export function evaluateExpectations(p: Prepared, report: Report): void {
-  if (p.scenario.expect.length === 0) return;
-  const display = (cmd: string) => p.sysplex.operatorDisplay(cmd);
-  report.expectations = p.scenario.expect.map((e) => {
+  evaluateScenarioExpectations(p.scenario, report, (cmd) => p.sysplex.operatorDisplay(cmd));
+}
+
+/** The same with any source of operator displays (a partitioned run asks the LPAR's partition). */
+export function evaluateScenarioExpectations(scenario: Scenario, report: Report, display: (command: string) => string | undefined): void {
+  if (scenario.expect.length === 0) return;
+  report.expectations = scenario.expect.map((e) => {
     const r = evaluate(e.expr, report, display);
     return { expr: e.text, ok: r.ok, actual: r.actual ?? null };
   });
