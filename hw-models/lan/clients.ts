@@ -13,6 +13,7 @@ import type { TcpConnection } from '../../src/firmware/tcp/connection.js';
 import type { CloseReason, TcpHandler } from '../../src/firmware/tcp/types.js';
 import type { WorkloadSpec } from '../../src/scenario/types.js';
 import type { Ipv4Msg } from '../messages.js';
+import { ascii, findHeaderEnd } from '../../src/firmware/tcp/apps/http-text.js';
 
 const TAG_START = 0x7fff_fff0;
 const TAG_CLOSE = 0x7fff_fff1;
@@ -181,19 +182,27 @@ export class ClientHosts extends Component implements TcpHandler {
     this.totals.bytesReceived += data.length;
     let body = data.length;
     if (!flow.headerDone) {
-      // Read up to the end of the HTTP header; the body size comes from Content-Length.
-      const before = flow.header.length;
-      const text = flow.header + latin1(data);
-      const end = text.indexOf('\r\n\r\n');
-      if (end < 0) {
-        flow.header = text;
-        return;
+      // Up to the end of the HTTP header; the body size comes from Content-Length. Only the header's bytes
+      // become text (a head split over segments is kept as text until its end arrives).
+      let end: number;
+      let head: string;
+      if (flow.header.length === 0 && (end = findHeaderEnd(data, data.length)) >= 0) {
+        head = ascii(data, 0, end);
+        body = data.length - end;
+      } else {
+        const text = flow.header + ascii(data, 0, data.length);
+        const at = text.indexOf('\r\n\r\n');
+        if (at < 0) {
+          flow.header = text;
+          return;
+        }
+        head = text.slice(0, at + 4);
+        body = text.length - (at + 4);
       }
       flow.headerDone = true;
-      const m = /content-length:\s*(\d+)/i.exec(text.slice(0, end));
-      if (m !== null) flow.expect = Number(m[1]);
-      body = data.length - (end + 4 - before);
       flow.header = '';
+      const m = /content-length:\s*(\d+)/i.exec(head);
+      if (m !== null) flow.expect = Number(m[1]);
     }
     flow.received += Math.max(0, body);
     if (!flow.done && flow.received >= flow.expect) {
@@ -244,8 +253,3 @@ export function ipNumber(text: string): number {
   return (((p[0]! << 24) | (p[1]! << 16) | (p[2]! << 8) | p[3]!) >>> 0);
 }
 
-function latin1(data: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < data.length; i++) s += String.fromCharCode(data[i]!);
-  return s;
-}

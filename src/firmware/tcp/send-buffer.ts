@@ -5,6 +5,24 @@
 const INITIAL_SIZE = 2048;
 const EMPTY = new Uint8Array(0);
 
+// Rings are recycled: allocating a typed array costs an external allocation and, in bulk, garbage-collection
+// work, and a busy server opens and drains thousands of connections. A ring goes back to the pool of its size
+// as soon as everything in it is acknowledged. Contents never leak into behaviour: only written bytes are read.
+const POOL_LIMIT = 4096;
+const pools = new Map<number, Uint8Array[]>();
+
+function acquire(size: number): Uint8Array {
+  const pool = pools.get(size);
+  return pool !== undefined && pool.length > 0 ? pool.pop()! : new Uint8Array(size);
+}
+
+function recycle(buf: Uint8Array): void {
+  if (buf === EMPTY) return;
+  let pool = pools.get(buf.length);
+  if (pool === undefined) pools.set(buf.length, (pool = []));
+  if (pool.length < POOL_LIMIT) pool.push(buf);
+}
+
 export class SendBuffer {
   private buf: Uint8Array;
   private head = 0;
@@ -47,7 +65,13 @@ export class SendBuffer {
   consume(n: number): void {
     const k = Math.min(n, this.length);
     this.length -= k;
-    this.head = this.length === 0 ? 0 : (this.head + k) % this.buf.length;
+    if (this.length === 0) {
+      this.head = 0;
+      recycle(this.buf);
+      this.buf = EMPTY;
+    } else {
+      this.head = (this.head + k) % this.buf.length;
+    }
   }
 
   private reserve(needed: number): void {
@@ -55,8 +79,9 @@ export class SendBuffer {
     let size = Math.max(this.buf.length, Math.min(INITIAL_SIZE, this.capacity));
     while (size < needed) size *= 2;
     size = Math.min(size, Math.max(this.capacity, needed));
-    const next = new Uint8Array(size);
+    const next = acquire(size);
     this.copyOut(0, this.length, next, 0);
+    recycle(this.buf);
     this.buf = next;
     this.head = 0;
   }
