@@ -1,0 +1,68 @@
+// Runs the suite's jobs N at a time, each in its own worker process (child_process.fork of worker.js), and
+// hands every result to `done` with the job's index, in whatever order they finish. A worker that dies
+// without answering (killed, out of memory) becomes a run failure naming how it ended.
+
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { WorkerJob, WorkerResult } from './types.js';
+
+const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
+/** How much of a dying worker's stderr to quote. */
+const STDERR_TAIL = 2000;
+
+export interface Timed {
+  result: WorkerResult;
+  /** Wall seconds from spawning the worker to its answer. */
+  seconds: number;
+}
+
+export async function runPool(jobs: readonly WorkerJob[], parallel: number, done: (index: number, r: Timed) => void): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const i = next++;
+      done(i, await runInWorker(jobs[i]!));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, jobs.length)) }, lane));
+}
+
+function runInWorker(job: WorkerJob): Promise<Timed> {
+  const t0 = performance.now();
+  return new Promise((resolvePromise) => {
+    const child = fork(WORKER, [], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, SYSPLEX_EMU_SUITE_WORKER: '1' },
+      execArgv: [],
+    });
+    let answer: WorkerResult | null = null;
+    let stderr = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (s: string) => {
+      stderr = (stderr + s).slice(-STDERR_TAIL);
+    });
+    child.on('message', (m: unknown) => {
+      answer = m as WorkerResult;
+    });
+    let finished = false;
+    const finish = (result: WorkerResult) => {
+      if (finished) return;
+      finished = true;
+      resolvePromise({ result, seconds: (performance.now() - t0) / 1000 });
+    };
+    // 'close' comes after the process ended and its pipes closed, so an answer sent before has arrived.
+    child.on('error', (err) => {
+      if (answer === null) finish({ kind: 'run-failed', name: '', seed: 0, message: `cannot start a worker process: ${err.message}` });
+    });
+    child.on('close', (code, signal) => {
+      if (answer !== null) {
+        finish(answer);
+        return;
+      }
+      const how = signal !== null ? `was killed by ${signal}` : `exited with status ${code}`;
+      const last = stderr.trim().split('\n').slice(-1)[0];
+      finish({ kind: 'run-failed', name: '', seed: 0, message: `the worker process ${how} without a result${last ? ` (${last})` : ''}` });
+    });
+    child.send(job);
+  });
+}

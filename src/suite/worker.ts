@@ -1,0 +1,44 @@
+// A worker process of `sysplex-emu test`: runs one scenario and sends back what happened over the IPC channel
+// its parent opened (child_process.fork). One process per scenario, so a scenario that exhausts memory or
+// leaves state behind in a firmware image cannot touch the next one. It prints nothing.
+
+import { SimulationError } from '../kernel/simulation.js';
+import { InputError, loadScenario } from '../scenario/index.js';
+import type { WorkerJob, WorkerResult } from './types.js';
+
+/** Runs one scenario file to its verdict data; never throws. */
+export async function runJob(job: WorkerJob): Promise<WorkerResult> {
+  const loaded = loadScenario(job.file);
+  if (!loaded.ok) return { kind: 'input-error', name: null, seed: null, messages: loaded.errors.map((e) => e.toString()) };
+  const scenario = loaded.value;
+  const { name, seed } = scenario;
+  try {
+    if (scenario.capture !== undefined) {
+      return { kind: 'input-error', name, seed, messages: [`${job.file}: capture: replaying a capture in a scenario is not available in this version yet`] };
+    }
+    const { runScenario } = await import('../run/run-scenario.js');
+    const report = await runScenario(scenario, { trace: job.tracePath });
+    return { kind: 'ran', name, seed, report, golden: scenario.golden ?? null };
+  } catch (err) {
+    if (err instanceof InputError) return { kind: 'input-error', name, seed, messages: [err.toString()] };
+    if (err instanceof SimulationError) return { kind: 'run-failed', name, seed, message: err.message };
+    return { kind: 'run-failed', name, seed, message: `internal error: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+function isJob(v: unknown): v is WorkerJob {
+  const j = v as Partial<WorkerJob> | null;
+  return typeof j === 'object' && j !== null && typeof j.file === 'string' && typeof j.tracePath === 'string';
+}
+
+// Started by the suite's pool: wait for the one job, answer, and leave once the answer is flushed.
+if (process.send !== undefined && process.env.SYSPLEX_EMU_SUITE_WORKER === '1') {
+  process.once('message', (msg: unknown) => {
+    if (!isJob(msg)) {
+      process.exit(70);
+    }
+    void runJob(msg as WorkerJob).then((result) => {
+      process.send!(result, undefined, {}, () => process.disconnect());
+    });
+  });
+}
