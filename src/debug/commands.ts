@@ -22,7 +22,7 @@ const PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 export const EVAL_HELP = [
   'D TCPIP,<stack>,NETSTAT,VCRT|VDPT|VIPADYN|VIPADCFG|HOME|CONN   an operator display on that LPAR',
   'V TCPIP,<stack>,SYSPLEX,LEAVEGROUP|JOINGROUP|DEACTIVATE,DVIPA=ip|REACTIVATE,DVIPA=ip',
-  'time                                  the virtual time (stands still while stopped)',
+  'time  |  time ps                      the virtual time (stands still while stopped) | exact, in ps',
   'status                                run state, virtual time, events delivered',
   '<field>  or  <field> <op> <value>     a field of the selected event, or a condition over it',
 ].join('\n');
@@ -33,6 +33,7 @@ export function evaluateCommand(engine: DebugEngine, input: string, event: Debug
   const lower = text.toLowerCase();
   if (lower === 'help' || lower === '?') return { ok: true, text: EVAL_HELP };
   if (lower === 'time') return { ok: true, text: engine.timeText() };
+  if (lower === 'time ps') return { ok: true, text: `${engine.now} ps` };
   if (lower === 'status') {
     return { ok: true, text: `${engine.state}, virtual time ${engine.timeText()} of ${formatTime(engine.untilPs)}, ${engine.events} events delivered` };
   }
@@ -56,7 +57,7 @@ export function evaluateCommand(engine: DebugEngine, input: string, event: Debug
 
 /** Every complete command the prompt knows, for completion. */
 export function commandCandidates(engine: DebugEngine): string[] {
-  const out = ['time', 'status', 'help'];
+  const out = ['time', 'time ps', 'status', 'help'];
   const dvipas = new Set<string>();
   for (const l of engine.p.sysplex.lpars) for (const d of l.firmwareView()?.dvipas ?? []) dvipas.add(d.ip);
   for (const lpar of engine.lpars) {
