@@ -1,0 +1,156 @@
+// Replay of a pcap/pcapng capture into the emulated sysplex (CONTRACT.md "Replay"): `sysplex-emu replay` and
+// the `test` command's scenarios that name a `capture:` both come through runReplay().
+//
+//   const report = await runReplay(scenario, { capture: 'x.pcapng', mode: 'closed', pace: 'recorded' });
+//
+// The capture is checked from end to end before the run (a streaming pass: a damaged file is exit 2 with
+// its byte offset and nothing runs); then a ReplayInjector takes the place of the client hosts behind the
+// edge router of the LAN that holds the DVIPAs, and report.replay tells what happened.
+
+import { parseProfile } from '../../firmware/profile/index.js';
+import { InputError } from '../../scenario/errors.js';
+import { DEFAULTS } from '../../scenario/defaults.js';
+import type { Scenario } from '../../scenario/types.js';
+import type { Report } from '../../run/report.js';
+import { prepare, runPrepared, type Instrument, type Prepared, type RunOptions } from '../../run/run-scenario.js';
+import { CaptureFormatError, CaptureIoError } from '../errors.js';
+import { surveyCapture } from './capture-feed.js';
+import { ReplayInjector, type ReplayCounters, type ReplayMode, type ReplayPace } from './injector.js';
+
+export { ClosedFlow, IDLE_TURN_PS, type FlowHost, type FlowOutcome } from './closed-flow.js';
+export { ClassifiedFrame, classifyFrame, FrameKind } from './classify.js';
+export { CaptureFeed, surveyCapture } from './capture-feed.js';
+export { ReplayInjector, type ReplayCounters, type ReplayMode, type ReplayPace } from './injector.js';
+
+export interface ReplayOptions extends RunOptions {
+  /** The capture; default the scenario's `capture:`. */
+  capture?: string;
+  /** Default the scenario's captureMode, else closed. */
+  mode?: ReplayMode;
+  /** Default recorded. */
+  pace?: ReplayPace;
+}
+
+/** Virtual time left after the replay is over for the last segments to land before the run stops. */
+const GRACE_PS = 10_000_000_000;
+/** Room past the recorded span for retransmissions and slow answers when no end time is given. */
+const SLACK_PS = 600_000_000_000_000;
+
+/**
+ * Replays a capture into the scenario's sysplex and returns the report with its `replay` section.
+ * Without `untilPs` the run ends shortly after the replay is over (every flow decided, or nothing moving
+ * after the capture ended); with it, the run goes to that time. Bad input (no capture, a damaged one, no
+ * DVIPA in the profiles) throws InputError before anything runs.
+ */
+export async function runReplay(scenario: Scenario, options: ReplayOptions = {}): Promise<Report> {
+  const capture = options.capture ?? scenario.capture;
+  if (capture === undefined) throw new InputError(scenario.file, 'there is no capture to replay (add capture: FILE.pcapng)');
+  const mode = options.mode ?? scenario.captureMode ?? 'closed';
+  const pace = options.pace ?? 'recorded';
+  const survey = checkCapture(capture);
+  const dvipas = dvipasOf(scenario);
+  if (dvipas.size === 0) throw new InputError(scenario.topology.file, 'no LPAR profile defines a DVIPA (VIPADEFINE, VIPABACKUP or VIPADISTRIBUTE) to replay to');
+  const lan = lanOf(scenario, dvipas);
+  const startPs = DEFAULTS.workload.startPs;
+  const injector = new ReplayInjector(`${lan}.replay`, {
+    capture,
+    mode,
+    pace,
+    startPs,
+    isDvipa: (ip) => dvipas.has(ip),
+    graceEndPs: options.untilPs === undefined ? GRACE_PS : -1,
+  });
+  const untilPs = options.untilPs ?? startPs + (pace === 'recorded' ? survey.spanPs : 0) + SLACK_PS;
+  const instruments = [replayInstrument(injector, dvipas), ...(options.instruments ?? [])];
+  const runOptions: RunOptions = {
+    ...options,
+    untilPs,
+    instruments,
+    clientsFor: (l) => (l.name === lan ? injector : (options.clientsFor?.(l) ?? null)),
+  };
+  return runPrepared(await prepare(scenario, runOptions), runOptions);
+}
+
+/** The whole capture read once, streaming: a damaged file is bad input with its byte offset. */
+function checkCapture(path: string): { frames: number; spanPs: number } {
+  try {
+    return surveyCapture(path);
+  } catch (e) {
+    throw toInputError(e);
+  }
+}
+
+export function toInputError(e: unknown): unknown {
+  if (e instanceof CaptureFormatError) return new InputError(e.file, e.message, { offset: e.offset });
+  if (e instanceof CaptureIoError) return new InputError(e.file, e.message);
+  return e;
+}
+
+/** Every address a profile defines, backs up or distributes as a DVIPA. */
+export function dvipasOf(s: Scenario): Set<number> {
+  const out = new Set<number>();
+  for (const l of s.topology.lpars) {
+    const r = parseProfile(l.profile, l.profileFile);
+    if (!r.ok) continue;
+    for (const d of r.profile.vipaDefines) out.add(d.ip >>> 0);
+    for (const d of r.profile.vipaBackups) out.add(d.ip >>> 0);
+    for (const d of r.profile.vipaDistributes) out.add(d.ip >>> 0);
+  }
+  return out;
+}
+
+/** The LAN whose subnet holds the (lowest) DVIPA; the first LAN otherwise. */
+function lanOf(s: Scenario, dvipas: Set<number>): string {
+  const ip = Math.min(...dvipas);
+  for (const lan of s.topology.lans) {
+    const [net, len] = lan.subnet.split('/');
+    const prefix = Number(len);
+    const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+    const n = net!.split('.').reduce((a, b) => a * 256 + Number(b), 0);
+    if (((ip & mask) >>> 0) === ((n & mask) >>> 0)) return lan.name;
+  }
+  return s.topology.lans[0]!.name;
+}
+
+/** Adds report.replay, and counts the replayed flows that did not complete in their target's `lost`. */
+function replayInstrument(injector: ReplayInjector, dvipas: Set<number>): Instrument {
+  return {
+    finish(p: Prepared, report: Report): void {
+      const failure = injector.failure;
+      if (failure !== null) {
+        for (const i of p.instruments) if (i !== this) i.abandon?.();
+        throw toInputError(failure);
+      }
+      const c = injector.finalCounters();
+      report.replay = c;
+      addLost(p, report, injector, dvipas);
+    },
+  };
+}
+
+function addLost(p: Prepared, report: Report, injector: ReplayInjector, dvipas: Set<number>): void {
+  const notCompleted = new Map<string, Set<number>>();
+  for (const f of injector.allFlows) {
+    if (f.outcome === 'completed') continue;
+    const k = `${f.serverIp}:${f.serverPort}`;
+    let set = notCompleted.get(k);
+    if (set === undefined) notCompleted.set(k, (set = new Set()));
+    set.add(f.key);
+  }
+  if (notCompleted.size === 0) return;
+  for (const d of report.distribution) {
+    const dip = d.dvipa.split('.').reduce((a, b) => a * 256 + Number(b), 0);
+    if (!dvipas.has(dip)) continue;
+    const keys = notCompleted.get(`${dip}:${d.port}`);
+    if (keys === undefined) continue;
+    for (const t of d.targets) {
+      const lpar = p.sysplex.lpar(t.stack);
+      if (lpar === undefined) continue;
+      let lost = 0;
+      for (const k of lpar.ledger(dip, d.port).lastAssigned) if (keys.has(k)) lost++;
+      t.lost = Math.max(t.lost, lost);
+    }
+  }
+}
+
+export type { ReplayCounters as ReplayReportFields };
