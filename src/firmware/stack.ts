@@ -10,13 +10,16 @@ import type { ConnTuple } from './xcf-messages.js';
 import { TcpEngine } from './tcp/engine.js';
 import { ZOS_TCP_CONFIG, type TcpConfig } from './tcp/config.js';
 import type { TcpConnection } from './tcp/connection.js';
-import type { TcpConnectionEvent } from './tcp/types.js';
+import type { TcpListener } from './tcp/listener.js';
+import type { TcpConnectionEvent, TcpHandler, TcpResult } from './tcp/types.js';
 import { startApplication, type Application } from './servers.js';
 import { ipText } from './sd/types.js';
 import { operatorCommand } from './operator.js';
+import { LOOP_INPUT, LOOP_LOCAL, Loopback } from './loopback.js';
 
-/** HAL timer ids: the TCP engine's are positive; the Sysplex module's sit below zero. */
+/** HAL timer ids: the TCP engine's are positive; the Sysplex module's sit below zero, the loopback's at -1. */
 const SYSPLEX_TIMER_BASE = -16;
+const LOOPBACK_TIMER = -1;
 
 interface HomeAddress {
   ip: number;
@@ -40,6 +43,14 @@ export class Stack implements Firmware, SysplexHost {
   private started = false;
   /** Connections whose end the host already heard of at TIME_WAIT. */
   private readonly inTimeWait = new Set<TcpConnection>();
+  /** Datagrams to this stack's own addresses, and within connections OPTLOCAL keeps here. */
+  private readonly loopback: Loopback;
+  /** Connections an application here opened to a distributed DVIPA that OPTLOCAL kept on this stack, by the
+   *  client end's flow text `clientIp:clientPort>dvipa:port`. */
+  private readonly keptLocal = new Set<string>();
+  /** While connect() opens a connection OPTLOCAL keeps here: its destination, so transmit() can note its flow. */
+  private originLocal: { dst: number; port: number } | null = null;
+  private wto = 0;
   now = 0;
 
   constructor(
@@ -50,6 +61,9 @@ export class Stack implements Firmware, SysplexHost {
     if (!parsed.ok) throw new ProfileRejected(parsed.errors.map((e) => e.toString()).join('\n'));
     this.profile = parsed.profile;
     for (const i of this.profile.interfaces) this.homes.push({ ip: i.ip, ifName: i.name, prefixLen: i.prefixLen });
+    // The older DEVICE/LINK form names its addresses on the HOME statement.
+    for (const h of this.profile.homes) if (!this.homes.some((x) => x.ip === h.ip)) this.homes.push({ ip: h.ip, ifName: h.linkName, prefixLen: 32 });
+    this.loopback = new Loopback(hal, LOOPBACK_TIMER);
     // Most specific route first; DEFAULT last.
     this.routes = [...this.profile.routes].sort((a, b) => b.prefixLen - a.prefixLen);
     const mtu = Math.min(...this.profile.interfaces.map((i) => i.mtu ?? 1500), 1500);
@@ -103,7 +117,8 @@ export class Stack implements Firmware, SysplexHost {
 
   timer(now: number, id: number): void {
     this.now = now;
-    if (id < 0) this.sysplex.timer(now, id);
+    if (id === LOOPBACK_TIMER) this.loopback.drain((packet, kind) => (kind === LOOP_LOCAL ? this.ipInput(now, packet) : this.receive(now, 'LOOPBACK', packet)));
+    else if (id < 0) this.sysplex.timer(now, id);
     else this.tcp.timer(now, id);
   }
 
@@ -127,20 +142,49 @@ export class Stack implements Firmware, SysplexHost {
   }
 
   isLocalAddress(ip: number): boolean {
-    for (const h of this.homes) if (h.ip === ip) return true;
-    if (this.profile.dynamicXcf !== null && this.profile.dynamicXcf.ip === ip) return true;
-    return this.sysplex.isTargetAddress(ip);
+    return this.isOwnAddress(ip) || this.sysplex.isTargetAddress(ip);
   }
 
-  /** Sends a datagram the TCP engine built, by the most specific route to its destination. */
+  /** A home address, the dynamic XCF address or loopback (127.0.0.0/8). */
+  private isOwnAddress(ip: number): boolean {
+    for (const h of this.homes) if (h.ip === ip) return true;
+    if (this.profile.dynamicXcf !== null && this.profile.dynamicXcf.ip === ip) return true;
+    return ip >>> 24 === 127;
+  }
+
+  /**
+   * Sends a datagram the TCP engine built. To this stack's own addresses it loops back; to a distributed
+   * DVIPA it goes where the connection belongs (kept local by OPTLOCAL, this stack's own distributor, or the
+   * distributing stack over XCF); anything else by the most specific route to its destination.
+   */
   private transmit(packet: Uint8Array): void {
     const dst = ((packet[16]! << 24) | (packet[17]! << 16) | (packet[18]! << 8) | packet[19]!) >>> 0;
+    if (this.isOwnAddress(dst)) {
+      this.loopback.send(this.now, packet, LOOP_INPUT);
+      return;
+    }
+    if (this.sysplex.dvipas.has(dst) && this.toDvipa(dst, packet)) return;
     const route = this.routeFor(dst);
     if (route === null) {
       this.counters.noRoute++;
       return;
     }
     this.hal.transmit(route.ifName, packet, route.gateway ?? dst);
+  }
+
+  /** A datagram from a local application to a DVIPA of the sysplex; false when plain routing should take it. */
+  private toDvipa(dst: number, packet: Uint8Array): boolean {
+    const o = this.originLocal;
+    if (o !== null && o.dst === dst && o.port === dstPort(packet)) this.keptLocal.add(flowText(packet));
+    if (this.keptLocal.size > 0 && this.keptLocal.has(flowText(packet))) {
+      this.loopback.send(this.now, packet, LOOP_LOCAL);
+      return true;
+    }
+    if (this.sysplex.owns(dst)) {
+      this.loopback.send(this.now, packet, LOOP_INPUT);
+      return true;
+    }
+    return this.sysplex.toDistributor(dst, packet);
   }
 
   routeFor(dst: number): Route | null {
@@ -176,6 +220,47 @@ export class Stack implements Firmware, SysplexHost {
     return this.profile.interfaces[0]?.name ?? null;
   }
 
+  // ---- sockets API for the LPAR's applications ------------------------------------------------------------
+
+  /**
+   * connect(): an application of this LPAR opens a connection to remoteIp:remotePort, from `localIp` (0: the
+   * home address of the interface towards the destination). To a distributed DVIPA the Sysplex Distributor
+   * decides first: OPTLOCAL keeps the connection on this stack when a local listener is ready (and the
+   * distributor's verdict allows it), otherwise its SYN goes to the distributing stack, which picks a target.
+   */
+  connect(now: number, remoteIp: number, remotePort: number, handler: TcpHandler, localIp = 0): TcpResult<TcpConnection> {
+    this.now = now;
+    const dst = remoteIp >>> 0;
+    const src = localIp !== 0 ? localIp >>> 0 : this.sourceFor(dst);
+    const how = this.sysplex.originate(dst, remotePort);
+    if (how !== 'route' && this.hal.tracing) this.hal.trace('sd.originate', { dvipa: ipText(dst), port: remotePort, how });
+    if (how === 'local') this.originLocal = { dst, port: remotePort };
+    try {
+      return this.tcp.connect(now, src, dst, remotePort, handler);
+    } finally {
+      this.originLocal = null;
+    }
+  }
+
+  /** listen(): an application listens on (localIp, port); 0 = every address of the stack, DVIPAs included. */
+  listen(now: number, localIp: number, port: number, handler: TcpHandler, backlog = 0): TcpResult<TcpListener> {
+    this.now = now;
+    return this.tcp.listen(now, localIp >>> 0, port, backlog, handler);
+  }
+
+  /** close() of a listening socket: the distributor hears the listener is gone. */
+  unlisten(now: number, listener: TcpListener): void {
+    this.now = now;
+    this.tcp.unlisten(now, listener);
+  }
+
+  /** The source address for a connection to `dst`: the home address on the interface of its route. */
+  sourceFor(dst: number): number {
+    const route = this.routeFor(dst);
+    const home = (route !== null ? this.homes.find((h) => h.ifName === route.ifName) : undefined) ?? this.homes[0];
+    return home?.ip ?? this.profile.dynamicXcf?.ip ?? 0;
+  }
+
   // ---- TCP events -----------------------------------------------------------------------------------------
 
   private connectionEvent(now: number, kind: TcpConnectionEvent, c: TcpConnection): void {
@@ -192,6 +277,7 @@ export class Stack implements Firmware, SysplexHost {
       this.hal.tcpConnection('close', c.localIp, c.localPort, c.remoteIp, c.remotePort);
       return;
     }
+    if (this.keptLocal.size > 0) this.keptLocal.delete(`${c.localIp}:${c.localPort}>${c.remoteIp}:${c.remotePort}`);
     const how = kind === 'close' ? 'close' : 'reset';
     if (!this.inTimeWait.delete(c)) this.hal.tcpConnection(how, c.localIp, c.localPort, c.remoteIp, c.remotePort);
     if (this.hal.tracing) {
@@ -216,6 +302,11 @@ export class Stack implements Firmware, SysplexHost {
     return true;
   }
 
+  /** The message number of the next console report (EZD0101I ... nnn): counts this stack's displays. */
+  nextWto(): number {
+    return ++this.wto;
+  }
+
   /** `S jobname` / `P jobname` from the console: start or stop a built-in server. */
   startJob(now: number, job: string): string {
     const app = this.jobs.get(job);
@@ -238,7 +329,7 @@ export class Stack implements Firmware, SysplexHost {
     const s = this.sysplex;
     const dvipas: DvipaRow[] = [...s.dvipas.values()].map((d) => ({
       ip: ipText(d.ip),
-      state: d.owner === this.hal.stackName ? 'ACTIVE' : d.deactivated ? 'DEACTIVATED' : d.state === 'NONE' && d.ad !== null ? 'ACTIVE' : d.state,
+      state: s.displayState(d) ?? 'NONE',
       origin: d.owner === this.hal.stackName ? (d.define !== null ? 'VIPADEFINE' : 'VIPABACKUP') : d.backup !== null ? 'VIPABACKUP' : d.define !== null ? 'VIPADEFINE' : 'VIPADISTRIBUTE',
       rank: d.define !== null ? 255 : (d.backup?.rank ?? 0),
       distributing: d.owner === this.hal.stackName && d.ports.length > 0,
@@ -247,8 +338,8 @@ export class Stack implements Firmware, SysplexHost {
     }));
     const vdpt: VdptRow[] = [];
     s.vdpt.forEachPort((p) => {
-      for (let t = 0; t < p.targets; t++) {
-        if (!p.isConfigured(t)) continue;
+      for (let k = 0; k < p.orderLength; k++) {
+        const t = p.order[k]!;
         const target = s.targetName(t);
         vdpt.push({
           dvipa: ipText(p.dvipa), port: p.port, target, targetXcf: ipText(s.xcfIpOf(target)), ready: p.ready[t]!,
@@ -280,4 +371,17 @@ export class Stack implements Firmware, SysplexHost {
     }
     return ranks.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([s]) => s);
   }
+}
+
+/** `srcIp:srcPort>dstIp:dstPort` of an IPv4/TCP datagram (IPs as unsigned numbers). */
+function flowText(p: Uint8Array): string {
+  const ihl = (p[0]! & 0x0f) << 2;
+  const src = ((p[12]! << 24) | (p[13]! << 16) | (p[14]! << 8) | p[15]!) >>> 0;
+  const dst = ((p[16]! << 24) | (p[17]! << 16) | (p[18]! << 8) | p[19]!) >>> 0;
+  return `${src}:${(p[ihl]! << 8) | p[ihl + 1]!}>${dst}:${dstPort(p)}`;
+}
+
+function dstPort(p: Uint8Array): number {
+  const ihl = (p[0]! & 0x0f) << 2;
+  return (p[ihl + 2]! << 8) | p[ihl + 3]!;
 }

@@ -25,6 +25,7 @@ import {
   Vdpt,
   VdptPort,
   forwardDecision,
+  keepLocal,
   selectTarget,
 } from './sd/index.js';
 import {
@@ -76,7 +77,25 @@ export interface Dvipa {
    *  a packet with no VCRT entry may belong to a connection the new owner has not learned of, so it is
    *  dropped (the client retransmits) rather than answered with a RST. */
   awaiting: Set<string>;
+  /** Virtual time (ps) this stack activated it (as owner or as a target's internal copy); -1 when not. */
+  activatedAt: number;
+  /** Target side, OPTLOCAL: the ports for which the distributor last said a connection this stack originates
+   *  may stay local (the "OPTLOCAL table" it pushes to its targets). */
+  keepLocalPorts: Set<number>;
+  /** Distributor side: the OPTLOCAL verdict last sent to each target, by `port:target`. */
+  optLocalSent: Map<string, boolean>;
 }
+
+/** Where a connection this stack originates to a distributed DVIPA goes (Sysplex.originate). */
+export type Origination =
+  /** Not a distributed DVIPA of this sysplex (or no owner known): ordinary IP routing. */
+  | 'route'
+  /** OPTLOCAL: to the local listener, without the distributor. */
+  | 'local'
+  /** This stack distributes the DVIPA: its own distributor picks the target. */
+  | 'distribute'
+  /** The SYN (and the rest of the connection's inbound packets) go to the distributing stack over XCF. */
+  | 'distributor';
 
 interface Member {
   xcfIp: number;
@@ -147,6 +166,9 @@ export class Sysplex {
       deactivated: false,
       ports: [],
       awaiting: new Set(),
+      activatedAt: -1,
+      keepLocalPorts: new Set(),
+      optLocalSent: new Map(),
     });
   }
 
@@ -206,6 +228,7 @@ export class Sysplex {
       this.vdpt.setMember(t, true);
       this.vdpt.setPathUp(t, true);
       this.send(stack, { m: 'hello', xcfIp: this.xcfIp, dvipas: this.status(), reply: false });
+      this.refreshOptLocal();
       return;
     }
     this.members.delete(stack);
@@ -215,12 +238,16 @@ export class Sysplex {
     this.vdpt.targetLost(t);
     for (const d of this.dvipas.values()) {
       d.awaiting.delete(stack);
+      d.optLocalSent.clear();
       if (d.owner === stack) {
         d.owner = null;
         d.ad = null;
+        d.keepLocalPorts.clear();
+        d.activatedAt = -1;
       }
     }
     this.resolveAll(now, true);
+    this.refreshOptLocal();
   }
 
   private status(): DvipaStatus[] {
@@ -294,6 +321,9 @@ export class Sysplex {
     const previous = d.owner;
     d.owner = this.self;
     d.state = 'ACTIVE';
+    d.activatedAt = now;
+    d.keepLocalPorts.clear();
+    d.optLocalSent.clear();
     const ifName = this.host.interfaceFor(d.ip);
     if (ifName !== null) {
       this.hal.registerAddress(ifName, d.ip);
@@ -321,6 +351,7 @@ export class Sysplex {
         }
         this.restoreLocalConnections(d);
       }
+      this.refreshOptLocal(d);
     }
   }
 
@@ -373,7 +404,13 @@ export class Sysplex {
 
   private reportLocalListeners(d: Dvipa): void {
     const t = this.indexOf(this.self);
-    for (const p of d.ports) if (p.isConfigured(t)) p.setReady(t, this.host.listeners(d.ip, p.port));
+    for (const p of d.ports) if (p.isConfigured(t)) p.setReady(t, this.readyFor(d, p.port));
+  }
+
+  /** The listeners this stack reports for `d`'s port: none while the operator has deactivated the DVIPA here
+   *  (it quiesces: keeps its connections, takes no new ones). */
+  private readyFor(d: Dvipa, port: number): number {
+    return d.deactivated ? 0 : this.host.listeners(d.ip, port);
   }
 
   private restoreLocalConnections(d: Dvipa): void {
@@ -399,6 +436,8 @@ export class Sysplex {
     if (d.registeredOn !== null) this.hal.deregisterAddress(d.registeredOn, d.ip);
     d.registeredOn = null;
     d.awaiting.clear();
+    d.activatedAt = -1;
+    d.optLocalSent.clear();
     for (const p of d.ports) {
       this.vcrt.deleteAllOfService(p.service);
       this.affinity.deleteService(p.service);
@@ -409,10 +448,14 @@ export class Sysplex {
 
   // ---- operator moves -------------------------------------------------------------------------------------
 
-  /** V TCPIP,,SYSPLEX,DEACTIVATE,DVIPA=ip: this stack gives the DVIPA up (owner) or leaves its backup chain. */
-  deactivate(now: number, ip: number): string {
+  /**
+   * V TCPIP,,SYSPLEX,DEACTIVATE,DVIPA=ip: this stack gives the DVIPA up (the owner hands it, with its VCRT, to
+   * the next stack in line) or leaves its backup chain; as a target it quiesces (reports no listeners, keeps
+   * its connections). Returns null when done, else the operator message saying why not.
+   */
+  deactivate(now: number, ip: number): string | null {
     const d = this.dvipas.get(ip);
-    if (d === undefined) return `EZD1197I DVIPA ${ipText(ip)} IS NOT DEFINED ON ${this.self}`;
+    if (d === undefined || (d.define === null && d.backup === null)) return `EZD1197I DVIPA ${ipText(ip)} IS NOT A VIPADEFINE OR VIPABACKUP DVIPA OF ${this.self}`;
     if (d.deactivated) return `EZD1197I DVIPA ${ipText(ip)} IS ALREADY DEACTIVATED`;
     d.deactivated = true;
     this.broadcastHello();
@@ -421,13 +464,16 @@ export class Sysplex {
       if (to !== null) this.handOver(now, d, to);
       else this.deactivateLocally(now, d);
       d.owner = to;
+    } else {
+      this.reportListeners(d);
     }
     d.state = 'DEACTIVATED';
-    return `EZD1197I THE VARY TCPIP,,SYSPLEX,DEACTIVATE,DVIPA COMMAND COMPLETED SUCCESSFULLY`;
+    return null;
   }
 
-  /** V TCPIP,,SYSPLEX,REACTIVATE,DVIPA=ip: back into the chain; a VIPADEFINE stack takes the DVIPA back. */
-  reactivate(now: number, ip: number): string {
+  /** V TCPIP,,SYSPLEX,REACTIVATE,DVIPA=ip: back into the chain; a VIPADEFINE stack takes the DVIPA back.
+   *  Returns null when done, else why not. */
+  reactivate(now: number, ip: number): string | null {
     const d = this.dvipas.get(ip);
     if (d === undefined) return `EZD1197I DVIPA ${ipText(ip)} IS NOT DEFINED ON ${this.self}`;
     if (!d.deactivated) return `EZD1197I DVIPA ${ipText(ip)} IS NOT DEACTIVATED`;
@@ -435,7 +481,8 @@ export class Sysplex {
     d.state = d.backup !== null && d.define === null ? 'BACKUP' : 'NONE';
     this.broadcastHello();
     if (d.owner === null) this.resolve(now, d, false);
-    return `EZD1197I THE VARY TCPIP,,SYSPLEX,REACTIVATE,DVIPA COMMAND COMPLETED SUCCESSFULLY`;
+    else this.reportListeners(d);
+    return null;
   }
 
   // ---- XCF input ------------------------------------------------------------------------------------------
@@ -465,6 +512,8 @@ export class Sysplex {
       case 'hello': {
         const known = this.members.has(from);
         this.members.set(from, { xcfIp: m.xcfIp, dvipas: new Map(m.dvipas.map((s) => [s.ip, s])) });
+        // A newcomer (or a re-IPLed stack) knows no OPTLOCAL verdicts yet: send them all again.
+        if (!known) for (const d of this.dvipas.values()) d.optLocalSent.clear();
         this.vdpt.setMember(t, true);
         this.vdpt.setPathUp(t, true);
         if (!m.reply || !known) this.send(from, { m: 'hello', xcfIp: this.xcfIp, dvipas: this.status(), reply: true });
@@ -482,6 +531,7 @@ export class Sysplex {
           }
         }
         this.resolveAll(now, false);
+        this.refreshOptLocal();
         return;
       }
       case 'active': {
@@ -492,7 +542,7 @@ export class Sysplex {
           this.deactivateLocally(now, d);
           d.state = d.backup !== null ? 'BACKUP' : 'NONE';
         }
-        this.becomeTargetOf(from, m.ip, m.dist);
+        this.becomeTargetOf(now, from, m.ip, m.dist);
         return;
       }
       case 'handover': {
@@ -506,6 +556,7 @@ export class Sysplex {
         if (p !== undefined && p.isConfigured(t)) {
           p.setReady(t, m.ready);
           if (this.hal.tracing) this.hal.trace('vdpt.update', { dvipa: ipText(m.ip), port: m.port, target: from, ready: m.ready });
+          this.refreshOptLocal();
         }
         return;
       }
@@ -515,7 +566,7 @@ export class Sysplex {
       case 'query': {
         const d = this.dvipas.get(m.ip);
         const ad = d?.ad;
-        const listeners: [number, number][] = (ad?.ports ?? []).map((port) => [port, this.host.listeners(m.ip, port)]);
+        const listeners: [number, number][] = d === undefined ? [] : (ad?.ports ?? []).map((port) => [port, this.readyFor(d, port)]);
         this.send(from, { m: 'report', ip: m.ip, listeners, conns: this.host.connectionsOn(m.ip) });
         return;
       }
@@ -526,27 +577,45 @@ export class Sysplex {
         }
         for (const [client, clientPort, port] of m.conns) this.restoreConnection(m.ip, client, clientPort, port, t);
         this.dvipas.get(m.ip)?.awaiting.delete(from);
+        this.refreshOptLocal();
         return;
       }
       case 'wlm':
         this.vdpt.setSystemWeight(t, m.weight);
+        this.refreshOptLocal();
         return;
+      case 'optlocal': {
+        const d = this.dvipas.get(m.ip);
+        if (d === undefined || d.owner !== from) return;
+        if (m.keep) d.keepLocalPorts.add(m.port);
+        else d.keepLocalPorts.delete(m.port);
+        return;
+      }
     }
   }
 
   /** The owner `from` advertised `ip`; if this stack is one of its targets, it holds an internal copy and
    *  reports its listeners to the owner. */
-  private becomeTargetOf(from: string, ip: number, ad: DistributionAd | null): void {
+  private becomeTargetOf(now: number, from: string, ip: number, ad: DistributionAd | null): void {
     let d = this.dvipas.get(ip);
     if (d === undefined && ad !== null && (ad.dest === 'ALL' || ad.dest.includes(this.xcfIp))) {
       this.dvipaFor(ip, {});
       d = this.dvipas.get(ip)!;
     }
     if (d === undefined) return;
+    const wasTarget = d.ad !== null;
     d.owner = from;
     d.ad = ad !== null && (ad.dest === 'ALL' || ad.dest.includes(this.xcfIp)) ? ad : null;
+    d.keepLocalPorts.clear();
+    d.activatedAt = d.ad === null ? -1 : wasTarget && d.activatedAt >= 0 ? d.activatedAt : now;
     if (d.state === 'NONE' || d.state === 'ACTIVE') d.state = d.backup !== null ? 'BACKUP' : 'NONE';
-    if (d.ad !== null) for (const port of d.ad.ports) this.send(from, { m: 'listen', ip, port, ready: this.host.listeners(ip, port) });
+    this.reportListeners(d);
+  }
+
+  /** Tell the owner of `d` (a DVIPA this stack is a target for) how many listeners each of its ports has. */
+  private reportListeners(d: Dvipa): void {
+    if (d.ad === null || d.owner === null || d.owner === this.self) return;
+    for (const port of d.ad.ports) this.send(d.owner, { m: 'listen', ip: d.ip, port, ready: this.readyFor(d, port) });
   }
 
   // ---- target side ----------------------------------------------------------------------------------------
@@ -561,11 +630,12 @@ export class Sysplex {
   listenersChanged(port: number): void {
     for (const d of this.dvipas.values()) {
       if (d.ad === null || !d.ad.ports.includes(port)) continue;
-      const ready = this.host.listeners(d.ip, port);
+      const ready = this.readyFor(d, port);
       if (d.owner === this.self) {
         const p = this.vdpt.get(d.ip, port);
         const t = this.indexOf(this.self);
         if (p !== undefined && p.isConfigured(t)) p.setReady(t, ready);
+        this.refreshOptLocal(d);
       } else if (d.owner !== null) {
         this.send(d.owner, { m: 'listen', ip: d.ip, port, ready });
       }
@@ -595,6 +665,91 @@ export class Sysplex {
   private armAffinityTimer(): void {
     const next = this.affinity.nextExpiry();
     if (next >= 0) this.hal.setTimer(this.timerBase + AFFINITY_TIMER, next);
+  }
+
+  // ---- OPTLOCAL and connections this stack originates ------------------------------------------------------
+
+  /**
+   * Distributor: push each target its OPTLOCAL verdict (keepLocal over this VDPT) for every distributed port
+   * coded with OPTLOCAL, when the verdict changed (the "OPTLOCAL table" the distributor keeps its targets
+   * informed with). Called after anything that can move it: listener reports, WLM weights, membership.
+   */
+  private refreshOptLocal(only?: Dvipa): void {
+    for (const d of only !== undefined ? [only] : this.dvipas.values()) {
+      if (d.owner !== this.self) continue;
+      for (const p of d.ports) {
+        if (p.optLocal < 0) continue;
+        for (let k = 0; k < p.orderLength; k++) {
+          const t = p.order[k]!;
+          const stack = this.targetNames[t]!;
+          if (stack === this.self || !this.members.has(stack)) continue;
+          const keep = keepLocal(p, t);
+          const key = `${p.port}:${t}`;
+          if (d.optLocalSent.get(key) === keep) continue;
+          d.optLocalSent.set(key, keep);
+          this.send(stack, { m: 'optlocal', ip: d.ip, port: p.port, keep });
+        }
+      }
+    }
+  }
+
+  /**
+   * Where a connection an application of this stack opens to dst:port goes. For a distributed DVIPA: local
+   * when OPTLOCAL allows it and a local listener is ready (the distributor's verdict on a target, keepLocal
+   * over its own VDPT on the distributor); else through the distributor, which picks the target.
+   */
+  originate(dst: number, port: number): Origination {
+    const d = this.dvipas.get(dst);
+    if (d === undefined || !this.inGroup) return 'route';
+    if (d.owner === this.self) {
+      const p = this.vdpt.get(dst, port);
+      if (p === undefined) return 'route';
+      return this.readyFor(d, port) > 0 && keepLocal(p, this.indexOf(this.self)) ? 'local' : 'distribute';
+    }
+    if (d.ad === null || d.owner === null || !this.members.has(d.owner)) return 'route';
+    return d.ad.ports.includes(port) && d.keepLocalPorts.has(port) && this.readyFor(d, port) > 0 ? 'local' : 'distributor';
+  }
+
+  /** True when this stack owns (advertises) `ip` now. */
+  owns(ip: number): boolean {
+    return this.dvipas.get(ip)?.owner === this.self;
+  }
+
+  /** Send a datagram this stack originated to the stack distributing its destination DVIPA, over XCF (the
+   *  distributor routes it as if it came from the LAN); false when no such stack is in the group. */
+  toDistributor(dst: number, packet: Uint8Array): boolean {
+    const d = this.dvipas.get(dst);
+    if (d === undefined || d.owner === null || d.owner === this.self || !this.members.has(d.owner)) return false;
+    this.counters.redirected++;
+    this.hal.xcfSend(d.owner, encodeRedirect(packet));
+    return true;
+  }
+
+  // ---- displays ---------------------------------------------------------------------------------------------
+
+  /**
+   * `d`'s status as Netstat VIPADYN shows it here, or null when this stack does not hold it (out of the
+   * group, or neither owner, backup nor target). A VIPADEFINE stack that does not own its DVIPA at the moment
+   * waits as BACKUP; a deactivated one is QUIESCING while connections to it remain here [R: SYSPLEX-
+   * DISTRIBUTOR.md 4.4, ACTIVE -> QUIESCING -> deactivated]. MOVING is not modelled: a stack that gave a
+   * distributed DVIPA away stays one of its targets, so its connections are plain target connections.
+   */
+  displayState(d: Dvipa): 'ACTIVE' | 'BACKUP' | 'QUIESCING' | 'DEACTIVATED' | null {
+    if (!this.inGroup) return null;
+    if (d.owner === this.self) return 'ACTIVE';
+    if (d.deactivated) return this.host.connectionsOn(d.ip).length > 0 ? 'QUIESCING' : 'DEACTIVATED';
+    if (d.backup !== null || d.define !== null) return 'BACKUP';
+    return d.ad !== null ? 'ACTIVE' : null;
+  }
+
+  /** This stack is one of `d`'s distribution targets (DESTIP ALL or its dynamic XCF address named). */
+  isDestination(d: Dvipa): boolean {
+    return d.ad !== null && (d.ad.dest === 'ALL' || d.ad.dest.includes(this.xcfIp));
+  }
+
+  /** This stack distributes `d` now (owns it, with a VIPADISTRIBUTE in effect). */
+  isDistributing(d: Dvipa): boolean {
+    return d.owner === this.self && d.ports.length > 0;
   }
 
   // ---- the distributor's data path ------------------------------------------------------------------------

@@ -11,6 +11,9 @@ const TYPE_CONTROL = 2;
 /** A datagram for a DVIPA that reached a stack which no longer owns it (the moments of a takeback, before the
  *  LAN learns the new owner): the owner routes it through its connection table. */
 const TYPE_REDIRECT = 3;
+/** A connection ended: sent once per connection, so it has a fixed binary layout rather than JSON:
+ *  dvipa u32, port u16, client u32, client port u16 (big endian). */
+const TYPE_CONN_END = 4;
 
 export interface DvipaStatus {
   ip: number;
@@ -43,7 +46,9 @@ export type ControlMessage =
   | { m: 'conn-end'; ip: number; port: number; client: number; clientPort: number }
   | { m: 'query'; ip: number }
   | { m: 'report'; ip: number; listeners: [number, number][]; conns: ConnTuple[] }
-  | { m: 'wlm'; weight: number };
+  | { m: 'wlm'; weight: number }
+  /** Distributor to target: may a connection the target originates to ip:port stay local (OPTLOCAL)? */
+  | { m: 'optlocal'; ip: number; port: number; keep: boolean };
 
 export type Decoded =
   | { kind: 'forward'; packet: Uint8Array }
@@ -67,6 +72,17 @@ export function encodeRedirect(packet: Uint8Array): Uint8Array {
 }
 
 export function encodeControl(message: ControlMessage): Uint8Array {
+  if (message.m === 'conn-end') {
+    const out = new Uint8Array(14);
+    const v = new DataView(out.buffer);
+    out[0] = XCF_VERSION;
+    out[1] = TYPE_CONN_END;
+    v.setUint32(2, message.ip);
+    v.setUint16(6, message.port);
+    v.setUint32(8, message.client);
+    v.setUint16(12, message.clientPort);
+    return out;
+  }
   const body = encoder.encode(JSON.stringify(message));
   const out = new Uint8Array(body.length + 2);
   out[0] = XCF_VERSION;
@@ -81,6 +97,11 @@ export function decode(bytes: Uint8Array): Decoded {
   if (bytes[1] === TYPE_FORWARD || bytes[1] === TYPE_REDIRECT) {
     if (bytes.length < 22) return { kind: 'malformed', reason: 'forwarded datagram too short' };
     return { kind: bytes[1] === TYPE_FORWARD ? 'forward' : 'redirect', packet: bytes.subarray(2) };
+  }
+  if (bytes[1] === TYPE_CONN_END) {
+    if (bytes.length !== 14) return { kind: 'malformed', reason: 'conn-end of the wrong length' };
+    const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return { kind: 'control', message: { m: 'conn-end', ip: v.getUint32(2), port: v.getUint16(6), client: v.getUint32(8), clientPort: v.getUint16(12) } };
   }
   if (bytes[1] !== TYPE_CONTROL) return { kind: 'malformed', reason: `type ${bytes[1]}` };
   let body: unknown;
@@ -146,6 +167,8 @@ function checkControl(v: unknown): string | null {
         : 'bad report';
     case 'wlm':
       return typeof v.weight === 'number' && Number.isInteger(v.weight) && v.weight >= 0 && v.weight <= 64 ? null : 'bad wlm';
+    case 'optlocal':
+      return isU32(v.ip) && isPort(v.port) && typeof v.keep === 'boolean' ? null : 'bad optlocal';
     default:
       return `unknown message '${String(v.m).slice(0, 20)}'`;
   }

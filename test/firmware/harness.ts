@@ -8,7 +8,8 @@ import type { Firmware, Hal } from '../../src/firmware/hal.js';
 import { TcpEngine } from '../../src/firmware/tcp/engine.js';
 import { LINUX_TCP_CONFIG } from '../../src/firmware/tcp/config.js';
 import type { TcpConnection } from '../../src/firmware/tcp/connection.js';
-import type { TcpHandler } from '../../src/firmware/tcp/types.js';
+import { TcpState, type TcpHandler } from '../../src/firmware/tcp/types.js';
+import type { Stack } from '../../src/firmware/stack.js';
 import { Prng } from '../../src/kernel/prng.js';
 
 export const US = 1_000_000;
@@ -258,4 +259,52 @@ ENDVIPADYNAMIC
 PORT 7 TCP ECHOSRV
      80 TCP HTTPSRV
 `;
+}
+
+export const STACKS = ['SYS1', 'SYS2', 'SYS3'] as const;
+export const DVIPA = '10.1.1.10';
+
+/** The demo sysplex (SYS1 owns 10.1.1.10, SYS2 backs it up at 200, SYS3 at 100) with `dist` as every stack's
+ *  VIPADISTRIBUTE, started and settled. */
+export function sysplex(dist?: string, settle = 1 * MS): Harness {
+  const h = new Harness();
+  h.add('SYS1', profile(1, `VIPADEFINE MOVEABLE IMMEDIATE 255.255.255.0 ${DVIPA}`, dist));
+  h.add('SYS2', profile(2, `VIPABACKUP 200 ${DVIPA}`, dist));
+  h.add('SYS3', profile(3, `VIPABACKUP 100 ${DVIPA}`, dist));
+  for (const s of STACKS) h.start(s);
+  h.run(h.now + settle);
+  return h;
+}
+
+/** Connections each stack accepted on DVIPA:port (tcp.open reports), in STACKS order. */
+export function acceptedBy(h: Harness, port = 80): number[] {
+  return STACKS.map((s) => h.nodes.get(s)!.opens.filter((o) => o.endsWith(`>${ip(DVIPA)}:${port}`)).length);
+}
+
+/** Established connections each stack holds on DVIPA:port now, in STACKS order. */
+export function openOn(h: Harness, port = 80): number[] {
+  return STACKS.map((s) => {
+    const n = h.nodes.get(s)!;
+    if (!n.up) return 0;
+    let open = 0;
+    for (const c of (n.fw as Stack).tcp.connections()) if (c.localIp === ip(DVIPA) && c.localPort === port && c.state === TcpState.ESTABLISHED) open++;
+    return open;
+  });
+}
+
+/** Opens `n` HTTP connections from distinct clients, `gap` apart, that stay open (keep-alive) when `hold`. */
+export function openMany(h: Harness, n: number, opts: { hold?: boolean; gap?: number; port?: number; first?: number } = {}): HttpGet[] {
+  const out: HttpGet[] = [];
+  const first = opts.first ?? 0;
+  for (let i = 0; i < n; i++) {
+    const k = first + i;
+    out.push(HttpGet.open(h, clientAddress(k), DVIPA, opts.port ?? 80, opts.hold ?? false));
+    if (opts.gap !== undefined) h.run(h.now + opts.gap);
+  }
+  return out;
+}
+
+/** The k-th distinct client address (198.51.100.1, ...). */
+export function clientAddress(k: number): string {
+  return `198.51.${100 + Math.floor(k / 250)}.${1 + (k % 250)}`;
 }
