@@ -295,9 +295,11 @@ export class Sysplex {
     if (!this.inGroup || !this.settled || d.deactivated) return;
     const want = this.designated(d.ip);
     if (d.owner === this.self) {
-      // Takeback: hand the DVIPA to the stack that should own it (the VIPADEFINE stack back in the group).
-      if (want !== null && want !== this.self) {
-        const whenIdle = this.members.get(want)?.dvipas.get(d.ip)?.define === 'WHENIDLE';
+      // Takeback: hand the DVIPA to its VIPADEFINE stack back in the group. A higher-ranked backup that
+      // returns does not pre-empt the backup acting now: backups take over only from a failed owner.
+      const define = want === null ? null : (this.members.get(want)?.dvipas.get(d.ip)?.define ?? null);
+      if (want !== null && want !== this.self && define !== null) {
+        const whenIdle = define === 'WHENIDLE';
         if (whenIdle && this.connectionsOf(d) > 0) return;
         this.handOver(now, d, want);
       }
