@@ -44,7 +44,7 @@ export function evaluateCommand(engine: DebugEngine, input: string, event: Debug
       let v: unknown = record;
       for (const part of text.split('.')) v = typeof v === 'object' && v !== null && Object.hasOwn(v, part) ? (v as Record<string, unknown>)[part] : undefined;
       if (v !== undefined) return { ok: true, text: typeof v === 'string' ? v : JSON.stringify(v) };
-      return { ok: false, text: `the event (${event.kind}) has no field ${text}: it has ${Object.keys(record).join(', ')}` };
+      return { ok: false, text: `unknown command "${text}", and the selected ${event.kind} event has no such field (it has ${Object.keys(record).join(', ')}): help lists the commands` };
     }
     const parsed = parseExpectation(text);
     if (!isExpectError(parsed)) {

@@ -158,7 +158,8 @@ export class DebugEngine implements TraceSink {
     }
     const m = this.mode;
     if (m.kind === 'stepIn' || (m.kind === 'next' && m.lpar === e.lpar)) {
-      return { reason: 'step', lpar: e.lpar, event: e, breakpointIds: [], description: `next event on ${e.lpar}`, atEnd: false };
+      const description = m.kind === 'next' ? `next event on ${e.lpar}` : 'step to the next event anywhere';
+      return { reason: 'step', lpar: e.lpar, event: e, breakpointIds: [], description, atEnd: false };
     }
     return null;
   }
