@@ -21,7 +21,7 @@ export function homeReport(stack: Stack, o: NetstatOptions): ReportBody {
   for (const d of [...s.dvipas.values()].sort((a, b) => a.ip - b.ip)) {
     const state = s.displayState(d);
     if (d.owner === stack.hal.stackName) homes.push({ ip: d.ip, link: viplName(d.ip), interface: false, flag: '' });
-    else if (state !== null && state !== 'BACKUP' && state !== 'DEACTIVATED' && s.isDestination(d)) homes.push({ ip: d.ip, link: viplName(d.ip), interface: false, flag: 'I' });
+    else if (state !== null && state !== 'DEACTIVATED' && s.isDestination(d)) homes.push({ ip: d.ip, link: viplName(d.ip), interface: false, flag: 'I' });
   }
   const xcf = stack.profile.dynamicXcf;
   if (xcf !== null && s.inGroup) homes.push({ ip: xcf.ip, link: `IQDIOLNK${hex8(xcf.ip)}`, interface: false, flag: '' });

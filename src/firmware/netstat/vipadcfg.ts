@@ -20,7 +20,7 @@ export function vipadcfgReport(stack: Stack, o: NetstatOptions): ReportBody {
     const defines = p.vipaDefines.filter((d) => keep(d.ip));
     const ranges = active && s.inGroup ? p.vipaRanges.filter((r) => addressMatches(o, r.ip)) : [];
     const dists = p.vipaDistributes.filter((v) => keep(v.ip));
-    const routes = active && s.inGroup ? p.vipaRoutes : [];
+    const routes = active && s.inGroup ? p.vipaRoutes.filter((r) => addressMatches(o, r.xcfIp ?? r.targetIp)) : [];
     if (backups.length + defines.length + ranges.length + dists.length + routes.length === 0) return;
     lines.push(active ? 'DYNAMIC VIPA INFORMATION:' : 'DEACTIVATED DYNAMIC VIPA INFORMATION:');
     if (backups.length > 0) lines.push('  VIPA BACKUP:', ...backups.flatMap(backupLines));
