@@ -8,7 +8,8 @@
 //                    FIFO; a signal lost on a failing path is skipped)
 //   tcp.open      <- the vcrt.insert for that connection (the distributor's choice of this target)
 //   tcp.close/reset, vcrt.delete <- the tcp.open / vcrt.insert of that connection
-//   dvipa.takeover/takeback      <- the xcf.leave or lpar.down of the previous owner seen by that LPAR
+//   dvipa.takeover/takeback      <- the xcf.leave or lpar.down of the previous owner seen by that LPAR (the
+//                                   latest xcf.leave it saw when the record names no previous owner)
 // Every table is bounded (oldest entries go first), so a long run does not grow the debugger's memory.
 
 import type { Component } from '../kernel/index.js';
@@ -103,13 +104,16 @@ export class CauseTracker {
       }
       case 'xcf.leave':
         this.leaveBy.set(`${e.component}|${String(f.stack)}`, e);
+        this.leaveBy.set(`${e.component}|*`, e);
         break;
       case 'lpar.down':
         this.leaveBy.set(`*|${e.component}`, e);
         break;
       case 'dvipa.takeover':
       case 'dvipa.takeback':
+        // A takeover after a failure names no previous owner: the latest leave this LPAR saw is the best guess.
         if (typeof f.from === 'string') e.cause = this.leaveBy.get(`${e.component}|${f.from}`) ?? this.leaveBy.get(`*|${f.from}`) ?? null;
+        else e.cause = this.leaveBy.get(`${e.component}|*`) ?? null;
         break;
       default:
         break;
