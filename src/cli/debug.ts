@@ -18,6 +18,9 @@ export async function main(argv: string[]): Promise<number> {
   if (consoleMode && (str(args, 'dap-port') !== undefined || str(args, 'dap-host') !== undefined)) {
     throw new UsageError('--console serves no DAP port: drop --dap-port/--dap-host', 'debug');
   }
+  if (!consoleMode && !isLoopback(host)) {
+    process.stderr.write(`sysplex-emu debug: warning: listening on ${host}: DAP has no authentication, anyone who reaches this port controls the run\n`);
+  }
   const loaded = loadRunFile(args.positionals[0]!);
   if (!loaded.ok) {
     for (const e of loaded.errors) process.stderr.write(`${e.toString()}\n`);
@@ -37,4 +40,8 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof ListenError) throw new UsageError(err.message, 'debug');
     throw err;
   }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
