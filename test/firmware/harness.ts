@@ -24,6 +24,16 @@ interface Ev { at: number; seq: number; run: () => void }
 
 export interface TraceRec { t: number; stack: string; kind: string; fields: Record<string, unknown> }
 
+/** Watches what the firmware does with each datagram the harness hands it (see routing-audit.ts). */
+export interface HarnessObserver {
+  /** A datagram reaches `node` from the LAN (`redirect` false) or as a redirect over XCF: `call` delivers it. */
+  arrive(node: Node, packet: Uint8Array, redirect: boolean, call: () => void): void;
+  /** `from` sends an XCF message to `to` (synchronously, inside whatever the firmware is doing). */
+  xcfSend(from: string, to: string, message: Uint8Array): void;
+  /** A trace record, as the firmware emits it. */
+  trace(stack: string, kind: string, fields: Record<string, unknown>): void;
+}
+
 export class Node {
   fw!: Firmware;
   up = false;
@@ -45,6 +55,7 @@ export class Harness {
   readonly traces: TraceRec[] = [];
   readonly clients = new Map<number, TcpEngine>();
   private readonly rng = new Prng(1, 'clients');
+  observer: HarnessObserver | null = null;
 
   add(name: string, profile: string, apps: { app: 'echo' | 'http'; port: number; response?: number }[] = [{ app: 'http', port: 80, response: 1000 }, { app: 'echo', port: 7 }]): Node {
     const node = new Node(name, profile);
@@ -109,9 +120,13 @@ export class Harness {
       },
       xcfSend(to, message) {
         const copy = message.slice();
+        h.observer?.xcfSend(node.name, to, copy);
         h.later(XCF_LATENCY, () => {
           const peer = h.nodes.get(to);
-          if (node.up && peer !== undefined && peer.up && peer.inGroup) peer.fw.xcfReceive(h.now, node.name, copy);
+          if (!node.up || peer === undefined || !peer.up || !peer.inGroup) return;
+          // Message type 3 carries a datagram for a DVIPA the receiver owns (xcf-messages.ts).
+          if (h.observer !== null && copy.length > 22 && copy[1] === 3) h.observer.arrive(peer, copy.subarray(2), true, () => peer.fw.xcfReceive(h.now, node.name, copy));
+          else peer.fw.xcfReceive(h.now, node.name, copy);
         });
       },
       xcfJoin(join) {
@@ -144,6 +159,7 @@ export class Harness {
         (event === 'open' ? node.opens : node.closes).push(`${rip}:${rport}>${lip}:${lport}`);
       },
       trace(kind, fields) {
+        h.observer?.trace(node.name, kind, fields);
         h.traces.push({ t: h.now, stack: node.name, kind, fields });
       },
     };
@@ -158,7 +174,9 @@ export class Harness {
     }
     const stack = this.oat.get(dst);
     const node = stack === undefined ? undefined : this.nodes.get(stack);
-    if (node !== undefined && node.up) node.fw.receive(this.now, 'OSA', packet);
+    if (node === undefined || !node.up) return;
+    if (this.observer !== null) this.observer.arrive(node, packet, false, () => node.fw.receive(this.now, 'OSA', packet));
+    else node.fw.receive(this.now, 'OSA', packet);
   }
 
   client(address: string): TcpEngine {
@@ -242,6 +260,10 @@ export class HttpGet implements TcpHandler {
   }
   close(now: number): void {
     this.engine.close(now, this.conn);
+  }
+  /** Another request on a kept-alive connection. */
+  request(now: number, size = 10): void {
+    this.engine.write(now, this.conn, new TextEncoder().encode(`GET /${size} HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n`));
   }
 }
 
