@@ -89,6 +89,8 @@ export class ClosedFlow {
   private rcvNxt = 0;
   serverBytes = 0;
   serverFin = false;
+  /** Server data that arrived ahead of a gap: [start, end) sequence pairs. */
+  private serverAhead: number[] = [];
   /** Where an out-of-order server FIN sits, -1 when none. */
   private serverFinSeq = -1;
   private sndUna = 0;
@@ -281,21 +283,43 @@ export class ClosedFlow {
         if (tsv >= 0) this.tsRecent = tsv;
         this.rcvNxt = (this.rcvNxt + len) >>> 0;
         this.serverBytes += len;
+        if (this.serverAhead.length > 0) this.takeAhead();
         if (len > 0) this.lastServerDataAt = now;
         if ((flags & FIN || this.rcvNxt === this.serverFinSeq) && !this.serverFin) {
           this.serverFin = true;
           this.rcvNxt = (this.rcvNxt + 1) >>> 0;
         }
         this.host.progress();
-      } else if (flags & FIN && seqDiff(seq, this.rcvNxt) > 0) {
-        // A FIN that overtook the data before it: taken once that data is in (the data itself is resent).
-        this.serverFinSeq = (seq + len) >>> 0;
+      } else if (seqDiff(seq, this.rcvNxt) > 0) {
+        // Overtook the data before it: its place is kept (only lengths matter here) until the gap is filled.
+        if (len > 0 && this.serverAhead.length < 2 * MAX_OUT_OF_ORDER) this.serverAhead.push(seq, (seq + len) >>> 0);
+        if (flags & FIN) this.serverFinSeq = (seq + len) >>> 0;
       }
     }
     const sent = this.packetsSent;
     this.pump(now);
     if (needAck && this.packetsSent === sent) this.sendControl(ACK, now);
     this.checkComplete(now);
+  }
+
+  /** Moves rcvNxt over server data that arrived ahead of a gap which is now filled. */
+  private takeAhead(): void {
+    const a = this.serverAhead;
+    let moved = true;
+    while (moved) {
+      moved = false;
+      for (let i = 0; i < a.length; i += 2) {
+        if (seqDiff(a[i]!, this.rcvNxt) > 0) continue;
+        const gain = seqDiff(a[i + 1]!, this.rcvNxt);
+        if (gain > 0) {
+          this.rcvNxt = a[i + 1]!;
+          this.serverBytes += gain;
+          moved = true;
+        }
+        a.splice(i, 2);
+        i -= 2;
+      }
+    }
   }
 
   private established(p: Uint8Array, t: number, thl: number, seq: number, window: number, now: number): void {
