@@ -1,15 +1,131 @@
-// `run --partitions N` and `run --inspect LPAR`: the sysplex split over worker processes (issue 5). Not yet built.
+// `run --partitions N` and `run --inspect LPAR`: the sysplex split over worker processes that exchange
+// timestamped, msgpack-encoded messages over ZeroMQ (docs/backplane.md). The report and the trace are the
+// same as a single-process run's; only `partitions` and `wallMs` differ (and `external` when an external
+// component joins).
+
 import { UsageError } from '../cli/errors.js';
 import type { Report } from '../run/report.js';
-import type { RunOptions } from '../run/run-scenario.js';
+import { evaluateScenarioExpectations, mergeReport, prepare, type RunOptions } from '../run/run-scenario.js';
 import type { Scenario } from '../scenario/types.js';
+import { Coordinator } from './coordinator.js';
+import { type CurveFiles, readCurveFiles } from './curve.js';
+import { DEFAULT_BIND, endpointProblem, isLoopback } from './endpoint.js';
+import { type ExternalSpec, spliceInstrument } from './external.js';
+import { planPartitions } from './plan.js';
+import { partitionProgress } from './progress.js';
+
+export type { ExternalSpec } from './external.js';
 
 export interface PartitionOptions extends RunOptions {
+  /** Worker processes (>= 1). */
   partitions: number;
-  /** Run this LPAR's partition under the Node inspector. */
+  /** Run this LPAR's partition under the Node inspector; the other partitions wait while it is stopped. */
   inspect?: string;
+  /** Node flags of the inspected partition (default: the inspector on 127.0.0.1, any port, and source maps). */
+  inspectFlags?: string[];
+  /** Node flags of every spawned worker (`--enable-source-maps`, `--max-old-space-size=...`). */
+  workerNodeFlags?: string[];
+  /** The endpoint the coordinator binds (default: the topology's backplane.bind, else tcp://127.0.0.1:0). */
+  bind?: string;
+  /** CURVE key files (default: the topology's backplane.curveServerKey and curveClientKey). */
+  curve?: CurveFiles;
+  /** How many workers this process starts (partitions 0..k-1; default all). The others are started on other
+   *  machines with `sysplex-emu worker --connect ENDPOINT` and join by themselves. */
+  localWorkers?: number;
+  /** External components (another program, another language) spliced into links of the graph. */
+  external?: ExternalSpec[];
+  /** Told the endpoint once it is bound (for workers and external components started by hand). */
+  onListening?: (endpoint: string) => void;
+  /** Told the inspector's address of the inspected partition. */
+  onInspector?: (info: { partition: number; lpar: string; url: string }) => void;
+  /** Where backplane and worker log lines go (default stderr). */
+  log?: (line: string) => void;
+  /** Told how the run went on the backplane (benchmarks, diagnostics). */
+  onStats?: (stats: BackplaneStats) => void;
 }
 
-export async function runPartitioned(_scenario: Scenario, _options: PartitionOptions): Promise<Report> {
-  throw new UsageError('--partitions and --inspect are not available in this version yet', 'run');
+export interface BackplaneStats {
+  rounds: number;
+  lookaheadPs: number;
+  /** Messages dropped as garbage. */
+  dropped: number;
+  /** Participant of each component, by name. */
+  assignment: Record<string, number>;
+}
+
+export async function runPartitioned(scenario: Scenario, options: PartitionOptions): Promise<Report> {
+  const n = options.partitions;
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError('--partitions must be at least 1', 'run');
+  if ((options.instruments ?? []).length > 0) throw new UsageError('--capture, --vcd, --perfetto and --html do not work with --partitions or --inspect yet', 'run');
+  if (options.clientsFor !== undefined) throw new UsageError('a replay cannot run partitioned yet', 'run');
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const topology = scenario.topology;
+
+  const bind = options.bind ?? topology.backplane?.bind ?? DEFAULT_BIND;
+  const problem = endpointProblem(bind);
+  if (problem !== null) throw new UsageError(`backplane endpoint: ${problem}`, 'run');
+  const tb = topology.backplane;
+  const curveFiles = options.curve ?? (tb?.curveServerKey !== undefined && tb.curveClientKey !== undefined ? { serverKey: tb.curveServerKey, clientKey: tb.curveClientKey } : undefined);
+  if (!isLoopback(bind) && curveFiles === undefined) {
+    throw new UsageError(`backplane endpoint ${bind} is not a loopback address: it needs CURVE keys (backplane.curveServerKey and curveClientKey)`, 'run');
+  }
+  const curve = curveFiles === undefined ? undefined : { files: curveFiles, keys: readCurveFiles(curveFiles, 'coordinator') };
+  const externals = options.external ?? [];
+  const local = options.localWorkers ?? n;
+  if (!Number.isSafeInteger(local) || local < 0 || local > n) throw new UsageError(`localWorkers must be 0-${n}`, 'run');
+
+  const seed = options.seed ?? scenario.seed;
+  const untilPs = options.untilPs ?? scenario.untilPs;
+  // The coordinator builds the same graph as every worker (runs none of it) to place components and route.
+  const prepared = await prepare(scenario, { seed, untilPs, isLocal: () => false, instruments: [spliceInstrument(externals)] });
+  const plan = planPartitions(prepared, n, externals);
+
+  let inspected: { partition: number; lpar: string } | undefined;
+  if (options.inspect !== undefined) {
+    const lpar = topology.lpars.find((l) => l.name.toUpperCase() === options.inspect!.toUpperCase());
+    if (lpar === undefined) throw new UsageError(`--inspect: no LPAR named ${options.inspect} (${topology.lpars.map((l) => l.name).join(', ')})`, 'run');
+    inspected = { partition: plan.assignment[lpar.name]!, lpar: lpar.name };
+  }
+  const inspectFlags = options.inspectFlags ?? ['--inspect=127.0.0.1:0', '--enable-source-maps'];
+  const displays = [...new Set(scenario.expect.flatMap((e) => (e.expr.subject.kind === 'display' ? [e.expr.subject.command] : [])))];
+  const progress = options.progress !== undefined ? partitionProgress(untilPs) : undefined;
+
+  const wall0 = performance.now();
+  const coordinator = new Coordinator({
+    scenario,
+    prepared,
+    plan,
+    externals,
+    seed,
+    untilPs,
+    bind,
+    ...(curve !== undefined ? { curve } : {}),
+    ...(options.trace !== undefined ? { trace: options.trace } : {}),
+    sinks: options.sinks ?? [],
+    spawnWorkers: Array.from({ length: local }, (_, i) => i),
+    nodeFlags: (p) => [...(options.workerNodeFlags ?? []), ...(p === inspected?.partition ? inspectFlags : [])],
+    ...(inspected !== undefined ? { patient: inspected.partition } : {}),
+    displays,
+    log,
+    ...(options.onListening !== undefined ? { onListening: options.onListening } : {}),
+    onWorkerLine: (p, line) => {
+      const url = /Debugger listening on (ws:\/\/\S+)/.exec(line)?.[1];
+      if (url !== undefined && inspected !== undefined && p === inspected.partition) options.onInspector?.({ partition: p, lpar: inspected.lpar, url });
+      log(`[partition ${p}] ${line}`);
+    },
+    ...(progress !== undefined ? { onProgress: progress.update } : {}),
+  });
+  let result;
+  try {
+    result = await coordinator.run();
+  } finally {
+    progress?.done();
+  }
+  options.onStats?.({ rounds: result.rounds, lookaheadPs: plan.lookaheadPs, dropped: result.dropped, assignment: plan.assignment });
+  if (process.env.SYSPLEX_EMU_DEBUG === '1') log(`backplane: ${result.rounds} windows, lookahead ${plan.lookaheadPs} ps, ${result.dropped} dropped`);
+  const report = mergeReport(result.parts, { virtualTimePs: untilPs, events: result.events, wallMs: performance.now() - wall0, seed, partitions: n });
+  if (result.external.length > 0) report.external = result.external;
+  const answers = new Map(displays.map((d, i) => [d, result.displays[i] ?? undefined]));
+  evaluateScenarioExpectations(scenario, report, (cmd) => answers.get(cmd));
+  return report;
 }

@@ -1,0 +1,622 @@
+// The coordinator of a partitioned run: binds the backplane endpoint, starts the participants, and drives
+// conservative synchronisation.
+//
+// For every participant p it keeps a lower bound A(p) on the virtual time of anything p may still do: its next
+// local event, the events held here for it, and what others may still send it (A(q) + the latency of the
+// links from q to p, relaxed over all paths). p may run every event before
+//     bound(p) = min over q != p of (A(q) + latency(q, p))
+// since nothing can reach it earlier. Whenever a participant is idle and has events before its bound, it gets a
+// grant for that window, at once and without waiting for the others (a participant at work keeps the A it had
+// when granted, a valid bound until it answers). It answers with the events it produced for others (held here
+// until their windows come), its next event time and its trace records. A participant whose bound passes the
+// run's end time gets a last grant that includes the end time; the run is over when all have had theirs.
+//
+// Everything that arrives is validated; garbage is logged and dropped. A participant that dies or goes silent
+// ends the run (RunError, exit 3) with its partition, its components and the virtual time.
+
+import { randomBytes } from 'node:crypto';
+import * as zmq from 'zeromq';
+import { formatTime } from '../kernel/time.js';
+import type { TraceSink } from '../kernel/index.js';
+import { RunError } from '../cli/errors.js';
+import type { ReportPart } from '../run/run-scenario.js';
+import type { Prepared } from '../run/run-scenario.js';
+import type { Scenario } from '../scenario/types.js';
+import { type CurveFiles, type CurveKeys, serverOptions, ZapHandler } from './curve.js';
+import { bindForm, connectForm } from './endpoint.js';
+import type { ExternalSpec } from './external.js';
+import { Outbox } from './outbox.js';
+import { payloadProblem } from './payload-check.js';
+import { PendingEvents } from './pending.js';
+import { describeMembers, type Plan } from './plan.js';
+import {
+  checkFromParticipant,
+  type DoneMsg,
+  encode,
+  type ExternalPort,
+  fromWireTime,
+  type FromParticipant,
+  type HelloMsg,
+  MAX_MESSAGE_BYTES,
+  type Outcome,
+  PROTOCOL_VERSION,
+  type ReadyMsg,
+  type SummaryMsg,
+  unpack,
+  type WireEvent,
+  wireTime,
+} from './protocol.js';
+import { type Child, cliEntry, killChild, spawnChild } from './spawn.js';
+import { CHECK_MS, HEARTBEAT_MS, JOIN_MS, SILENCE_MS } from './timing.js';
+import { MergedTrace } from './trace-chunks.js';
+
+export interface CoordinatorOptions {
+  scenario: Scenario;
+  prepared: Prepared;
+  plan: Plan;
+  externals: readonly ExternalSpec[];
+  seed: number;
+  untilPs: number;
+  bind: string;
+  curve?: { files: CurveFiles; keys: CurveKeys };
+  trace?: string;
+  sinks: readonly TraceSink[];
+  /** Workers started here (by partition); the others connect by themselves (`worker --connect`). */
+  spawnWorkers: readonly number[];
+  /** Node flags of each spawned worker (the inspector for one of them). */
+  nodeFlags: (partition: number) => string[];
+  /** A partition that may stay silent (it runs under a debugger): only its death ends the run. */
+  patient?: number;
+  displays: readonly string[];
+  log: (line: string) => void;
+  onListening?: (endpoint: string) => void;
+  onWorkerLine?: (partition: number, line: string) => void;
+  onProgress?: (state: readonly PartitionProgress[], virtualPs: number) => void;
+}
+
+export interface PartitionProgress {
+  partition: number;
+  label: string;
+  /** Virtual time this partition has reached, ps, and the events it delivered. */
+  nowPs: number;
+  delivered: number;
+}
+
+export interface CoordinatorResult {
+  parts: ReportPart[];
+  displays: (string | null)[];
+  events: number;
+  external: { component: string; events: number; [stat: string]: unknown }[];
+  rounds: number;
+  dropped: number;
+}
+
+interface Peer {
+  readonly index: number;
+  readonly label: string;
+  readonly external: ExternalSpec | null;
+  identity: Buffer | null;
+  spawned: Child | null;
+  /** Local participants must show the token; the others may join without one. */
+  needsToken: boolean;
+  lastHeard: number;
+  next: number;
+  nowPs: number;
+  delivered: number;
+  readonly pending: PendingEvents;
+  /** At work on a grant (`grant` is its number); idle otherwise. */
+  running: boolean;
+  grant: number;
+  /** Exclusive bound of its latest grant: it has run everything before this. */
+  granted: number;
+  /** Its lower bound A, frozen while it runs; never decreases. */
+  floor: number;
+  finished: boolean;
+  ready: boolean;
+  outcomes: Outcome[] | null;
+  summary: SummaryMsg | null;
+}
+
+type Phase = 'joining' | 'running' | 'outcomes' | 'summaries' | 'done' | 'failed';
+
+export class Coordinator {
+  private readonly context = new zmq.Context();
+  private readonly router: zmq.Router;
+  private readonly out: Outbox;
+  private zap: ZapHandler | null = null;
+  private readonly peers: Peer[];
+  private readonly byIdentity = new Map<string, Peer>();
+  private readonly token = randomBytes(16).toString('hex');
+  private readonly trace: MergedTrace;
+  private readonly portCounts: Int32Array;
+  private phase: Phase = 'joining';
+  /** The earliest virtual time any participant may still act at: everything before it is final. */
+  private horizon = 0;
+  private readonly lower: Float64Array;
+  private rounds = 0;
+  private dropped = 0;
+  private readonly droppedBy = new Map<string, number>();
+  private endpoint = '';
+  private settle!: { resolve: (r: CoordinatorResult) => void; reject: (e: unknown) => void };
+  private timer: NodeJS.Timeout | null = null;
+  private joinDeadline = 0;
+  private lastProgress = 0;
+
+  constructor(private readonly o: CoordinatorOptions) {
+    const curve = o.curve === undefined ? {} : serverOptions(o.curve.keys);
+    this.router = new zmq.Router({ context: this.context, linger: 0, maxMessageSize: MAX_MESSAGE_BYTES, sendHighWaterMark: 0, receiveHighWaterMark: 0, ...curve });
+    this.out = new Outbox(this.router, (err) => this.fail(new RunError(`backplane send failed: ${(err as Error).message}`)));
+    this.trace = new MergedTrace(o.trace, o.sinks);
+    const comps = o.prepared.sim.components;
+    this.portCounts = Int32Array.from(comps, (c) => c.ports.length);
+    this.lower = new Float64Array(o.plan.participants);
+    const now = performance.now();
+    this.peers = Array.from({ length: o.plan.participants }, (_, index) => {
+      const external = index >= o.plan.partitions ? o.externals[index - o.plan.partitions]! : null;
+      return {
+        index,
+        label: external !== null ? `external component ${external.name}` : `partition ${index} (${describeMembers(o.plan.members[index]!)})`,
+        external,
+        identity: null,
+        spawned: null,
+        needsToken: external !== null ? external.command !== undefined : o.spawnWorkers.includes(index),
+        lastHeard: now,
+        next: Infinity,
+        nowPs: 0,
+        delivered: 0,
+        pending: new PendingEvents(),
+        running: false,
+        grant: 0,
+        granted: 0,
+        floor: 0,
+        finished: false,
+        ready: false,
+        outcomes: null,
+        summary: null,
+      };
+    });
+  }
+
+  /** Runs the whole partitioned run; rejects with RunError when a participant fails. */
+  async run(): Promise<CoordinatorResult> {
+    const result = new Promise<CoordinatorResult>((resolve, reject) => (this.settle = { resolve, reject }));
+    try {
+      if (this.o.curve !== undefined) {
+        this.zap = new ZapHandler(this.context, this.o.curve.keys.client.publicKey, this.o.log);
+        await this.zap.start();
+      }
+      await this.router.bind(bindForm(this.o.bind));
+      this.endpoint = this.router.lastEndpoint ?? this.o.bind;
+      this.o.onListening?.(this.endpoint);
+      void this.receive();
+      this.joinDeadline = performance.now() + JOIN_MS;
+      this.timer = setInterval(() => this.tick(), CHECK_MS);
+      this.spawnAll();
+    } catch (err) {
+      this.fail(err instanceof RunError ? err : new RunError(`backplane: cannot start on ${this.o.bind}: ${(err as Error).message}`));
+    }
+    try {
+      const r = await result;
+      await this.shutdown(true);
+      this.trace.close();
+      return r;
+    } catch (err) {
+      await this.shutdown(false);
+      this.trace.abandon();
+      throw err;
+    }
+  }
+
+  // ---- participants -----------------------------------------------------------------------------------------
+
+  private spawnAll(): void {
+    const connect = connectForm(this.endpoint);
+    const curveArgs = this.o.curve === undefined ? [] : ['--curve-server-key', this.o.curve.files.serverKey, '--curve-client-key', this.o.curve.files.clientKey];
+    for (const p of this.o.spawnWorkers) {
+      const peer = this.peers[p]!;
+      peer.spawned = spawnChild({
+        partition: p,
+        command: process.execPath,
+        args: [...this.o.nodeFlags(p), cliEntry(), 'worker', '--connect', connect, ...curveArgs],
+        env: { SYSPLEX_EMU_PARTITION: String(p), SYSPLEX_EMU_TOKEN: this.token },
+        onStderr: (line) => this.childLine(p, line),
+      });
+      void peer.spawned.exited.then(() => this.childExited(peer));
+    }
+    for (const peer of this.peers) {
+      const cmd = peer.external?.command;
+      if (cmd === undefined || cmd.length === 0) continue;
+      peer.spawned = spawnChild({
+        partition: peer.index,
+        command: cmd[0]!,
+        args: [...cmd.slice(1), '--connect', connect],
+        env: { SYSPLEX_EMU_PARTITION: String(peer.index), SYSPLEX_EMU_TOKEN: this.token, SYSPLEX_EMU_COMPONENT: peer.external!.name, ...(this.o.curve !== undefined ? { SYSPLEX_EMU_CURVE_SERVER_KEY: this.o.curve.files.serverKey, SYSPLEX_EMU_CURVE_CLIENT_KEY: this.o.curve.files.clientKey } : {}) },
+        onStderr: (line) => this.childLine(peer.index, line),
+      });
+      void peer.spawned.exited.then(() => this.childExited(peer));
+    }
+  }
+
+  private childLine(partition: number, line: string): void {
+    if (this.o.onWorkerLine !== undefined) this.o.onWorkerLine(partition, line);
+    else this.o.log(`[partition ${partition}] ${line}`);
+  }
+
+  private childExited(peer: Peer): void {
+    if (this.phase === 'done' || this.phase === 'failed') return;
+    const e = peer.spawned!.exit!;
+    const how = e.signal !== null ? `was killed (${e.signal})` : `exited with status ${e.code}`;
+    this.fail(new RunError(`${peer.label} ${how} at virtual time ${this.virtualTime()}`));
+  }
+
+  private tick(): void {
+    if (this.phase === 'done' || this.phase === 'failed') return;
+    const now = performance.now();
+    if (this.phase === 'joining' && now > this.joinDeadline) {
+      const missing = this.peers.filter((p) => !p.ready).map((p) => p.label);
+      this.fail(new RunError(`backplane: ${missing.join('; ')} did not join within ${JOIN_MS / 1000} s (endpoint ${this.endpoint})`));
+      return;
+    }
+    for (const p of this.peers) {
+      if (p.identity === null) continue;
+      if (p.index !== this.o.patient && now - p.lastHeard > SILENCE_MS) {
+        this.fail(new RunError(`${p.label} stopped answering (nothing for ${(SILENCE_MS / 1000).toFixed(1)} s) at virtual time ${this.virtualTime()}`));
+        return;
+      }
+      if (now - p.lastHeard > HEARTBEAT_MS / 2) this.sendTo(p, { v: PROTOCOL_VERSION, type: 'hb' });
+    }
+  }
+
+  private virtualTime(): string {
+    const t = Math.min(this.horizon, this.o.untilPs);
+    return `${formatTime(t)} (${t} ps)`;
+  }
+
+  private sendTo(p: Peer, message: object): void {
+    if (p.identity !== null) this.out.send([p.identity, encode(message)]);
+  }
+
+  // ---- receiving --------------------------------------------------------------------------------------------
+
+  private async receive(): Promise<void> {
+    try {
+      for await (const frames of this.router) {
+        if (this.phase === 'done' || this.phase === 'failed') continue;
+        const identity = frames[0]!;
+        const key = identity.toString('latin1');
+        if (frames.length !== 2) {
+          this.garbage(key, `a message of ${frames.length - 1} frames`);
+          continue;
+        }
+        let decoded: unknown;
+        try {
+          decoded = unpack(frames[1]!);
+        } catch {
+          this.garbage(key, `${frames[1]!.length} bytes that are not msgpack`);
+          continue;
+        }
+        const m = checkFromParticipant(decoded);
+        if (typeof m === 'string') {
+          this.garbage(key, m);
+          continue;
+        }
+        try {
+          this.handle(identity, key, m);
+        } catch (err) {
+          this.fail(err instanceof RunError ? err : new RunError(`backplane: ${(err as Error).message}`));
+        }
+      }
+    } catch (err) {
+      if (this.phase !== 'done' && this.phase !== 'failed') this.fail(new RunError(`backplane socket failed: ${(err as Error).message}`));
+    }
+  }
+
+  /** Logs (a few per sender) and drops a message that is not part of the run. */
+  private garbage(key: string, why: string): void {
+    this.dropped++;
+    const n = (this.droppedBy.get(key) ?? 0) + 1;
+    this.droppedBy.set(key, n);
+    const who = this.byIdentity.get(key)?.label ?? 'an unknown peer';
+    if (n <= 5) this.o.log(`backplane: dropped a message from ${who}: ${why}`);
+    else if (n === 6) this.o.log(`backplane: dropping further messages from ${who} silently`);
+  }
+
+  private handle(identity: Buffer, key: string, m: FromParticipant): void {
+    if (m.type === 'hello') {
+      this.hello(identity, key, m);
+      return;
+    }
+    const peer = this.byIdentity.get(key);
+    if (peer === undefined) {
+      this.garbage(key, `${m.type} from a peer that has not joined`);
+      return;
+    }
+    if (m.type !== 'hb' && m.partition !== peer.index) {
+      this.garbage(key, `partition id ${m.partition} is not the sender's (${peer.index})`);
+      return;
+    }
+    peer.lastHeard = performance.now();
+    switch (m.type) {
+      case 'hb':
+        return;
+      case 'error':
+        this.fail(new RunError(`${peer.label}: ${m.message}`));
+        return;
+      case 'ready':
+        this.onReady(peer, m);
+        return;
+      case 'done':
+        this.onDone(peer, m);
+        return;
+      case 'outcomes':
+        if (this.phase !== 'outcomes' || peer.outcomes !== null) return this.garbage(key, 'an unexpected outcomes message');
+        peer.outcomes = m.notCompleted;
+        if (this.peers.every((p) => p.outcomes !== null)) this.askSummaries();
+        return;
+      case 'summary':
+        if (this.phase !== 'summaries' || peer.summary !== null) return this.garbage(key, 'an unexpected summary');
+        if ((peer.external === null) !== (m.part !== undefined)) return this.garbage(key, 'a summary of the wrong kind');
+        peer.summary = m;
+        if (this.peers.every((p) => p.summary !== null)) this.finish();
+        return;
+    }
+  }
+
+  private hello(identity: Buffer, key: string, m: HelloMsg): void {
+    if (this.phase !== 'joining') return this.garbage(key, 'a hello after the run started');
+    if (this.byIdentity.has(key)) return this.garbage(key, 'a second hello');
+    let peer: Peer | undefined;
+    if (m.role === 'external') {
+      peer = this.peers.find((p) => p.external?.name === m.component);
+      if (peer === undefined) return this.garbage(key, `hello from an external component this run does not have (${String(m.component).slice(0, 60)})`);
+    } else if (m.partition !== undefined) {
+      peer = this.peers[m.partition];
+      if (peer === undefined || peer.external !== null) return this.garbage(key, `hello for unknown partition id ${m.partition}`);
+    } else {
+      peer = this.peers.find((p) => p.external === null && p.identity === null && !p.needsToken);
+      if (peer === undefined) return this.garbage(key, 'hello from a worker nobody is waiting for');
+    }
+    if (peer.identity !== null) return this.garbage(key, `hello for ${peer.label}, which has joined already`);
+    if (peer.needsToken && m.token !== this.token) return this.garbage(key, `hello for ${peer.label} without the run's token`);
+    peer.identity = Buffer.from(identity);
+    peer.lastHeard = performance.now();
+    this.byIdentity.set(key, peer);
+    if (peer.external !== null) this.welcomeExternal(peer);
+    else this.welcomeWorker(peer);
+  }
+
+  private welcomeWorker(peer: Peer): void {
+    const o = this.o;
+    this.sendTo(peer, {
+      v: PROTOCOL_VERSION,
+      type: 'welcome',
+      partition: peer.index,
+      scenario: o.scenario,
+      seed: o.seed,
+      untilPs: o.untilPs,
+      assignment: o.plan.assignment,
+      externals: o.externals.map((e) => ({ name: e.name, link: e.link, latencyPs: e.latencyPs })),
+      trace: this.trace.wanted,
+      lookaheadPs: wireTime(o.plan.lookaheadPs),
+    });
+  }
+
+  private welcomeExternal(peer: Peer): void {
+    const c = this.o.prepared.sim.component(peer.external!.name)!;
+    const ports: ExternalPort[] = c.ports.map((port) => ({
+      index: port.index,
+      name: port.name,
+      peerId: port.peer!.owner.id,
+      peerPort: port.peer!.index,
+      latencyPs: port.link!.latencyPs,
+    }));
+    this.sendTo(peer, { v: PROTOCOL_VERSION, type: 'welcome', partition: peer.index, component: { name: c.name, id: c.id, ports }, untilPs: this.o.untilPs, lookaheadPs: wireTime(this.o.plan.lookaheadPs) });
+    // An external component has nothing to set up and no events of its own until something arrives.
+    peer.ready = true;
+    peer.next = Infinity;
+    this.maybeStart();
+  }
+
+  private onReady(peer: Peer, m: ReadyMsg): void {
+    if (this.phase !== 'joining' || peer.ready) return this.garbage(peer.identity!.toString('latin1'), 'an unexpected ready');
+    this.accept(peer, m.events);
+    peer.next = fromWireTime(m.next);
+    peer.ready = true;
+    if (m.trace !== undefined) this.trace.push(peer.index, m.trace);
+    this.maybeStart();
+  }
+
+  private maybeStart(): void {
+    if (!this.peers.every((p) => p.ready)) return;
+    this.phase = 'running';
+    this.schedule();
+  }
+
+  // ---- windows ----------------------------------------------------------------------------------------------
+
+  /** Grants a window to every idle participant that can make progress (see the header). */
+  private schedule(): void {
+    const peers = this.peers;
+    const n = peers.length;
+    const lat = this.o.plan.latency;
+    const A = this.lower;
+    for (const p of peers) {
+      const i = p.index;
+      A[i] = p.finished ? Infinity : p.running ? p.floor : Math.min(p.next, p.pending.peekTime());
+    }
+    // What others may still send: relax A over the links (Bellman-Ford; participants are few).
+    for (let round = 0; round < n; round++) {
+      let changed = false;
+      for (const p of peers) {
+        if (p.finished || p.running) continue;
+        const i = p.index;
+        for (let q = 0; q < n; q++) {
+          const v = A[q]! + lat[q * n + i]!;
+          if (v < A[i]!) {
+            A[i] = v;
+            changed = true;
+          }
+        }
+      }
+      if (!changed) break;
+    }
+    let horizon = Infinity;
+    for (const p of peers) {
+      if (p.finished) continue;
+      if (!p.running) p.floor = Math.max(p.floor, A[p.index]!);
+      A[p.index] = p.floor;
+      if (p.floor < horizon) horizon = p.floor;
+    }
+    this.horizon = horizon;
+    this.trace.release(horizon);
+
+    const until = this.o.untilPs;
+    let active = 0;
+    for (const p of peers) {
+      if (p.finished) continue;
+      if (p.running) {
+        active++;
+        continue;
+      }
+      const i = p.index;
+      let bound = Infinity;
+      for (let q = 0; q < n; q++) {
+        if (q === i) continue;
+        const v = A[q]! + lat[q * n + i]!;
+        if (v < bound) bound = v;
+      }
+      if (bound < p.granted) bound = p.granted;
+      const last = bound > until;
+      const through = last ? until : bound - 1;
+      if (!last && !(p.next <= through) && !(p.pending.peekTime() <= through)) continue;
+      p.running = true;
+      p.grant++;
+      p.granted = last ? until + 1 : bound;
+      p.floor = A[i]!;
+      active++;
+      this.rounds++;
+      this.sendTo(p, { v: PROTOCOL_VERSION, type: 'grant', round: p.grant, bound: last ? until : bound, last, events: p.pending.takeThrough(through) });
+    }
+    if (active === 0) {
+      if (peers.every((p) => p.finished)) {
+        this.trace.release(Infinity);
+        this.progress(true);
+        this.askOutcomes();
+      } else {
+        this.fail(new RunError(`backplane: no participant can make progress at virtual time ${this.virtualTime()} (internal error)`));
+      }
+    }
+  }
+
+  private onDone(peer: Peer, m: DoneMsg): void {
+    if (this.phase !== 'running' || !peer.running || m.round !== peer.grant) return this.garbage(peer.identity!.toString('latin1'), `a done for grant ${m.round} (expected ${peer.running ? peer.grant : 'none'})`);
+    peer.running = false;
+    const last = peer.granted > this.o.untilPs;
+    if (last) peer.finished = true;
+    else this.accept(peer, m.events);
+    peer.next = fromWireTime(m.next);
+    peer.delivered = m.delivered;
+    peer.nowPs = last ? this.o.untilPs : peer.granted - 1;
+    if (m.trace !== undefined) this.trace.push(peer.index, m.trace);
+    this.progress(false);
+    this.schedule();
+  }
+
+  /** Checks the events a participant produced and holds each for the participant that runs its destination.
+   *  They must come from the sender's own components, and land no earlier than the sender's lower bound plus
+   *  the latency to the receiver: else the sender broke causality. */
+  private accept(from: Peer, events: WireEvent[]): void {
+    const { byId, latency } = this.o.plan;
+    const n = this.peers.length;
+    const strict = from.external !== null;
+    for (const e of events) {
+      if (!Array.isArray(e) || e.length !== 6) throw new RunError(`${from.label} sent an event that is not [time, dst, src, seq, port, payload]`);
+      const [time, dst, src, seq, port, payload] = e;
+      if (!isNat(time) || !isNat(dst) || !isNat(src) || !isNat(seq) || !isNat(port)) throw new RunError(`${from.label} sent an event with a field that is not a natural number`);
+      if (dst >= byId.length || src >= byId.length) throw new RunError(`${from.label} sent an event for component id ${Math.max(dst, src)}, which does not exist`);
+      if (byId[src] !== from.index) throw new RunError(`${from.label} sent an event from component ${src}, which it does not run`);
+      const to = this.peers[byId[dst]!]!;
+      if (to === from) throw new RunError(`${from.label} sent an event to its own component ${dst} through the backplane`);
+      if (port >= this.portCounts[dst]!) throw new RunError(`${from.label} sent an event to port ${port} of component ${dst}, which has ${this.portCounts[dst]} ports`);
+      const earliest = from.floor + latency[from.index * n + to.index]!;
+      if (time < earliest) throw new RunError(`${from.label} sent an event for virtual time ${time} ps, earlier than its links allow (causality: ${earliest} ps at the earliest)`);
+      const problem = payloadProblem(payload, strict);
+      if (problem !== null) throw new RunError(`${from.label} sent an event with a bad payload: ${problem}`);
+      if (time > this.o.untilPs) continue; // past the end of the run: never delivered
+      if (time < to.granted) throw new RunError(`backplane: an event for ${to.label} at ${time} ps arrived after it ran to ${to.granted} ps (internal error: lookahead)`);
+      to.pending.push(e);
+    }
+  }
+
+  private progress(final: boolean): void {
+    if (this.o.onProgress === undefined) return;
+    const now = performance.now();
+    if (now - this.lastProgress < 200 && !final) return;
+    this.lastProgress = now;
+    this.o.onProgress(
+      this.peers.map((p) => ({ partition: p.index, label: p.external?.name ?? `P${p.index}`, nowPs: p.nowPs, delivered: p.delivered })),
+      Math.min(this.horizon, this.o.untilPs),
+    );
+  }
+
+  // ---- the end ----------------------------------------------------------------------------------------------
+
+  private askOutcomes(): void {
+    this.phase = 'outcomes';
+    for (const p of this.peers) {
+      if (p.external !== null) p.outcomes = [];
+      else this.sendTo(p, { v: PROTOCOL_VERSION, type: 'outcomes' });
+    }
+    if (this.peers.every((p) => p.outcomes !== null)) this.askSummaries();
+  }
+
+  private askSummaries(): void {
+    this.phase = 'summaries';
+    const notCompleted = this.peers.flatMap((p) => p.outcomes ?? []);
+    for (const p of this.peers) this.sendTo(p, { v: PROTOCOL_VERSION, type: 'summarize', notCompleted: p.external === null ? notCompleted : [], displays: p.external === null ? this.o.displays : [] });
+  }
+
+  private finish(): void {
+    this.phase = 'done';
+    const displays = this.o.displays.map((_, i) => {
+      for (const p of this.peers) {
+        const d = p.summary!.displays?.[i];
+        if (typeof d === 'string') return d;
+      }
+      return null;
+    });
+    this.settle.resolve({
+      parts: this.peers.filter((p) => p.external === null).map((p) => p.summary!.part as ReportPart),
+      displays,
+      events: this.peers.reduce((n, p) => n + p.summary!.delivered, 0),
+      external: this.peers.filter((p) => p.external !== null).map((p) => ({ component: p.external!.name, events: p.summary!.delivered, ...(p.summary!.stats ?? {}) })),
+      rounds: this.rounds,
+      dropped: this.dropped,
+    });
+  }
+
+  private fail(err: unknown): void {
+    if (this.phase === 'done' || this.phase === 'failed') return;
+    this.phase = 'failed';
+    this.settle.reject(err);
+  }
+
+  /** Stops every participant, waits for the children (killing those that do not go), closes the sockets. */
+  private async shutdown(clean: boolean): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    for (const p of this.peers) this.sendTo(p, { v: PROTOCOL_VERSION, type: 'stop', reason: clean ? 'the run is over' : 'the run failed' });
+    const children = this.peers.map((p) => p.spawned).filter((c): c is Child => c !== null);
+    if (clean) {
+      await Promise.race([Promise.all(children.map((c) => c.exited)), new Promise((r) => setTimeout(r, 3000).unref())]);
+    }
+    await Promise.all(children.map((c) => killChild(c)));
+    this.out.close();
+    this.router.close();
+    this.zap?.close();
+    if (this.dropped > 0) this.o.log(`backplane: dropped ${this.dropped} message${this.dropped === 1 ? '' : 's'} that were not part of the run`);
+  }
+}
+
+function isNat(x: unknown): x is number {
+  return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+}

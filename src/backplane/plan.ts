@@ -1,0 +1,126 @@
+// Which component runs in which partition, and the lookahead that follows from it.
+//
+// The rule (docs/backplane.md): the unit of placement is an LPAR with the OSA ports it defines (an OSA shared by
+// several LPARs goes with the first of them), and a LAN with its edge router and what sits behind the router
+// (the client hosts). Units are dealt out round robin over the partitions in topology order, LPARs first, then
+// LANs: with 3 LPARs and one LAN, 2 partitions get {SYS1, SYS3} and {SYS2, LAN1}. A topology moves a unit with
+// an LPAR's `partition:` key or `backplane.pin` (an LPAR, an OSA on its own, or a LAN with its router and
+// clients); pinned units do not take a turn in the round robin. External components are participants of their
+// own, numbered after the partitions. Any other component (one an instrument added) goes with a neighbour.
+//
+// The lookahead between two participants is the smallest latency of the links that join them.
+
+import type { Component } from '../kernel/index.js';
+import { UsageError } from '../cli/errors.js';
+import { InputError } from '../scenario/errors.js';
+import type { Prepared } from '../run/run-scenario.js';
+import type { ExternalSpec } from './external.js';
+
+export interface Plan {
+  /** Worker partitions; participants N.. are the external components. */
+  readonly partitions: number;
+  readonly participants: number;
+  /** Participant of every component, by component id. */
+  readonly byId: Int32Array;
+  /** Component name -> participant. */
+  readonly assignment: Record<string, number>;
+  /** Component names of each participant, in id order (for messages that name a partition). */
+  readonly members: string[][];
+  /** Smallest latency of a link between participants, ps (Infinity when none crosses). */
+  readonly lookaheadPs: number;
+  /** latency[q * participants + p]: the smallest latency of a link between q and p (Infinity: none). */
+  readonly latency: Float64Array;
+}
+
+export function planPartitions(p: Prepared, partitions: number, externals: readonly ExternalSpec[]): Plan {
+  const { sim, scenario } = p;
+  const topology = scenario.topology;
+  const where = new Map<string, number>();
+  const pins = topology.backplane?.pin ?? {};
+  const checkPin = (name: string, n: number): number => {
+    if (n >= partitions) {
+      throw new InputError(topology.file, `backplane: ${name} is pinned to partition ${n}, but the run has ${partitions} partition${partitions === 1 ? '' : 's'} (0-${partitions - 1})`);
+    }
+    return n;
+  };
+
+  // Units: [pinned partition or undefined, component names].
+  const units: { pin: number | undefined; names: string[]; label: string }[] = [];
+  const osaTaken = new Set<string>();
+  for (const l of topology.lpars) {
+    const names = [l.name];
+    for (const o of l.osas) {
+      if (osaTaken.has(o) || pins[o] !== undefined) continue;
+      osaTaken.add(o);
+      names.push(o);
+    }
+    const pin = l.partition ?? pins[l.name];
+    units.push({ pin: pin === undefined ? undefined : checkPin(l.name, pin), names, label: l.name });
+  }
+  for (const lan of topology.lans) {
+    const router = p.sysplex.router(lan.name);
+    const names = [lan.name];
+    if (router !== undefined) {
+      names.push(router.name);
+      const behind = router.clients.peer?.owner;
+      if (behind !== undefined && !externals.some((e) => e.name === behind.name)) names.push(behind.name);
+    }
+    const pin = pins[lan.name];
+    units.push({ pin: pin === undefined ? undefined : checkPin(lan.name, pin), names, label: lan.name });
+  }
+  let turn = 0;
+  for (const u of units) {
+    const at = u.pin ?? turn++ % partitions;
+    for (const n of u.names) where.set(n, at);
+  }
+  for (const o of topology.osas) {
+    const pin = pins[o.name];
+    if (pin !== undefined) where.set(o.name, checkPin(o.name, pin));
+  }
+  externals.forEach((e, i) => where.set(e.name, partitions + i));
+
+  // Anything else goes with the first neighbour that has a place (repeat until nothing changes).
+  const comps = sim.components;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const c of comps) {
+      if (where.has(c.name)) continue;
+      const peer = c.ports.map((port) => port.peer?.owner).find((o): o is Component => o !== undefined && where.has(o.name));
+      if (peer !== undefined) {
+        where.set(c.name, where.get(peer.name)!);
+        changed = true;
+      }
+    }
+  }
+  for (const c of comps) if (!where.has(c.name)) where.set(c.name, 0);
+
+  const participants = partitions + externals.length;
+  const byId = new Int32Array(comps.length);
+  const members: string[][] = Array.from({ length: participants }, () => []);
+  const assignment: Record<string, number> = {};
+  for (const c of comps) {
+    const at = where.get(c.name)!;
+    byId[c.id] = at;
+    members[at]!.push(c.name);
+    assignment[c.name] = at;
+  }
+  for (let i = 0; i < partitions; i++) {
+    if (members[i]!.length === 0) {
+      throw new UsageError(`--partitions ${partitions}: partition ${i} would run nothing (the topology has ${units.length} units to place: ${units.map((u) => u.label).join(', ')})`, 'run');
+    }
+  }
+  const lookaheadPs = sim.minLatency((l) => byId[l.a.owner.id] !== byId[l.b.owner.id]);
+  const latency = new Float64Array(participants * participants).fill(Infinity);
+  for (const l of sim.links) {
+    const a = byId[l.a.owner.id]!;
+    const b = byId[l.b.owner.id]!;
+    if (a === b) continue;
+    if (l.latencyPs < latency[a * participants + b]!) latency[a * participants + b] = latency[b * participants + a] = l.latencyPs;
+  }
+  return { partitions, participants, byId, assignment, members, lookaheadPs, latency };
+}
+
+/** "SYS2, OSA2" or "SYS1, OSA1, ... (7 components)": a partition's members for a message. */
+export function describeMembers(names: readonly string[]): string {
+  return names.length <= 6 ? names.join(', ') : `${names.slice(0, 5).join(', ')} ... (${names.length} components)`;
+}

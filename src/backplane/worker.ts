@@ -1,0 +1,257 @@
+// A partition process (`sysplex-emu worker --connect ENDPOINT`): connects to the coordinator, builds the same
+// component graph as every other process, runs its own components window by window as the coordinator grants
+// them, and sends every message for another partition back with its full order key.
+//
+// It exits by itself when the coordinator goes away: on `stop`, when the coordinator has been silent for
+// SILENCE_MS (a heartbeat, not a hope), and, when the coordinator spawned it, as soon as its stdin closes.
+
+import * as zmq from 'zeromq';
+import { type Component, type RemoteEvent, SimulationError } from '../kernel/index.js';
+import { formatTime } from '../kernel/time.js';
+import { notCompletedOf, prepare, type Prepared, reportPart } from '../run/run-scenario.js';
+import type { Scenario } from '../scenario/types.js';
+import { type CurveFiles, clientOptions, readCurveFiles } from './curve.js';
+import { spliceInstrument } from './external.js';
+import { Outbox } from './outbox.js';
+import { payloadProblem } from './payload-check.js';
+import {
+  checkFromCoordinator,
+  encode,
+  type GrantMsg,
+  MAX_MESSAGE_BYTES,
+  PROTOCOL_VERSION,
+  type SummarizeMsg,
+  unpack,
+  type WelcomeWorkerMsg,
+  type WireEvent,
+  wireTime,
+} from './protocol.js';
+import { CHECK_MS, HEARTBEAT_MS, JOIN_MS, SILENCE_MS, SLICE_EVENTS, YIELD_MS } from './timing.js';
+import { TraceChunkSink } from './trace-chunks.js';
+
+export interface WorkerOptions {
+  connect: string;
+  curve?: CurveFiles;
+  /** Set when the coordinator spawned this process (environment SYSPLEX_EMU_PARTITION / SYSPLEX_EMU_TOKEN). */
+  partition?: number;
+  token?: string;
+  /** Exit when stdin closes (the coordinator that spawned this process is gone). */
+  watchStdin: boolean;
+  log: (line: string) => void;
+}
+
+/** Runs the worker until the run ends; returns the process exit status. */
+export async function runWorker(opts: WorkerOptions): Promise<number> {
+  return new Worker(opts).run();
+}
+
+class Worker {
+  private readonly socket: zmq.Dealer;
+  private readonly out: Outbox;
+  private partition = -1;
+  private prepared: Prepared | null = null;
+  private isLocal: (c: Component) => boolean = () => false;
+  private outgoing: WireEvent[] = [];
+  private traceSink: TraceChunkSink | null = null;
+  private lastHeard = performance.now();
+  private lastTick = performance.now();
+  private welcomed = false;
+  private finished: ((code: number) => void) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private dropped = 0;
+
+  constructor(private readonly opts: WorkerOptions) {
+    const curve = opts.curve === undefined ? {} : clientOptions(readCurveFiles(opts.curve, 'worker'));
+    this.socket = new zmq.Dealer({ linger: 0, maxMessageSize: MAX_MESSAGE_BYTES, ...curve });
+    this.out = new Outbox(this.socket, (err) => this.end(3, `backplane send failed: ${(err as Error).message}`));
+  }
+
+  async run(): Promise<number> {
+    const done = new Promise<number>((resolve) => (this.finished = resolve));
+    this.socket.connect(this.opts.connect);
+    this.send({ v: PROTOCOL_VERSION, type: 'hello', role: 'worker', ...(this.opts.partition !== undefined ? { partition: this.opts.partition } : {}), ...(this.opts.token !== undefined ? { token: this.opts.token } : {}) });
+    this.timer = setInterval(() => this.tick(), Math.min(HEARTBEAT_MS, CHECK_MS));
+    if (this.opts.watchStdin) {
+      process.stdin.on('end', () => this.end(3, 'the coordinator is gone (stdin closed)'));
+      process.stdin.on('error', () => this.end(3, 'the coordinator is gone (stdin closed)'));
+      process.stdin.resume();
+    }
+    void this.receive();
+    return done;
+  }
+
+  private send(message: object): void {
+    this.out.send(encode(message));
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    // A process frozen by a debugger or the OS has not heard anything either: do not blame the coordinator.
+    if (now - this.lastTick > 3 * CHECK_MS) this.lastHeard = now;
+    this.lastTick = now;
+    const limit = this.welcomed ? SILENCE_MS : JOIN_MS;
+    if (now - this.lastHeard > limit) {
+      this.end(3, this.welcomed ? `the coordinator has been silent for ${(SILENCE_MS / 1000).toFixed(1)} s` : `no coordinator answered at ${this.opts.connect}`);
+      return;
+    }
+    if (this.welcomed) this.send({ v: PROTOCOL_VERSION, type: 'hb', partition: this.partition });
+  }
+
+  private async receive(): Promise<void> {
+    try {
+      for await (const frames of this.socket) {
+        this.lastHeard = performance.now();
+        if (frames.length !== 1) {
+          this.drop('a multi-frame message');
+          continue;
+        }
+        let decoded: unknown;
+        try {
+          decoded = unpack(frames[0]!);
+        } catch {
+          this.drop('bytes that are not msgpack');
+          continue;
+        }
+        const m = checkFromCoordinator(decoded);
+        if (typeof m === 'string') {
+          this.drop(m);
+          continue;
+        }
+        switch (m.type) {
+          case 'welcome':
+            if (this.welcomed || !('scenario' in m)) {
+              this.drop('an unexpected welcome');
+              break;
+            }
+            await this.welcome(m);
+            break;
+          case 'grant':
+            if (this.prepared === null) this.drop('a grant before the welcome');
+            else await this.grant(m);
+            break;
+          case 'outcomes':
+            if (this.prepared !== null) this.send({ v: PROTOCOL_VERSION, type: 'outcomes', partition: this.partition, notCompleted: notCompletedOf(this.prepared, this.isLocal) });
+            break;
+          case 'summarize':
+            if (this.prepared !== null) this.summarize(m);
+            break;
+          case 'stop':
+            await this.out.drain();
+            this.end(0);
+            return;
+          case 'hb':
+            break;
+        }
+      }
+    } catch (err) {
+      this.end(3, `backplane: ${(err as Error).message}`);
+    }
+  }
+
+  private drop(what: string): void {
+    if (++this.dropped <= 10) this.opts.log(`worker: dropped ${what}`);
+  }
+
+  private async welcome(m: WelcomeWorkerMsg): Promise<void> {
+    this.welcomed = true;
+    this.partition = m.partition;
+    const assignment = m.assignment;
+    const me = m.partition;
+    this.isLocal = (c) => assignment[c.name] === me;
+    if (m.trace) this.traceSink = new TraceChunkSink();
+    try {
+      const p = await prepare(m.scenario as Scenario, {
+        seed: m.seed,
+        untilPs: m.untilPs,
+        isLocal: this.isLocal,
+        instruments: [spliceInstrument(m.externals)],
+        ...(this.traceSink !== null ? { sinks: [this.traceSink] } : {}),
+      });
+      const names = p.sim.components.map((c) => c.name);
+      const unknown = names.filter((n) => assignment[n] === undefined);
+      if (unknown.length > 0 || names.length !== Object.keys(assignment).length) {
+        throw new Error(`this worker built another graph than the coordinator (${unknown.length > 0 ? `unknown components ${unknown.join(', ')}` : 'a different number of components'}): are both the same version?`);
+      }
+      p.sim.remote = (e: RemoteEvent) => {
+        this.outgoing.push([e.time, e.dst, e.src, e.seq, e.port, e.payload]);
+      };
+      this.prepared = p;
+      p.sim.start();
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    this.send({ v: PROTOCOL_VERSION, type: 'ready', partition: me, next: wireTime(this.prepared.sim.nextEventTime()), events: this.takeOutgoing(), ...this.traceField() });
+  }
+
+  private async grant(m: GrantMsg): Promise<void> {
+    const sim = this.prepared!.sim;
+    try {
+      for (const e of m.events) {
+        const problem = eventProblem(e, m.bound, m.last);
+        if (problem !== null) throw new Error(`the coordinator sent a bad event: ${problem}`);
+        sim.inject({ time: e[0], dst: e[1], src: e[2], seq: e[3], port: e[4], payload: e[5] });
+      }
+      const until = m.last ? m.bound : m.bound - 1;
+      let yielded = performance.now();
+      while (sim.runUntil(until, SLICE_EVENTS) === 'budget') {
+        if (performance.now() - yielded > YIELD_MS) {
+          // Let the heartbeat timer and the socket breathe during a long window.
+          await new Promise((r) => setImmediate(r));
+          yielded = performance.now();
+        }
+      }
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    this.send({ v: PROTOCOL_VERSION, type: 'done', partition: this.partition, round: m.round, next: wireTime(sim.nextEventTime()), events: this.takeOutgoing(), delivered: sim.events, ...this.traceField() });
+  }
+
+  private summarize(m: SummarizeMsg): void {
+    const p = this.prepared!;
+    const part = reportPart(p, m.notCompleted, this.isLocal);
+    const displays = m.displays.map((cmd) => p.sysplex.operatorDisplay(cmd) ?? null);
+    this.send({ v: PROTOCOL_VERSION, type: 'summary', partition: this.partition, delivered: p.sim.events, part, displays });
+  }
+
+  private takeOutgoing(): WireEvent[] {
+    const o = this.outgoing;
+    this.outgoing = [];
+    return o;
+  }
+
+  private traceField(): { trace?: ReturnType<TraceChunkSink['take']> } {
+    const chunk = this.traceSink?.take();
+    return chunk === undefined ? {} : { trace: chunk };
+  }
+
+  /** A model failed (or the graph could not be built): tell the coordinator, which ends the run with exit 3. */
+  private fail(err: unknown): void {
+    const sim = this.prepared?.sim;
+    const timePs = err instanceof SimulationError ? err.timePs : (sim?.now ?? 0);
+    const message = err instanceof SimulationError ? err.message : `${(err as Error).message ?? String(err)} (at virtual time ${formatTime(timePs)})`;
+    this.send({ v: PROTOCOL_VERSION, type: 'error', partition: this.partition, message, timePs });
+    void this.out.drain().then(() => this.end(3));
+  }
+
+  private end(code: number, why?: string): void {
+    if (this.finished === null) return;
+    if (why !== undefined) this.opts.log(`worker${this.partition >= 0 ? ` (partition ${this.partition})` : ''}: ${why}`);
+    const finish = this.finished;
+    this.finished = null;
+    if (this.timer !== null) clearInterval(this.timer);
+    this.out.close();
+    this.socket.close();
+    if (this.opts.watchStdin) process.stdin.pause();
+    finish(code);
+  }
+}
+
+/** Null when a granted event has the right shape and belongs in the window. */
+function eventProblem(e: unknown, bound: number, last: boolean): string | null {
+  if (!Array.isArray(e) || e.length !== 6) return 'not a 6-element array';
+  for (let i = 0; i < 5; i++) if (!Number.isSafeInteger(e[i]) || (e[i] as number) < 0) return `field ${i} is not a natural number`;
+  if (last ? e[0] > bound : e[0] >= bound) return `time ${e[0]} is outside the window`;
+  return payloadProblem(e[5], false);
+}
