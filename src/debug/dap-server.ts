@@ -101,7 +101,8 @@ export function serveDap(engine: DebugEngine, opts: DapServerOptions): Promise<n
       socket.on('close', () => {
         clearTimeout(hello);
         if (client === me) client = null;
-        engine.setListener(null);
+        // With nobody attached, a run that still reaches its end (before the pause below takes) ends the command.
+        engine.setListener({ stopped: () => {}, ended: (end) => finish(end) });
         if (done || session.finished) return;
         if (engine.state === 'ended') {
           if (engine.end !== null) finish(engine.end);
