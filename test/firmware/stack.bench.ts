@@ -1,0 +1,135 @@
+// The firmware end to end on the distributor's data path: Stack.receive() of an inbound datagram for a
+// distributed DVIPA, as the LPAR hands it over from its OSA: IPv4/TCP parse, VCRT lookup, the forward
+// decision, the XCF forward message built and handed to a fake HAL. No kernel, no models: what the
+// firmware itself costs per packet. Also the new-connection path (SYN: distribution method, VCRT insert,
+// VDPT counters, forward) and the local path (a connection the distributor serves itself).
+//
+// Figures print when the file loads (`npx vitest bench --run test/firmware/stack.bench.ts`): best of 30 timed
+// passes, since the machine is shared; vitest's table gives mean and spread.
+import { bench, describe } from 'vitest';
+import { createFirmware } from '../../src/firmware/index.js';
+import type { Firmware, Hal } from '../../src/firmware/hal.js';
+import type { Stack } from '../../src/firmware/stack.js';
+import { encodeControl } from '../../src/firmware/xcf-messages.js';
+import { ACK, SYN, writeTcpPacket } from './sd/packets.js';
+import { profile } from './harness.js';
+
+const FLOWS = 100_000;
+const PACKETS = 32_768;
+const DVIPA = 0x0a01010a;
+const MS = 1_000_000_000;
+
+let forwarded = 0;
+let forwardedBytes = 0;
+const timers = new Map<number, number>();
+let seed = 7;
+const hal: Hal = {
+  stackName: 'SYS1',
+  rng: { nextU32: () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) },
+  tracing: false,
+  transmit: () => {},
+  registerAddress: () => {},
+  deregisterAddress: () => {},
+  xcfSend: (_to, message) => {
+    forwarded++;
+    forwardedBytes += message.length;
+  },
+  xcfJoin: () => {},
+  setTimer: (id, at) => void timers.set(id, at),
+  cancelTimer: (id) => void timers.delete(id),
+  tcpConnection: () => {},
+  wlmWeight: () => 32,
+  trace: () => {},
+};
+
+/** SYS1 distributing 10.1.1.10:80 round robin over SYS2 and SYS3 (told over XCF that they listen). */
+function distributor(): Firmware {
+  const fw = createFirmware(hal, {
+    profile: profile(1, 'VIPADEFINE MOVEABLE IMMEDIATE 255.255.255.0 10.1.1.10', 'VIPADISTRIBUTE DEFINE DISTMETHOD ROUNDROBIN 10.1.1.10 PORT 80 DESTIP 10.9.9.2 10.9.9.3'),
+    profileFile: 'SYS1.tcpip',
+    applications: [],
+  });
+  fw.start(0);
+  for (const [name, n] of [['SYS2', 2], ['SYS3', 3]] as const) {
+    fw.xcfMembership(0, { stack: name, joined: true, failed: false });
+    fw.xcfReceive(0, name, encodeControl({ m: 'hello', xcfIp: (0x0a090900 + n) >>> 0, dvipas: [], reply: false }));
+  }
+  // The join settles: SYS1 activates the DVIPA and becomes the distributor.
+  for (const [id, at] of [...timers]) if (at <= MS) fw.timer(at, id);
+  for (const name of ['SYS2', 'SYS3']) fw.xcfReceive(MS, name, encodeControl({ m: 'listen', ip: DVIPA, port: 80, ready: 1 }));
+  return fw;
+}
+
+const clientIp = (i: number) => (0x64400000 + (i >>> 2)) >>> 0;
+const clientPort = (i: number) => 1024 + ((i * 7919) % 60000);
+
+function pool(count: number, flags: number, flow: (k: number) => number, sportBase = -1): Uint8Array[] {
+  return Array.from({ length: count }, (_, k) => {
+    const i = flow(k);
+    const p = new Uint8Array(40 + 20);
+    writeTcpPacket({ src: clientIp(i), dst: DVIPA, sport: sportBase >= 0 ? sportBase + (k % 4000) : clientPort(i), dport: 80, flags, payload: 20 }, p);
+    return p;
+  });
+}
+
+const fw = distributor();
+const stack = fw as Stack;
+// FLOWS established connections: their SYNs go through distribution once.
+for (const p of pool(FLOWS, SYN, (k) => k)) fw.receive(2 * MS, 'OSA1', p);
+if (stack.sysplex.vcrt.size !== FLOWS) throw new Error(`VCRT holds ${stack.sysplex.vcrt.size} rows, expected ${FLOWS}`);
+
+let x = 0x9e3779b9;
+const rand = () => {
+  x ^= x << 13;
+  x ^= x >>> 17;
+  x ^= x << 5;
+  return (x >>> 0) % FLOWS;
+};
+const established = pool(PACKETS, ACK, rand);
+// New connections: SYNs from fresh client ports (removed again after each pass).
+const fresh = pool(PACKETS, SYN, rand, 20000);
+
+function receiveAll(list: Uint8Array[]): void {
+  for (let k = 0; k < list.length; k++) fw.receive(3 * MS, 'OSA1', list[k]!);
+}
+
+function newConnections(): void {
+  receiveAll(fresh);
+  // Forget them, as the targets' end-of-connection reports would.
+  const v = stack.sysplex.vcrt;
+  for (const p of fresh) v.delete(((p[12]! << 24) | (p[13]! << 16) | (p[14]! << 8) | p[15]!) >>> 0, (p[20]! << 8) | p[21]!, DVIPA, 80);
+}
+
+function best(work: () => void, rounds: number): number {
+  work();
+  let b = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    work();
+    b = Math.min(b, performance.now() - t0);
+  }
+  return b;
+}
+
+const before = forwarded;
+const msEstablished = best(() => receiveAll(established), 30);
+const msNew = best(newConnections, 30);
+if (forwarded - before < PACKETS * 31) throw new Error('packets were not forwarded');
+console.log(
+  [
+    `stack.bench: Stack.receive of a distributed data segment (parse, VCRT of ${FLOWS} rows, forward to the fake HAL): ` +
+      `${(PACKETS / msEstablished / 1000).toFixed(2)} M packets/s (${((msEstablished * 1e6) / PACKETS).toFixed(0)} ns each)`,
+    `stack.bench: Stack.receive of a SYN (round robin, VCRT insert, VDPT counters, forward): ${(PACKETS / msNew / 1000).toFixed(2)} M connections/s ` +
+      `(insert and delete included)`,
+    `stack.bench: ${forwarded} datagrams forwarded, ${(forwardedBytes / forwarded).toFixed(0)} bytes per XCF message`,
+  ].join('\n'),
+);
+
+describe(`Stack.receive on the distributor: ${PACKETS} datagrams per iteration, ${FLOWS} connections in the VCRT`, () => {
+  bench('data segments of established connections, forwarded over XCF', () => {
+    receiveAll(established);
+  });
+  bench('SYNs of new connections: distributed, inserted (then deleted)', () => {
+    newConnections();
+  });
+});
