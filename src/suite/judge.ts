@@ -3,7 +3,7 @@
 // error (exit 2); a run that failed is a run error (exit 3).
 
 import { readFileSync } from 'node:fs';
-import { basename, extname, relative } from 'node:path';
+import { basename, extname, isAbsolute, relative } from 'node:path';
 import { checkGolden, divergenceDetail, divergenceMessage, goldenKeyPos } from './golden.js';
 import type { Failure, Outcome, WorkerResult } from './types.js';
 
@@ -33,7 +33,7 @@ export function judge(j: JudgeInput): Outcome {
   const notes: string[] = [];
   const errors: string[] = [];
   if (result.golden !== null) {
-    const shown = relative(process.cwd(), result.golden) || result.golden;
+    const shown = displayPath(result.golden);
     const g = checkGolden(j.tracePath, result.golden, j.updateGolden);
     if (g.kind === 'differs') failures.push({ type: 'golden', message: divergenceMessage(g.divergence, shown), detail: divergenceDetail(g.divergence) });
     else if (g.kind === 'updated') notes.push(`golden trace ${shown} updated`);
@@ -56,6 +56,12 @@ function describeActual(v: unknown): string {
 
 function shorten(s: string): string {
   return s.length > 160 ? `${s.slice(0, 157)}...` : s;
+}
+
+/** A path as short as it stays clear: relative below the working folder, absolute elsewhere. */
+function displayPath(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? abs : rel;
 }
 
 /** FILE:LINE:COL of the scenario's golden: key (FILE alone if it cannot be found). */
