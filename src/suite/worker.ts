@@ -4,6 +4,7 @@
 
 import { SimulationError } from '../kernel/simulation.js';
 import { InputError, loadScenario } from '../scenario/index.js';
+import type { Report } from '../run/report.js';
 import type { WorkerJob, WorkerResult } from './types.js';
 
 /** Runs one scenario file to its verdict data; never throws. */
@@ -13,11 +14,16 @@ export async function runJob(job: WorkerJob): Promise<WorkerResult> {
   const scenario = loaded.value;
   const { name, seed } = scenario;
   try {
+    let report: Report;
     if (scenario.capture !== undefined) {
-      return { kind: 'input-error', name, seed, messages: [`${job.file}: capture: replaying a capture in a scenario is not available in this version yet`] };
+      // A scenario naming a capture replays it in place of its workload (like `sysplex-emu replay`); the run
+      // ends shortly after the replay is over.
+      const { runReplay } = await import('../capture/replay/index.js');
+      report = await runReplay(scenario, { trace: job.tracePath });
+    } else {
+      const { runScenario } = await import('../run/run-scenario.js');
+      report = await runScenario(scenario, { trace: job.tracePath });
     }
-    const { runScenario } = await import('../run/run-scenario.js');
-    const report = await runScenario(scenario, { trace: job.tracePath });
     return { kind: 'ran', name, seed, report, golden: scenario.golden ?? null };
   } catch (err) {
     if (err instanceof InputError) return { kind: 'input-error', name, seed, messages: [err.toString()] };
