@@ -151,8 +151,9 @@ export type FromCoordinator = WelcomeWorkerMsg | WelcomeExternalMsg | GrantMsg |
 // ---- encoding --------------------------------------------------------------------------------------------
 
 // Maps decode to plain objects; binary decodes to a plain Uint8Array copy (not a Node Buffer, whose slice()
-// would alias, and not a view that keeps a whole batch alive).
-const packr = new Packr({ useRecords: false, mapsAsObjects: true, copyBuffers: true, variableMapSize: true });
+// would alias, and not a view that keeps a whole batch alive); 64-bit integers (another language's times) decode
+// to numbers, and those past 2^53 then fail the integer checks.
+const packr = new Packr({ useRecords: false, mapsAsObjects: true, copyBuffers: true, variableMapSize: true, int64AsType: 'number' });
 
 export function encode(message: object): Buffer {
   return packr.pack(message);

@@ -1,0 +1,89 @@
+// Where components go in a partitioned run, the lookahead that follows, and external components spliced into
+// links (built in-process: nothing is started here).
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/cli/errors.js';
+import { spliceInstrument } from '../../src/backplane/external.js';
+import { planPartitions } from '../../src/backplane/plan.js';
+import { prepare } from '../../src/run/run-scenario.js';
+import { InputError, loadRunFile } from '../../src/scenario/index.js';
+import type { Scenario, Topology } from '../../src/scenario/types.js';
+import type { ExternalSpec } from '../../src/backplane/external.js';
+
+function demo(edit: (t: Topology) => Topology = (t) => t): Scenario {
+  const r = loadRunFile('fixtures/topologies/demo.yaml');
+  if (!r.ok) throw new Error('demo does not load');
+  return { ...r.value, topology: edit(r.value.topology) };
+}
+
+async function plan(s: Scenario, n: number, externals: ExternalSpec[] = []) {
+  const p = await prepare(s, { isLocal: () => false, instruments: [spliceInstrument(externals)] });
+  return { p, plan: planPartitions(p, n, externals) };
+}
+
+const groups = (assignment: Record<string, number>) => {
+  const out: string[][] = [];
+  for (const [name, at] of Object.entries(assignment)) (out[at] ??= []).push(name);
+  return out.map((g) => g.sort());
+};
+
+describe('partition plan', () => {
+  it('deals LPARs (with their OSAs) and then the LAN (with router and clients) round robin', async () => {
+    const two = await plan(demo(), 2);
+    expect(groups(two.plan.assignment)).toEqual([
+      ['OSA1', 'OSA3', 'SYS1', 'SYS3'],
+      ['LAN1', 'LAN1.clients', 'LAN1.router', 'OSA2', 'SYS2'],
+    ]);
+    // OSA <-> LAN segments (500 ns) and the XCF links (2.05 us) cross; the LAN segments set the lookahead.
+    expect(two.plan.lookaheadPs).toBe(500_000);
+    expect(two.plan.latency[0 * 2 + 1]).toBe(500_000);
+    expect(two.plan.latency[0]).toBe(Infinity);
+    const three = await plan(demo(), 3);
+    expect(groups(three.plan.assignment)).toEqual([
+      ['LAN1', 'LAN1.clients', 'LAN1.router', 'OSA1', 'SYS1'],
+      ['OSA2', 'SYS2'],
+      ['OSA3', 'SYS3'],
+    ]);
+    const one = await plan(demo(), 1);
+    expect(one.plan.lookaheadPs).toBe(Infinity);
+    expect(new Set(Object.values(one.plan.assignment))).toEqual(new Set([0]));
+    // Participant of each component by id, in the graph's id order.
+    for (const c of three.p.sim.components) expect(three.plan.byId[c.id]).toBe(three.plan.assignment[c.name]);
+  });
+
+  it('follows pins: backplane.pin for a LAN, an OSA on its own, and an LPAR partition key', async () => {
+    const s = demo((t) => ({
+      ...t,
+      lpars: t.lpars.map((l) => (l.name === 'SYS3' ? { ...l, partition: 0 } : l)),
+      backplane: { pin: { LAN1: 2, OSA2: 0 } },
+    }));
+    const { plan: p } = await plan(s, 3);
+    expect(groups(p.assignment)).toEqual([['OSA1', 'OSA2', 'OSA3', 'SYS1', 'SYS3'], ['SYS2'], ['LAN1', 'LAN1.clients', 'LAN1.router']]);
+  });
+
+  it('refuses a pin past the partitions (bad input) and a partition that would run nothing', async () => {
+    const s = demo((t) => ({ ...t, backplane: { pin: { SYS2: 4 } } }));
+    await expect(plan(s, 2)).rejects.toThrow(InputError);
+    await expect(plan(s, 2)).rejects.toThrow(/SYS2 is pinned to partition 4, but the run has 2 partitions/);
+    await expect(plan(demo(), 5)).rejects.toThrow(UsageError);
+    await expect(plan(demo(), 5)).rejects.toThrow(/partition 4 would run nothing/);
+  });
+
+  it('splices an external component into a link and makes it a participant of its own', async () => {
+    const tap: ExternalSpec = { name: 'TAP', link: 'LAN1.router-LAN1', latencyPs: 3_000_000 };
+    const { p, plan: pl } = await plan(demo(), 2, [tap]);
+    expect(pl.participants).toBe(3);
+    expect(pl.assignment.TAP).toBe(2);
+    const c = p.sim.component('TAP')!;
+    expect(c.ports.map((port) => [port.name, port.peer!.owner.name, port.link!.name, port.link!.latencyPs])).toEqual([
+      ['a', 'LAN1.router', 'LAN1.router-LAN1', 500_000],
+      ['b', 'LAN1', 'LAN1.router-LAN1~TAP', 3_000_000],
+    ]);
+    // The original link's serialisation rate is kept exactly on both halves.
+    const router = p.sim.component('LAN1.router')!;
+    expect(c.ports[0]!.link!.psPerByte).toBe(router.port('lan').link!.psPerByte);
+    expect(c.ports[1]!.link!.psPerByte).toBe(router.port('lan').link!.psPerByte);
+    expect(p.sim.links.some((l) => l.name === 'LAN1.router-LAN1')).toBe(true);
+    await expect(plan(demo(), 2, [{ ...tap, link: 'NOPE' }])).rejects.toThrow(/no link named NOPE/);
+    await expect(plan(demo(), 2, [{ ...tap, latencyPs: 0 }])).rejects.toThrow(/latency must be an integer >= 1 ps/);
+  });
+});
