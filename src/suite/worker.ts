@@ -2,6 +2,7 @@
 // its parent opened (child_process.fork). One process per scenario, so a scenario that exhausts memory or
 // leaves state behind in a firmware image cannot touch the next one. It prints nothing.
 
+import { readFileSync } from 'node:fs';
 import { SimulationError } from '../kernel/simulation.js';
 import { InputError, loadScenario } from '../scenario/index.js';
 import type { Report } from '../run/report.js';
@@ -17,9 +18,10 @@ export async function runJob(job: WorkerJob): Promise<WorkerResult> {
     let report: Report;
     if (scenario.capture !== undefined) {
       // A scenario naming a capture replays it in place of its workload (like `sysplex-emu replay`); the run
-      // ends shortly after the replay is over.
+      // ends shortly after the replay is over, or at the scenario's `until:` when it writes one.
       const { runReplay } = await import('../capture/replay/index.js');
-      report = await runReplay(scenario, { trace: job.tracePath });
+      const until = writesUntil(job.file) ? { untilPs: scenario.untilPs } : {};
+      report = await runReplay(scenario, { trace: job.tracePath, ...until });
     } else {
       const { runScenario } = await import('../run/run-scenario.js');
       report = await runScenario(scenario, { trace: job.tracePath });
@@ -29,6 +31,15 @@ export async function runJob(job: WorkerJob): Promise<WorkerResult> {
     if (err instanceof InputError) return { kind: 'input-error', name, seed, messages: [err.toString()] };
     if (err instanceof SimulationError) return { kind: 'run-failed', name, seed, message: err.message };
     return { kind: 'run-failed', name, seed, message: `internal error: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/** True when the scenario file itself sets `until:` (the loader fills in a default otherwise). */
+function writesUntil(file: string): boolean {
+  try {
+    return /^until[ \t]*:/m.test(readFileSync(file, 'utf8'));
+  } catch {
+    return false;
   }
 }
 

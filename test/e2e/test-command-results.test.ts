@@ -105,3 +105,19 @@ describe('bad command lines', () => {
     expect(cli(['test', 'no/such/folder']).stderr).toBe('no/such/folder: no such file or folder\n');
   });
 });
+
+describe('a folder with runs that fail', () => {
+  it('reports a firmware that throws and a worker that dies as run errors naming what failed, and exits 3', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'suite-runfail-'));
+    const junit = join(dir, 'junit.xml');
+    const r = cli(['test', 'test/suite/fixtures/run-fails', '--junit', junit], { timeoutMs: 120_000 });
+    expect(r.status).toBe(3);
+    expect(r.stdout).not.toMatch(STACK_FRAME);
+    expect(r.stdout).toMatch(/^ERROR test\/suite\/fixtures\/run-fails\/throws\.yaml  a run whose firmware throws  .*\n {6}test\/suite\/fixtures\/run-fails\/throws\.yaml: run failed: SYS2 failed at virtual time [0-9.]+ ms \(\d+ ps\): firmware fault injected by the test$/m);
+    expect(r.stdout).toMatch(/^ERROR test\/suite\/fixtures\/run-fails\/exits\.yaml  exits  .*\n {6}test\/suite\/fixtures\/run-fails\/exits\.yaml: run failed: the worker process exited with status 9 without a result$/m);
+    expect(r.stdout).toMatch(/^PASS  test\/suite\/fixtures\/run-fails\/passes\.yaml  /m);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 0 failed, 2 errors');
+    const errors = findAll(parseXml(readFileSync(junit, 'utf8')), 'error');
+    expect(errors.map((e) => e.attrs.type)).toEqual(['run', 'run']);
+  });
+});
