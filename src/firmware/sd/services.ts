@@ -30,6 +30,10 @@ export class ServiceTable {
   private dvipas = new Uint32Array(16);
   private ports = new Uint16Array(16);
   private live = new Uint8Array(16);
+  /** Port -> the service index of one DVIPA distributing it (0: none). Most stacks distribute a port for one
+   *  DVIPA only, so `find` usually answers with two array reads and no hash; a port that several DVIPAs
+   *  distribute falls back to the hash index for all but one of them. */
+  private readonly byPort = new Uint16Array(0x10000);
   /** Released indices, reused lowest first so index assignment is deterministic and compact. */
   private free: number[] = [];
   private next = 1;
@@ -47,6 +51,8 @@ export class ServiceTable {
 
   /** The service index of (dvipa, port), or -1 when it is not distributed. `dvipa` unsigned (`>>> 0`). */
   find(dvipa: number, port: number): number {
+    const direct = port >>> 16 === 0 ? this.byPort[port]! : 0;
+    if (direct !== 0 && this.dvipas[direct] === dvipa) return direct;
     const s = this.slots;
     const mask = this.mask;
     let i = mix2(dvipa, port, SEED) & mask;
@@ -78,6 +84,7 @@ export class ServiceTable {
     this.dvipas[idx] = dvipa;
     this.ports[idx] = port;
     this.live[idx] = 1;
+    if (this.byPort[port] === 0) this.byPort[port] = idx;
     this.count++;
     if (this.count * 2 > this.mask + 1) this.rebuild((this.mask + 1) * 2);
     else this.place(dvipa, port, idx);
@@ -90,6 +97,17 @@ export class ServiceTable {
     this.live[idx] = 0;
     this.count--;
     this.free.push(idx);
+    const port = this.ports[idx]!;
+    if (this.byPort[port] === idx) {
+      // Hand the port's direct entry to another DVIPA distributing it, if any.
+      this.byPort[port] = 0;
+      for (let i = 1; i < this.next; i++) {
+        if (this.live[i] === 1 && this.ports[i] === port) {
+          this.byPort[port] = i;
+          break;
+        }
+      }
+    }
     this.rebuild(this.mask + 1);
   }
 
