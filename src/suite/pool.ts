@@ -2,13 +2,21 @@
 // hands every result to `done` with the job's index, in whatever order they finish. A worker that dies
 // without answering (killed, out of memory) becomes a run failure naming how it ended.
 
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { WorkerJob, WorkerResult } from './types.js';
 
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
 /** How much of a dying worker's stderr to quote. */
 const STDERR_TAIL = 2000;
+
+/** Workers running now, so that an interrupted command can stop them. */
+const live = new Set<ChildProcess>();
+
+/** Stops every running worker (the command was interrupted). */
+export function stopWorkers(): void {
+  for (const child of live) child.kill('SIGTERM');
+}
 
 export interface Timed {
   result: WorkerResult;
@@ -35,6 +43,7 @@ function runInWorker(job: WorkerJob): Promise<Timed> {
       env: { ...process.env, SYSPLEX_EMU_SUITE_WORKER: '1' },
       execArgv: [],
     });
+    live.add(child);
     let answer: WorkerResult | null = null;
     let stderr = '';
     child.stderr?.setEncoding('utf8');
@@ -55,6 +64,7 @@ function runInWorker(job: WorkerJob): Promise<Timed> {
       if (answer === null) finish({ kind: 'run-failed', name: '', seed: 0, message: `cannot start a worker process: ${err.message}` });
     });
     child.on('close', (code, signal) => {
+      live.delete(child);
       if (answer !== null) {
         finish(answer);
         return;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { artifactIds, writeArtifacts } from './artifacts.js';
 import { fallbackName, judge } from './judge.js';
-import { runPool } from './pool.js';
+import { runPool, stopWorkers } from './pool.js';
 import type { Outcome, Suite, WorkerJob } from './types.js';
 
 export interface SuiteOptions {
@@ -37,6 +37,14 @@ export async function runSuites(suites: readonly Suite[], opts: SuiteOptions): P
   const scratch = mkdtempSync(join(tmpdir(), 'sysplex-emu-test-'));
   const outcomes: (Outcome | undefined)[] = new Array(files.length);
   let printed = 0;
+  // Interrupted (Ctrl-C, a CI timeout): stop the workers and leave no scratch files behind.
+  const interrupted = (signal: NodeJS.Signals) => {
+    stopWorkers();
+    rmSync(scratch, { recursive: true, force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     const jobs: WorkerJob[] = files.map((file, i) => {
       const dir = join(scratch, String(i));
@@ -63,6 +71,8 @@ export async function runSuites(suites: readonly Suite[], opts: SuiteOptions): P
       while (printed < files.length && outcomes[printed] !== undefined) for (const line of resultLines(outcomes[printed++]!)) opts.print(line);
     });
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     rmSync(scratch, { recursive: true, force: true });
   }
   const all = outcomes as Outcome[];
