@@ -1,16 +1,41 @@
-// `--vcd`, `--perfetto`, `--html`: timelines and pictures of a run (issue 9). Not yet built.
+// `--vcd`, `--perfetto`, `--html`: timelines and pictures of a run (docs/timelines.md). The run pipeline takes
+// them as an Instrument; `test --artifacts` makes one per scenario with its own file names.
+
+import { resolve } from 'node:path';
 import { UsageError } from '../cli/errors.js';
+import { US } from '../kernel/time.js';
 import type { Instrument } from '../run/run-scenario.js';
+import { TimelineInstrument } from './instrument.js';
+
+export { SAMPLER_NAME, TimelineInstrument, type TimelineFiles, type TimelinesReport } from './instrument.js';
 
 export interface TimelineOptions {
   vcd?: string;
   perfetto?: string;
   html?: string;
-  /** Virtual interval between counter samples, ps. */
+  /** Virtual interval between counter samples, ps (default DEFAULT_SAMPLE_INTERVAL_PS). */
   sampleIntervalPs?: number;
 }
 
+/** 1 ms: the demo's second of virtual time is 1,000 samples. A multiple of the demo's XCF status interval
+ *  (0.5 ms), so that an idle sysplex shows steady counters instead of an alias of its heartbeat. */
+export const DEFAULT_SAMPLE_INTERVAL_PS = 1000 * US;
+
+/** The instruments for the timeline files asked for: none (and no cost to the run) when none is. A repeated
+ *  file or a bad interval is a UsageError (exit 2). */
 export function timelineInstruments(o: TimelineOptions): Instrument[] {
-  if (o.vcd !== undefined || o.perfetto !== undefined || o.html !== undefined) throw new UsageError('--vcd, --perfetto and --html are not available in this version yet');
-  return [];
+  const files: [string, string | undefined][] = [['--vcd', o.vcd], ['--perfetto', o.perfetto], ['--html', o.html]];
+  const seen = new Map<string, string>();
+  for (const [flag, file] of files) {
+    if (file === undefined) continue;
+    if (file.trim() === '') throw new UsageError(`${flag} needs a file name`);
+    const abs = resolve(file);
+    const other = seen.get(abs);
+    if (other !== undefined) throw new UsageError(`${flag} ${file}: ${other} writes the same file`);
+    seen.set(abs, flag);
+  }
+  const interval = o.sampleIntervalPs ?? DEFAULT_SAMPLE_INTERVAL_PS;
+  if (!Number.isSafeInteger(interval) || interval < 1) throw new UsageError(`the sample interval must be a whole number of picoseconds >= 1, not ${interval}`);
+  if (seen.size === 0) return [];
+  return [new TimelineInstrument({ ...(o.vcd !== undefined ? { vcd: o.vcd } : {}), ...(o.perfetto !== undefined ? { perfetto: o.perfetto } : {}), ...(o.html !== undefined ? { html: o.html } : {}) }, interval)];
 }

@@ -1,0 +1,133 @@
+// The HTML report document: the run's summary tables (from the report), the list of marked events, and the
+// plots (data as JSON, drawn by uPlot in the page). Everything inline: no request leaves the page.
+
+import { formatTime } from '../../kernel/time.js';
+import type { Report } from '../../run/report.js';
+import { plotAssets } from './assets.js';
+import { CLIENT_SCRIPT } from './client.js';
+
+export interface PageMarker {
+  /** Virtual time, ps (exact) and ms (the plots' axis). */
+  readonly ps: number;
+  readonly ms: number;
+  readonly category: string;
+  readonly label: string;
+}
+
+export interface PagePlot {
+  readonly id: string;
+  readonly title: string;
+  readonly unit: string;
+  readonly series: readonly { readonly label: string; readonly values: readonly number[] }[];
+}
+
+export interface PageData {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly endPs: number;
+  readonly sampleIntervalPs: number;
+  /** Time of each point, ms. */
+  readonly t: readonly number[];
+  readonly plots: readonly PagePlot[];
+  readonly markers: readonly PageMarker[];
+  /** Markers not kept (a run with very many faults), so the page can say so. */
+  readonly markersDropped: number;
+}
+
+/** 1234567 -> "1,234,567" (toLocaleString costs milliseconds the first time: it loads ICU data). */
+export function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+export function esc(s: unknown): string {
+  return String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function table(head: readonly string[], rows: readonly (readonly unknown[])[], cls = ''): string {
+  const th = head.map((h) => `<th>${esc(h)}</th>`).join('');
+  const tr = rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n');
+  return `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${th}</tr></thead><tbody>\n${tr}\n</tbody></table>`;
+}
+
+function summary(r: Report): string {
+  const out: string[] = [];
+  out.push(
+    table(
+      ['virtual time', 'events', 'seed', 'partitions'],
+      [[formatTime(r.virtualTimePs), thousands(r.events), r.seed, r.partitions]],
+    ),
+  );
+  out.push('<h3>LPARs</h3>', table(['LPAR', 'state', 'CPU busy %'], r.lpars.map((l) => [l.name, l.up ? 'up' : 'down', l.cpuBusyPct.toFixed(1)])));
+  if (r.dvipas.length > 0) {
+    out.push('<h3>DVIPAs</h3>', table(['DVIPA', 'state', 'owner', 'backups'], r.dvipas.map((d) => [d.ip, d.state, d.owner ?? '(none)', d.backups.join(', ') || '(none)'])));
+  }
+  for (const d of r.distribution) {
+    out.push(
+      `<h3>${esc(`${d.dvipa}:${d.port}`)} ${esc(d.method)}</h3>`,
+      table(['target', 'ready', 'totalConn', 'activeConn', 'lost'], d.targets.map((t) => [t.stack, t.ready, t.totalConn, t.activeConn, t.lost])),
+    );
+  }
+  const c = r.clients;
+  out.push('<h3>Clients</h3>', table(['opened', 'completed', 'reset', 'failed', 'bytes sent', 'bytes received'], [[c.opened, c.completed, c.reset, c.failed, c.bytesSent, c.bytesReceived]]));
+  if (r.replay) {
+    const p = r.replay;
+    out.push('<h3>Replay</h3>', table(['frames read', 'injected', 'flows', 'completed', 'reset', 'incomplete'], [[p.framesRead, p.framesInjected, p.flows, p.completed, p.reset, p.incomplete]]));
+  }
+  if (r.expectations && r.expectations.length > 0) {
+    out.push(
+      '<h3>Expectations</h3>',
+      table(['', 'expectation', 'actual'], r.expectations.map((e) => [e.ok ? 'ok' : 'FAIL', e.expr, JSON.stringify(e.actual ?? null)]), 'expect'),
+    );
+  }
+  return out.join('\n');
+}
+
+const STYLE = `
+body { font: 14px/1.4 system-ui, sans-serif; margin: 16px 24px; color: #222; }
+h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 22px 0 8px; } h3 { font-size: 14px; margin: 14px 0 4px; }
+table { border-collapse: collapse; margin: 4px 0 8px; } td, th { border: 1px solid #ccc; padding: 2px 8px; text-align: right; }
+th { background: #f2f2f2; } td:first-child, th:first-child { text-align: left; }
+table.expect td:nth-child(2), table.events td:nth-child(3) { text-align: left; font-family: monospace; }
+.note { color: #666; } .fault { color: #d62728; } .dvipa { color: #7b2cbf; }
+#layout { display: flex; flex-wrap: wrap; gap: 32px; } #summary { flex: 0 0 auto; } #plots { flex: 1 1 700px; min-width: 620px; }
+section.plot { margin-bottom: 12px; }
+`;
+
+export function renderPage(data: PageData, report: Report): string {
+  const assets = plotAssets();
+  const json = JSON.stringify(data).replace(/</g, '\\u003c');
+  const events = data.markers.map((m) => [formatTime(m.ps), m.category, m.label]);
+  const eventRows = events
+    .map((e, i) => `<tr class="${esc(e[1])}" data-t-ps="${data.markers[i]!.ps}"><td>${esc(e[0])}</td><td>${esc(e[1])}</td><td>${esc(e[2])}</td></tr>`)
+    .join('\n');
+  const dropped = data.markersDropped > 0 ? `<p class="note">${data.markersDropped} more events not marked.</p>` : '';
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${esc(data.scenario)} - sysplex-emu run report</title>
+<style>${assets.css}</style>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${esc(data.scenario)}</h1>
+<p class="note">sysplex-emu run report: seed ${data.seed}, ${esc(formatTime(data.endPs))} of virtual time, counters sampled every ${esc(formatTime(data.sampleIntervalPs))}; dashed lines mark faults (red) and DVIPA moves (purple).</p>
+<div id="layout">
+<div id="summary">
+<h2>Summary</h2>
+${summary(report)}
+<h2>Marked events</h2>
+<table class="events"><thead><tr><th>virtual time</th><th>kind</th><th>event</th></tr></thead><tbody>
+${eventRows}
+</tbody></table>
+${dropped}
+</div>
+<div id="plots"><h2>Over time</h2></div>
+</div>
+<script id="timeline-data" type="application/json">${json}</script>
+<script>${assets.js}</script>
+<script>${CLIENT_SCRIPT}</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,259 @@
+// The sampler: a kernel component with a self timer every sample interval that reads the models' counters
+// (read-only) into the timeline. What it reads and how often:
+// - every tick: CPU busy over the interval, OSA queue fill, drops and registered addresses, XCF throughput and
+//   mean bytes in flight over the interval, client totals. A tick after which nothing but the tick itself was delivered skips all
+//   but the CPU (work in progress still counts) and sets the rates to zero: nothing else can have moved.
+// - an LPAR's run queue: only when every CP is busy (with one free the queue is empty), via summary().
+// - an LPAR's firmware view (VCRT size, VDPT ready targets): it costs tens of microseconds, so only when the
+//   firmware ran since the last read (every firmware call but the IPL costs cycles), and then at once after a
+//   distributor event in the trace (DVIPA moves, membership, listeners), or at most once per tables interval
+//   on a stack that has a connection table to show (it owns a DVIPA, its VCRT was not empty, or it traced
+//   VCRT changes). A stack with none of these has nothing for these signals to show.
+
+import { Component, type Port } from '../kernel/index.js';
+import { S } from '../kernel/time.js';
+import type { FirmwareView } from '../firmware/hal.js';
+import type { Catalogue, LparProbe } from './catalogue.js';
+import type { Timeline } from './timeline.js';
+import type { FlightCounter } from './xcf-flight.js';
+
+const TAG_SAMPLE = 0;
+
+/** Rounds to 4 decimals, so that noise in the last bits of a rate never shows as a change. */
+function r4(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
+
+export class Sampler extends Component {
+  /** Component id -> 1 when an event was delivered to it since the last tick (set by the run's observer). */
+  dirty = new Uint8Array(0);
+  /** XCF link index -> in-flight counters of its two directions (set when taps are attached). */
+  flights: [FlightCounter, FlightCounter][] = [];
+  /** DVIPA index -> owner stack name, and whether it moved since the last tick (kept by the trace sink). */
+  readonly owners: string[];
+  readonly ownerMoved: boolean[];
+  /** LPAR index -> 1 when the trace showed a distributor event there since its view was last read. */
+  readonly tablesTouched: Uint8Array;
+  /** LPAR index -> 1 when the trace showed VCRT changes there since its view was last read. */
+  readonly vcrtTouched: Uint8Array;
+  samples = 0;
+  lastTick = -1;
+  /** Firmware views read (for tests and the bench). */
+  viewReads = 0;
+  private lastEvents = 0;
+  private readonly busy: Float64Array;
+  private readonly xcfBytes: Float64Array;
+  private clientCompleted = 0;
+  private clientReset = 0;
+  private readonly views: (FirmwareView | null)[];
+  private readonly viewAt: Float64Array;
+  private readonly charged: Float64Array;
+  private readonly ipls: Float64Array;
+  private readonly viewRead: Uint8Array;
+  private readonly ownerOf: (LparProbe | undefined)[];
+  /** LPAR index -> 1 while it owns some DVIPA. */
+  private readonly isOwner: Uint8Array;
+  private readonly lparByName: Map<string, LparProbe>;
+
+  constructor(
+    name: string,
+    private readonly cat: Catalogue,
+    private readonly timeline: Timeline,
+    readonly intervalPs: number,
+    /** Least virtual time between two reads of one LPAR's firmware view without a distributor event. */
+    readonly tablesIntervalPs: number,
+  ) {
+    super(name);
+    const n = cat.lpars.length;
+    this.busy = new Float64Array(n);
+    this.xcfBytes = new Float64Array(cat.xcf.length);
+    this.views = cat.lpars.map(() => null);
+    this.viewAt = new Float64Array(n).fill(-Infinity);
+    this.charged = new Float64Array(n).fill(-1);
+    this.ipls = new Float64Array(n);
+    this.viewRead = new Uint8Array(n);
+    this.tablesTouched = new Uint8Array(n);
+    this.vcrtTouched = new Uint8Array(n);
+    this.isOwner = new Uint8Array(n);
+    this.lparByName = new Map(cat.lpars.map((l) => [l.host.name, l]));
+    this.owners = cat.dvipas.map(() => '');
+    this.ownerMoved = cat.dvipas.map(() => false);
+    this.ownerOf = cat.dvipas.map(() => undefined);
+  }
+
+  override onMessage(_port: Port, _message: unknown): void {}
+
+  override start(): void {
+    this.at(this.now, TAG_SAMPLE);
+  }
+
+  override onTimer(tag: number): void {
+    if (tag !== TAG_SAMPLE) return;
+    this.sample(this.now);
+    // Keep ticking while anything else is pending: a run that went idle is not kept alive by its sampler.
+    if (this.sim.queue.size > 0) this.after(this.intervalPs, TAG_SAMPLE);
+  }
+
+  /** Reads every probe at `t` into the timeline and ends the tick. */
+  sample(t: number): void {
+    const first = this.lastTick < 0;
+    const dt = first ? 0 : t - this.lastTick;
+    const events = this.sim.events;
+    // Only this tick's own timer was delivered since the last one (at the end of a run: nothing at all).
+    const quiet = !first && events - this.lastEvents <= 1;
+    this.lastEvents = events;
+    this.cpu(t, dt);
+    if (quiet) this.quiet(t, dt);
+    else {
+      this.lparTables(t, first);
+      this.osas(t);
+      this.xcf(t, dt);
+      this.clients(t, dt);
+      this.ready(t);
+      this.dirty.fill(0);
+    }
+    this.samples++;
+    this.lastTick = t;
+    this.timeline.tick(t);
+  }
+
+  private cpu(t: number, dt: number): void {
+    const tl = this.timeline;
+    for (const l of this.cat.lpars) {
+      const cpu = l.host.cpu;
+      let ahead = 0;
+      for (let cp = 0; cp < cpu.processors; cp++) {
+        const f = cpu.freeTime(cp);
+        if (f > t) ahead += f - t;
+      }
+      const done = cpu.busyPs - ahead;
+      if (dt > 0) tl.set(t, l.cpuBusy, r4((100 * (done - this.busy[l.index]!)) / (dt * cpu.processors)));
+      this.busy[l.index] = done;
+    }
+  }
+
+  /** Nothing was delivered since the last tick: the rates are zero, everything else stands. */
+  private quiet(t: number, dt: number): void {
+    const tl = this.timeline;
+    const xs = this.cat.xcf;
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i]!;
+      tl.set(t, x.mbps, 0);
+      const f = this.flights[i];
+      if (f !== undefined) tl.set(t, x.inFlight, r4(f[0].meanSince(t) + f[1].meanSince(t)));
+    }
+    const c = this.cat.clients;
+    if (c !== null && dt > 0) {
+      tl.set(t, c.completedRate, 0);
+      tl.set(t, c.resetRate, 0);
+    }
+  }
+
+  private lparTables(t: number, first: boolean): void {
+    const tl = this.timeline;
+    const dirty = this.dirty;
+    for (const l of this.cat.lpars) {
+      const i = l.index;
+      this.viewRead[i] = 0;
+      if (!first && dirty[l.host.id] !== 1) continue;
+      const host = l.host;
+      const up = host.isUp;
+      tl.set(t, l.runQueue, up && allBusy(l, t) ? host.summary().runQueue : 0);
+      const cpu = host.cpu;
+      const ran = cpu.busyPs !== this.charged[i] || host.ipls !== this.ipls[i] || up !== (this.views[i] !== null);
+      if (!first && !ran) continue;
+      if (!first && this.tablesTouched[i] === 0) {
+        const shows = this.isOwner[i] === 1 || this.vcrtTouched[i] === 1 || (this.views[i]?.vcrtSize ?? 0) > 0;
+        if (!shows || t - this.viewAt[i]! < this.tablesIntervalPs) continue;
+      }
+      this.charged[i] = cpu.busyPs;
+      this.ipls[i] = host.ipls;
+      this.viewAt[i] = t;
+      this.tablesTouched[i] = 0;
+      this.vcrtTouched[i] = 0;
+      const view = up ? host.firmwareView() : null;
+      this.viewReads++;
+      this.views[i] = view;
+      this.viewRead[i] = 1;
+      tl.set(t, l.vcrtSize, view === null ? 0 : view.vcrtSize);
+    }
+  }
+
+  private osas(t: number): void {
+    const tl = this.timeline;
+    for (const o of this.cat.osas) {
+      for (const f of o.fill) tl.set(t, f.signal, o.osa.inboundOccupancy(f.lpar));
+      const s = o.osa.stats;
+      tl.set(t, o.drops, s.dropInboundFull + s.dropOutboundFull + s.dropUnregistered + s.dropPortDown + s.dropArpUnresolved + s.dropControlFull + s.dropMalformed);
+      tl.set(t, o.registered, o.osa.oat.size);
+    }
+  }
+
+  private xcf(t: number, dt: number): void {
+    const tl = this.timeline;
+    const xs = this.cat.xcf;
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i]!;
+      const link = x.handle.link;
+      const bytes = link.a.bytesSent + link.b.bytesSent;
+      if (dt > 0) tl.set(t, x.mbps, r4(((bytes - this.xcfBytes[i]!) * S) / dt / 1e6));
+      this.xcfBytes[i] = bytes;
+      const f = this.flights[i];
+      if (f !== undefined) tl.set(t, x.inFlight, r4(f[0].meanSince(t) + f[1].meanSince(t)));
+    }
+  }
+
+  private clients(t: number, dt: number): void {
+    const c = this.cat.clients;
+    if (c === null) return;
+    const tl = this.timeline;
+    let opened = 0, completed = 0, reset = 0, failed = 0;
+    for (const h of c.hosts) {
+      opened += h.totals.opened;
+      completed += h.totals.completed;
+      reset += h.totals.reset;
+      failed += h.totals.failed;
+    }
+    tl.set(t, c.opened, opened);
+    tl.set(t, c.completed, completed);
+    tl.set(t, c.reset, reset);
+    tl.set(t, c.failed, failed);
+    tl.set(t, c.active, opened - completed - reset - failed);
+    if (dt > 0) {
+      tl.set(t, c.completedRate, r4(((completed - this.clientCompleted) * S) / dt));
+      tl.set(t, c.resetRate, r4(((reset - this.clientReset) * S) / dt));
+    }
+    this.clientCompleted = completed;
+    this.clientReset = reset;
+  }
+
+  /** Ready targets per distributed port, from the owner's VDPT (zero while the owner is down). */
+  private ready(t: number): void {
+    const ds = this.cat.dvipas;
+    for (let i = 0; i < ds.length; i++) {
+      if (this.ownerMoved[i]) {
+        this.ownerMoved[i] = false;
+        this.ownerOf[i] = this.lparByName.get(this.owners[i]!);
+        this.isOwner.fill(0);
+        for (const o of this.ownerOf) if (o !== undefined) this.isOwner[o.index] = 1;
+      } else {
+        const o = this.ownerOf[i];
+        if (o === undefined || this.viewRead[o.index] !== 1) continue;
+      }
+      const owner = this.ownerOf[i];
+      const view = owner === undefined ? null : this.views[owner.index]!;
+      const d = ds[i]!;
+      for (const r of d.ready) {
+        let n = 0;
+        if (view !== null) for (const row of view.vdpt) if (row.dvipa === d.ip && row.port === r.port && row.ready > 0) n++;
+        this.timeline.set(t, r.signal, n);
+      }
+    }
+  }
+}
+
+function allBusy(l: LparProbe, t: number): boolean {
+  const cpu = l.host.cpu;
+  for (let cp = 0; cp < cpu.processors; cp++) if (cpu.freeTime(cp) <= t) return false;
+  return true;
+}
