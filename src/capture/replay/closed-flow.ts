@@ -55,6 +55,12 @@ interface Chunk {
 
 const seqDiff = (a: number, b: number): number => ((a - b) | 0);
 
+/** The fields of the segment being built: filled and used at once, shared by every flow. */
+const scratch: SegmentFields = {
+  src: 0, dst: 0, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0,
+  tsOn: false, tsVal: 0, tsEcr: 0, syn: null, id: 0, ttl: 64,
+};
+
 export class ClosedFlow {
   // ---- recorded ----
   readonly recIsn: number;
@@ -489,13 +495,8 @@ export class ClosedFlow {
     this.rearm();
   }
 
-  private readonly f: SegmentFields = {
-    src: 0, dst: 0, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0,
-    tsOn: false, tsVal: 0, tsEcr: 0, syn: null, id: 0, ttl: 64,
-  };
-
   private fields(flags: number, off: number, now: number): SegmentFields {
-    const f = this.f;
+    const f = scratch;
     f.src = this.clientIp;
     f.dst = this.serverIp;
     f.srcPort = this.clientPort;

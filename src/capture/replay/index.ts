@@ -130,12 +130,11 @@ function replayInstrument(injector: ReplayInjector, dvipas: Set<number>): Instru
 
 function addLost(p: Prepared, report: Report, injector: ReplayInjector, dvipas: Set<number>): void {
   const notCompleted = new Map<string, Set<number>>();
-  for (const f of injector.allFlows) {
-    if (f.outcome === 'completed') continue;
-    const k = `${f.serverIp}:${f.serverPort}`;
+  for (const [client, ip, port] of injector.notCompletedFlows()) {
+    const k = `${ip}:${port}`;
     let set = notCompleted.get(k);
     if (set === undefined) notCompleted.set(k, (set = new Set()));
-    set.add(f.key);
+    set.add(client);
   }
   if (notCompleted.size === 0) return;
   for (const d of report.distribution) {

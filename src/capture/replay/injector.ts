@@ -82,6 +82,8 @@ interface OpenFlow {
   clientFin: boolean;
   serverFin: boolean;
   reset: boolean;
+  /** Its outcome is in the counters. */
+  counted: boolean;
 }
 
 export class ReplayInjector extends Component implements FlowHost {
@@ -94,15 +96,15 @@ export class ReplayInjector extends Component implements FlowHost {
   /** Every closed flow not yet decided. */
   private live = 0;
   private readonly openFlows = new Map<number, OpenFlow>();
-  /** Open flows whose client endpoint a later SYN took over. */
-  private readonly openDone: OpenFlow[] = [];
+  /** Open flows not settled yet. */
+  private openLive = 0;
   private lastProgressAt = 0;
   private warm = false;
   private warmTimer = false;
   private readScheduled = false;
   private ending = false;
-  /** Closed flows, for the report (the outcome of each). */
-  readonly allFlows: ClosedFlow[] = [];
+  /** Flows decided other than completed, for the report's lost counts (client endpoint, DVIPA, port). */
+  private readonly notCompleted: [number, number, number][] = [];
 
   constructor(name: string, private readonly cfg: InjectorConfig) {
     super(name);
@@ -286,7 +288,6 @@ export class ReplayInjector extends Component implements FlowHost {
       if (last !== null && last.recIsn === c.seq && last.serverIp === c.dst && last.serverPort === c.dstPort) return false; // retransmitted SYN
       const flow = new ClosedFlow(this, c.src, c.srcPort, c.dst, c.dstPort, c.packet, c.tcpOffset, c.tcpHeaderLength, this.now);
       this.counters.flows++;
-      this.allFlows.push(flow);
       this.live++;
       if (last !== null && last.outcome === null) {
         last.successor = flow; // the endpoint's earlier flow is still being replayed
@@ -322,7 +323,11 @@ export class ReplayInjector extends Component implements FlowHost {
   decided(flow: ClosedFlow): void {
     this.live--;
     if (flow.outcome === 'completed') this.counters.completed++;
-    else if (flow.outcome === 'reset') this.counters.reset++;
+    else {
+      if (flow.outcome === 'reset') this.counters.reset++;
+      this.notCompleted.push([flow.key, flow.serverIp, flow.serverPort]);
+    }
+    if (this.tracing) this.trace('replay.flow', { client: `${ipText(flow.clientIp)}:${flow.clientPort}`, server: `${ipText(flow.serverIp)}:${flow.serverPort}`, outcome: flow.outcome, sent: flow.bytesSent, received: flow.serverBytes });
     const next = flow.successor;
     if (next !== null) {
       this.flows.set(flow.key, next);
@@ -341,9 +346,14 @@ export class ReplayInjector extends Component implements FlowHost {
     const key = c.src * 65536 + c.srcPort;
     let o = this.openFlows.get(key);
     if ((c.flags & (SYN | ACK)) === SYN && (o === undefined || o.isn !== c.seq)) {
-      o = { isn: c.seq, recServerIsn: -1, liveServerIsn: -1, clientFin: false, serverFin: false, reset: false };
-      if (this.openFlows.has(key)) this.openDone.push(this.openFlows.get(key)!);
+      o = { isn: c.seq, recServerIsn: -1, liveServerIsn: -1, clientFin: false, serverFin: false, reset: false, counted: false };
+      const earlier = this.openFlows.get(key);
+      if (earlier !== undefined && !earlier.counted) {
+        earlier.counted = true; // replaced before it settled: incomplete
+        this.openLive--;
+      }
       this.openFlows.set(key, o);
+      this.openLive++;
       this.counters.flows++;
     }
     const packet = c.packet.slice();
@@ -359,12 +369,14 @@ export class ReplayInjector extends Component implements FlowHost {
       if (c.flags & FIN) o.clientFin = true;
       if (c.flags & RST) o.reset = true;
     }
+    const settled = o !== undefined && (o.reset || (o.clientFin && o.serverFin));
     if (packet.length > MTU) this.injectSegmented(packet, c);
     else {
       if (c.offloaded) setTotalLength(packet, packet.length);
       fixChecksums(packet, t);
       this.inject(packet);
     }
+    if (settled) this.settleOpen(o!);
     return true;
   }
 
@@ -431,6 +443,16 @@ export class ReplayInjector extends Component implements FlowHost {
     if ((flags & (SYN | ACK)) === (SYN | ACK)) o.liveServerIsn = ((p[ihl + 4]! << 24) | (p[ihl + 5]! << 16) | (p[ihl + 6]! << 8) | p[ihl + 7]!) >>> 0;
     if (flags & FIN) o.serverFin = true;
     if (flags & RST) o.reset = true;
+    if (o.reset || (o.clientFin && o.serverFin)) this.settleOpen(o);
+  }
+
+  /** Counts an open-mode flow's outcome once. It stays known, so its last ACKs are still rewritten. */
+  private settleOpen(o: OpenFlow): void {
+    if (o.counted) return;
+    o.counted = true;
+    this.openLive--;
+    if (o.reset) this.counters.reset++;
+    else this.counters.completed++;
   }
 
   private inject(packet: Uint8Array): void {
@@ -455,29 +477,29 @@ export class ReplayInjector extends Component implements FlowHost {
   }
 
   private openSettled(): boolean {
-    for (const o of this.openFlows.values()) if (!o.reset && !(o.clientFin && o.serverFin)) return false;
-    return true;
+    return this.openLive === 0;
   }
 
   /** The report's replay counters, final. */
   finalCounters(): ReplayCounters {
     const c = this.counters;
     c.framesRead = this.feed.framesRead;
-    if (this.cfg.mode === 'closed') {
-      c.incomplete = c.flows - c.completed - c.reset;
-    } else {
-      let completed = 0;
-      let reset = 0;
-      for (const o of [...this.openDone, ...this.openFlows.values()]) {
-        if (o.reset) reset++;
-        else if (o.clientFin && o.serverFin) completed++;
-      }
-      c.completed = completed;
-      c.reset = reset;
-      c.incomplete = c.flows - completed - reset;
-    }
+    c.incomplete = c.flows - c.completed - c.reset;
     return c;
   }
+
+  /** Closed flows that did not complete: [client ip * 2^16 + port, DVIPA, port]. */
+  notCompletedFlows(): [number, number, number][] {
+    const out = [...this.notCompleted];
+    for (const head of this.flows.values()) {
+      for (let f: ClosedFlow | null = head; f !== null; f = f.successor) if (f.outcome === null) out.push([f.key, f.serverIp, f.serverPort]);
+    }
+    return out;
+  }
+}
+
+function ipText(ip: number): string {
+  return `${ip >>> 24}.${(ip >>> 16) & 0xff}.${(ip >>> 8) & 0xff}.${ip & 0xff}`;
 }
 
 function setTotalLength(p: Uint8Array, n: number): void {
