@@ -260,6 +260,7 @@ export class ClosedFlow {
     const flags = p[t + 13]!;
     const window = (p[t + 14]! << 8) | p[t + 15]!;
     const thl = (p[t + 12]! >> 4) << 2;
+    if (thl < 20 || t + thl > total) return; // a broken header: nothing to learn from it
     const len = total - t - thl;
     if (this.state === 'linger') {
       // Lingering: acknowledge a retransmitted FIN so the server can close.
