@@ -100,6 +100,7 @@ interface Peer {
   /** Local participants must show the token; the others may join without one. */
   needsToken: boolean;
   lastHeard: number;
+  lastSent: number;
   next: number;
   nowPs: number;
   delivered: number;
@@ -141,6 +142,7 @@ export class Coordinator {
   private timer: NodeJS.Timeout | null = null;
   private joinDeadline = 0;
   private lastProgress = 0;
+  private lastTick = performance.now();
 
   constructor(private readonly o: CoordinatorOptions) {
     const curve = o.curve === undefined ? {} : serverOptions(o.curve.keys);
@@ -161,6 +163,7 @@ export class Coordinator {
         spawned: null,
         needsToken: external !== null ? external.command !== undefined : o.spawnWorkers.includes(index),
         lastHeard: now,
+        lastSent: now,
         next: Infinity,
         nowPs: 0,
         delivered: 0,
@@ -252,6 +255,10 @@ export class Coordinator {
   private tick(): void {
     if (this.phase === 'done' || this.phase === 'failed') return;
     const now = performance.now();
+    // If this process itself was not scheduled for a while, what the others sent meanwhile is still unread:
+    // do not blame them.
+    if (now - this.lastTick > 3 * CHECK_MS) for (const p of this.peers) p.lastHeard = now;
+    this.lastTick = now;
     if (this.phase === 'joining' && now > this.joinDeadline) {
       const missing = this.peers.filter((p) => !p.ready).map((p) => p.label);
       this.fail(new RunError(`backplane: ${missing.join('; ')} did not join within ${JOIN_MS / 1000} s (endpoint ${this.endpoint})`));
@@ -263,7 +270,7 @@ export class Coordinator {
         this.fail(new RunError(`${p.label} stopped answering (nothing for ${(SILENCE_MS / 1000).toFixed(1)} s) at virtual time ${this.virtualTime()}`));
         return;
       }
-      if (now - p.lastHeard > HEARTBEAT_MS / 2) this.sendTo(p, { v: PROTOCOL_VERSION, type: 'hb' });
+      if (now - p.lastSent > HEARTBEAT_MS) this.sendTo(p, { v: PROTOCOL_VERSION, type: 'hb' });
     }
   }
 
@@ -273,7 +280,9 @@ export class Coordinator {
   }
 
   private sendTo(p: Peer, message: object): void {
-    if (p.identity !== null) this.out.send([p.identity, encode(message)]);
+    if (p.identity === null) return;
+    p.lastSent = performance.now();
+    this.out.send([p.identity, encode(message)]);
   }
 
   // ---- receiving --------------------------------------------------------------------------------------------

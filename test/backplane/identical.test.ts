@@ -1,0 +1,43 @@
+// Done when of issue 5: the fault scenarios give identical traces and reports with 1, 2 and 3 partitions,
+// through the built CLI. The scenarios are short versions of fixtures/scenarios/{takeover,target-loss,
+// xcf-failover}.yaml (test/backplane/fixtures): a partitioned run pays a message round trip per window, so the
+// tests keep virtual time and traffic small.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { comparable, run } from './processes.js';
+
+const SCENARIOS: [file: string, kinds: string[]][] = [
+  ['test/backplane/fixtures/takeover-short.yaml', ['lpar.down', 'lpar.up', 'dvipa.takeover', 'dvipa.takeback', 'conn.forward', 'xcf.leave']],
+  ['test/backplane/fixtures/target-loss-short.yaml', ['lpar.down', 'xcf.leave', 'vcrt.delete', 'tcp.open']],
+  ['test/backplane/fixtures/xcf-failover-short.yaml', ['xcf.path', 'conn.forward', 'xcf.send']],
+];
+
+describe.concurrent('partitioned runs are identical to the single-process run', () => {
+  for (const [file, kinds] of SCENARIOS) {
+    it(`${file.split('/').pop()}: 1, 2 and 3 partitions give the same report and a byte-identical trace`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'identical-'));
+      const runs = await Promise.all(
+        [1, 2, 3].map(async (n) => {
+          const trace = join(dir, `p${n}.jsonl`);
+          const r = await run(['run', file, '--json', '--partitions', String(n), '--trace', trace]);
+          expect(r.status, `${n} partitions: ${r.stderr}`).toBe(0); // the short scenarios' expectations hold
+          return { n, r, trace: readFileSync(trace, 'utf8') };
+        }),
+      );
+      const [one, ...more] = runs;
+      expect(one!.r.stderr).toBe('');
+      const traceKinds = new Set(one!.trace.trim().split('\n').map((l) => JSON.parse(l).k as string));
+      for (const k of kinds) expect(traceKinds.has(k), `trace kind ${k}`).toBe(true);
+      for (const m of more) {
+        expect(m.r.stderr, `stderr with ${m.n} partitions`).toBe('');
+        expect(m.r.status).toBe(one!.r.status);
+        expect(JSON.parse(m.r.stdout).partitions).toBe(m.n);
+        expect(comparable(m.r.stdout), `report with ${m.n} partitions`).toEqual(comparable(one!.r.stdout));
+        expect(m.trace.length).toBe(one!.trace.length);
+        expect(m.trace === one!.trace, `trace with ${m.n} partitions is byte-identical`).toBe(true);
+      }
+    }, 300_000);
+  }
+});
