@@ -1,0 +1,74 @@
+// Opens an HTML report in headless Chromium (Debian's, driven by playwright-core) the way a user's browser
+// would: from a file, with the network cut off, and reports what rendered, what the console said, what the
+// page tried to fetch, and, per plot and per marked event, whether the marker's dashed line is drawn there.
+
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run',
+];
+
+export interface Rendered {
+  plots: string[];
+  canvases: number;
+  consoleErrors: string[];
+  /** URLs requested other than the file itself. */
+  requests: string[];
+  /** Per plot id: the labels of the markers whose line shows in that plot's canvas (zoomed to `zoomMs`). */
+  markersDrawn: Record<string, string[]>;
+}
+
+/** Renders `file`; when `zoomMs` is given every plot is zoomed to that window before markers are looked for. */
+export async function renderReport(file: string, screenshot: string, zoomMs?: [number, number]): Promise<Rendered> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
+    const consoleErrors: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file:')) return route.continue();
+      requests.push(url);
+      return route.abort();
+    });
+    await page.goto(`file://${file}`);
+    await page.waitForFunction(() => (window as unknown as { __timelineReady?: boolean }).__timelineReady === true, null, { timeout: 20_000 });
+    const result = await page.evaluate((zoom) => {
+      type Plot = { root: HTMLElement; ctx: CanvasRenderingContext2D; bbox: { left: number; top: number; width: number; height: number }; valToPos(v: number, s: string, c: boolean): number; setScale(k: string, r: { min: number; max: number }): void; redraw(): void };
+      const w = window as unknown as { __plots: Plot[] };
+      const data = JSON.parse(document.getElementById('timeline-data')!.textContent!) as { markers: { ms: number; label: string; category: string }[] };
+      const colors: Record<string, [number, number, number]> = { fault: [0xd6, 0x27, 0x28], dvipa: [0x7b, 0x2c, 0xbf] };
+      const drawn: Record<string, string[]> = {};
+      for (const u of w.__plots) {
+        if (zoom !== null) u.setScale('x', { min: zoom[0], max: zoom[1] });
+        u.redraw();
+        const id = u.root.parentElement!.getAttribute('data-plot')!;
+        drawn[id] = [];
+        for (const m of data.markers) {
+          const x = Math.round(u.valToPos(m.ms, 'x', true));
+          if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
+          const px = u.ctx.getImageData(x, u.bbox.top, 1, u.bbox.height).data;
+          const [r, g, b] = colors[m.category]!;
+          let hits = 0;
+          for (let k = 0; k < px.length; k += 4) if (Math.abs(px[k]! - r) < 40 && Math.abs(px[k + 1]! - g) < 40 && Math.abs(px[k + 2]! - b) < 40) hits++;
+          // A dashed line down the whole plot: well over a third of the column in the marker's colour.
+          if (hits > u.bbox.height / 3) drawn[id]!.push(m.label);
+        }
+      }
+      return {
+        plots: [...document.querySelectorAll('section.plot')].map((s) => s.getAttribute('data-plot')!),
+        canvases: document.querySelectorAll('section.plot canvas').length,
+        drawn,
+      };
+    }, zoomMs ?? null);
+    await page.screenshot({ path: screenshot, fullPage: true });
+    return { plots: result.plots, canvases: result.canvases, consoleErrors, requests, markersDrawn: result.drawn };
+  } finally {
+    await browser.close();
+  }
+}
