@@ -58,6 +58,10 @@ export async function main(argv: string[]): Promise<number> {
   if (partitions > 1 || inspect !== undefined) {
     const { runPartitioned } = await import('../backplane/run-partitioned.js');
     report = await runPartitioned(scenario, { ...options, partitions, inspect });
+  } else if (scenario.capture !== undefined) {
+    // A scenario that names a capture replays it (as `sysplex-emu test` does).
+    const { runReplay } = await import('../capture/replay/index.js');
+    report = await runReplay(scenario, options);
   } else {
     const { runScenario } = await import('../run/run-scenario.js');
     report = await runScenario(scenario, options);

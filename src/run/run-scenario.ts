@@ -228,7 +228,7 @@ export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs:
     const ownerView = views.find((v) => v.dvipas.some((d) => d.ip === ip && d.owner === v.stack));
     const anyView = ownerView ?? views.find((v) => v.dvipas.some((d) => d.ip === ip));
     const row = anyView!.dvipas.find((d) => d.ip === ip)!;
-    return { ip, owner: ownerView?.stack ?? null, state: ownerView ? 'ACTIVE' : 'INACTIVE', backups: [...row.backups] };
+    return { ip, owner: ownerView?.stack ?? null, state: ownerView ? 'ACTIVE' : 'INACTIVE', backups: row.backups.filter((b) => b !== ownerView?.stack) };
   });
 
   // Distribution: the services some stack's profile distributes, and per target the ledger counts.
