@@ -50,7 +50,7 @@ export class CauseTracker {
   private readonly sends = new Map<string, DebugEvent[]>();
   /** The records of the delivery under way (cleared when the next one starts). */
   private delivery = -1;
-  private inDelivery: DebugEvent[] = [];
+  private readonly inDelivery: DebugEvent[] = [];
 
   constructor(private readonly osas: ReadonlySet<Component>) {}
 
@@ -58,7 +58,7 @@ export class CauseTracker {
   observe(e: DebugEvent): void {
     if (e.delivery !== this.delivery) {
       this.delivery = e.delivery;
-      this.inDelivery = [];
+      this.inDelivery.length = 0;
     }
     const f = e.fields;
     switch (e.kind) {
