@@ -7,8 +7,9 @@
 // open mode:   every client->DVIPA frame goes as captured (checksums made right, oversize frames cut to the
 //              MTU); its ACK number is moved onto the emulated server's sequence space when the server's
 //              SYN-ACK has already been seen, so flows replayed at their recorded pace can stay in step.
-// Memory stays bounded: recorded pace reads a frame only when its time comes; asap reads ahead only while the
-// flows hold less than HIGH_WATER unsent bytes (or when nothing moved for a while, so it never deadlocks).
+// Memory stays bounded: recorded pace reads a frame only when its time comes; asap reads ahead only while fewer
+// than MAX_LIVE_ASAP flows are under way holding less than HIGH_WATER unsent bytes (or when nothing moved for a
+// while, so a flow waiting for frames further on never deadlocks the replay).
 
 import { Component, type Port } from '../../kernel/index.js';
 import type { Ipv4Msg } from '../../../hw-models/messages.js';
@@ -66,6 +67,8 @@ const WARMUP_PS = 5_000_000_000;
 const OPEN_DRAIN_PS = 100_000_000_000;
 /** asap, closed: unsent recorded bytes the flows may hold before reading pauses. */
 const HIGH_WATER = 8 * 1024 * 1024;
+/** asap, closed: flows under way before reading pauses. */
+const MAX_LIVE_ASAP = 4096;
 /** asap: frames dispatched per read turn. */
 const READ_BATCH = 256;
 /** asap, closed: read on anyway when nothing moved this long (virtual ps). */
@@ -192,8 +195,7 @@ export class ReplayInjector extends Component implements FlowHost {
       this.readScheduled = true;
       return;
     }
-    const progressBefore = this.lastProgressAt;
-    if (this.buffered() < HIGH_WATER || this.now - progressBefore >= STALL_PS) {
+    if (this.roomToRead() || this.now - this.lastProgressAt >= STALL_PS) {
       for (let n = 0; n < READ_BATCH; n++) {
         const f = this.feed.take();
         if (f === null) return;
@@ -202,7 +204,7 @@ export class ReplayInjector extends Component implements FlowHost {
       }
     }
     // Read on at once while the flows have room; otherwise look again in a while.
-    this.at(this.now + (this.buffered() < HIGH_WATER ? 0 : STALL_PS), TAG_READ);
+    this.at(this.now + (this.roomToRead() ? 0 : STALL_PS), TAG_READ);
     this.readScheduled = true;
   }
 
@@ -223,6 +225,11 @@ export class ReplayInjector extends Component implements FlowHost {
     if (this.warm) return;
     this.warm = true;
     if (this.cfg.pace === 'asap') this.at(this.now, TAG_READ);
+  }
+
+  /** asap, closed: the flows hold little enough to read more. */
+  private roomToRead(): boolean {
+    return this.live < MAX_LIVE_ASAP && this.buffered() < HIGH_WATER;
   }
 
   private buffered(): number {
