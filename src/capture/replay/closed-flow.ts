@@ -185,7 +185,7 @@ export class ClosedFlow {
 
   /** A recorded client segment after the SYN. `payload` is a view of the capture: copied when kept. */
   recordClient(seq: number, ack: number, flags: number, packet: Uint8Array, payloadOffset: number, payloadLength: number, now: number): void {
-    if (flags & SYN) return; // a retransmitted SYN: ours went once
+    if (flags & SYN || this.outcome !== null) return; // a retransmitted SYN (ours went once), or too late
     let dep = 0;
     if (flags & ACK) {
       if (this.recServerIsn < 0) this.recServerIsn = (ack - 1) >>> 0;
@@ -522,8 +522,9 @@ export class ClosedFlow {
   // ---- timers -------------------------------------------------------------------------------------------
 
   private rearm(): void {
-    let at = -1;
-    for (const t of [this.rtoAt, this.idleAt, this.lingerAt]) if (t >= 0 && (at < 0 || t < at)) at = t;
+    let at = this.rtoAt;
+    if (this.idleAt >= 0 && (at < 0 || this.idleAt < at)) at = this.idleAt;
+    if (this.lingerAt >= 0 && (at < 0 || this.lingerAt < at)) at = this.lingerAt;
     if (at >= 0 && (this.wakeAt < 0 || at < this.wakeAt)) this.host.wake(this, at);
   }
 
