@@ -408,7 +408,7 @@ export class ReplayInjector extends Component implements FlowHost {
       if (end < packet.length) seg[t + 13] = flags & ~(FIN | 0x08);
       setTotalLength(seg, seg.length);
       fixChecksums(seg, t);
-      this.inject(seg);
+      this.inject(seg, at === hdr); // one captured frame, however many pieces
     }
   }
 
@@ -462,10 +462,10 @@ export class ReplayInjector extends Component implements FlowHost {
     else this.counters.completed++;
   }
 
-  private inject(packet: Uint8Array): void {
+  private inject(packet: Uint8Array, count = true): void {
     const msg: Ipv4Msg = { kind: 'ipv4', packet };
     this.router.send(msg, packet.length + 38);
-    this.counters.framesInjected++;
+    if (count) this.counters.framesInjected++;
     this.lastProgressAt = this.now;
   }
 
