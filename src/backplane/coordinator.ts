@@ -253,11 +253,15 @@ export class Coordinator {
   }
 
   private tick(): void {
+    // Check after this turn of the event loop has read what arrived meanwhile (setImmediate runs after I/O).
+    setImmediate(() => this.check());
+  }
+
+  private check(): void {
     if (this.phase === 'done' || this.phase === 'failed') return;
     const now = performance.now();
-    // If this process itself was not scheduled for a while, what the others sent meanwhile is still unread:
-    // do not blame them.
-    if (now - this.lastTick > 3 * CHECK_MS) for (const p of this.peers) p.lastHeard = now;
+    // If this process itself was not scheduled for long, do not blame the others for its own deafness.
+    if (now - this.lastTick > SILENCE_MS / 2) for (const p of this.peers) p.lastHeard = now;
     this.lastTick = now;
     if (this.phase === 'joining' && now > this.joinDeadline) {
       const missing = this.peers.filter((p) => !p.ready).map((p) => p.label);
@@ -276,7 +280,7 @@ export class Coordinator {
 
   private virtualTime(): string {
     const t = Math.min(this.horizon, this.o.untilPs);
-    return `${formatTime(t)} (${t} ps)`;
+    return t < 1000 ? `${t} ps` : `${formatTime(t)} (${t} ps)`;
   }
 
   private sendTo(p: Peer, message: object): void {

@@ -87,7 +87,7 @@ class Worker {
   private tick(): void {
     const now = performance.now();
     // A process frozen by a debugger or the OS has not heard anything either: do not blame the coordinator.
-    if (now - this.lastTick > 3 * CHECK_MS) this.lastHeard = now;
+    if (now - this.lastTick > SILENCE_MS / 2) this.lastHeard = now;
     this.lastTick = now;
     const limit = this.welcomed ? SILENCE_MS : JOIN_MS;
     if (now - this.lastHeard > limit) {
