@@ -8,6 +8,7 @@
 // edge router of the LAN that holds the DVIPAs, and report.replay tells what happened.
 
 import { parseProfile } from '../../firmware/profile/index.js';
+import { MAX_TIME_PS } from '../../kernel/time.js';
 import { InputError } from '../../scenario/errors.js';
 import { DEFAULTS } from '../../scenario/defaults.js';
 import type { Scenario } from '../../scenario/types.js';
@@ -60,7 +61,8 @@ export async function runReplay(scenario: Scenario, options: ReplayOptions = {})
     isDvipa: (ip) => dvipas.has(ip),
     graceEndPs: options.untilPs === undefined ? GRACE_PS : -1,
   });
-  const untilPs = options.untilPs ?? startPs + (pace === 'recorded' ? survey.spanPs : 0) + SLACK_PS;
+  // Virtual time ends at 2^53 ps (about 2.5 h): a longer capture at its recorded pace is cut there.
+  const untilPs = options.untilPs ?? Math.min(MAX_TIME_PS, startPs + (pace === 'recorded' ? survey.spanPs : 0) + SLACK_PS);
   const instruments = [replayInstrument(injector, dvipas), ...(options.instruments ?? [])];
   const runOptions: RunOptions = {
     ...options,
