@@ -117,7 +117,8 @@ export interface VdptRow {
 }
 export interface DvipaRow {
   readonly ip: string;
-  /** ACTIVE, BACKUP, MOVING, QUIESCING, DEACTIVATED. */
+  /** As Netstat VIPADYN shows it on this stack: ACTIVE, BACKUP, QUIESCING, DEACTIVATED; NONE when the stack
+   *  does not hold it now (out of the group, or neither owner, backup nor target). */
   readonly state: string;
   readonly origin: string;
   readonly rank: number;
