@@ -11,7 +11,7 @@ import { bench, describe } from 'vitest';
 import { runReplay } from '../../src/capture/replay/index.js';
 import { loadRunFile } from '../../src/scenario/index.js';
 
-const PASSES = 20;
+const PASSES = 40;
 const source = new Uint8Array(readFileSync('fixtures/captures/http-echo-8-clients.pcap'));
 const dv = new DataView(source.buffer, source.byteOffset, source.byteLength);
 
@@ -62,7 +62,7 @@ describe(`replay ${big.frames} frames per op (${big.path}; frames/s = hz x ${big
       const r = await runReplay(scenario, { capture: big.path, mode: 'open', pace: 'asap' });
       sink += r.replay!.framesInjected;
     },
-    { iterations: 3, warmupIterations: 1, time: 0 },
+    { iterations: 8, warmupIterations: 2, time: 0 },
   );
   bench(
     'closed, asap: every flow stateful, through the whole sysplex',
@@ -71,7 +71,7 @@ describe(`replay ${big.frames} frames per op (${big.path}; frames/s = hz x ${big
       if (r.replay!.completed !== r.replay!.flows) throw new Error(`closed replay left ${r.replay!.flows - r.replay!.completed} flows`);
       sink += r.replay!.framesInjected;
     },
-    { iterations: 3, warmupIterations: 1, time: 0 },
+    { iterations: 8, warmupIterations: 2, time: 0 },
   );
 });
 
