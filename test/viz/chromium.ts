@@ -19,7 +19,8 @@ export interface Rendered {
   markersDrawn: Record<string, string[]>;
 }
 
-/** Renders `file`; when `zoomMs` is given every plot is zoomed to that window before markers are looked for. */
+/** Renders `file` and saves a screenshot; when `zoomMs` is given, every plot is then zoomed to that window
+ *  (ms) before the markers are looked for, and a second screenshot saved beside the first (`-zoomed`). */
 export async function renderReport(file: string, screenshot: string, zoomMs?: [number, number]): Promise<Rendered> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
@@ -38,15 +39,22 @@ export async function renderReport(file: string, screenshot: string, zoomMs?: [n
     });
     await page.goto(`file://${file}`);
     await page.waitForFunction(() => (window as unknown as { __timelineReady?: boolean }).__timelineReady === true, null, { timeout: 20_000 });
-    const result = await page.evaluate((zoom) => {
-      type Plot = { root: HTMLElement; ctx: CanvasRenderingContext2D; bbox: { left: number; top: number; width: number; height: number }; valToPos(v: number, s: string, c: boolean): number; setScale(k: string, r: { min: number; max: number }): void; redraw(): void };
+    await page.screenshot({ path: screenshot, fullPage: true });
+    if (zoomMs !== undefined) {
+      await page.evaluate((zoom) => {
+        const w = window as unknown as { __plots: { setScale(k: string, r: { min: number; max: number }): void }[] };
+        for (const u of w.__plots) u.setScale('x', { min: zoom[0], max: zoom[1] });
+      }, zoomMs);
+      // uPlot redraws on its next frame.
+      await page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
+    }
+    const result = await page.evaluate(() => {
+      type Plot = { root: HTMLElement; ctx: CanvasRenderingContext2D; bbox: { left: number; top: number; width: number; height: number }; valToPos(v: number, s: string, c: boolean): number };
       const w = window as unknown as { __plots: Plot[] };
       const data = JSON.parse(document.getElementById('timeline-data')!.textContent!) as { markers: { ms: number; label: string; category: string }[] };
       const colors: Record<string, [number, number, number]> = { fault: [0xd6, 0x27, 0x28], dvipa: [0x7b, 0x2c, 0xbf] };
       const drawn: Record<string, string[]> = {};
       for (const u of w.__plots) {
-        if (zoom !== null) u.setScale('x', { min: zoom[0], max: zoom[1] });
-        u.redraw();
         const id = u.root.parentElement!.getAttribute('data-plot')!;
         drawn[id] = [];
         for (const m of data.markers) {
@@ -65,8 +73,8 @@ export async function renderReport(file: string, screenshot: string, zoomMs?: [n
         canvases: document.querySelectorAll('section.plot canvas').length,
         drawn,
       };
-    }, zoomMs ?? null);
-    await page.screenshot({ path: screenshot, fullPage: true });
+    });
+    if (zoomMs !== undefined) await page.screenshot({ path: screenshot.replace(/\.png$/, '-zoomed.png'), fullPage: true });
     return { plots: result.plots, canvases: result.canvases, consoleErrors, requests, markersDrawn: result.drawn };
   } finally {
     await browser.close();

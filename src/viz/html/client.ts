@@ -11,7 +11,9 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     var ctx = u.ctx, b = u.bbox, px = window.devicePixelRatio || 1;
     ctx.save();
     ctx.font = Math.round(10 * px) + 'px sans-serif';
-    ctx.lineWidth = 1.5 * px;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'alphabetic';
+    ctx.lineWidth = 2 * Math.max(1, Math.round(px)); // even width on a whole-pixel x: crisp, not blended
     ctx.setLineDash([5 * px, 3 * px]);
     D.markers.forEach(function (m, k) {
       var x = Math.round(u.valToPos(m.ms, 'x', true));

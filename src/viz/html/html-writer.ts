@@ -66,7 +66,7 @@ export class HtmlWriter implements TimelineConsumer {
     const meta = this.meta!;
     this.out.write(
       renderPage(
-        { scenario: meta.scenario, seed: meta.seed, endPs, sampleIntervalPs: meta.sampleIntervalPs * store.ticksPerPoint, t, plots, markers: this.markers, markersDropped: this.markersDropped },
+        { scenario: meta.scenario, seed: meta.seed, endPs, sampleIntervalPs: meta.sampleIntervalPs, pointPs: meta.sampleIntervalPs * store.ticksPerPoint, t, plots, markers: this.markers, markersDropped: this.markersDropped },
         report,
       ),
     );

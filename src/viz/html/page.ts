@@ -26,6 +26,8 @@ export interface PageData {
   readonly seed: number;
   readonly endPs: number;
   readonly sampleIntervalPs: number;
+  /** Virtual time each plotted point stands for (a multiple of the sample interval), ps. */
+  readonly pointPs: number;
   /** Time of each point, ms. */
   readonly t: readonly number[];
   readonly plots: readonly PagePlot[];
@@ -111,7 +113,7 @@ export function renderPage(data: PageData, report: Report): string {
 </head>
 <body>
 <h1>${esc(data.scenario)}</h1>
-<p class="note">sysplex-emu run report: seed ${data.seed}, ${esc(formatTime(data.endPs))} of virtual time, counters sampled every ${esc(formatTime(data.sampleIntervalPs))}; dashed lines mark faults (red) and DVIPA moves (purple).</p>
+<p class="note">sysplex-emu run report: seed ${data.seed}, ${esc(formatTime(data.endPs))} of virtual time, counters sampled every ${esc(formatTime(data.sampleIntervalPs))}${data.pointPs > data.sampleIntervalPs ? `, plotted per ${esc(formatTime(data.pointPs))}` : ''}; drag across a plot to zoom in, double-click to zoom out; dashed lines mark faults (red) and DVIPA moves (purple).</p>
 <div id="layout">
 <div id="summary">
 <h2>Summary</h2>

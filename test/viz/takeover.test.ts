@@ -1,0 +1,91 @@
+// CONTRACT.md's takeover scenario with every timeline: the VCD's DVIPA-owner signal changes from SYS1 to SYS2
+// at the virtual time of the dvipa.takeover trace record and back at the takeback's; the Perfetto trace marks
+// the fault and the takeover; the HTML report lists them at those times and draws them on every plot
+// (checked in headless Chromium, pixel by pixel, with the plots zoomed to the fault and the takeover).
+import { readFileSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runScenario } from '../../src/run/run-scenario.js';
+import { loadRunFile } from '../../src/scenario/index.js';
+import { timelineInstruments } from '../../src/viz/index.js';
+import { ROOT } from '../e2e/cli.js';
+import { renderReport } from './chromium.js';
+import { perfettoProblems } from './perfetto-check.js';
+import { parseVcd } from './vcd-parse.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'viz-takeover-'));
+const f = { trace: join(dir, 't.jsonl'), vcd: join(dir, 't.vcd'), perfetto: join(dir, 't.json'), html: join(dir, 't.html') };
+const MS = 1_000_000_000;
+let takeover = { t: -1, owner: '' };
+let takeback = { t: -1, owner: '' };
+let report: Record<string, unknown> = {};
+
+beforeAll(async () => {
+  const loaded = loadRunFile(join(ROOT, 'fixtures/scenarios/takeover.yaml'));
+  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+  report = (await runScenario(loaded.value, { trace: f.trace, instruments: timelineInstruments({ vcd: f.vcd, perfetto: f.perfetto, html: f.html }) })) as unknown as Record<string, unknown>;
+  for (const line of readFileSync(f.trace, 'utf8').split('\n')) {
+    if (!line.includes('"k":"dvipa.take')) continue;
+    const r = JSON.parse(line) as { t: number; k: string; owner: string };
+    if (r.k === 'dvipa.takeover' && takeover.t < 0) takeover = { t: r.t, owner: r.owner };
+    if (r.k === 'dvipa.takeback' && takeback.t < 0) takeback = { t: r.t, owner: r.owner };
+  }
+}, 120_000);
+
+describe('the takeover scenario with --vcd, --perfetto and --html', () => {
+  it('runs as it does without them: every expectation holds', () => {
+    expect((report.expectations as { ok: boolean }[]).every((e) => e.ok)).toBe(true);
+    expect(takeover.owner).toBe('SYS2');
+    expect(takeover.t).toBeGreaterThan(10 * MS); // after SYS1 failed at 10 ms
+    expect(takeback.owner).toBe('SYS1');
+  });
+
+  it('VCD: the DVIPA owner goes SYS1 -> SYS2 at the takeover record, SYS2 -> SYS1 at the takeback record', () => {
+    const vcd = parseVcd(readFileSync(f.vcd, 'utf8'));
+    const owner = vcd.history('sysplex.distributor.dvipa_10_1_1_10.owner');
+    expect(owner.filter((c) => c.value !== 's-')).toEqual([
+      { t: 100_000_000, value: 'sSYS1' }, // activated at IPL
+      { t: takeover.t, value: 'sSYS2' },
+      { t: takeback.t, value: 'sSYS1' },
+    ]);
+    const id = vcd.history('sysplex.distributor.dvipa_10_1_1_10.owner_id');
+    expect(id.find((c) => c.t === takeover.t)?.value).toBe('b10'); // SYS2 is LPAR 2
+    expect(vcd.history('sysplex.SYS1.up')).toEqual([{ t: 0, value: '1' }, { t: 10 * MS, value: '0' }, { t: 40 * MS, value: '1' }]);
+    expect(vcd.history('sysplex.faults.last').map((c) => [c.t, c.value])).toEqual([[0, 's-'], [10 * MS, 'slpar-down_SYS1'], [40 * MS, 'slpar-up_SYS1']]);
+    // SYS2 distributes after the takeover: its VCRT fills.
+    expect(vcd.history('sysplex.SYS2.vcrt_size').some((c) => c.t > takeover.t && c.t < 40 * MS && c.value !== 'b0')).toBe(true);
+  });
+
+  it('Perfetto: sound structure, a global instant for the fault and an instant for the takeover at its time', () => {
+    const doc = JSON.parse(readFileSync(f.perfetto, 'utf8')) as { traceEvents: { ph: string; name: string; ts: number; s?: string; cat?: string; args?: { end?: string } }[] };
+    expect(perfettoProblems(doc)).toEqual([]);
+    const instants = doc.traceEvents.filter((e) => e.ph === 'i');
+    expect(instants.find((e) => e.name === 'lpar-down SYS1')).toMatchObject({ ts: 10_000, s: 'g', cat: 'fault' });
+    expect(instants.find((e) => e.name.startsWith('takeover 10.1.1.10 -> SYS2'))!.ts).toBe(takeover.t / 1e6);
+    // SYS1's connections ended with it.
+    expect(doc.traceEvents.filter((e) => e.ph === 'E' && e.args?.end === 'lpar-down').length).toBeGreaterThan(0);
+  });
+
+  it('HTML: the fault and the takeover listed at their times and drawn on every plot', async () => {
+    const html = readFileSync(f.html, 'utf8');
+    const data = JSON.parse(/<script id="timeline-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!) as { markers: { ps: number; label: string; category: string }[] };
+    expect(data.markers).toEqual([
+      { ps: 10 * MS, ms: 10, category: 'fault', label: 'lpar-down SYS1' },
+      { ps: takeover.t, ms: takeover.t / 1e9, category: 'dvipa', label: 'takeover 10.1.1.10 -> SYS2' },
+      { ps: 40 * MS, ms: 40, category: 'fault', label: 'lpar-up SYS1' },
+      { ps: takeback.t, ms: takeback.t / 1e9, category: 'dvipa', label: 'takeback 10.1.1.10 -> SYS1 (from SYS2)' },
+    ]);
+    expect(html).toContain(`data-t-ps="${takeover.t}"`);
+    const shot = join(dir, 'takeover-report.png');
+    // Zoomed to 9..13 ms: the fault and the takeover 2 ms later, each in its own pixel column.
+    const r = await renderReport(f.html, shot, [9, 13]);
+    console.log(`takeover HTML report screenshot: ${shot}`);
+    expect(r.consoleErrors).toEqual([]);
+    expect(r.requests).toEqual([]);
+    expect(r.canvases).toBe(6);
+    expect(r.plots).toHaveLength(6);
+    for (const plot of r.plots) expect(r.markersDrawn[plot], plot).toEqual(['lpar-down SYS1', 'takeover 10.1.1.10 -> SYS2']);
+    expect(statSync(shot).size).toBeGreaterThan(20_000);
+  });
+});
