@@ -106,10 +106,7 @@ export class ZapHandler {
         const [rid, , version, requestId, , address, , mechanism, key] = frames;
         if (rid === undefined || requestId === undefined) continue;
         const ok = version?.toString() === '1.0' && mechanism?.toString() === 'CURVE' && key !== undefined && equalBytes(key, this.allowed);
-        if (!ok) {
-          this.refused++;
-          this.log(`backplane: refused a CURVE client from ${address?.toString() ?? '?'} (not the run's client key)`);
-        }
+        if (!ok && ++this.refused <= 3) this.log(`backplane: refused a CURVE client from ${address?.toString() ?? '?'} (not the run's client key)`);
         await this.socket.send([rid, '', '1.0', requestId, ok ? '200' : '400', ok ? 'OK' : 'client key not allowed', ok ? 'participant' : '', '']);
       }
     } catch {
