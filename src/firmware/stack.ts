@@ -202,6 +202,12 @@ export class Stack implements Firmware, SysplexHost {
     return this.tcp.hasListener(ip, port) ? 1 : 0;
   }
 
+  backlogFill(ip: number, port: number): number {
+    const l = this.tcp.findListener(ip, port);
+    if (l === undefined || l.backlog <= 0) return 0;
+    return Math.min(1, Math.max(l.synQueue, l.acceptQueue.length) / l.backlog);
+  }
+
   connectionsOn(ip: number): ConnTuple[] {
     const out: ConnTuple[] = [];
     for (const c of this.tcp.connections()) if (c.localIp === ip) out.push([c.remoteIp, c.remotePort, c.localPort]);

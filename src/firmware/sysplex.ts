@@ -46,6 +46,8 @@ export interface SysplexHost {
   readonly hal: Hal;
   /** Listening sockets that would accept a connection to (ip, port). */
   listeners(ip: number, port: number): number;
+  /** How full the backlog of the listener for (ip, port) is, 0 (idle) to 1 (dropping SYNs). */
+  backlogFill(ip: number, port: number): number;
   /** Open connections whose local address is `ip`. */
   connectionsOn(ip: number): ConnTuple[];
   /** Hand a datagram to this stack's own IP input (a target receiving a forwarded packet). */
@@ -582,6 +584,11 @@ export class Sysplex {
         this.refreshOptLocal();
         return;
       }
+      case 'sweight': {
+        const p = this.vdpt.get(m.ip, m.port);
+        if (p !== undefined && p.isConfigured(t)) p.setServerWeight(t, m.weight);
+        return;
+      }
       case 'wlm':
         this.vdpt.setSystemWeight(t, m.weight);
         this.refreshOptLocal();
@@ -821,6 +828,28 @@ export class Sysplex {
     this.hal.xcfSend(stack, encodeForward(packet));
   }
 
+  /**
+   * SERVERWLM: each server this stack runs for a distributed port gets a WLM server-specific weight: the
+   * system weight, reduced by how full the server's backlog is (a server falling behind its connection
+   * requests is worth less new work), 0 without a listener. Sent to the distributor with every WLM poll.
+   */
+  private reportServerWeights(systemWeight: number): void {
+    const self = this.indexOf(this.self);
+    for (const d of this.dvipas.values()) {
+      if (d.ad === null || !this.isDestination(d) || d.owner === null) continue;
+      for (const port of d.ad.ports) {
+        const ready = this.host.listeners(d.ip, port);
+        const weight = ready === 0 ? 0 : Math.round(systemWeight * (1 - this.host.backlogFill(d.ip, port)));
+        if (d.owner === this.self) {
+          const p = this.vdpt.get(d.ip, port);
+          if (p !== undefined && p.isConfigured(self)) p.setServerWeight(self, weight);
+        } else {
+          this.send(d.owner, { m: 'sweight', ip: d.ip, port, weight });
+        }
+      }
+    }
+  }
+
   // ---- timers ---------------------------------------------------------------------------------------------
 
   /** Returns true when the timer was this module's. */
@@ -830,6 +859,7 @@ export class Sysplex {
       const weight = Math.max(0, Math.min(64, Math.round(this.hal.wlmWeight())));
       this.vdpt.setSystemWeight(this.indexOf(this.self), weight);
       for (const stack of this.members.keys()) this.send(stack, { m: 'wlm', weight });
+      this.reportServerWeights(weight);
       this.hal.setTimer(id, now + WLM_POLL_PS);
       return true;
     }

@@ -47,6 +47,8 @@ export type ControlMessage =
   | { m: 'query'; ip: number }
   | { m: 'report'; ip: number; listeners: [number, number][]; conns: ConnTuple[] }
   | { m: 'wlm'; weight: number }
+  /** A target's WLM server-specific weight for the server listening on (ip, port): SERVERWLM. */
+  | { m: 'sweight'; ip: number; port: number; weight: number }
   /** Distributor to target: may a connection the target originates to ip:port stay local (OPTLOCAL)? */
   | { m: 'optlocal'; ip: number; port: number; keep: boolean };
 
@@ -165,6 +167,8 @@ function checkControl(v: unknown): string | null {
         Array.isArray(v.conns) && v.conns.every((t) => tupleOf(t, 3, [isU32, isPort, isPort]))
         ? null
         : 'bad report';
+    case 'sweight':
+      return isU32(v.ip) && isPort(v.port) && typeof v.weight === 'number' && Number.isInteger(v.weight) && v.weight >= 0 && v.weight <= 64 ? null : 'bad sweight';
     case 'wlm':
       return typeof v.weight === 'number' && Number.isInteger(v.weight) && v.weight >= 0 && v.weight <= 64 ? null : 'bad wlm';
     case 'optlocal':

@@ -153,6 +153,31 @@ describe('BASEWLM', () => {
   });
 });
 
+describe('SERVERWLM', () => {
+  const dist = `VIPADISTRIBUTE DEFINE DISTMETHOD SERVERWLM ${D} PORT 80 DESTIP ALL`;
+
+  it('follows the server-specific weights the targets report, and gives a server without a listener nothing', () => {
+    const h = sysplex(dist);
+    STACKS.forEach((s, i) => (h.nodes.get(s)!.weight = [8, 16, 40][i]!));
+    h.run(h.now + 15 * MS);
+    // Every target reported a weight for its server on port 80 (idle servers: their system weight).
+    expect(h.nodes.get('SYS1')!.fw.inspect().vdpt.map((r) => r.weight)).toEqual([8, 16, 40]);
+    const before = acceptedBy(h);
+    const gets = openMany(h, 64, { gap: 20_000 });
+    h.run(h.now + 100 * MS);
+    expect(gets.every((g) => g.outcome === 'completed')).toBe(true);
+    expect(acceptedBy(h).map((v, i) => v - before[i]!)).toEqual([8, 16, 40]);
+    // SYS3's server stops: its next report is weight 0 and it gets no new work.
+    expect(h.operator('SYS3', 'P HTTPSRV')).toMatch(/ENDED/);
+    h.run(h.now + 15 * MS);
+    const mid = acceptedBy(h);
+    const more = openMany(h, 24, { gap: 20_000, first: 100 });
+    h.run(h.now + 100 * MS);
+    expect(more.every((g) => g.outcome === 'completed')).toBe(true);
+    expect(acceptedBy(h).map((v, i) => v - mid[i]!)).toEqual([8, 16, 0]);
+  });
+});
+
 describe('TIMEDAFFINITY', () => {
   const dist = `VIPADISTRIBUTE DEFINE DISTMETHOD ROUNDROBIN TIMEDAFFINITY 1 ${D} PORT 80 DESTIP ALL`;
 
