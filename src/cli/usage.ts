@@ -38,11 +38,17 @@ options:
     summary: 'run regression scenarios; JUnit XML, golden traces, parallel jobs',
     usage: `usage: sysplex-emu test <scenario files or folders>... [options]
 
+Runs each scenario (a folder means its own *.yaml files that name a topology:, subfolders not searched), N at
+a time in separate processes; one line per scenario, then 'N passed, N failed'. Exit status: the worst result
+wins: 3 a run failed, 2 a scenario is bad input (FILE:LINE:COL; the others still run), 1 an expectation or a
+golden trace failed, 0 all passed.
+
 options:
-  --junit FILE           write JUnit XML
-  --jobs N               scenarios run N at a time in separate processes (default: number of cores)
+  --junit FILE           write JUnit XML (a testsuite per argument, a testcase per scenario)
+  --jobs N               scenarios run N at a time (default: number of cores)
   --update-golden        rewrite golden traces instead of comparing them
-  --artifacts DIR        write report, trace and captures of each failing scenario under DIR
+  --artifacts DIR        write report.json, trace.jsonl, captures and failures.txt of each failing scenario
+                         under DIR/<scenario file name>/
   -h, --help             show this help`,
   },
   debug: {
