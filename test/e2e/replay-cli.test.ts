@@ -18,6 +18,7 @@ test('a replay is deterministic: two runs give byte-identical traces and capture
       const lan = join(dir, `${mode}-${i}-lan.pcapng`);
       const xcf = join(dir, `${mode}-${i}-xcf.pcapng`);
       const r = cli(['replay', TOPOLOGY, 'fixtures/captures/http-echo-no-offload.pcapng', '--mode', mode, '--quiet', '--trace', trace, '--capture', `LAN1=${lan}`, '--capture', `SYS1-SYS3=${xcf}`], { timeoutMs: 60_000 });
+      expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       return [readFileSync(trace), readFileSync(lan), readFileSync(xcf)];
     });
