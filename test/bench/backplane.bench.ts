@@ -1,0 +1,76 @@
+// The backplane's speed (issue 5): events per second between two processes through the backplane's own
+// encoding, socket and checks (goal >= 1 M/s in batches), and the models issue's throughput scenario with
+// --partitions 2 against 1 on this machine (vitest prints each row's time; the derived rates are logged).
+// Both use the BUILT code (dist): run `npx tsc -p tsconfig.json` first.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as zmq from 'zeromq';
+import { bench, describe } from 'vitest';
+import { encode, type WireEvent } from '../../src/backplane/protocol.js';
+import { MAIN, ROOT } from '../e2e/cli.js';
+
+const PEER = fileURLToPath(new URL('../backplane/bench-peer.mjs', import.meta.url));
+const EVENTS = 200_000;
+const ONCE = { iterations: 1, warmupIterations: 0, warmupTime: 0, time: 0 };
+
+interface Link {
+  router: zmq.Router;
+  peer: ChildProcess;
+  identity: Buffer;
+}
+let link: Promise<Link> | undefined;
+
+/** The other process, started on first use; it exits when this process ends (its stdin closes). */
+function connect(): Promise<Link> {
+  link ??= (async () => {
+    const router = new zmq.Router({ linger: 0, sendHighWaterMark: 0, receiveHighWaterMark: 0 });
+    await router.bind('tcp://127.0.0.1:*');
+    const peer = spawn(process.execPath, [PEER, router.lastEndpoint!], { stdio: ['pipe', 'inherit', 'inherit'] });
+    const identity = (await router.receive())[0]!;
+    return { router, peer, identity };
+  })();
+  return link;
+}
+
+/** One batch: a `done` message carrying `n` Ethernet-frame events (100-byte frames), as a worker sends them. */
+function batch(n: number, round: number): Buffer {
+  const events: WireEvent[] = [];
+  const frame = new Uint8Array(100).fill(7);
+  for (let i = 0; i < n; i++) events.push([1_000_000_000 + i * 800, 3, 5, round * n + i, 1, { kind: 'frame', frame }]);
+  return encode({ v: 1, type: 'done', partition: 0, round, next: -1, events, delivered: 0 });
+}
+
+/** Sends `events` events in batches of `size` and waits until the other process has checked them all. */
+async function stream(size: number, events = EVENTS): Promise<void> {
+  const { router, identity } = await connect();
+  const messages = Math.ceil(events / size);
+  const one = batch(size, 0);
+  const last = batch(size, 1);
+  const t0 = performance.now();
+  for (let i = 0; i < messages - 1; i++) await router.send([identity, one]);
+  await router.send([identity, last]);
+  await router.receive();
+  const s = (performance.now() - t0) / 1000;
+  console.log(`backplane: ${(events / s / 1e6).toFixed(2)} M events/s between two processes, batches of ${size}`);
+}
+
+describe('backplane transport', () => {
+  bench('200k events, batches of 100', () => stream(100), { iterations: 5, warmupIterations: 1, warmupTime: 0, time: 0 });
+  bench('200k events, batches of 1000', () => stream(1000), { iterations: 5, warmupIterations: 1, warmupTime: 0, time: 0 });
+  bench('20k events, one per message', () => stream(1, 20_000), ONCE);
+});
+
+// The throughput scenario (20,000 HTTP connections at 20,000/s) up to 100 ms of its 1.5 s: a partitioned run pays
+// a message round trip per window, and this one has ~1.6 events per window (see docs/backplane.md).
+describe('throughput scenario, first 100 ms', () => {
+  const wall: Record<string, number> = {};
+  const runWith = (n: number) => () => {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [MAIN, 'run', 'fixtures/bench/throughput.yaml', '--until', '100ms', '--json', '--partitions', String(n)], { cwd: ROOT, encoding: 'utf8' });
+    if (r.status !== 0 && r.status !== 1) throw new Error(r.stderr);
+    wall[n] = performance.now() - t0;
+    if (wall[1] !== undefined && wall[2] !== undefined) console.log(`throughput scenario (100 ms): --partitions 2 takes ${(wall[2] / wall[1]).toFixed(2)}x the time of --partitions 1 (speed-up ${(wall[1] / wall[2]).toFixed(2)})`);
+  };
+  bench('--partitions 1', runWith(1), ONCE);
+  bench('--partitions 2', runWith(2), ONCE);
+});
