@@ -29,8 +29,8 @@ export interface PartitionOptions extends RunOptions {
   bind?: string;
   /** CURVE key files (default: the topology's backplane.curveServerKey and curveClientKey). */
   curve?: CurveFiles;
-  /** How many workers this process starts (partitions 0..k-1; default all). The others are started on other
-   *  machines with `sysplex-emu worker --connect ENDPOINT` and join by themselves. */
+  /** How many workers this process starts (partitions 0..k-1; default all, or SYSPLEX_EMU_LOCAL_WORKERS). The
+   *  others are started on other machines with `sysplex-emu worker --connect ENDPOINT` and join by themselves. */
   localWorkers?: number;
   /** External components (another program, another language) spliced into links of the graph. */
   external?: ExternalSpec[];
@@ -71,8 +71,9 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
   }
   const curve = curveFiles === undefined ? undefined : { files: curveFiles, keys: readCurveFiles(curveFiles, 'coordinator') };
   const externals = options.external ?? [];
-  const local = options.localWorkers ?? n;
-  if (!Number.isSafeInteger(local) || local < 0 || local > n) throw new UsageError(`localWorkers must be 0-${n}`, 'run');
+  const fromEnv = process.env.SYSPLEX_EMU_LOCAL_WORKERS;
+  const local = options.localWorkers ?? (fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : n);
+  if (!Number.isSafeInteger(local) || local < 0 || local > n) throw new UsageError(`the number of local workers (SYSPLEX_EMU_LOCAL_WORKERS) must be 0-${n}`, 'run');
 
   const seed = options.seed ?? scenario.seed;
   const untilPs = options.untilPs ?? scenario.untilPs;
