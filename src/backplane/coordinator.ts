@@ -330,8 +330,11 @@ export class Coordinator {
     const n = (this.droppedBy.get(key) ?? 0) + 1;
     this.droppedBy.set(key, n);
     const who = this.byIdentity.get(key)?.label ?? 'an unknown peer';
+    // A few lines per sender and a few dozen in all: a flood must not flood the terminal too.
+    if (this.dropped > 50) return;
     if (n <= 5) this.o.log(`backplane: dropped a message from ${who}: ${why}`);
     else if (n === 6) this.o.log(`backplane: dropping further messages from ${who} silently`);
+    if (this.dropped === 50) this.o.log('backplane: dropping further garbage silently');
   }
 
   private handle(identity: Buffer, key: string, m: FromParticipant): void {
