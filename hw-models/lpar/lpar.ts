@@ -117,6 +117,8 @@ export class LparHost extends ModelComponent implements HalBackend {
   private curKind = -1;
   private cycles = 0;
   private outputs: Output[] | null = null;
+  /** When the latest batch of output leaves (outputs are released in firmware order). */
+  private releasedUntil = 0;
   private services: DistributedService[] = [];
   private readonly counts = { inputs: 0, dropped: 0, unknownInterface: 0, waitedPs: 0 };
 
@@ -330,6 +332,7 @@ export class LparHost extends ModelComponent implements HalBackend {
     this.fwTimerAt = Infinity;
     this.dispatchAt = Infinity;
     this.cpu.halt(this.now);
+    this.releasedUntil = 0;
     this.xcf.stop();
     this.connections.down();
     this.ackPending.fill(0);
@@ -438,8 +441,13 @@ export class LparHost extends ModelComponent implements HalBackend {
     }
     const outputs = this.outputs;
     this.outputs = null;
-    const end = cp >= 0 ? this.cpu.run(cp, now, this.cycles) : now;
+    const finish = cp >= 0 ? this.cpu.run(cp, now, this.cycles) : now;
     if (outputs !== null) {
+      // Outputs leave in the order the firmware produced them, as the stack's device queues keep them: work on
+      // another CP that finishes sooner waits behind earlier output, so a connection's segments never
+      // overtake each other on the way out.
+      const end = finish > this.releasedUntil ? finish : this.releasedUntil;
+      this.releasedUntil = end;
       if (end <= now) this.emit(outputs);
       else this.at(end, TAG_OUTPUT, { gen: this.generation, outputs } satisfies OutputBatch);
     }
