@@ -31,6 +31,7 @@ Injects the client side of every TCP flow to the DVIPA at LAN1's edge router.
 options:
   --mode closed|open     closed (default): stateful per flow, like tcpliveplay; open: every frame at its offset
   --pace asap|recorded   open mode: recorded offsets (default) or as fast as possible
+  --until T              run to virtual time T (default: shortly after every flow is decided)
   --json, --trace FILE, --capture POINT=FILE, --vcd FILE, --perfetto FILE, --html FILE, --seed N, --quiet
   -h, --help             show this help`,
   },
