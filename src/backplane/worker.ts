@@ -17,6 +17,7 @@ import { payloadProblem } from './payload-check.js';
 import {
   checkFromCoordinator,
   encode,
+  type FromCoordinator,
   type GrantMsg,
   MAX_MESSAGE_BYTES,
   PROTOCOL_VERSION,
@@ -59,6 +60,8 @@ class Worker {
   private finished: ((code: number) => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
   private dropped = 0;
+  /** The message being handled; the next waits for it. */
+  private work: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: WorkerOptions) {
     const curve = opts.curve === undefined ? {} : clientOptions(readCurveFiles(opts.curve, 'worker'));
@@ -97,6 +100,8 @@ class Worker {
     if (this.welcomed) this.send({ v: PROTOCOL_VERSION, type: 'hb', partition: this.partition });
   }
 
+  /** Reads every message as it arrives (so that the coordinator's heartbeats count even while a long window or
+   *  the graph's construction is under way) and hands the work to handle(), one message at a time. */
   private async receive(): Promise<void> {
     try {
       for await (const frames of this.socket) {
@@ -117,34 +122,36 @@ class Worker {
           this.drop(m);
           continue;
         }
-        switch (m.type) {
-          case 'welcome':
-            if (this.welcomed || !('scenario' in m)) {
-              this.drop('an unexpected welcome');
-              break;
-            }
-            await this.welcome(m);
-            break;
-          case 'grant':
-            if (this.prepared === null) this.drop('a grant before the welcome');
-            else await this.grant(m);
-            break;
-          case 'outcomes':
-            if (this.prepared !== null) this.send({ v: PROTOCOL_VERSION, type: 'outcomes', partition: this.partition, notCompleted: notCompletedOf(this.prepared, this.isLocal) });
-            break;
-          case 'summarize':
-            if (this.prepared !== null) this.summarize(m);
-            break;
-          case 'stop':
-            await this.out.drain();
-            this.end(0);
-            return;
-          case 'hb':
-            break;
+        if (m.type === 'hb') continue;
+        if (m.type === 'stop') {
+          await this.out.drain();
+          this.end(0);
+          return;
         }
+        this.work = this.work.then(() => this.handle(m)).catch((err: unknown) => this.fail(err));
       }
     } catch (err) {
       this.end(3, `backplane: ${(err as Error).message}`);
+    }
+  }
+
+  private async handle(m: FromCoordinator): Promise<void> {
+    if (this.finished === null) return;
+    switch (m.type) {
+      case 'welcome':
+        if (this.welcomed || !('scenario' in m)) return this.drop('an unexpected welcome');
+        return this.welcome(m);
+      case 'grant':
+        if (this.prepared === null) return this.drop('a grant before the welcome');
+        return this.grant(m);
+      case 'outcomes':
+        if (this.prepared !== null) this.send({ v: PROTOCOL_VERSION, type: 'outcomes', partition: this.partition, notCompleted: notCompletedOf(this.prepared, this.isLocal) });
+        return;
+      case 'summarize':
+        if (this.prepared !== null) this.summarize(m);
+        return;
+      default:
+        return;
     }
   }
 

@@ -8,7 +8,7 @@ import { alive, childrenOf, commandLine, cpuTimeMs, start, until } from './proce
 const LONG = ['run', 'fixtures/bench/throughput.yaml', '--json', '--partitions', '2'];
 
 /** The two workers of a run, once both are well into it (each has used `cpuMs` of CPU: past start-up). */
-async function workersOf(pid: number, cpuMs = 2500): Promise<number[]> {
+async function workersOf(pid: number, cpuMs = 1800): Promise<number[]> {
   const workers = () => childrenOf(pid).filter((c) => commandLine(c).includes(' worker --connect '));
   await until(() => workers().length === 2 && workers().every((w) => cpuTimeMs(w) >= cpuMs), 120_000, 'two busy workers');
   return workers();
