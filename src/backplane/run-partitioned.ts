@@ -57,7 +57,7 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
   const n = options.partitions;
   if (!Number.isSafeInteger(n) || n < 1) throw new UsageError('--partitions must be at least 1', 'run');
   if ((options.instruments ?? []).length > 0) throw new UsageError('--capture, --vcd, --perfetto and --html do not work with --partitions or --inspect yet', 'run');
-  if (options.clientsFor !== undefined) throw new UsageError('a replay cannot run partitioned yet', 'run');
+  if (options.clientsFor !== undefined || scenario.capture !== undefined) throw new UsageError('a replay (a scenario with a capture) cannot run with --partitions or --inspect yet', 'run');
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const topology = scenario.topology;
 

@@ -34,6 +34,17 @@ describe.concurrent('--inspect', () => {
   }, 240_000);
 });
 
+describe('what cannot run partitioned yet', () => {
+  it('is refused with exit 2 and says so: a replay scenario, timelines and captures', () => {
+    const replay = cli(['run', 'fixtures/scenarios/replay.yaml', '--partitions', '2']);
+    expect(replay.status).toBe(2);
+    expect(replay.stderr).toMatch(/a replay \(a scenario with a capture\) cannot run with --partitions or --inspect yet/);
+    const vcd = cli(['run', FILE, '--partitions', '2', '--vcd', '/tmp/never.vcd']);
+    expect(vcd.status).toBe(2);
+    expect(vcd.stderr).toMatch(/--capture, --vcd, --perfetto and --html do not work with --partitions or --inspect yet/);
+  });
+});
+
 describe('progress on a terminal', () => {
   it('shows the virtual time and events per second of each partition on one line', () => {
     let text = '';
