@@ -249,7 +249,10 @@ export class Coordinator {
     if (this.phase === 'done' || this.phase === 'failed') return;
     const e = peer.spawned!.exit!;
     const how = e.signal !== null ? `was killed (${e.signal})` : `exited with status ${e.code}`;
-    this.fail(new RunError(`${peer.label} ${how} at virtual time ${this.virtualTime()}`));
+    const failure = new RunError(`${peer.label} ${how} at virtual time ${this.virtualTime()}`);
+    // A worker that failed said why just before exiting: give its last message a moment to be read first.
+    if (e.signal === null) setTimeout(() => this.fail(failure), 300).unref();
+    else this.fail(failure);
   }
 
   private tick(): void {

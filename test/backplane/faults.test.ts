@@ -2,7 +2,9 @@
 // and the virtual time, and leaves no process behind; workers leave by themselves when the coordinator dies.
 import { describe, expect, it } from 'vitest';
 import { STACK_FRAME } from '../e2e/cli.js';
-import { alive, childrenOf, commandLine, cpuTimeMs, start, until } from './processes.js';
+import { join } from 'node:path';
+import { ROOT } from '../e2e/cli.js';
+import { alive, childrenOf, commandLine, cpuTimeMs, run, start, until, writeRun } from './processes.js';
 
 /** A run long enough to be interrupted: the models issue's throughput scenario over 2 partitions. */
 const LONG = ['run', 'fixtures/bench/throughput.yaml', '--json', '--partitions', '2'];
@@ -54,5 +56,20 @@ describe.concurrent('a partition fails', () => {
     await r.done;
     await until(() => workers.every((w) => !alive(w)), 5000, 'the orphaned workers to exit');
     expect(performance.now() - t0).toBeLessThan(5000);
+  }, 180_000);
+
+  it('a model that throws in a worker: exit 3 with the component and virtual time, as in one process', async () => {
+    // SYS2 runs a firmware image that throws on its 40th datagram.
+    const firmware = join(ROOT, 'test/backplane/fixtures/throwing-firmware.mjs');
+    const file = writeRun('  bind: tcp://127.0.0.1:0', 'seed: 3\nuntil: 40ms\nworkload:\n  - { dvipa: 10.1.1.10, port: 7, protocol: echo, clients: 8, connections: 60, rate: 5000/s }', undefined, (t) =>
+      t.replace(/^(\s+)profile: (\S+SYS2\.tcpip)$/m, (_l, indent: string, profile: string) => `${indent}profile: ${profile}\n${indent}firmware: ${firmware}`),
+    );
+    const [one, two] = await Promise.all([run(['run', file, '--json']), run(['run', file, '--json', '--partitions', '2'])]);
+    expect(one.status).toBe(3);
+    const cause = /run failed: (SYS2 failed at virtual time [\d.]+ \w+ \(\d+ ps\): injected firmware fault)$/m.exec(one.stderr)?.[1];
+    expect(cause, one.stderr).toBeDefined();
+    expect(two.status).toBe(3);
+    expect(two.stderr.trim()).toBe(`sysplex-emu: run failed: partition 1 (LAN1, LAN1.clients, LAN1.router, OSA2, SYS2): ${cause}`);
+    expect(two.stdout).toBe('');
   }, 180_000);
 });

@@ -119,8 +119,8 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
  * Writes the demo topology with a `backplane:` section, and a scenario on it, into a fresh directory; returns
  * the scenario's path. `scenario` is the YAML after the `topology:` line (workload, until, faults ...).
  */
-export function writeRun(backplane: string, scenario: string, dir = mkdtempSync(join(tmpdir(), 'backplane-'))): string {
-  const demo = readFileSync(join(ROOT, 'fixtures/topologies/demo.yaml'), 'utf8').replaceAll('../profiles/', `${join(ROOT, 'fixtures/profiles')}/`);
+export function writeRun(backplane: string, scenario: string, dir = mkdtempSync(join(tmpdir(), 'backplane-')), edit: (topology: string) => string = (t) => t): string {
+  const demo = edit(readFileSync(join(ROOT, 'fixtures/topologies/demo.yaml'), 'utf8').replaceAll('../profiles/', `${join(ROOT, 'fixtures/profiles')}/`));
   writeFileSync(join(dir, 'topology.yaml'), `${demo}\nbackplane:\n${backplane}\n`);
   const file = join(dir, 'scenario.yaml');
   writeFileSync(file, `name: backplane test\ntopology: topology.yaml\n${scenario}\n`);
