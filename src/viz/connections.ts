@@ -1,5 +1,6 @@
 // Connections on each target stack, open to close, each drawn on a lane (the lowest free one, so lanes are
-// reused and their number is the stack's peak of concurrent connections). A connection opens with the
+// reused and their number is the stack's peak of concurrent connections), and the peak of open connections
+// per sample interval (the `connections` signal: short connections between two ticks still show). A connection opens with the
 // stack's `tcp.open` trace record; it ends when the LPAR's connection ledger no longer holds it open (the host
 // counts a connection closed when it enters TIME_WAIT, while `tcp.close` comes only when the control block is
 // freed 2 * MSL later), at `tcp.close`/`tcp.reset` if that comes first, or when the LPAR goes down.
@@ -38,6 +39,8 @@ export class ConnectionTracker {
   private readonly services: Map<number, Service>[];
   private readonly lanes: Lanes[];
   private readonly openCount: number[];
+  /** Per LPAR: the most connections open at once since the last tick (what the `connections` signal shows). */
+  readonly peak: number[];
 
   constructor(
     private readonly lpars: readonly LparProbe[],
@@ -46,6 +49,14 @@ export class ConnectionTracker {
     this.services = lpars.map(() => new Map());
     this.lanes = lpars.map(() => new Lanes());
     this.openCount = lpars.map(() => 0);
+    this.peak = lpars.map(() => 0);
+  }
+
+  /** The peak of LPAR `i` since the last call; the next interval starts from what is open now. */
+  takePeak(i: number): number {
+    const p = this.peak[i]!;
+    this.peak[i] = this.openCount[i]!;
+    return p;
   }
 
   opened(i: number, t: number, localIp: number, localPort: number, remoteIp: number, remotePort: number): void {
@@ -60,10 +71,9 @@ export class ConnectionTracker {
     if (s.open.has(remote)) this.end(i, s, remote, t, 'reopened');
     const lane = this.lanes[i]!.take();
     s.open.set(remote, lane);
-    this.openCount[i]!++;
-    const l = this.lpars[i]!;
-    this.timeline.connection({ t, phase: 'open', process: l.process, lane, name: `${ipText(remoteIp)}:${remotePort}` });
-    this.timeline.set(t, l.connections, this.openCount[i]!);
+    const n = ++this.openCount[i]!;
+    if (n > this.peak[i]!) this.peak[i] = n;
+    this.timeline.connection(t, this.lpars[i]!.process, lane, `${ipText(remoteIp)}:${remotePort}`, null);
   }
 
   /** `tcp.close` / `tcp.reset` for a connection still open here. */
@@ -97,19 +107,16 @@ export class ConnectionTracker {
   /** The run ended: what is still open ends at `endPs`. */
   finish(endPs: number): void {
     this.lpars.forEach((_, i) => {
-      for (const s of this.services[i]!.values()) for (const remote of [...s.open.keys()]) this.end(i, s, remote, endPs, 'open-at-end', false);
+      for (const s of this.services[i]!.values()) for (const remote of [...s.open.keys()]) this.end(i, s, remote, endPs, 'open-at-end');
     });
   }
 
-  /** Ends one connection; `count` false at the end of the run (the connection was open then, not closed). */
-  private end(i: number, s: Service, remote: number, t: number, how: string, count = true): void {
+  private end(i: number, s: Service, remote: number, t: number, how: string): void {
     const lane = s.open.get(remote)!;
     s.open.delete(remote);
     this.lanes[i]!.give(lane);
     this.openCount[i]!--;
-    const l = this.lpars[i]!;
-    this.timeline.connection({ t, phase: 'end', process: l.process, lane, name: `${ipText(Math.floor(remote / 65536))}:${remote % 65536}`, how });
-    if (count) this.timeline.set(t, l.connections, this.openCount[i]!);
+    this.timeline.connection(t, this.lpars[i]!.process, lane, '', how);
   }
 }
 

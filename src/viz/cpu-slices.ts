@@ -61,7 +61,7 @@ export class CpuSlices {
     if (runs[cp] === 0) return;
     const start = this.start[i]![cp]!;
     const end = Math.min(this.end[i]![cp]!, limit);
-    if (end > start) this.timeline.cpuSlice({ process: this.lpars[i]!.process, cp, start, end, inputs: runs[cp]! });
+    if (end > start) this.timeline.cpuSlice(this.lpars[i]!.process, cp, start, end, runs[cp]!);
     runs[cp] = 0;
   }
 

@@ -45,7 +45,6 @@ export class TimelineInstrument implements Instrument {
   constructor(
     private readonly files: TimelineFiles,
     private readonly sampleIntervalPs: number,
-    private readonly tablesIntervalPs: number = sampleIntervalPs,
   ) {}
 
   build(p: Prepared): void {
@@ -62,7 +61,7 @@ export class TimelineInstrument implements Instrument {
     this.consumers = consumers;
     this.cat = cat;
     this.timeline = new Timeline(cat.signals, consumers);
-    this.sampler = p.sim.add(new Sampler(SAMPLER_NAME, cat, this.timeline, this.sampleIntervalPs, this.tablesIntervalPs));
+    this.sampler = p.sim.add(new Sampler(SAMPLER_NAME, cat, this.timeline, this.sampleIntervalPs));
   }
 
   attach(p: Prepared): void {
@@ -70,6 +69,7 @@ export class TimelineInstrument implements Instrument {
     const sim = p.sim;
     this.cpu = new CpuSlices(cat.lpars, timeline);
     this.connections = new ConnectionTracker(cat.lpars, timeline);
+    sampler.connections = this.connections;
     const sink = new TraceEvents(cat, timeline, this.connections, sampler);
     sim.traceSink = sim.traceSink === null ? sink : new TeeSink([sim.traceSink, sink]);
 
@@ -79,13 +79,14 @@ export class TimelineInstrument implements Instrument {
     sampler.dirty = dirty;
     const lparOf = new Int32Array(n).fill(-1);
     for (const l of cat.lpars) lparOf[l.host.id] = l.index;
-    const cpu = this.cpu, conns = this.connections;
+    const conns = this.connections;
+    const cpu = this.consumers.some((c) => c.cpu !== undefined) ? this.cpu : null;
     const mine: DeliveryObserver = (t, dst) => {
       const id = dst.id;
       dirty[id] = 1;
       const i = lparOf[id]!;
       if (i >= 0) {
-        cpu.check(i, t);
+        if (cpu !== null) cpu.check(i, t);
         conns.check(i, t);
       }
     };

@@ -1,19 +1,17 @@
-// A text file written as the run goes: encoded straight into a 256 KiB buffer that is written out when full
-// (no string joining, no garbage per line), into `FILE.partial`, renamed into place on close so that a failed
-// run leaves nothing half-written (as the trace writer does).
+// A text file written as the run goes: appended to one string (V8 ropes make that cheap) that is written out
+// every 64 Ki characters, into `FILE.partial`, renamed into place on close so that a failed run leaves nothing
+// half-written (as the trace writer does). Measured here: faster than encoding each piece into a Buffer or
+// joining an array of pieces.
 
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { InputError } from '../scenario/errors.js';
 
-const SIZE = 1 << 18;
+const FLUSH_AT = 1 << 16;
 
 export class OutFile {
   private fd: number;
   private readonly tmp: string;
-  private readonly buf = Buffer.allocUnsafe(SIZE);
-  private used = 0;
-  /** Bytes written so far. */
-  written = 0;
+  private pending = '';
 
   /** Opens `path`.partial; a path that cannot be written is bad input (exit 2) naming `what` (`--vcd`). */
   constructor(
@@ -29,30 +27,17 @@ export class OutFile {
   }
 
   write(text: string): void {
-    // A UTF-16 unit takes at most 3 bytes in UTF-8.
-    if (this.used + text.length * 3 > SIZE) {
-      this.flush();
-      if (text.length * 3 > SIZE) {
-        this.put(Buffer.from(text, 'utf8'));
-        return;
-      }
-    }
-    this.used += this.buf.write(text, this.used, 'utf8');
-  }
-
-  private put(bytes: Uint8Array): void {
-    let off = 0;
-    while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
-    this.written += bytes.length;
+    this.pending += text;
+    if (this.pending.length >= FLUSH_AT) this.flush();
   }
 
   private flush(): void {
-    if (this.used === 0 || this.fd < 0) return;
-    this.put(this.buf.subarray(0, this.used));
-    this.used = 0;
+    if (this.pending.length === 0 || this.fd < 0) return;
+    writeSync(this.fd, this.pending);
+    this.pending = '';
   }
 
-  /** Writes what is buffered and moves the file into place. */
+  /** Writes what is pending and moves the file into place. */
   close(): void {
     if (this.fd < 0) return;
     this.flush();
@@ -66,7 +51,7 @@ export class OutFile {
     if (this.fd < 0) return;
     closeSync(this.fd);
     this.fd = -1;
-    this.used = 0;
+    this.pending = '';
     try {
       unlinkSync(this.tmp);
     } catch {

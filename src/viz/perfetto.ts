@@ -9,7 +9,7 @@
 
 import { OutFile } from './out-file.js';
 import { psToUs } from './time-format.js';
-import type { ConnectionEvent, CpuSlice, InstantEvent, RunMeta, SignalDef, SignalValues, TimelineConsumer } from './timeline.js';
+import type { ConnectionEnd, InstantEvent, RunMeta, SignalDef, SignalValues, TimelineConsumer } from './timeline.js';
 
 /** Threads of an LPAR's process: CPs from 1, connection lanes from here. */
 export const LANE_TID = 1000;
@@ -27,7 +27,8 @@ export class PerfettoWriter implements TimelineConsumer {
   }
 
   private event(json: string): void {
-    this.out.write(this.first ? `\n${json}` : `,\n${json}`);
+    this.out.write(this.first ? '\n' : ',\n');
+    this.out.write(json);
     this.first = false;
   }
 
@@ -66,22 +67,23 @@ export class PerfettoWriter implements TimelineConsumer {
     this.event(`{"ph":"i","name":${JSON.stringify(e.label)},"cat":"${e.category}","pid":${e.process + 1},"tid":0,"ts":${psToUs(e.t)},"s":"${scope}"${args}}`);
   }
 
-  cpu(s: CpuSlice): void {
-    const runs = s.inputs === 1 ? '' : `,"args":{"runs":${s.inputs}}`;
-    this.event(`{"ph":"X","name":"work","pid":${s.process + 1},"tid":${s.cp + 1},"ts":${psToUs(s.start)},"dur":${psToUs(s.end - s.start)}${runs}}`);
+  cpu(process: number, cp: number, start: number, end: number, runs: number): void {
+    const args = runs === 1 ? '}' : `,"args":{"runs":${runs}}}`;
+    this.event(`{"ph":"X","name":"work","pid":${process + 1},"tid":${cp + 1},"ts":${psToUs(start)},"dur":${psToUs(end - start)}${args}`);
   }
 
-  connection(e: ConnectionEvent): void {
-    const pid = e.process + 1;
-    const tid = LANE_TID + e.lane;
+  connection(t: number, process: number, lane: number, name: string, how: ConnectionEnd | null): void {
+    const pid = process + 1;
+    const tid = LANE_TID + lane;
     const key = pid * 1_000_000 + tid;
     if (!this.named.has(key)) {
       this.named.add(key);
-      this.event(`{"ph":"M","name":"thread_name","pid":${pid},"tid":${tid},"args":{"name":"connections ${e.lane}"}}`);
+      this.event(`{"ph":"M","name":"thread_name","pid":${pid},"tid":${tid},"args":{"name":"connections ${lane}"}}`);
       this.event(`{"ph":"M","name":"thread_sort_index","pid":${pid},"tid":${tid},"args":{"sort_index":${tid}}}`);
     }
-    if (e.phase === 'open') this.event(`{"ph":"B","name":${JSON.stringify(e.name)},"cat":"connection","pid":${pid},"tid":${tid},"ts":${psToUs(e.t)}}`);
-    else this.event(`{"ph":"E","pid":${pid},"tid":${tid},"ts":${psToUs(e.t)},"args":{"end":${JSON.stringify(e.how ?? 'close')}}}`);
+    // Names are client endpoints (digits, dots and a colon): nothing to escape.
+    if (how === null) this.event(`{"ph":"B","name":"${name}","cat":"connection","pid":${pid},"tid":${tid},"ts":${psToUs(t)}}`);
+    else this.event(`{"ph":"E","pid":${pid},"tid":${tid},"ts":${psToUs(t)},"args":{"end":"${how}"}}`);
   }
 
   finish(): void {

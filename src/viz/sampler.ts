@@ -1,23 +1,30 @@
 // The sampler: a kernel component with a self timer every sample interval that reads the models' counters
 // (read-only) into the timeline. What it reads and how often:
-// - every tick: CPU busy over the interval, OSA queue fill, drops and registered addresses, XCF throughput and
+// - every tick: CPU busy over the interval, peak open connections, OSA queue fill, drops and registered addresses, XCF throughput and
 //   mean bytes in flight over the interval, client totals. A tick after which nothing but the tick itself was delivered skips all
 //   but the CPU (work in progress still counts) and sets the rates to zero: nothing else can have moved.
 // - an LPAR's run queue: only when every CP is busy (with one free the queue is empty), via summary().
-// - an LPAR's firmware view (VCRT size, VDPT ready targets): it costs tens of microseconds, so only when the
-//   firmware ran since the last read (every firmware call but the IPL costs cycles), and then at once after a
-//   distributor event in the trace (DVIPA moves, membership, listeners), or at most once per tables interval
-//   on a stack that has a connection table to show (it owns a DVIPA, its VCRT was not empty, or it traced
-//   VCRT changes). A stack with none of these has nothing for these signals to show.
+// - an LPAR's firmware view (VCRT size, VDPT ready targets): it costs a hundred microseconds or more in a
+//   run, so only when the firmware ran since the last read (every firmware call but the IPL costs cycles), and
+//   then: at every tick for a while (HOT_PS) after a distributor event in the trace (DVIPA moves, membership,
+//   listeners, LPAR up or down), when target reports rebuild a VCRT without trace records of their own; and
+//   otherwise once per SAFETY_READS intervals on a stack that owns a DVIPA or has a VCRT. Between reads the
+//   VCRT size follows the trace's vcrt.insert and vcrt.delete records.
 
 import { Component, type Port } from '../kernel/index.js';
 import { S } from '../kernel/time.js';
 import type { FirmwareView } from '../firmware/hal.js';
 import type { Catalogue, LparProbe } from './catalogue.js';
 import type { Timeline } from './timeline.js';
+import type { ConnectionTracker } from './connections.js';
 import type { FlightCounter } from './xcf-flight.js';
 
 const TAG_SAMPLE = 0;
+/** How long an LPAR's view is read at every tick after a distributor event: 10 ms of virtual time (assumed:
+ *  target reports after a takeover come within a few XCF round trips). */
+const HOT_PS = 10_000_000_000;
+/** A distributor's view is read at least once per this many sample intervals. */
+const SAFETY_READS = 100;
 
 /** Rounds to 4 decimals, so that noise in the last bits of a rate never shows as a change. */
 function r4(x: number): number {
@@ -27,6 +34,8 @@ function r4(x: number): number {
 export class Sampler extends Component {
   /** Component id -> 1 when an event was delivered to it since the last tick (set by the run's observer). */
   dirty = new Uint8Array(0);
+  /** Open connections per LPAR (set in attach). */
+  connections: ConnectionTracker | null = null;
   /** XCF link index -> in-flight counters of its two directions (set when taps are attached). */
   flights: [FlightCounter, FlightCounter][] = [];
   /** DVIPA index -> owner stack name, and whether it moved since the last tick (kept by the trace sink). */
@@ -34,8 +43,8 @@ export class Sampler extends Component {
   readonly ownerMoved: boolean[];
   /** LPAR index -> 1 when the trace showed a distributor event there since its view was last read. */
   readonly tablesTouched: Uint8Array;
-  /** LPAR index -> 1 when the trace showed VCRT changes there since its view was last read. */
-  readonly vcrtTouched: Uint8Array;
+  /** LPAR index -> VCRT inserts minus deletes the trace showed there since its view was last read. */
+  readonly vcrtDelta: Int32Array;
   samples = 0;
   lastTick = -1;
   /** Firmware views read (for tests and the bench). */
@@ -53,6 +62,10 @@ export class Sampler extends Component {
   private readonly ownerOf: (LparProbe | undefined)[];
   /** LPAR index -> 1 while it owns some DVIPA. */
   private readonly isOwner: Uint8Array;
+  /** LPAR index -> until when its view is read at every tick (after a distributor event). */
+  private readonly hotUntil: Float64Array;
+  /** LPAR index -> VCRT size at the last view read. */
+  private readonly vcrtBase: Int32Array;
   private readonly lparByName: Map<string, LparProbe>;
 
   constructor(
@@ -60,8 +73,6 @@ export class Sampler extends Component {
     private readonly cat: Catalogue,
     private readonly timeline: Timeline,
     readonly intervalPs: number,
-    /** Least virtual time between two reads of one LPAR's firmware view without a distributor event. */
-    readonly tablesIntervalPs: number,
   ) {
     super(name);
     const n = cat.lpars.length;
@@ -73,8 +84,10 @@ export class Sampler extends Component {
     this.ipls = new Float64Array(n);
     this.viewRead = new Uint8Array(n);
     this.tablesTouched = new Uint8Array(n);
-    this.vcrtTouched = new Uint8Array(n);
+    this.vcrtDelta = new Int32Array(n);
+    this.vcrtBase = new Int32Array(n);
     this.isOwner = new Uint8Array(n);
+    this.hotUntil = new Float64Array(n).fill(-1);
     this.lparByName = new Map(cat.lpars.map((l) => [l.host.name, l]));
     this.owners = cat.dvipas.map(() => '');
     this.ownerMoved = cat.dvipas.map(() => false);
@@ -106,7 +119,7 @@ export class Sampler extends Component {
     if (quiet) this.quiet(t, dt);
     else {
       this.lparTables(t, first);
-      this.osas(t);
+      this.osas(t, first);
       this.xcf(t, dt);
       this.clients(t, dt);
       this.ready(t);
@@ -118,6 +131,7 @@ export class Sampler extends Component {
   }
 
   private cpu(t: number, dt: number): void {
+    // (and the connections' peak: both change between ticks without any event delivered at the tick)
     const tl = this.timeline;
     for (const l of this.cat.lpars) {
       const cpu = l.host.cpu;
@@ -129,6 +143,7 @@ export class Sampler extends Component {
       const done = cpu.busyPs - ahead;
       if (dt > 0) tl.set(t, l.cpuBusy, r4((100 * (done - this.busy[l.index]!)) / (dt * cpu.processors)));
       this.busy[l.index] = done;
+      if (this.connections !== null) tl.set(t, l.connections, this.connections.takePeak(l.index));
     }
   }
 
@@ -159,29 +174,32 @@ export class Sampler extends Component {
       const host = l.host;
       const up = host.isUp;
       tl.set(t, l.runQueue, up && allBusy(l, t) ? host.summary().runQueue : 0);
+      if (this.tablesTouched[i] === 1) {
+        this.tablesTouched[i] = 0;
+        this.hotUntil[i] = t + Math.max(HOT_PS, 10 * this.intervalPs);
+      }
       const cpu = host.cpu;
       const ran = cpu.busyPs !== this.charged[i] || host.ipls !== this.ipls[i] || up !== (this.views[i] !== null);
-      if (!first && !ran) continue;
-      if (!first && this.tablesTouched[i] === 0) {
-        const shows = this.isOwner[i] === 1 || this.vcrtTouched[i] === 1 || (this.views[i]?.vcrtSize ?? 0) > 0;
-        if (!shows || t - this.viewAt[i]! < this.tablesIntervalPs) continue;
+      const due = t <= this.hotUntil[i]! || ((this.isOwner[i] === 1 || this.vcrtBase[i]! + this.vcrtDelta[i]! > 0) && t - this.viewAt[i]! >= SAFETY_READS * this.intervalPs);
+      if (first || (ran && due)) {
+        this.charged[i] = cpu.busyPs;
+        this.ipls[i] = host.ipls;
+        this.viewAt[i] = t;
+        const view = up ? host.firmwareView() : null;
+        this.viewReads++;
+        this.views[i] = view;
+        this.viewRead[i] = 1;
+        this.vcrtBase[i] = view === null ? 0 : view.vcrtSize;
+        this.vcrtDelta[i] = 0;
       }
-      this.charged[i] = cpu.busyPs;
-      this.ipls[i] = host.ipls;
-      this.viewAt[i] = t;
-      this.tablesTouched[i] = 0;
-      this.vcrtTouched[i] = 0;
-      const view = up ? host.firmwareView() : null;
-      this.viewReads++;
-      this.views[i] = view;
-      this.viewRead[i] = 1;
-      tl.set(t, l.vcrtSize, view === null ? 0 : view.vcrtSize);
+      tl.set(t, l.vcrtSize, Math.max(0, this.vcrtBase[i]! + this.vcrtDelta[i]!));
     }
   }
 
-  private osas(t: number): void {
+  private osas(t: number, first: boolean): void {
     const tl = this.timeline;
     for (const o of this.cat.osas) {
+      if (!first && this.dirty[o.osa.id] !== 1) continue; // nothing delivered to it: nothing moved
       for (const f of o.fill) tl.set(t, f.signal, o.osa.inboundOccupancy(f.lpar));
       const s = o.osa.stats;
       tl.set(t, o.drops, s.dropInboundFull + s.dropOutboundFull + s.dropUnregistered + s.dropPortDown + s.dropArpUnresolved + s.dropControlFull + s.dropMalformed);

@@ -48,26 +48,8 @@ export interface InstantEvent {
   readonly args?: Record<string, string | number | boolean>;
 }
 
-/** Work one logical CP did without a pause: [start, end). */
-export interface CpuSlice {
-  readonly process: number;
-  readonly cp: number;
-  readonly start: number;
-  readonly end: number;
-  /** Inputs the CP handled in the slice (back-to-back work merges). */
-  readonly inputs: number;
-}
-
-/** A connection on a target stack, open to close, drawn on one of the stack's lanes. */
-export interface ConnectionEvent {
-  readonly t: number;
-  readonly phase: 'open' | 'end';
-  readonly process: number;
-  readonly lane: number;
-  readonly name: string;
-  /** On end: close, reset, lpar-down, or open-at-end. */
-  readonly how?: string;
-}
+/** How a connection's slice ended: close, reset, lpar-down, reopened, or open-at-end. */
+export type ConnectionEnd = string;
 
 export interface RunMeta {
   readonly scenario: string;
@@ -87,8 +69,11 @@ export interface TimelineConsumer {
   /** A sampler tick: every signal's value at `t` (changes of `t` delivered so far included). */
   tick?(t: number, values: SignalValues): void;
   instant?(e: InstantEvent): void;
-  cpu?(s: CpuSlice): void;
-  connection?(e: ConnectionEvent): void;
+  /** Work one logical CP did without a pause, [start, end); `runs` inputs back to back. Plain arguments: this
+   *  is called for every piece of CPU work of the run. */
+  cpu?(process: number, cp: number, start: number, end: number, runs: number): void;
+  /** A connection on a target stack opened (`how` null) or ended, on one of the stack's lanes. */
+  connection?(t: number, process: number, lane: number, name: string, how: ConnectionEnd | null): void;
   finish(endPs: number, report: Report): void;
   abandon(): void;
 }
@@ -152,12 +137,12 @@ export class Timeline {
     for (const c of this.consumers) c.instant?.(e);
   }
 
-  cpuSlice(s: CpuSlice): void {
-    for (const c of this.consumers) c.cpu?.(s);
+  cpuSlice(process: number, cp: number, start: number, end: number, runs: number): void {
+    for (const c of this.consumers) c.cpu?.(process, cp, start, end, runs);
   }
 
-  connection(e: ConnectionEvent): void {
-    for (const c of this.consumers) c.connection?.(e);
+  connection(t: number, process: number, lane: number, name: string, how: ConnectionEnd | null): void {
+    for (const c of this.consumers) c.connection?.(t, process, lane, name, how);
   }
 
   /** Hands the changes of the instant that ended to the consumers; moves to `next`. */
