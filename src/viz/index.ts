@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../cli/errors.js';
 import { US } from '../kernel/time.js';
 import type { Instrument } from '../run/run-scenario.js';
-import { TimelineInstrument } from './instrument.js';
+import { TimelineInstrument, type TimelineFiles } from './instrument.js';
 
 export { SAMPLER_NAME, TimelineInstrument, type TimelineFiles, type TimelinesReport } from './instrument.js';
 
@@ -24,9 +24,9 @@ export const DEFAULT_SAMPLE_INTERVAL_PS = 1000 * US;
 /** The instruments for the timeline files asked for: none (and no cost to the run) when none is. A repeated
  *  file or a bad interval is a UsageError (exit 2). */
 export function timelineInstruments(o: TimelineOptions): Instrument[] {
-  const files: [string, string | undefined][] = [['--vcd', o.vcd], ['--perfetto', o.perfetto], ['--html', o.html]];
+  const named: [string, string | undefined][] = [['--vcd', o.vcd], ['--perfetto', o.perfetto], ['--html', o.html]];
   const seen = new Map<string, string>();
-  for (const [flag, file] of files) {
+  for (const [flag, file] of named) {
     if (file === undefined) continue;
     if (file.trim() === '') throw new UsageError(`${flag} needs a file name`);
     const abs = resolve(file);
@@ -35,7 +35,13 @@ export function timelineInstruments(o: TimelineOptions): Instrument[] {
     seen.set(abs, flag);
   }
   const interval = o.sampleIntervalPs ?? DEFAULT_SAMPLE_INTERVAL_PS;
-  if (!Number.isSafeInteger(interval) || interval < 1) throw new UsageError(`the sample interval must be a whole number of picoseconds >= 1, not ${interval}`);
+  if (!Number.isSafeInteger(interval) || interval < 1) {
+    throw new UsageError(`the sample interval must be a whole number of picoseconds >= 1, not ${interval}`);
+  }
   if (seen.size === 0) return [];
-  return [new TimelineInstrument({ ...(o.vcd !== undefined ? { vcd: o.vcd } : {}), ...(o.perfetto !== undefined ? { perfetto: o.perfetto } : {}), ...(o.html !== undefined ? { html: o.html } : {}) }, interval)];
+  const files: TimelineFiles = {};
+  if (o.vcd !== undefined) files.vcd = o.vcd;
+  if (o.perfetto !== undefined) files.perfetto = o.perfetto;
+  if (o.html !== undefined) files.html = o.html;
+  return [new TimelineInstrument(files, interval)];
 }

@@ -1,8 +1,9 @@
 // The sampler: a kernel component with a self timer every sample interval that reads the models' counters
 // (read-only) into the timeline. What it reads and how often:
-// - every tick: CPU busy over the interval, peak open connections, OSA queue fill, drops and registered addresses, XCF throughput and
-//   mean bytes in flight over the interval, client totals. A tick after which nothing but the tick itself was delivered skips all
-//   but the CPU (work in progress still counts) and sets the rates to zero: nothing else can have moved.
+// - every tick: CPU busy over the interval, peak open connections, OSA queue fill, drops and registered
+//   addresses, XCF throughput and mean bytes in flight over the interval, client totals. A tick after which
+//   nothing but the tick itself was delivered skips all but the CPU (work in progress still counts) and sets
+//   the rates to zero: nothing else can have moved. An OSA nothing was delivered to is not read.
 // - an LPAR's run queue: only when every CP is busy (with one free the queue is empty), via summary().
 // - an LPAR's firmware view (VCRT size, VDPT ready targets): it costs a hundred microseconds or more in a
 //   run, so only when the firmware ran since the last read (every firmware call but the IPL costs cycles), and
@@ -180,7 +181,8 @@ export class Sampler extends Component {
       }
       const cpu = host.cpu;
       const ran = cpu.busyPs !== this.charged[i] || host.ipls !== this.ipls[i] || up !== (this.views[i] !== null);
-      const due = t <= this.hotUntil[i]! || ((this.isOwner[i] === 1 || this.vcrtBase[i]! + this.vcrtDelta[i]! > 0) && t - this.viewAt[i]! >= SAFETY_READS * this.intervalPs);
+      const distributes = this.isOwner[i] === 1 || this.vcrtBase[i]! + this.vcrtDelta[i]! > 0;
+      const due = t <= this.hotUntil[i]! || (distributes && t - this.viewAt[i]! >= SAFETY_READS * this.intervalPs);
       if (first || (ran && due)) {
         this.charged[i] = cpu.busyPs;
         this.ipls[i] = host.ipls;
@@ -202,7 +204,8 @@ export class Sampler extends Component {
       if (!first && this.dirty[o.osa.id] !== 1) continue; // nothing delivered to it: nothing moved
       for (const f of o.fill) tl.set(t, f.signal, o.osa.inboundOccupancy(f.lpar));
       const s = o.osa.stats;
-      tl.set(t, o.drops, s.dropInboundFull + s.dropOutboundFull + s.dropUnregistered + s.dropPortDown + s.dropArpUnresolved + s.dropControlFull + s.dropMalformed);
+      const drops = s.dropInboundFull + s.dropOutboundFull + s.dropUnregistered + s.dropPortDown;
+      tl.set(t, o.drops, drops + s.dropArpUnresolved + s.dropControlFull + s.dropMalformed);
       tl.set(t, o.registered, o.osa.oat.size);
     }
   }

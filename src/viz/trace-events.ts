@@ -85,7 +85,13 @@ export class TraceEvents implements TraceSink {
         return;
       case K.Handover:
         this.touched(component);
-        this.instant({ t, category: 'info', label: `handover ${str(fields, 'ip')} ${component} -> ${str(fields, 'to')}`, process: this.cat.distributorProcess, args: { connections: num(fields, 'connections') } });
+        this.instant({
+          t,
+          category: 'info',
+          label: `handover ${str(fields, 'ip')} ${component} -> ${str(fields, 'to')}`,
+          process: this.cat.distributorProcess,
+          args: { connections: num(fields, 'connections') },
+        });
         return;
       case K.Osa:
         this.fault(t, `${kind === 'osa.down' ? 'osa-down' : 'osa-up'} ${component}`, this.osaProcess.get(component));
@@ -97,7 +103,8 @@ export class TraceEvents implements TraceSink {
         this.touched(component);
         if (fields?.failed === true) {
           const i = this.lparIndex.get(component);
-          if (i !== undefined) this.instant({ t, category: 'info', label: `${str(fields, 'stack')} failed (seen by ${component})`, process: this.cat.lpars[i]!.process });
+          const label = `${str(fields, 'stack')} failed (seen by ${component})`;
+          if (i !== undefined) this.instant({ t, category: 'info', label, process: this.cat.lpars[i]!.process });
         }
         return;
       case K.Loss:

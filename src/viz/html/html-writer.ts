@@ -64,12 +64,18 @@ export class HtmlWriter implements TimelineConsumer {
     const t: number[] = [];
     for (let b = 0; b < store.length; b++) t.push(round6(store.times[b]! / 1e9));
     const meta = this.meta!;
-    this.out.write(
-      renderPage(
-        { scenario: meta.scenario, seed: meta.seed, endPs, sampleIntervalPs: meta.sampleIntervalPs, pointPs: meta.sampleIntervalPs * store.ticksPerPoint, t, plots, markers: this.markers, markersDropped: this.markersDropped },
-        report,
-      ),
-    );
+    const data = {
+      scenario: meta.scenario,
+      seed: meta.seed,
+      endPs,
+      sampleIntervalPs: meta.sampleIntervalPs,
+      pointPs: meta.sampleIntervalPs * store.ticksPerPoint,
+      t,
+      plots,
+      markers: this.markers,
+      markersDropped: this.markersDropped,
+    };
+    this.out.write(renderPage(data, report));
     this.out.close();
   }
 
