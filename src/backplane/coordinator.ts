@@ -87,7 +87,7 @@ export interface CoordinatorResult {
   displays: (string | null)[];
   events: number;
   external: { component: string; events: number; [stat: string]: unknown }[];
-  rounds: number;
+  windows: number;
   dropped: number;
 }
 
@@ -134,7 +134,7 @@ export class Coordinator {
   /** The earliest virtual time any participant may still act at: everything before it is final. */
   private horizon = 0;
   private readonly lower: Float64Array;
-  private rounds = 0;
+  private windows = 0;
   private dropped = 0;
   private readonly droppedBy = new Map<string, number>();
   private endpoint = '';
@@ -513,7 +513,7 @@ export class Coordinator {
       p.granted = last ? until + 1 : bound;
       p.floor = A[i]!;
       active++;
-      this.rounds++;
+      this.windows++;
       this.sendTo(p, { v: PROTOCOL_VERSION, type: 'grant', round: p.grant, bound: last ? until : bound, last, events: p.pending.takeThrough(through) });
     }
     if (active === 0) {
@@ -609,7 +609,7 @@ export class Coordinator {
       displays,
       events: this.peers.reduce((n, p) => n + p.summary!.delivered, 0),
       external: this.peers.filter((p) => p.external !== null).map((p) => ({ component: p.external!.name, events: p.summary!.delivered, ...(p.summary!.stats ?? {}) })),
-      rounds: this.rounds,
+      windows: this.windows,
       dropped: this.dropped,
     });
   }

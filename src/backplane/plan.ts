@@ -32,11 +32,16 @@ export interface Plan {
   readonly latency: Float64Array;
 }
 
-export function planPartitions(p: Prepared, partitions: number, externals: readonly ExternalSpec[]): Plan {
+/** `morePins` (the API's) may also name the component behind a LAN's router (`LAN1.clients`), which then
+ *  leaves its LAN's unit: the cut between router and clients is the longest link of a LAN (20 us by default). */
+export function planPartitions(p: Prepared, partitions: number, externals: readonly ExternalSpec[], morePins: Readonly<Record<string, number>> = {}): Plan {
   const { sim, scenario } = p;
   const topology = scenario.topology;
   const where = new Map<string, number>();
-  const pins = topology.backplane?.pin ?? {};
+  const pins: Record<string, number> = { ...(topology.backplane?.pin ?? {}), ...morePins };
+  for (const name of Object.keys(morePins)) {
+    if (sim.component(name) === undefined) throw new UsageError(`pin: no component named ${name}`, 'run');
+  }
   const checkPin = (name: string, n: number): number => {
     if (n >= partitions) {
       throw new InputError(topology.file, `backplane: ${name} is pinned to partition ${n}, but the run has ${partitions} partition${partitions === 1 ? '' : 's'} (0-${partitions - 1})`);
@@ -63,7 +68,11 @@ export function planPartitions(p: Prepared, partitions: number, externals: reado
     if (router !== undefined) {
       names.push(router.name);
       const behind = router.clients.peer?.owner;
-      if (behind !== undefined && !externals.some((e) => e.name === behind.name)) names.push(behind.name);
+      if (behind !== undefined && !externals.some((e) => e.name === behind.name)) {
+        const pin = pins[behind.name];
+        if (pin === undefined) names.push(behind.name);
+        else where.set(behind.name, checkPin(behind.name, pin));
+      }
     }
     const pin = pins[lan.name];
     units.push({ pin: pin === undefined ? undefined : checkPin(lan.name, pin), names, label: lan.name });

@@ -32,6 +32,9 @@ export interface PartitionOptions extends RunOptions {
   /** How many workers this process starts (partitions 0..k-1; default all, or SYSPLEX_EMU_LOCAL_WORKERS). The
    *  others are started on other machines with `sysplex-emu worker --connect ENDPOINT` and join by themselves. */
   localWorkers?: number;
+  /** Components pinned to partitions, over the topology's backplane.pin; may also name the client hosts behind a
+   *  LAN's router (`LAN1.clients`) to cut the router's 20 us client link instead of a LAN segment. */
+  pin?: Record<string, number>;
   /** External components (another program, another language) spliced into links of the graph. */
   external?: ExternalSpec[];
   /** Told the endpoint once it is bound (for workers and external components started by hand). */
@@ -45,7 +48,8 @@ export interface PartitionOptions extends RunOptions {
 }
 
 export interface BackplaneStats {
-  rounds: number;
+  /** Windows granted (one message round trip each). */
+  windows: number;
   lookaheadPs: number;
   /** Messages dropped as garbage. */
   dropped: number;
@@ -79,7 +83,7 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
   const untilPs = options.untilPs ?? scenario.untilPs;
   // The coordinator builds the same graph as every worker (runs none of it) to place components and route.
   const prepared = await prepare(scenario, { seed, untilPs, isLocal: () => false, instruments: [spliceInstrument(externals)] });
-  const plan = planPartitions(prepared, n, externals);
+  const plan = planPartitions(prepared, n, externals, options.pin);
 
   let inspected: { partition: number; lpar: string } | undefined;
   if (options.inspect !== undefined) {
@@ -122,8 +126,8 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
   } finally {
     progress?.done();
   }
-  options.onStats?.({ rounds: result.rounds, lookaheadPs: plan.lookaheadPs, dropped: result.dropped, assignment: plan.assignment });
-  if (process.env.SYSPLEX_EMU_DEBUG === '1') log(`backplane: ${result.rounds} windows, lookahead ${plan.lookaheadPs} ps, ${result.dropped} dropped`);
+  options.onStats?.({ windows: result.windows, lookaheadPs: plan.lookaheadPs, dropped: result.dropped, assignment: plan.assignment });
+  if (process.env.SYSPLEX_EMU_DEBUG === '1') log(`backplane: ${result.windows} windows, lookahead ${plan.lookaheadPs} ps, ${result.dropped} dropped`);
   const report = mergeReport(result.parts, { virtualTimePs: untilPs, events: result.events, wallMs: performance.now() - wall0, seed, partitions: n });
   if (result.external.length > 0) report.external = result.external;
   const answers = new Map(displays.map((d, i) => [d, result.displays[i] ?? undefined]));

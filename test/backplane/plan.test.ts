@@ -60,6 +60,15 @@ describe('partition plan', () => {
     expect(groups(p.assignment)).toEqual([['OSA1', 'OSA2', 'OSA3', 'SYS1', 'SYS3'], ['SYS2'], ['LAN1', 'LAN1.clients', 'LAN1.router']]);
   });
 
+  it('an API pin may cut between the router and its clients (the 20 us link) instead of a LAN segment', async () => {
+    const s = demo();
+    const p = await prepare(s, { isLocal: () => false });
+    const pl = planPartitions(p, 2, [], { SYS1: 0, SYS2: 0, SYS3: 0, LAN1: 0, 'LAN1.clients': 1 });
+    expect(groups(pl.assignment)).toEqual([['LAN1', 'LAN1.router', 'OSA1', 'OSA2', 'OSA3', 'SYS1', 'SYS2', 'SYS3'], ['LAN1.clients']]);
+    expect(pl.lookaheadPs).toBe(20_000_000);
+    expect(() => planPartitions(p, 2, [], { NOPE: 1 })).toThrow(/no component named NOPE/);
+  });
+
   it('refuses a pin past the partitions (bad input) and a partition that would run nothing', async () => {
     const s = demo((t) => ({ ...t, backplane: { pin: { SYS2: 4 } } }));
     await expect(plan(s, 2)).rejects.toThrow(InputError);
