@@ -19,6 +19,9 @@ export async function main(argv: string[]): Promise<number> {
       quiet: { type: 'boolean' },
       capture: { type: 'string', multiple: true },
       partitions: { type: 'string' },
+      bind: { type: 'string' },
+      'curve-server-key': { type: 'string' },
+      'curve-client-key': { type: 'string' },
       inspect: { type: 'string' },
       vcd: { type: 'string' },
       perfetto: { type: 'string' },
@@ -57,7 +60,17 @@ export async function main(argv: string[]): Promise<number> {
   let report: Report;
   if (partitions > 1 || inspect !== undefined) {
     const { runPartitioned } = await import('../backplane/run-partitioned.js');
-    report = await runPartitioned(scenario, { ...options, partitions, inspect });
+    const serverKey = str(args, 'curve-server-key');
+    const clientKey = str(args, 'curve-client-key');
+    if ((serverKey === undefined) !== (clientKey === undefined)) throw new UsageError('--curve-server-key and --curve-client-key go together', 'run');
+    const bind = str(args, 'bind');
+    report = await runPartitioned(scenario, {
+      ...options,
+      partitions,
+      inspect,
+      ...(bind !== undefined ? { bind } : {}),
+      ...(serverKey !== undefined && clientKey !== undefined ? { curve: { serverKey, clientKey } } : {}),
+    });
   } else if (scenario.capture !== undefined) {
     // A scenario that names a capture replays it (as `sysplex-emu test` does).
     const { runReplay } = await import('../capture/replay/index.js');
