@@ -7,17 +7,34 @@
 // Timestamps are microseconds with picosecond decimals, written from integers (no float rounding).
 // Written as the run goes; the only state kept is which lanes have been named.
 
-import { OutFile } from './out-file.js';
+import { ascii, OutFile } from './out-file.js';
 import { psToUs } from './time-format.js';
 import type { ConnectionEnd, InstantEvent, RunMeta, SignalDef, SignalValues, TimelineConsumer } from './timeline.js';
 
 /** Threads of an LPAR's process: CPs from 1, connection lanes from here. */
 export const LANE_TID = 1000;
 
+// The pieces of the frequent events, encoded once (see OutFile).
+const X_PID = ascii(',\n{"ph":"X","name":"work","pid":');
+const TID = ascii(',"tid":');
+const TS = ascii(',"ts":');
+const DUR = ascii(',"dur":');
+const RUNS = ascii(',"args":{"runs":');
+const CLOSE1 = ascii('}');
+const CLOSE2 = ascii('}}');
+const C_NAME = ascii(',\n{"ph":"C","name":');
+const PID = ascii(',"pid":');
+const VALUE = ascii(',"args":{"value":');
+const B_NAME = ascii(',\n{"ph":"B","cat":"connection","name":"');
+const B_PID = ascii('","pid":');
+const E_PID = ascii(',\n{"ph":"E","pid":');
+const END = ascii(',"args":{"end":"');
+const CLOSE_END = ascii('"}}');
+
 export class PerfettoWriter implements TimelineConsumer {
   private readonly out: OutFile;
   private signals: readonly SignalDef[] = [];
-  private names: string[] = [];
+  private names: Uint8Array[] = [];
   private pids: number[] = [];
   private named = new Set<number>();
   private first = true;
@@ -34,7 +51,7 @@ export class PerfettoWriter implements TimelineConsumer {
 
   open(signals: readonly SignalDef[], meta: RunMeta): void {
     this.signals = signals;
-    this.names = signals.map((s) => JSON.stringify(s.name));
+    this.names = signals.map((s) => Buffer.from(JSON.stringify(s.name), 'utf8'));
     this.pids = signals.map((s) => s.process + 1);
     const other = { generator: 'sysplex-emu', scenario: meta.scenario, seed: meta.seed, untilPs: meta.untilPs, sampleIntervalPs: meta.sampleIntervalPs };
     this.out.write(`{"displayTimeUnit":"ns","otherData":${JSON.stringify(other)},"traceEvents":[`);
@@ -52,12 +69,21 @@ export class PerfettoWriter implements TimelineConsumer {
   }
 
   changes(t: number, changed: readonly number[], values: SignalValues): void {
-    const ts = psToUs(t);
+    const o = this.out;
     for (const i of changed) {
       if (this.signals[i]!.type === 'string') continue;
       const v = values.num[i]!;
       if (!Number.isFinite(v)) continue;
-      this.event(`{"ph":"C","name":${this.names[i]},"pid":${this.pids[i]},"ts":${ts},"args":{"value":${v}}}`);
+      o.bytes(C_NAME);
+      o.bytes(this.names[i]!);
+      o.bytes(PID);
+      o.int(this.pids[i]!);
+      o.bytes(TS);
+      o.us(t);
+      o.bytes(VALUE);
+      if (Number.isInteger(v) && v >= 0) o.int(v);
+      else o.write(String(v));
+      o.bytes(CLOSE2);
     }
   }
 
@@ -68,8 +94,21 @@ export class PerfettoWriter implements TimelineConsumer {
   }
 
   cpu(process: number, cp: number, start: number, end: number, runs: number): void {
-    const args = runs === 1 ? '}' : `,"args":{"runs":${runs}}}`;
-    this.event(`{"ph":"X","name":"work","pid":${process + 1},"tid":${cp + 1},"ts":${psToUs(start)},"dur":${psToUs(end - start)}${args}`);
+    const o = this.out;
+    o.bytes(X_PID);
+    o.int(process + 1);
+    o.bytes(TID);
+    o.int(cp + 1);
+    o.bytes(TS);
+    o.us(start);
+    o.bytes(DUR);
+    o.us(end - start);
+    if (runs === 1) o.bytes(CLOSE1);
+    else {
+      o.bytes(RUNS);
+      o.int(runs);
+      o.bytes(CLOSE2);
+    }
   }
 
   connection(t: number, process: number, lane: number, name: string, how: ConnectionEnd | null): void {
@@ -81,9 +120,24 @@ export class PerfettoWriter implements TimelineConsumer {
       this.event(`{"ph":"M","name":"thread_name","pid":${pid},"tid":${tid},"args":{"name":"connections ${lane}"}}`);
       this.event(`{"ph":"M","name":"thread_sort_index","pid":${pid},"tid":${tid},"args":{"sort_index":${tid}}}`);
     }
-    // Names are client endpoints (digits, dots and a colon): nothing to escape.
-    if (how === null) this.event(`{"ph":"B","name":"${name}","cat":"connection","pid":${pid},"tid":${tid},"ts":${psToUs(t)}}`);
-    else this.event(`{"ph":"E","pid":${pid},"tid":${tid},"ts":${psToUs(t)},"args":{"end":"${how}"}}`);
+    const o = this.out;
+    if (how === null) {
+      // Names are client endpoints (digits, dots and a colon): nothing to escape.
+      o.bytes(B_NAME);
+      o.write(name);
+      o.bytes(B_PID);
+    } else o.bytes(E_PID);
+    o.int(pid);
+    o.bytes(TID);
+    o.int(tid);
+    o.bytes(TS);
+    o.us(t);
+    if (how === null) o.bytes(CLOSE1);
+    else {
+      o.bytes(END);
+      o.write(how);
+      o.bytes(CLOSE_END);
+    }
   }
 
   finish(): void {

@@ -195,3 +195,33 @@ describe('timelineInstruments', () => {
     expect(() => timelineInstruments({ vcd: 'a.vcd', sampleIntervalPs: 1.5 })).toThrow(UsageError);
   });
 });
+
+describe('OutFile numbers', () => {
+  it('writes integers and picoseconds as exact microseconds straight into its buffer', async () => {
+    const { OutFile, ascii } = await import('../../src/viz/out-file.js');
+    const dir = mkdtempSync(join(tmpdir(), 'outfile-'));
+    const file = join(dir, 'n.txt');
+    const o = new OutFile(file, '--test');
+    const sep = ascii(' ');
+    for (const n of [0, 7, 10, 99, 1000, 123456789, 2 ** 53 - 1]) {
+      o.int(n);
+      o.bytes(sep);
+    }
+    for (const ps of [0, 1, 10, 100000, 1500000, 1234567, 5000000, 11981266319, 3_000_000_000_000]) {
+      o.us(ps);
+      o.bytes(sep);
+    }
+    o.write('é\n');
+    o.close();
+    expect(readFileSync(file, 'utf8')).toBe(
+      `0 7 10 99 1000 123456789 ${2 ** 53 - 1} 0 0.000001 0.00001 0.1 1.5 1.234567 5 11981.266319 3000000 é\n`,
+    );
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 50 }), (ps) => {
+      const f = join(dir, 'p.txt');
+      const w = new OutFile(f, '--test');
+      w.us(ps);
+      w.close();
+      expect(readFileSync(f, 'utf8')).toBe(psToUs(ps));
+    }), { numRuns: 200 });
+  });
+});

@@ -6,8 +6,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 export interface PlotAssets {
-  readonly js: string;
-  readonly css: string;
+  /** UTF-8 bytes, ready to write. */
+  readonly js: Uint8Array;
+  readonly css: Uint8Array;
 }
 
 let cached: PlotAssets | null = null;
@@ -18,6 +19,9 @@ export function plotAssets(): PlotAssets {
   const js = readFileSync(join(dist, 'uPlot.iife.min.js'), 'utf8');
   const css = readFileSync(join(dist, 'uPlot.min.css'), 'utf8');
   // Inside <script> and <style>, only a closing tag could end the element early.
-  cached = { js: js.replace(/<\/(script)/gi, '<\\/$1'), css: css.replace(/<\/(style)/gi, '<\\/$1') };
+  cached = {
+    js: Buffer.from(js.replace(/<\/(script)/gi, '<\\/$1'), 'utf8'),
+    css: Buffer.from(css.replace(/<\/(style)/gi, '<\\/$1'), 'utf8'),
+  };
   return cached;
 }

@@ -75,7 +75,10 @@ export class HtmlWriter implements TimelineConsumer {
       markers: this.markers,
       markersDropped: this.markersDropped,
     };
-    this.out.write(renderPage(data, report));
+    for (const piece of renderPage(data, report)) {
+      if (typeof piece === 'string') this.out.write(piece);
+      else this.out.bytes(piece);
+    }
     this.out.close();
   }
 

@@ -95,25 +95,28 @@ table.expect td:nth-child(2), table.events td:nth-child(3) { text-align: left; f
 section.plot { margin-bottom: 12px; }
 `;
 
-export function renderPage(data: PageData, report: Report): string {
+/** The page in pieces, in order (written one by one: no copy of the whole page in memory). The plotting
+ *  library comes as bytes, encoded once per process. */
+export function renderPage(data: PageData, report: Report): (string | Uint8Array)[] {
   const assets = plotAssets();
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
-  const events = data.markers.map((m) => [formatTime(m.ps), m.category, m.label]);
-  const eventRows = events
-    .map((e, i) => `<tr class="${esc(e[1])}" data-t-ps="${data.markers[i]!.ps}"><td>${esc(e[0])}</td><td>${esc(e[1])}</td><td>${esc(e[2])}</td></tr>`)
+  const eventRows = data.markers
+    .map((m) => `<tr class="${esc(m.category)}" data-t-ps="${m.ps}"><td>${esc(formatTime(m.ps))}</td><td>${esc(m.category)}</td><td>${esc(m.label)}</td></tr>`)
     .join('\n');
   const dropped = data.markersDropped > 0 ? `<p class="note">${data.markersDropped} more events not marked.</p>` : '';
-  return `<!DOCTYPE html>
+  const points = data.pointPs > data.sampleIntervalPs ? `, plotted per ${esc(formatTime(data.pointPs))}` : '';
+  const head = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>${esc(data.scenario)} - sysplex-emu run report</title>
-<style>${assets.css}</style>
+<style>`;
+  const body = `</style>
 <style>${STYLE}</style>
 </head>
 <body>
 <h1>${esc(data.scenario)}</h1>
-<p class="note">sysplex-emu run report: seed ${data.seed}, ${esc(formatTime(data.endPs))} of virtual time, counters sampled every ${esc(formatTime(data.sampleIntervalPs))}${data.pointPs > data.sampleIntervalPs ? `, plotted per ${esc(formatTime(data.pointPs))}` : ''}; drag across a plot to zoom in, double-click to zoom out; dashed lines mark faults (red) and DVIPA moves (purple).</p>
+<p class="note">sysplex-emu run report: seed ${data.seed}, ${esc(formatTime(data.endPs))} of virtual time, counters sampled every ${esc(formatTime(data.sampleIntervalPs))}${points}; drag across a plot to zoom in, double-click to zoom out; dashed lines mark faults (red) and DVIPA moves (purple).</p>
 <div id="layout">
 <div id="summary">
 <h2>Summary</h2>
@@ -126,10 +129,6 @@ ${dropped}
 </div>
 <div id="plots"><h2>Over time</h2></div>
 </div>
-<script id="timeline-data" type="application/json">${json}</script>
-<script>${assets.js}</script>
-<script>${CLIENT_SCRIPT}</script>
-</body>
-</html>
-`;
+<script id="timeline-data" type="application/json">`;
+  return [head, assets.css, body, json, '</script>\n<script>', assets.js, `</script>\n<script>${CLIENT_SCRIPT}</script>\n</body>\n</html>\n`];
 }
