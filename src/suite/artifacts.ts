@@ -1,6 +1,7 @@
 // Artifacts of a failing scenario, in `--artifacts DIR/<id>/`: what a user needs to see why without running it
 // again — report.json (the run's --json report), trace.jsonl (its trace; for a golden mismatch, the new trace),
-// any capture files the run wrote (*.pcapng, *.pcap), and failures.txt (the failure or error lines).
+// any capture files the run wrote (*.pcapng, *.pcap), its timelines (timeline.vcd, perfetto.json, report.html),
+// and failures.txt (the failure or error lines).
 // <id> is the scenario file's base name, with -2, -3 ... when two files of one command share a name.
 
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -31,7 +32,7 @@ export function writeArtifacts(dir: string, a: ArtifactInput): string {
   if (a.report !== null) writeFileSync(join(dir, 'report.json'), `${JSON.stringify(a.report, null, 2)}\n`);
   if (existsSync(a.scratch)) {
     for (const name of readdirSync(a.scratch)) {
-      if (name === 'trace.jsonl' || /\.pcap(ng)?$/.test(name)) copyFileSync(join(a.scratch, name), join(dir, name));
+      if (/^(trace\.jsonl|timeline\.vcd|perfetto\.json|report\.html)$/.test(name) || /\.pcap(ng)?$/.test(name)) copyFileSync(join(a.scratch, name), join(dir, name));
     }
   }
   writeFileSync(join(dir, 'failures.txt'), `${a.lines.join('\n')}\n`);

@@ -49,7 +49,7 @@ export async function runSuites(suites: readonly Suite[], opts: SuiteOptions): P
     const jobs: WorkerJob[] = files.map((file, i) => {
       const dir = join(scratch, String(i));
       mkdirSync(dir);
-      return { file, tracePath: join(dir, 'trace.jsonl') };
+      return { file, tracePath: join(dir, 'trace.jsonl'), timelines: opts.artifacts !== undefined };
     });
     await runPool(jobs, opts.jobs, (i, timed) => {
       const job = jobs[i]!;

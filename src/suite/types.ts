@@ -15,6 +15,8 @@ export interface Suite {
 export interface WorkerJob {
   readonly file: string;
   readonly tracePath: string;
+  /** Also write timelines (timeline.vcd, perfetto.json, report.html) beside the trace, for the artifacts. */
+  readonly timelines?: boolean;
 }
 
 /** What a worker answers (over the IPC channel; plain data only). */

@@ -3,6 +3,8 @@
 // leaves state behind in a firmware image cannot touch the next one. It prints nothing.
 
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { timelineInstruments } from '../viz/index.js';
 import { SimulationError } from '../kernel/simulation.js';
 import { InputError, loadScenario } from '../scenario/index.js';
 import type { Report } from '../run/report.js';
@@ -15,16 +17,21 @@ export async function runJob(job: WorkerJob): Promise<WorkerResult> {
   const scenario = loaded.value;
   const { name, seed } = scenario;
   try {
+    // With --artifacts, every run also draws its timelines; only a failing scenario's are kept.
+    const dir = dirname(job.tracePath);
+    const instruments = job.timelines === true
+      ? timelineInstruments({ vcd: join(dir, 'timeline.vcd'), perfetto: join(dir, 'perfetto.json'), html: join(dir, 'report.html') })
+      : [];
     let report: Report;
     if (scenario.capture !== undefined) {
       // A scenario naming a capture replays it in place of its workload (like `sysplex-emu replay`); the run
       // ends shortly after the replay is over, or at the scenario's `until:` when it writes one.
       const { runReplay } = await import('../capture/replay/index.js');
       const until = writesUntil(job.file) ? { untilPs: scenario.untilPs } : {};
-      report = await runReplay(scenario, { trace: job.tracePath, ...until });
+      report = await runReplay(scenario, { trace: job.tracePath, instruments, ...until });
     } else {
       const { runScenario } = await import('../run/run-scenario.js');
-      report = await runScenario(scenario, { trace: job.tracePath });
+      report = await runScenario(scenario, { trace: job.tracePath, instruments });
     }
     return { kind: 'ran', name, seed, report, golden: scenario.golden ?? null };
   } catch (err) {
