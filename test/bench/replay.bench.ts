@@ -2,7 +2,7 @@
 // XCF forwarding, the target stacks and back): `replay --mode open --pace asap` and closed asap, over a capture
 // made of the real fixture repeated PASSES times with the clients moved to new addresses on each pass (so every
 // pass opens new flows). Each op replays the whole file: frames/s = hz x FRAMES (frames read from the capture;
-// the client->DVIPA share of them is injected). The yardstick is ../shared/peers/tcpreplay-rate.sh on the
+// the client->DVIPA share of them is injected). The yardstick is the tcpreplay-rate.sh yardstick kept beside this repository on the
 // same file in the same minute (tcpreplay --topspeed into a veth); docs/capture.md has the figures measured.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
