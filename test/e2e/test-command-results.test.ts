@@ -44,10 +44,10 @@ describe('a folder with a passing and a failing scenario', () => {
     expect(findAll(cases[0]!, 'property').find((p) => p.attrs.name === 'seed')?.attrs.value).toBe('2');
   });
 
-  it('keeps artifacts for the failing scenario only: its report, trace and failure', () => {
+  it('keeps artifacts for the failing scenario only: its report, trace, timelines and failure', () => {
     expect(readdirSync(artifacts)).toEqual(['fails']);
     const files = readdirSync(join(artifacts, 'fails')).sort();
-    expect(files).toEqual(['failures.txt', 'report.json', 'trace.jsonl']);
+    expect(files).toEqual(['failures.txt', 'perfetto.json', 'report.html', 'report.json', 'timeline.vcd', 'trace.jsonl']);
     const report = JSON.parse(readFileSync(join(artifacts, 'fails', 'report.json'), 'utf8'));
     expect(report.seed).toBe(2);
     expect(report.expectations.filter((e: { ok: boolean }) => !e.ok)).toEqual([
