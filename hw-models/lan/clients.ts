@@ -12,6 +12,7 @@ import { LINUX_TCP_CONFIG } from '../../src/firmware/tcp/config.js';
 import type { TcpConnection } from '../../src/firmware/tcp/connection.js';
 import type { CloseReason, TcpHandler } from '../../src/firmware/tcp/types.js';
 import type { WorkloadSpec } from '../../src/scenario/types.js';
+import { ipToU32 } from '../../src/scenario/ipv4.js';
 import type { Ipv4Msg } from '../messages.js';
 import { ascii, findHeaderEnd } from '../../src/firmware/tcp/apps/http-text.js';
 
@@ -149,7 +150,7 @@ export class ClientHosts extends Component implements TcpHandler {
 
   private open(w: WorkloadSpec, h: number): void {
     const host = this.hosts[h]!;
-    const r = host.engine.connect(this.now, host.ip, ipNumber(w.dvipa), w.port, this);
+    const r = host.engine.connect(this.now, host.ip, ipToU32(w.dvipa), w.port, this);
     this.totals.opened++;
     if (!r.ok) {
       this.totals.failed++;
@@ -246,10 +247,5 @@ export class ClientHosts extends Component implements TcpHandler {
     }
     return out;
   }
-}
-
-export function ipNumber(text: string): number {
-  const p = text.split('.').map(Number);
-  return (((p[0]! << 24) | (p[1]! << 16) | (p[2]! << 8) | p[3]!) >>> 0);
 }
 

@@ -18,6 +18,7 @@ import { vipadcfgReport } from './netstat/vipadcfg.js';
 import { homeReport } from './netstat/home.js';
 import { connReport } from './netstat/conn.js';
 import { ipText } from './sd/types.js';
+import { ipFromString } from '../net/ipv4.js';
 
 type Report = (stack: Stack, now: number, o: NetstatOptions) => ReportBody;
 
@@ -88,7 +89,6 @@ function vary(stack: Stack, now: number, args: string[]): string {
 }
 
 function ipToNumber(text: string): number | null {
-  const p = text.split('.').map(Number);
-  if (p.some((x) => x > 255)) return null;
-  return ((p[0]! << 24) | (p[1]! << 16) | (p[2]! << 8) | p[3]!) >>> 0;
+  const r = ipFromString(text);
+  return r.ok ? r.value : null;
 }

@@ -2,6 +2,7 @@
 // with its sockets, the built-in applications, and the Sysplex Distributor. It implements the Firmware
 // interface of hal.ts and talks to the world only through its Hal.
 
+import { inSubnet } from '../net/ipv4.js';
 import type { ApplicationConfig, Firmware, FirmwareConfig, FirmwareView, Hal, VcrtRow, VdptRow, DvipaRow } from './hal.js';
 import { parseProfile } from './profile/index.js';
 import type { Profile, Route } from './profile/types.js';
@@ -75,7 +76,7 @@ export class Stack implements Firmware, SysplexHost {
         cancelTimer: (id) => hal.cancelTimer(id),
         rng: hal.rng,
         onConnectionEvent: (now, kind, conn) => this.connectionEvent(now, kind, conn),
-        onListenerEvent: (now, listening, _ip, port) => this.listenerEvent(now, listening, port),
+        onListenerEvent: (_now, listening, _ip, port) => this.listenerEvent(listening, port),
       },
       tcpConfig,
     );
@@ -190,8 +191,7 @@ export class Stack implements Firmware, SysplexHost {
   routeFor(dst: number): Route | null {
     for (const r of this.routes) {
       if (r.isDefault) return r;
-      const mask = r.prefixLen === 0 ? 0 : (0xffffffff << (32 - r.prefixLen)) >>> 0;
-      if (((dst & mask) >>> 0) === r.dest) return r;
+      if (inSubnet(dst, r.dest, r.prefixLen)) return r;
     }
     return null;
   }
@@ -219,10 +219,7 @@ export class Stack implements Firmware, SysplexHost {
   }
 
   interfaceFor(ip: number): string | null {
-    for (const i of this.profile.interfaces) {
-      const mask = i.prefixLen === 0 ? 0 : (0xffffffff << (32 - i.prefixLen)) >>> 0;
-      if (((ip & mask) >>> 0) === ((i.ip & mask) >>> 0)) return i.name;
-    }
+    for (const i of this.profile.interfaces) if (inSubnet(ip, i.ip, i.prefixLen)) return i.name;
     return this.profile.interfaces[0]?.name ?? null;
   }
 
@@ -292,10 +289,9 @@ export class Stack implements Firmware, SysplexHost {
     this.sysplex.localConnectionEnded(now, c.localIp, c.localPort, c.remoteIp, c.remotePort);
   }
 
-  private listenerEvent(now: number, listening: boolean, port: number): void {
+  private listenerEvent(listening: boolean, port: number): void {
     if (this.hal.tracing) this.hal.trace('stack.listen', { port, listening });
     if (this.started) this.sysplex.listenersChanged(port);
-    void now;
   }
 
   // ---- applications ---------------------------------------------------------------------------------------

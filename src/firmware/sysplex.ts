@@ -54,7 +54,6 @@ export interface SysplexHost {
   deliverLocal(now: number, packet: Uint8Array): void;
   /** The OSA interface on whose subnet `ip` lies (where the owner registers it), or null. */
   interfaceFor(ip: number): string | null;
-  /** A datagram addressed to a DVIPA this stack owns but does not distribute (plain local delivery). */
 }
 
 export type DvipaState = 'ACTIVE' | 'BACKUP' | 'MOVING' | 'QUIESCING' | 'DEACTIVATED' | 'NONE';

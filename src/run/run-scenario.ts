@@ -9,7 +9,8 @@ import type { DvipaRow, FirmwareFactory, VdptRow } from '../firmware/hal.js';
 import { evaluate, InputError } from '../scenario/index.js';
 import type { LanSpec, Scenario } from '../scenario/types.js';
 import { buildSysplex, type Sysplex } from '../../hw-models/wiring.js';
-import { ClientHosts, ipNumber } from '../../hw-models/lan/clients.js';
+import { ClientHosts } from '../../hw-models/lan/clients.js';
+import { inSubnet, ipToU32, parseSubnet } from '../scenario/ipv4.js';
 import type { DistributedService } from '../../hw-models/lpar/lpar.js';
 import { remoteKey } from '../../hw-models/lpar/ledger.js';
 import type { ClientsReport, DistributionReport, DvipaReport, Report, TargetReport } from './report.js';
@@ -72,8 +73,8 @@ export async function prepare(scenario: Scenario, options: RunOptions = {}): Pro
       sysplex.attachClients(lan.name, other.port('router'));
       continue;
     }
-    const workloads = scenario.workload.filter((w) => lanOf(scenario, w.dvipa) === lan.name);
-    const first = ipNumber(lan.clients.split('/')[0]!) + 1;
+    const workloads = scenario.workload.filter((w) => lanOf(scenario, ipToU32(w.dvipa)) === lan.name);
+    const first = ipToU32(lan.clients.split('/')[0]!) + 1;
     const c = sim.add(new ClientHosts(`${lan.name}.clients`, first >>> 0, workloads));
     sysplex.attachClients(lan.name, c.routerPort);
     clients.push(c);
@@ -94,14 +95,9 @@ export async function prepare(scenario: Scenario, options: RunOptions = {}): Pro
   return prepared;
 }
 
-/** Which LAN a workload's DVIPA lives on: the LAN whose subnet holds it (the first LAN otherwise). */
-function lanOf(s: Scenario, dvipa: string): string {
-  const ip = ipNumber(dvipa);
-  for (const lan of s.topology.lans) {
-    const [net, len] = lan.subnet.split('/');
-    const mask = Number(len) === 0 ? 0 : (0xffffffff << (32 - Number(len))) >>> 0;
-    if (((ip & mask) >>> 0) === ((ipNumber(net!) & mask) >>> 0)) return lan.name;
-  }
+/** Which LAN an address (a workload's DVIPA) lives on: the LAN whose subnet holds it (the first LAN otherwise). */
+export function lanOf(s: Scenario, ip: number): string {
+  for (const lan of s.topology.lans) if (inSubnet(ip, parseSubnet(lan.subnet))) return lan.name;
   return s.topology.lans[0]!.name;
 }
 
@@ -243,7 +239,7 @@ export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs:
   const distribution: DistributionReport[] = [...services.values()]
     .sort((a, b) => byIp(a.dvipa, b.dvipa) || a.port - b.port)
     .map((s) => {
-      const dip = ipNumber(s.dvipa);
+      const dip = ipToU32(s.dvipa);
       const targets: TargetReport[] = all.map((l) => {
         const ledger = l.ledgers.find((e) => e.ip === dip && e.port === s.port) ?? NO_LEDGER;
         const ownerView = views.find((v) => v.stack === dvipas.find((d) => d.ip === s.dvipa)?.owner);
@@ -292,5 +288,5 @@ function round(x: number, digits: number): number {
 }
 
 function byIp(a: string, b: string): number {
-  return ipNumber(a) - ipNumber(b);
+  return ipToU32(a) - ipToU32(b);
 }

@@ -1,6 +1,8 @@
 // Dotted IPv4 addresses and CIDR subnets as unsigned 32-bit numbers, for the loader's consistency checks.
 // Inputs have already matched the schema's patterns, so the octets are in range.
 
+import { prefixToMask } from '../net/ipv4.js';
+
 export interface Subnet {
   readonly network: number;
   readonly prefix: number;
@@ -12,14 +14,12 @@ export function ipToU32(ip: string): number {
   return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
 }
 
-export function u32ToIp(n: number): string {
-  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
-}
+export { ipToString as u32ToIp } from '../net/ipv4.js';
 
 export function parseSubnet(cidr: string): Subnet & { readonly address: number } {
   const [ip, len] = cidr.split('/') as [string, string];
   const prefix = Number(len);
-  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  const mask = prefixToMask(prefix);
   const address = ipToU32(ip);
   return { address, network: (address & mask) >>> 0, prefix, mask };
 }

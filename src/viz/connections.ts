@@ -7,6 +7,7 @@
 
 import type { ServiceLedger } from '../../hw-models/lpar/ledger.js';
 import type { LparProbe } from './catalogue.js';
+import { ipToString as ipText } from '../net/ipv4.js';
 import type { Timeline } from './timeline.js';
 
 interface Service {
@@ -120,6 +121,3 @@ export class ConnectionTracker {
   }
 }
 
-function ipText(ip: number): string {
-  return `${(ip >>> 24) & 255}.${(ip >>> 16) & 255}.${(ip >>> 8) & 255}.${ip & 255}`;
-}

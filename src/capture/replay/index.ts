@@ -13,7 +13,7 @@ import { InputError } from '../../scenario/errors.js';
 import { DEFAULTS } from '../../scenario/defaults.js';
 import type { Scenario } from '../../scenario/types.js';
 import type { Report } from '../../run/report.js';
-import { prepare, runPrepared, type Instrument, type Prepared, type RunOptions } from '../../run/run-scenario.js';
+import { lanOf, prepare, runPrepared, type Instrument, type Prepared, type RunOptions } from '../../run/run-scenario.js';
 import { CaptureFormatError, CaptureIoError } from '../errors.js';
 import { surveyCapture } from './capture-feed.js';
 import { ReplayInjector, type ReplayCounters, type ReplayMode, type ReplayPace } from './injector.js';
@@ -51,7 +51,7 @@ export async function runReplay(scenario: Scenario, options: ReplayOptions = {})
   const survey = checkCapture(capture);
   const dvipas = dvipasOf(scenario);
   if (dvipas.size === 0) throw new InputError(scenario.topology.file, 'no LPAR profile defines a DVIPA (VIPADEFINE, VIPABACKUP or VIPADISTRIBUTE) to replay to');
-  const lan = lanOf(scenario, dvipas);
+  const lan = lanOf(scenario, Math.min(...dvipas)); // the LAN of the (lowest) DVIPA
   const startPs = DEFAULTS.workload.startPs;
   const injector = new ReplayInjector(`${lan}.replay`, {
     capture,
@@ -101,18 +101,6 @@ export function dvipasOf(s: Scenario): Set<number> {
   return out;
 }
 
-/** The LAN whose subnet holds the (lowest) DVIPA; the first LAN otherwise. */
-function lanOf(s: Scenario, dvipas: Set<number>): string {
-  const ip = Math.min(...dvipas);
-  for (const lan of s.topology.lans) {
-    const [net, len] = lan.subnet.split('/');
-    const prefix = Number(len);
-    const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-    const n = net!.split('.').reduce((a, b) => a * 256 + Number(b), 0);
-    if (((ip & mask) >>> 0) === ((n & mask) >>> 0)) return lan.name;
-  }
-  return s.topology.lans[0]!.name;
-}
 
 /** Adds report.replay, and counts the replayed flows that did not complete in their target's `lost`. */
 function replayInstrument(injector: ReplayInjector, dvipas: Set<number>): Instrument {

@@ -14,6 +14,7 @@
 import { Component, type Port } from '../../kernel/index.js';
 import type { Ipv4Msg } from '../../../hw-models/messages.js';
 import { finishChecksum, onesComplementSum, pseudoHeaderSum } from '../../net/checksum.js';
+import { ipToString as ipText } from '../../net/ipv4.js';
 import type { CaptureFrame } from '../frame.js';
 import { CaptureFeed } from './capture-feed.js';
 import { ClassifiedFrame, classifyFrame, FrameKind, type DvipaTest } from './classify.js';
@@ -505,9 +506,6 @@ export class ReplayInjector extends Component implements FlowHost {
   }
 }
 
-function ipText(ip: number): string {
-  return `${ip >>> 24}.${(ip >>> 16) & 0xff}.${(ip >>> 8) & 0xff}.${ip & 0xff}`;
-}
 
 function setTotalLength(p: Uint8Array, n: number): void {
   p[2] = (n >>> 8) & 0xff;

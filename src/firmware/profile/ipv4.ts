@@ -31,14 +31,10 @@ export function looksLikeIpv4(text: string): boolean {
 }
 
 /** `10.1.1.10` from 0x0a01010a. */
-export function formatIpv4(ip: number): string {
-  return `${(ip >>> 24) & 255}.${(ip >>> 16) & 255}.${(ip >>> 8) & 255}.${ip & 255}`;
-}
+export { ipToString as formatIpv4 } from '../../net/ipv4.js';
 
 /** The mask of a prefix length 0-32 (24 -> 255.255.255.0). */
-export function prefixToMask(prefixLen: number): number {
-  return prefixLen === 0 ? 0 : (0xffffffff << (32 - prefixLen)) >>> 0;
-}
+export { prefixToMask } from '../../net/ipv4.js';
 
 /** The prefix length of a contiguous mask, or -1 when the one bits are not contiguous from the top. */
 export function maskToPrefix(mask: number): number {

@@ -68,6 +68,4 @@ export function checkRange(what: string, v: number, lo: number, hi: number): voi
 }
 
 /** Dotted-quad text of an address, for displays and messages. */
-export function ipText(ip: number): string {
-  return `${ip >>> 24}.${(ip >>> 16) & 255}.${(ip >>> 8) & 255}.${ip & 255}`;
-}
+export { ipToString as ipText } from '../../net/ipv4.js';
