@@ -14,7 +14,7 @@ import type { CloseReason, TcpHandler } from '../../src/firmware/tcp/types.js';
 import type { WorkloadSpec } from '../../src/scenario/types.js';
 import { ipToU32 } from '../../src/scenario/ipv4.js';
 import type { Ipv4Msg } from '../messages.js';
-import { ascii, findHeaderEnd } from '../../src/firmware/tcp/apps/http-text.js';
+import { ResponseHeadReader } from '../../src/firmware/tcp/apps/http-text.js';
 
 const TAG_START = 0x7fff_fff0;
 const TAG_CLOSE = 0x7fff_fff1;
@@ -39,8 +39,8 @@ interface Flow {
   conn: TcpConnection;
   expect: number;
   received: number;
-  headerDone: boolean;
-  header: string;
+  /** Reads the HTTP response head; null once it is through (or for echo, which has none). */
+  head: ResponseHeadReader | null;
   done: boolean;
   outcome: 'completed' | 'reset' | 'failed' | null;
 }
@@ -58,6 +58,8 @@ export class ClientHosts extends Component implements TcpHandler {
   private readonly schedule: { at: number; workload: WorkloadSpec; host: number }[] = [];
   private router!: Port;
   private readonly encoder = new TextEncoder();
+  /** Every connection of a workload sends the same request. */
+  private readonly requests = new Map<WorkloadSpec, Uint8Array>();
 
   constructor(
     name: string,
@@ -156,7 +158,7 @@ export class ClientHosts extends Component implements TcpHandler {
       this.totals.failed++;
       return;
     }
-    const flow: Flow = { workload: w, engine: host.engine, conn: r.value, expect: w.response, received: 0, headerDone: w.protocol !== 'http', header: '', done: false, outcome: null };
+    const flow: Flow = { workload: w, engine: host.engine, conn: r.value, expect: w.response, received: 0, head: w.protocol === 'http' ? new ResponseHeadReader() : null, done: false, outcome: null };
     r.value.user = this.flows.length;
     this.flows.push(flow);
   }
@@ -166,7 +168,11 @@ export class ClientHosts extends Component implements TcpHandler {
   onConnected(now: number, conn: TcpConnection): void {
     const flow = this.flows[conn.user as number]!;
     const w = flow.workload;
-    const request = w.protocol === 'http' ? this.httpRequest(w) : new Uint8Array(w.request).fill(0x61);
+    let request = this.requests.get(w);
+    if (request === undefined) {
+      request = w.protocol === 'http' ? this.httpRequest(w) : new Uint8Array(w.request).fill(0x61);
+      this.requests.set(w, request);
+    }
     flow.engine.write(now, conn, request);
     this.totals.bytesSent += request.length;
   }
@@ -182,30 +188,14 @@ export class ClientHosts extends Component implements TcpHandler {
     const flow = this.flows[conn.user as number]!;
     this.totals.bytesReceived += data.length;
     let body = data.length;
-    if (!flow.headerDone) {
-      // Up to the end of the HTTP header; the body size comes from Content-Length. Only the header's bytes
-      // become text (a head split over segments is kept as text until its end arrives).
-      let end: number;
-      let head: string;
-      if (flow.header.length === 0 && (end = findHeaderEnd(data, data.length)) >= 0) {
-        head = ascii(data, 0, end);
-        body = data.length - end;
-      } else {
-        const text = flow.header + ascii(data, 0, data.length);
-        const at = text.indexOf('\r\n\r\n');
-        if (at < 0) {
-          flow.header = text;
-          return;
-        }
-        head = text.slice(0, at + 4);
-        body = text.length - (at + 4);
-      }
-      flow.headerDone = true;
-      flow.header = '';
-      const m = /content-length:\s*(\d+)/i.exec(head);
-      if (m !== null) flow.expect = Number(m[1]);
+    if (flow.head !== null) {
+      // The body size comes from the head's Content-Length.
+      body = flow.head.feed(data);
+      if (body < 0) return;
+      if (flow.head.contentLength >= 0) flow.expect = flow.head.contentLength;
+      flow.head = null;
     }
-    flow.received += Math.max(0, body);
+    flow.received += body;
     if (!flow.done && flow.received >= flow.expect) {
       flow.done = true;
       if (flow.workload.holdPs > 0) this.after(flow.workload.holdPs, TAG_CLOSE, conn.user);

@@ -26,6 +26,7 @@ import {
   readMac,
   readU16,
   writeU16,
+  allocPacket,
 } from '../../src/net/index.js';
 import type { FrameMsg, Ipv4Msg } from '../messages.js';
 import { ArpTable, type ArpTableParams } from './arp-table.js';
@@ -182,7 +183,7 @@ export class EdgeRouter extends ModelComponent {
       if (this.tracing) this.trace('router.drop', { reason: 'ttl', dst: ipToString(ipv4Dst(packet)) });
       return null;
     }
-    const out = new Uint8Array(headroom + packet.length);
+    const out = allocPacket(headroom + packet.length);
     out.set(packet, headroom);
     const oldWord = readU16(out, headroom + 8);
     out[headroom + 8] = out[headroom + 8]! - 1;

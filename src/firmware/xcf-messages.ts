@@ -5,6 +5,8 @@
 // messages carry a UTF-8 JSON body after them; decode() checks every field's type and range, so a malformed
 // message is reported (and counted by the stack) rather than trusted.
 
+import { allocPacket } from '../net/packet-alloc.js';
+
 export const XCF_VERSION = 1;
 const TYPE_FORWARD = 1;
 const TYPE_CONTROL = 2;
@@ -62,7 +64,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 export function encodeForward(packet: Uint8Array, type = TYPE_FORWARD): Uint8Array {
-  const out = new Uint8Array(packet.length + 2);
+  const out = allocPacket(packet.length + 2);
   out[0] = XCF_VERSION;
   out[1] = type;
   out.set(packet, 2);

@@ -2,6 +2,7 @@
 // (exact in a double), so they compare and hash without allocation.
 
 import { netError, ok, type Parsed } from './errors.js';
+import { allocPacket } from './packet-alloc.js';
 
 export const EtherType = {
   IPv4: 0x0800,
@@ -141,7 +142,7 @@ export function writeEthernetHeader(buf: Uint8Array, offset: number, fields: Eth
 /** A whole frame: header followed by a copy of `payload`. No FCS. */
 export function buildEthernetFrame(fields: EthernetFields, payload: Uint8Array): Uint8Array {
   const h = ethernetHeaderLength(fields);
-  const frame = new Uint8Array(h + payload.length);
+  const frame = allocPacket(h + payload.length);
   writeEthernetHeader(frame, 0, fields);
   frame.set(payload, h);
   return frame;

@@ -3,6 +3,7 @@
 import { readU16, readU32, writeU16, writeU32 } from './bytes.js';
 import { internetChecksum, onesComplementSum } from './checksum.js';
 import { netError, ok, type Parsed } from './errors.js';
+import { allocPacket } from './packet-alloc.js';
 
 export const IpProtocol = { ICMP: 1, TCP: 6, UDP: 17 } as const;
 export const IPV4_MIN_HEADER = 20;
@@ -126,7 +127,7 @@ export function writeIpv4Header(buf: Uint8Array, offset: number, fields: Ipv4Fie
 /** A whole datagram: header followed by a copy of `payload`. */
 export function buildIpv4(fields: Ipv4Fields, payload: Uint8Array): Uint8Array {
   const hl = ipv4HeaderLength(fields);
-  const packet = new Uint8Array(hl + payload.length);
+  const packet = allocPacket(hl + payload.length);
   writeIpv4Header(packet, 0, fields, payload.length);
   packet.set(payload, hl);
   return packet;

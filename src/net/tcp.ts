@@ -4,6 +4,7 @@
 import { readU16, readU32, writeU16, writeU32 } from './bytes.js';
 import { finishChecksum, onesComplementSum, pseudoHeaderSum } from './checksum.js';
 import { netError, ok, type Parsed } from './errors.js';
+import { allocPacket } from './packet-alloc.js';
 import { IpProtocol, writeIpv4Header, ipv4HeaderLength, type Ipv4Fields } from './ipv4.js';
 
 export const TCP_MIN_HEADER = 20;
@@ -331,7 +332,7 @@ export function writeTcpHeader(buf: Uint8Array, offset: number, fields: TcpField
 /** A TCP segment (header + copy of payload) with its checksum for the given addresses. */
 export function buildTcpSegment(fields: TcpFields, payload: Uint8Array, src: number, dst: number): Uint8Array {
   const hl = tcpHeaderLength(fields);
-  const seg = new Uint8Array(hl + payload.length);
+  const seg = allocPacket(hl + payload.length);
   writeTcpHeader(seg, 0, fields);
   seg.set(payload, hl);
   writeTcpChecksum(seg, 0, seg.length, src, dst);
@@ -343,7 +344,7 @@ export function buildIpv4Tcp(ip: Omit<Ipv4Fields, 'protocol'>, tcp: TcpFields, p
   const ipFields: Ipv4Fields = { ...ip, protocol: IpProtocol.TCP };
   const ihl = ipv4HeaderLength(ipFields);
   const thl = tcpHeaderLength(tcp);
-  const packet = new Uint8Array(ihl + thl + payload.length);
+  const packet = allocPacket(ihl + thl + payload.length);
   writeIpv4Header(packet, 0, ipFields, thl + payload.length);
   writeTcpHeader(packet, ihl, tcp);
   packet.set(payload, ihl + thl);

@@ -1,9 +1,10 @@
 // Everything the engine sends: segments of a connection (SYN, data, FIN, ACK, RST), RSTs for segments that
-// have no connection, and the per-connection timer. One allocation per packet (the datagram the host keeps).
+// have no connection, and the per-connection timer. One allocation per packet (the datagram the host keeps), from the packet slabs.
 
 import { writeU16, writeU32 } from '../../net/bytes.js';
 import { internetChecksum } from '../../net/checksum.js';
 import { IpProtocol } from '../../net/ipv4.js';
+import { allocPacket } from '../../net/packet-alloc.js';
 import { TcpFlag, writeTcpChecksum, writeTcpOptions, writeTimestampOption, type TcpOptions } from '../../net/tcp.js';
 import type { TcpConnection } from './connection.js';
 import type { TcpEngine } from './engine.js';
@@ -94,7 +95,7 @@ export function emit(
     optLen = 12;
   }
   const thl = TCP_HEADER + optLen;
-  const pkt = new Uint8Array(IP_HEADER + thl + len);
+  const pkt = allocPacket(IP_HEADER + thl + len);
   const ack = (flags & TcpFlag.ACK) !== 0 ? conn.rcvNxt : 0;
   writeHeaders(eng, pkt, conn.localIp, conn.remoteIp, conn.localPort, conn.remotePort, seq, ack, flags, windowField(eng, conn, syn), thl);
   if (options) writeTcpOptions(pkt, IP_HEADER + TCP_HEADER, options);
@@ -217,7 +218,7 @@ export function schedule(eng: TcpEngine, conn: TcpConnection): void {
 /** RST in reply to a segment that reached no connection (RFC 9293 section 3.10.7.1). */
 export function sendResetFor(eng: TcpEngine, seg: Segment): void {
   if ((seg.flags & TcpFlag.RST) !== 0) return;
-  const pkt = new Uint8Array(IP_HEADER + TCP_HEADER);
+  const pkt = allocPacket(IP_HEADER + TCP_HEADER);
   if ((seg.flags & TcpFlag.ACK) !== 0) {
     writeHeaders(eng, pkt, seg.dst, seg.src, seg.dstPort, seg.srcPort, seg.ack, 0, TcpFlag.RST, 0, TCP_HEADER);
   } else {

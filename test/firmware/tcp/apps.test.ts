@@ -103,6 +103,29 @@ describe('HTTP server', () => {
     expect(bad.startsWith('HTTP/1.1 400 Bad Request\r\n')).toBe(true);
   });
 
+  it('reads request heads by the HTTP rules: case-insensitive names, token lists, bad lines, bodies skipped', () => {
+    const { net, client } = httpSetup();
+    const status = (req: string) => rawClient(net, client, [req]).response().split('\r\n')[0];
+    // Header names in any case, values with optional whitespace; a query string does not change the size.
+    const a = rawClient(net, client, ['GET /12?x=1 HTTP/1.0\r\ncOnTeNt-LeNgTh:\t0 \r\nCONNECTION:  Upgrade, Keep-Alive\r\n\r\n']);
+    expect(a.response()).toContain('Content-Length: 12\r\nConnection: keep-alive\r\n\r\n');
+    // `close` anywhere in the Connection tokens wins, across repeated headers.
+    expect(rawClient(net, client, ['GET /1 HTTP/1.1\r\nConnection: keep-alive\r\nConnection: foo ,close\r\n\r\n']).response()).toContain(
+      'Connection: close\r\n',
+    );
+    expect(status('GET /1 HTTP/1.1\r\nno colon here\r\n\r\n')).toBe('HTTP/1.1 400 Bad Request');
+    expect(status('GET /1 HTTP/1.1\r\n: empty name\r\n\r\n')).toBe('HTTP/1.1 400 Bad Request');
+    expect(status('GET /1 HTTP/2.0\r\n\r\n')).toBe('HTTP/1.1 400 Bad Request');
+    expect(status('GET /1 extra HTTP/1.1\r\n\r\n')).toBe('HTTP/1.1 400 Bad Request');
+    expect(status('GET /1 HTTP/1.1\r\nContent-Length: 1x\r\n\r\n')).toBe('HTTP/1.1 400 Bad Request');
+    expect(status('GET /1 HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx')).toBe('HTTP/1.1 400 Bad Request');
+    expect(status('GET /1 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n')).toBe('HTTP/1.1 501 Not Implemented');
+    expect(status('get /1 HTTP/1.1\r\n\r\n')).toBe('HTTP/1.1 405 Method Not Allowed'); // methods are case-sensitive
+    // A request body is skipped, even when it looks like another request.
+    const b = rawClient(net, client, ['GET /4 HTTP/1.1\r\nContent-Length: 19\r\nConnection: keep-alive\r\n\r\nGET /9 HTTP/1.1\r\n\r\n', 'GET /2 HTTP/1.1\r\n\r\n']);
+    expect([...b.response().matchAll(/Content-Length: (\d+)/g)].map((m) => Number(m[1]))).toEqual([4, 2]);
+  });
+
   it('keeps the connection open on keep-alive and answers pipelined requests in order', () => {
     const { net, client, server } = httpSetup();
     const { conn, app, response } = rawClient(net, client, [

@@ -6,7 +6,7 @@
 import type { TcpConnection } from '../connection.js';
 import type { TcpEngine } from '../engine.js';
 import type { CloseReason, TcpHandler, TcpResult } from '../types.js';
-import { ascii, ByteAccumulator, encodeAscii, findHeaderEnd, parseHeaderLines } from './http-text.js';
+import { ascii, ByteAccumulator, contentLengthOf, encodeAscii, findHeaderEnd, lineEnd } from './http-text.js';
 
 export interface HttpClientStats {
   opened: number;
@@ -84,11 +84,10 @@ export class HttpClient implements TcpHandler {
       st.inbox.append(data);
       const end = findHeaderEnd(st.inbox.bytes, st.inbox.length);
       if (end < 0) return;
-      const lines = ascii(st.inbox.bytes, 0, end - 4).split('\r\n');
-      const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? '');
+      const head = st.inbox.bytes;
+      const m = /^HTTP\/1\.[01] (\d{3})/.exec(ascii(head, 0, lineEnd(head, end - 4)));
       ex.status = m ? Number(m[1]) : -1;
-      const cl = parseHeaderLines(lines.slice(1))?.get('content-length');
-      ex.contentLength = cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : -1;
+      ex.contentLength = contentLengthOf(head, end - 4);
       ex.bodyReceived = st.inbox.length - end;
       st.headDone = true;
     } else {

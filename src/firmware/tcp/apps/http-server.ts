@@ -8,7 +8,18 @@ import type { TcpConnection } from '../connection.js';
 import type { TcpEngine } from '../engine.js';
 import type { TcpListener } from '../listener.js';
 import type { TcpHandler, TcpResult } from '../types.js';
-import { ascii, BODY_PATTERN, ByteAccumulator, encodeAscii, findHeaderEnd, hasToken, parseHeaderLines } from './http-text.js';
+import {
+  BODY_PATTERN,
+  ByteAccumulator,
+  decimal,
+  encodeAscii,
+  equalsAscii,
+  findHeaderEnd,
+  HeaderCursor,
+  hasTokenIn,
+  indexOfByte,
+  lineEnd,
+} from './http-text.js';
 
 export interface HttpServerOptions {
   /** Body size when the path names none (bytes). */
@@ -25,7 +36,6 @@ export interface HttpServerStats {
   bodyBytes: number;
 }
 
-const BODY_PATH = /^\/(\d{1,15})$/;
 
 class HttpConnState {
   readonly inbox = new ByteAccumulator();
@@ -46,6 +56,8 @@ export class HttpServer implements TcpHandler {
   readonly stats: HttpServerStats = { connections: 0, requests: 0, responses: {}, bodyBytes: 0 };
   private readonly defaultBody: number;
   private readonly maxHeader: number;
+  private readonly request = new RequestHead();
+  private readonly heads = new ResponseHeads();
 
   constructor(
     private readonly engine: TcpEngine,
@@ -72,8 +84,9 @@ export class HttpServer implements TcpHandler {
       start = Math.min(st.skip, data.length);
       st.skip -= start;
     }
-    if (start < data.length) st.inbox.append(data, start);
+    if (start < data.length) st.inbox.borrow(data, start);
     this.serve(now, conn, st);
+    st.inbox.settle(); // `data` belongs to the engine: keep a copy of any unread part
   }
 
   onWritable(now: number, conn: TcpConnection): void {
@@ -148,54 +161,122 @@ export class HttpServer implements TcpHandler {
       if (box.length > this.maxHeader) this.respond(st, 431, 0, false, false);
       return box.length > this.maxHeader;
     }
-    const head = ascii(box.bytes, 0, end - 4);
+    const r = this.request.parse(box.bytes, end - 4);
     const rest = box.length - end;
     box.consume(end);
     this.stats.requests++;
-    const lines = head.split('\r\n');
-    const parts = (lines[0] ?? '').split(' ');
-    const headers = parseHeaderLines(lines.slice(1));
-    if (parts.length !== 3 || !/^HTTP\/1\.[01]$/.test(parts[2]!) || headers === null) {
+    if (r === RequestCheck.Malformed) {
       this.respond(st, 400, 0, false, false);
       return true;
     }
-    const [method, target] = parts as [string, string, string];
-    const keepAlive = hasToken(headers.get('connection'), 'keep-alive') && !hasToken(headers.get('connection'), 'close');
-    if (headers.has('transfer-encoding')) {
+    const q = this.request;
+    if (q.transferEncoding) {
       this.respond(st, 501, 0, false, false); // chunked request bodies are not supported
       return true;
     }
-    const cl = headers.get('content-length');
-    if (cl !== undefined) {
-      if (!/^\d{1,15}$/.test(cl)) {
+    if (q.contentLength !== NONE) {
+      if (q.contentLength < 0) {
         this.respond(st, 400, 0, false, false);
         return true;
       }
-      const bodyLen = Number(cl);
-      const have = Math.min(bodyLen, rest);
+      const have = Math.min(q.contentLength, rest);
       box.consume(have);
-      st.skip = bodyLen - have;
+      st.skip = q.contentLength - have;
     }
-    if (method !== 'GET' && method !== 'HEAD') {
+    if (q.method === Method.Other) {
       this.respond(st, 405, 0, false, false);
       return true;
     }
-    const m = BODY_PATH.exec(target.split('?')[0]!);
-    const size = m ? Number(m[1]) : this.defaultBody;
-    this.respond(st, 200, size, keepAlive, method === 'HEAD');
+    this.respond(st, 200, q.bodySize >= 0 ? q.bodySize : this.defaultBody, q.keepAlive, q.method === Method.Head);
     return true;
   }
 
   private respond(st: HttpConnState, status: number, size: number, keepAlive: boolean, headOnly: boolean): void {
     this.stats.responses[status] = (this.stats.responses[status] ?? 0) + 1;
+    st.headLeft = this.heads.get(status, size, keepAlive);
+    st.bodyLeft = headOnly ? 0 : size;
+    st.bodySent = 0;
+    if (!keepAlive) st.closeAfter = true;
+  }
+}
+
+const enum Method {
+  Get,
+  Head,
+  Other,
+}
+
+const enum RequestCheck {
+  Ok,
+  Malformed,
+}
+
+const SP = 0x20;
+const SLASH = 0x2f;
+const QUESTION = 0x3f;
+
+/** contentLength when the request has none (a present but invalid one is -1). */
+const NONE = -2;
+
+/** What the server needs from a request head, read in place from its bytes (no strings, no allocation). */
+class RequestHead {
+  method = Method.Other;
+  /** The body size a `/<digits>` path asks for (a query string is ignored), else -1. */
+  bodySize = -1;
+  keepAlive = false;
+  transferEncoding = false;
+  contentLength = NONE;
+  private readonly cursor = new HeaderCursor();
+
+  /** Reads the head in b[0, end) (`end` excludes the closing blank line): the request line must be
+   *  `METHOD SP TARGET SP HTTP/1.0|1.1`, and every header line needs a name and a colon. */
+  parse(b: Uint8Array, end: number): RequestCheck {
+    const eol = lineEnd(b, end);
+    const sp1 = indexOfByte(b, SP, 0, eol);
+    const sp2 = indexOfByte(b, SP, sp1 + 1, eol);
+    if (sp2 >= eol || indexOfByte(b, SP, sp2 + 1, eol) < eol) return RequestCheck.Malformed;
+    if (!equalsAscii(b, sp2 + 1, eol, 'HTTP/1.1') && !equalsAscii(b, sp2 + 1, eol, 'HTTP/1.0')) return RequestCheck.Malformed;
+    this.method = equalsAscii(b, 0, sp1, 'GET') ? Method.Get : equalsAscii(b, 0, sp1, 'HEAD') ? Method.Head : Method.Other;
+    const pathEnd = indexOfByte(b, QUESTION, sp1 + 1, sp2);
+    this.bodySize = b[sp1 + 1] === SLASH ? decimal(b, sp1 + 2, pathEnd) : -1;
+    let connKeepAlive = false;
+    let connClose = false;
+    this.transferEncoding = false;
+    this.contentLength = NONE;
+    const c = this.cursor.reset(b, Math.min(end, eol + 2), end);
+    while (c.next()) {
+      if (c.nameIs('connection')) {
+        connKeepAlive ||= hasTokenIn(b, c.valueStart, c.valueEnd, 'keep-alive');
+        connClose ||= hasTokenIn(b, c.valueStart, c.valueEnd, 'close');
+      } else if (c.nameIs('transfer-encoding')) {
+        this.transferEncoding = true;
+      } else if (c.nameIs('content-length')) {
+        // A repeated Content-Length is as bad as an unreadable one.
+        this.contentLength = this.contentLength === NONE ? decimal(b, c.valueStart, c.valueEnd) : -1;
+      }
+    }
+    if (c.malformed) return RequestCheck.Malformed;
+    this.keepAlive = connKeepAlive && !connClose;
+    return RequestCheck.Ok;
+  }
+}
+
+/** Encoded response heads by status, body size and keep-alive: the same few heads are sent over and over,
+ *  and the send buffer copies them, so one shared copy each will do. */
+class ResponseHeads {
+  private readonly cache = new Map<number, Uint8Array>();
+
+  get(status: number, size: number, keepAlive: boolean): Uint8Array {
+    const key = (size * 1024 + status) * 2 + (keepAlive ? 1 : 0);
+    const hit = Number.isSafeInteger(key) ? this.cache.get(key) : undefined;
+    if (hit !== undefined) return hit;
     const reason = REASONS[status] ?? 'Error';
     let text = `HTTP/1.1 ${status} ${reason}\r\nServer: sysplex-emu\r\nContent-Type: text/plain\r\nContent-Length: ${size}\r\n`;
     if (status === 405) text += 'Allow: GET, HEAD\r\n';
     text += `Connection: ${keepAlive ? 'keep-alive' : 'close'}\r\n\r\n`;
-    st.headLeft = encodeAscii(text);
-    st.bodyLeft = headOnly ? 0 : size;
-    st.bodySent = 0;
-    if (!keepAlive) st.closeAfter = true;
+    const head = encodeAscii(text);
+    if (this.cache.size < 256 && Number.isSafeInteger(key)) this.cache.set(key, head);
+    return head;
   }
 }
 
