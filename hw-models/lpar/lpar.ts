@@ -251,6 +251,8 @@ export class LparHost extends ModelComponent implements HalBackend {
       return;
     }
     const packets = m.packets;
+    // The firmware may look at the whole interrupt first; that costs no virtual time and changes nothing.
+    if (packets.length > 1) this.fw!.inboundBurst?.(this.ifNames[osa]!, packets);
     for (let k = 0; k < packets.length; k++) this.rq.push(InputKind.Packet, packets[k], osa, k === 0 ? 1 : 0, this.now);
     this.dispatch();
   }

@@ -82,6 +82,13 @@ export interface Firmware {
   start(now: number): void;
   /** An IPv4 datagram arrived from an OSA interface. */
   receive(now: number, ifName: string, packet: Uint8Array): void;
+  /**
+   * Optional look-ahead: one QDIO inbound interrupt brought these datagrams, and receive() follows for each of
+   * them, in order, as the LPAR's processors get to them. The firmware may prepare (the distributor decides
+   * the whole burst at once, so the misses of its connection table overlap), but this call must change
+   * nothing the firmware will do or send: it costs no virtual time, and the HAL may not be used in it.
+   */
+  inboundBurst?(ifName: string, packets: readonly Uint8Array[]): void;
   /** A message arrived from another stack over XCF. */
   xcfReceive(now: number, fromStack: string, message: Uint8Array): void;
   /** The XCF group changed. */

@@ -106,6 +106,10 @@ export class Stack implements Firmware, SysplexHost {
     this.ipInput(now, packet);
   }
 
+  inboundBurst(_ifName: string, packets: readonly Uint8Array[]): void {
+    this.sysplex.lookAhead(packets);
+  }
+
   xcfReceive(now: number, fromStack: string, message: Uint8Array): void {
     this.now = now;
     this.sysplex.xcfReceive(now, fromStack, message);

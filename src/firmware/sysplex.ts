@@ -14,6 +14,7 @@ import type { Hal } from './hal.js';
 import type { Profile, VipaBackup, VipaDefine, VipaDistribute } from './profile/types.js';
 import {
   FlowKey,
+  ForwardBatch,
   NEW_CONNECTION,
   NO_ENTRY,
   NOT_DISTRIBUTED,
@@ -128,6 +129,8 @@ export class Sysplex {
   private readonly targetNames: string[] = [];
   private readonly targetIndex = new Map<string, number>();
   private readonly key = new FlowKey();
+  /** Decisions taken ahead for the datagrams of the latest inbound burst (see lookAhead). */
+  private readonly ahead = new LookAhead();
   private readonly hal: Hal;
   private readonly self: string;
   private readonly xcfIp: number;
@@ -763,11 +766,25 @@ export class Sysplex {
   // ---- the distributor's data path ------------------------------------------------------------------------
 
   /**
+   * A QDIO interrupt's datagrams, before route() sees them one by one: decide them all now, so the VCRT misses
+   * of a burst overlap (ForwardBatch). route() uses a decision only while the VCRT is unchanged since, and
+   * only a forward to a target; everything else it decides again.
+   */
+  lookAhead(packets: readonly Uint8Array[]): void {
+    if (this.vdpt.size > 0) this.ahead.decide(packets, this.vcrt);
+  }
+
+  /**
    * An inbound datagram from the OSA. Returns true when the distributor took it (forwarded it to a target,
    * or dropped it); false when it is for this stack's own IP input.
    */
   route(now: number, packet: Uint8Array): boolean {
     if (this.vdpt.size === 0) return this.redirect(packet);
+    const early = this.ahead.take(packet, this.vcrt.generation);
+    if (early >= 0) {
+      this.forwardTo(now, early, packet);
+      return true;
+    }
     const key = this.key;
     const target = forwardDecision(packet, this.vcrt, key);
     if (target >= 0) {
@@ -877,5 +894,36 @@ export class Sysplex {
 
   private send(stack: string, m: ControlMessage): void {
     this.hal.xcfSend(stack, encodeControl(m));
+  }
+}
+
+/** Forward decisions taken for a burst ahead of time, handed out as its datagrams arrive in order. */
+class LookAhead {
+  private readonly batch = new ForwardBatch(256);
+  private packets: readonly Uint8Array[] | null = null;
+  private decided = 0;
+  private next = 0;
+  private generation = -1;
+
+  decide(packets: readonly Uint8Array[], vcrt: Vcrt): void {
+    this.decided = Math.min(packets.length, this.batch.capacity);
+    this.batch.run(packets, this.decided, vcrt);
+    this.packets = packets;
+    this.next = 0;
+    this.generation = vcrt.generation;
+  }
+
+  /** The target decided for `packet` when it is the burst's next datagram and the VCRT is still at the
+   *  generation of the decision; else -1 (and a datagram out of turn ends the burst). */
+  take(packet: Uint8Array, generation: number): number {
+    const list = this.packets;
+    if (list === null) return -1;
+    const j = this.next;
+    if (j >= this.decided || list[j] !== packet) {
+      this.packets = null;
+      return -1;
+    }
+    this.next = j + 1;
+    return generation === this.generation ? this.batch.decisions[j]! : -1;
   }
 }

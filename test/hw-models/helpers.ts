@@ -72,6 +72,8 @@ export class FakeFirmware implements Firmware {
   readonly memberships: { t: number; e: XcfMembershipEvent }[] = [];
   readonly timers: { t: number; id: number }[] = [];
   readonly operators: { t: number; command: string }[] = [];
+  /** Look-ahead calls: the burst, and how many datagrams had been received before it. */
+  readonly bursts: { ifName: string; packets: readonly Uint8Array[]; receivedBefore: number }[] = [];
   startedAt = -1;
 
   constructor(
@@ -89,6 +91,9 @@ export class FakeFirmware implements Firmware {
   receive(now: number, ifName: string, packet: Uint8Array): void {
     this.received.push({ t: now, ifName, packet });
     this.script.onReceive?.(this, now, ifName, packet);
+  }
+  inboundBurst(ifName: string, packets: readonly Uint8Array[]): void {
+    this.bursts.push({ ifName, packets: [...packets], receivedBefore: this.received.length });
   }
   xcfReceive(now: number, from: string, bytes: Uint8Array): void {
     this.xcf.push({ t: now, from, bytes });

@@ -112,6 +112,26 @@ describe('LPAR CPU model', () => {
     }
   });
 
+  it('lets the firmware look ahead at a whole interrupt, at no cost in virtual time', () => {
+    const h = host({});
+    const packets = [0, 1, 2].map((i) => datagram(ip('198.51.100.1'), ip('10.1.1.1'), 64, i));
+    const msg: DeliverMsg = { kind: 'deliver', packets };
+    h.osa.lpar.send(msg, 3 * 84);
+    h.osa.lpar.send({ kind: 'deliver', packets: [datagram(ip('198.51.100.1'), ip('10.1.1.1'), 64, 3)] } satisfies DeliverMsg, 84);
+    h.sim.runUntil(1 * MS);
+    const fw = h.fw();
+    // One look-ahead, for the burst of three only, before any of its datagrams was received.
+    expect(fw.bursts).toHaveLength(1);
+    expect(fw.bursts[0]!.ifName).toBe('OSA1');
+    expect(fw.bursts[0]!.receivedBefore).toBe(0);
+    expect(fw.bursts[0]!.packets).toEqual(packets);
+    expect(fw.received.map((r) => r.packet)).toEqual([...packets, expect.anything()]);
+    // Each datagram still costs its own processing: the interrupt once per burst, then one packet each.
+    const t = fw.received.map((r) => r.t);
+    const packetOnly = cyclesPs(LPAR_COSTS.packetReceived);
+    expect([t[1]! - t[0]!, t[2]! - t[1]!, t[3]! - t[2]!]).toEqual([service, packetOnly, packetOnly]);
+  });
+
   it('releases what the firmware sends when the CP has done the work, charging the send', () => {
     const h = host({ onReceive: (fw, _now, ifName, p) => fw.hal.transmit(ifName, p, ip('10.1.1.254')) });
     h.osa.at(10 * US, 0, 0);

@@ -73,6 +73,9 @@ export class Vcrt {
   readonly services: ServiceTable;
   /** The slot of the row the last successful lookup found, or NOT_FOUND. */
   lastSlot = NOT_FOUND;
+  /** Bumped by every change of a row's presence or target: a decision taken at one generation holds while it
+   *  stays the same (ForwardBatch results taken ahead of time rely on it). */
+  generation = 0;
   /** Sink for lookupMany's prefetch loads, so the compiler cannot drop them. */
   private touched = 0;
   private slots: Uint32Array;
@@ -269,6 +272,7 @@ export class Vcrt {
     this.count = 0;
     this.perTarget.fill(0);
     this.lastSlot = NOT_FOUND;
+    this.generation++;
   }
 
   /** Shrink the slot array after mass deletion (target loss, takeback) down to what the rows need. */
@@ -339,6 +343,7 @@ export class Vcrt {
         this.perTarget[s[at + 2]! & 0xff]!--;
         this.perTarget[target]!++;
         s[at + 2] = w2;
+        this.generation++;
         return false;
       }
       i = (i + 1) & mask;
@@ -353,6 +358,7 @@ export class Vcrt {
     s[at + 2] = w2;
     this.count++;
     this.perTarget[target]!++;
+    this.generation++;
     return true;
   }
 
@@ -362,6 +368,7 @@ export class Vcrt {
     const mask = this.mask;
     this.perTarget[s[slot * STRIDE + 2]! & 0xff]!--;
     this.count--;
+    this.generation++;
     let hole = slot;
     let j = (slot + 1) & mask;
     for (;;) {

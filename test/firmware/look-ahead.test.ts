@@ -1,0 +1,124 @@
+// The distributor's look-ahead over a QDIO burst (Firmware.inboundBurst -> ForwardBatch) must never change
+// what the stack does: twin distributors, one told of each burst first and one not, get the same datagrams
+// and the same XCF messages between them, and must send exactly the same things.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createFirmware } from '../../src/firmware/index.js';
+import type { Firmware, Hal } from '../../src/firmware/hal.js';
+import type { Stack } from '../../src/firmware/stack.js';
+import { encodeControl } from '../../src/firmware/xcf-messages.js';
+import { profile } from './harness.js';
+import { ACK, FIN, SYN, writeTcpPacket } from './sd/packets.js';
+
+const DVIPA = 0x0a01010a;
+const MS = 1_000_000_000;
+const CLIENT = 0x64400000;
+
+/** A distributor (SYS1, round robin over SYS2 and SYS3 for 10.1.1.10:80) whose HAL records what it sends. */
+function distributor(): { fw: Firmware; sent: string[] } {
+  const sent: string[] = [];
+  const timers = new Map<number, number>();
+  let seed = 7;
+  const hal: Hal = {
+    stackName: 'SYS1',
+    rng: { nextU32: () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) },
+    tracing: false,
+    transmit: (ifName, packet, nextHop) => void sent.push(`tx ${ifName} ${nextHop} ${Buffer.from(packet).toString('hex')}`),
+    registerAddress: () => {},
+    deregisterAddress: () => {},
+    xcfSend: (to, message) => void sent.push(`xcf ${to} ${Buffer.from(message).toString('hex')}`),
+    xcfJoin: () => {},
+    setTimer: (id, at) => void timers.set(id, at),
+    cancelTimer: (id) => void timers.delete(id),
+    tcpConnection: () => {},
+    wlmWeight: () => 32,
+    trace: () => {},
+  };
+  const fw = createFirmware(hal, {
+    profile: profile(1, 'VIPADEFINE MOVEABLE IMMEDIATE 255.255.255.0 10.1.1.10', 'VIPADISTRIBUTE DEFINE DISTMETHOD ROUNDROBIN 10.1.1.10 PORT 80 DESTIP 10.9.9.2 10.9.9.3'),
+    profileFile: 'SYS1.tcpip',
+    applications: [],
+  });
+  fw.start(0);
+  for (const [name, n] of [['SYS2', 2], ['SYS3', 3]] as const) {
+    fw.xcfMembership(0, { stack: name, joined: true, failed: false });
+    fw.xcfReceive(0, name, encodeControl({ m: 'hello', xcfIp: (0x0a090900 + n) >>> 0, dvipas: [], reply: false }));
+  }
+  for (const [id, at] of [...timers]) if (at <= MS) fw.timer(at, id);
+  for (const name of ['SYS2', 'SYS3']) fw.xcfReceive(MS, name, encodeControl({ m: 'listen', ip: DVIPA, port: 80, ready: 1 }));
+  sent.length = 0;
+  return { fw, sent };
+}
+
+/** Client c's datagram: an established connection's segment, its SYN, its FIN, a truncated TCP header, or
+ *  bytes the stack drops before the distributor sees them. */
+type Kind = 'ack' | 'syn' | 'fin' | 'short' | 'junk';
+function datagram(c: number, kind: Kind): Uint8Array {
+  const p = new Uint8Array(60);
+  const flags = kind === 'syn' ? SYN : kind === 'fin' ? FIN | ACK : ACK;
+  writeTcpPacket({ src: CLIENT + c, dst: DVIPA, sport: 1024 + c, dport: 80, flags, payload: 20 }, p);
+  return kind === 'short' ? p.subarray(0, 30) : kind === 'junk' ? p.subarray(0, 12) : p;
+}
+
+interface Step {
+  burst: { c: number; kind: Kind }[];
+  /** After which datagram of the burst a target reports a connection's end (-1: none). */
+  endAfter: number;
+  endClient: number;
+}
+
+function play(steps: Step[], lookAhead: boolean): string[] {
+  const { fw, sent } = distributor();
+  let now = 2 * MS;
+  for (let c = 0; c < 12; c++) fw.receive(now, 'OSA1', datagram(c, 'syn')); // 12 connections open
+  for (const s of steps) {
+    now += MS;
+    const packets = s.burst.map((d) => datagram(d.c, d.kind));
+    if (lookAhead) fw.inboundBurst?.('OSA1', packets);
+    packets.forEach((p, j) => {
+      fw.receive(now, 'OSA1', p);
+      if (j === s.endAfter) {
+        const owner = (fw as Stack).sysplex.vcrt.lookup(CLIENT + s.endClient, 1024 + s.endClient, DVIPA, 80);
+        const from = owner === 0 ? 'SYS2' : 'SYS3';
+        fw.xcfReceive(now, from, encodeControl({ m: 'conn-end', ip: DVIPA, port: 80, client: CLIENT + s.endClient, clientPort: 1024 + s.endClient }));
+      }
+    });
+  }
+  return sent;
+}
+
+const step = fc.record({
+  burst: fc.array(fc.record({ c: fc.integer({ min: 0, max: 15 }), kind: fc.constantFrom<Kind>('ack', 'ack', 'ack', 'syn', 'fin', 'short', 'junk') }), { minLength: 2, maxLength: 40 }),
+  endAfter: fc.integer({ min: -1, max: 39 }),
+  endClient: fc.integer({ min: 0, max: 15 }),
+});
+
+describe('distributor look-ahead over an inbound burst', () => {
+  it('forwards exactly as one datagram at a time, with connections ending in the middle of bursts', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 8 }), (steps) => {
+        expect(play(steps, true)).toEqual(play(steps, false));
+      }),
+      { numRuns: 150, seed: 0x5d },
+    );
+  });
+
+  it('uses its decisions: established segments of a burst are forwarded without a lookup per datagram', () => {
+    const { fw } = distributor();
+    for (let c = 0; c < 4; c++) fw.receive(2 * MS, 'OSA1', datagram(c, 'syn'));
+    const vcrt = (fw as Stack).sysplex.vcrt;
+    const lookup = vcrt.lookupService.bind(vcrt);
+    let lookups = 0;
+    vcrt.lookupService = (...args) => {
+      lookups++;
+      return lookup(...args);
+    };
+    const burst = [0, 1, 2, 3].map((c) => datagram(c, 'ack'));
+    fw.inboundBurst?.('OSA1', burst);
+    for (const p of burst) fw.receive(3 * MS, 'OSA1', p);
+    expect(lookups).toBe(0);
+    // Without the look-ahead, each datagram is looked up on its own.
+    for (const p of burst) fw.receive(3 * MS, 'OSA1', p);
+    expect(lookups).toBe(4);
+  });
+});
