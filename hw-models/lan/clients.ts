@@ -55,7 +55,7 @@ export class ClientHosts extends Component implements TcpHandler {
   readonly totals: ClientTotals = { opened: 0, completed: 0, reset: 0, failed: 0, bytesSent: 0, bytesReceived: 0 };
   private readonly hosts: Host[] = [];
   private readonly flows: Flow[] = [];
-  private readonly schedule: { at: number; workload: WorkloadSpec; host: number }[] = [];
+  private readonly schedule: { at: number; workload: WorkloadSpec; dvipa: number; host: number }[] = [];
   private router!: Port;
   private readonly encoder = new TextEncoder();
   /** Every connection of a workload sends the same request. */
@@ -71,9 +71,10 @@ export class ClientHosts extends Component implements TcpHandler {
     const hostCount = Math.max(1, ...workloads.map((w) => w.clients));
     for (let h = 0; h < hostCount; h++) this.hosts.push(new Host((firstIp + h) >>> 0));
     for (const w of workloads) {
+      const dvipa = ipToU32(w.dvipa);
       for (let i = 0; i < w.connections; i++) {
         const at = w.startPs + (w.rate > 0 ? Math.floor((i * 1e12) / w.rate) : 0);
-        this.schedule.push({ at, workload: w, host: i % w.clients });
+        this.schedule.push({ at, workload: w, dvipa, host: i % w.clients });
       }
     }
     this.schedule.sort((a, b) => a.at - b.at);
@@ -144,15 +145,15 @@ export class ClientHosts extends Component implements TcpHandler {
     let i = from;
     while (i < this.schedule.length && this.schedule[i]!.at <= this.now) {
       const s = this.schedule[i]!;
-      this.open(s.workload, s.host);
+      this.open(s.workload, s.dvipa, s.host);
       i++;
     }
     if (i < this.schedule.length) this.at(this.schedule[i]!.at, TAG_START, i);
   }
 
-  private open(w: WorkloadSpec, h: number): void {
+  private open(w: WorkloadSpec, dvipa: number, h: number): void {
     const host = this.hosts[h]!;
-    const r = host.engine.connect(this.now, host.ip, ipToU32(w.dvipa), w.port, this);
+    const r = host.engine.connect(this.now, host.ip, dvipa, w.port, this);
     this.totals.opened++;
     if (!r.ok) {
       this.totals.failed++;

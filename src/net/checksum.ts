@@ -1,6 +1,6 @@
 // The Internet checksum (RFC 1071) and its incremental update (RFC 1624).
-// Sums are kept unfolded in a JS number while summing: 16-bit words can be added 2^37 times before the
-// number loses precision, so folding happens once at the end instead of per word.
+// Sums are kept unfolded in a JS number while summing (exact below 2^53), so folding happens once at the end
+// instead of per word.
 
 /** One's-complement sum of `length` bytes from `offset` (big-endian 16-bit words, odd byte padded), added to
  *  `initial`, folded to 16 bits but NOT complemented. Chain calls to sum discontiguous parts (pseudo-header). */
@@ -8,13 +8,31 @@ export function onesComplementSum(bytes: Uint8Array, offset: number, length: num
   let sum = initial;
   let i = offset;
   const end = offset + length;
+  if (length >= 32) {
+    // The hot case is a 1500-byte segment: add 32-bit big-endian words (a word's two halves fold to the same
+    // one's-complement sum; up to 2^21 of them fit a double exactly).
+    const v = viewOf(bytes);
+    const base = bytes.byteOffset;
+    const wordsEnd = end - 3;
+    for (; i < wordsEnd; i += 4) sum += v.getUint32(base + i);
+  }
   const pairsEnd = end - 1;
-  // Unrolled by two words; the hot case is a 1500-byte segment.
-  const quadEnd = end - 3;
-  for (; i < quadEnd; i += 4) sum += ((bytes[i]! << 8) | bytes[i + 1]!) + ((bytes[i + 2]! << 8) | bytes[i + 3]!);
   for (; i < pairsEnd; i += 2) sum += (bytes[i]! << 8) | bytes[i + 1]!;
   if (i < end) sum += bytes[i]! << 8;
   return foldSum(sum);
+}
+
+// One DataView over the buffer last summed: packets come from shared slabs (packet-alloc.ts), so it is usually
+// the same one, and making a view per packet would cost more than it saves.
+let viewBuffer: ArrayBufferLike | null = null;
+let view: DataView = new DataView(new ArrayBuffer(0));
+
+function viewOf(bytes: Uint8Array): DataView {
+  if (bytes.buffer !== viewBuffer) {
+    viewBuffer = bytes.buffer;
+    view = new DataView(bytes.buffer);
+  }
+  return view;
 }
 
 /** Folds carries of an unfolded one's-complement sum into 16 bits. */
