@@ -19,6 +19,7 @@ export async function main(argv: string[]): Promise<number> {
       jobs: { type: 'string' },
       'update-golden': { type: 'boolean' },
       artifacts: { type: 'string' },
+      timeout: { type: 'string' },
     },
     { min: 1, max: Number.POSITIVE_INFINITY },
   );
@@ -30,12 +31,15 @@ export async function main(argv: string[]): Promise<number> {
   if (artifacts !== undefined && exists(artifacts) && !statSync(artifacts).isDirectory()) {
     throw new UsageError(`--artifacts ${artifacts}: is a file, not a folder`, 'test');
   }
+  const timeout = str(args, 'timeout');
+  const timeoutS = timeout === undefined ? undefined : wallSeconds(timeout);
   const suites = discover(args.positionals);
   const t0 = performance.now();
   const run = await runSuites(suites, {
     jobs,
     updateGolden: flag(args, 'update-golden'),
     ...(artifacts !== undefined ? { artifacts } : {}),
+    ...(timeoutS !== undefined ? { timeoutS } : {}),
     print: (line) => process.stdout.write(`${line}\n`),
   });
   const n = run.outcomes.size;
@@ -64,4 +68,14 @@ function exists(path: string): boolean {
 /** A report path must not be a folder: say so before anything runs. */
 function checkWritable(path: string, option: string): void {
   if (exists(path) && statSync(path).isDirectory()) throw new UsageError(`${option} ${path}: is a folder, not a file`, 'test');
+}
+
+const WALL_UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+
+/** `--timeout` as seconds: a positive number with a unit (500ms, 90s, 10m, 1h). */
+function wallSeconds(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
+  const seconds = m === null ? NaN : Number(m[1]) * WALL_UNITS[m[2]!]!;
+  if (!(seconds > 0) || seconds > 2_000_000) throw new UsageError(`--timeout ${text}: write a wall-clock duration such as 90s, 10m or 1h`, 'test');
+  return seconds;
 }

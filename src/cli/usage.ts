@@ -52,6 +52,8 @@ options:
   --update-golden        rewrite golden traces instead of comparing them
   --artifacts DIR        write report.json, trace.jsonl, captures and failures.txt of each failing scenario
                          under DIR/<scenario file name>/
+  --timeout T            stop a scenario that runs longer than T of wall time (90s, 10m, 1h) and count it
+                         as a failed run (exit 3), naming the virtual time it reached
   -h, --help             show this help`,
   },
   debug: {

@@ -17,6 +17,8 @@ export interface SuiteOptions {
   readonly updateGolden: boolean;
   /** Keep failing scenarios' artifacts here. */
   readonly artifacts?: string;
+  /** Wall seconds one scenario may run before it is stopped as a run failure (default: no limit). */
+  readonly timeoutS?: number;
   /** Where the result lines go (stdout). */
   readonly print: (line: string) => void;
 }
@@ -51,7 +53,7 @@ export async function runSuites(suites: readonly Suite[], opts: SuiteOptions): P
       mkdirSync(dir);
       return { file, tracePath: join(dir, 'trace.jsonl'), timelines: opts.artifacts !== undefined };
     });
-    await runPool(jobs, opts.jobs, (i, timed) => {
+    await runPool(jobs, opts.jobs, opts.timeoutS ?? Number.POSITIVE_INFINITY, (i, timed) => {
       const job = jobs[i]!;
       let o: Outcome;
       try {

@@ -19,6 +19,12 @@ export interface WorkerJob {
   readonly timelines?: boolean;
 }
 
+/** What a worker sends while it runs: how far its virtual time got (for the message of a timed-out run). */
+export interface WorkerProgress {
+  readonly kind: 'progress';
+  readonly virtualTimePs: number;
+}
+
 /** What a worker answers (over the IPC channel; plain data only). */
 export type WorkerResult =
   /** The scenario could not be loaded or built: every error, as `FILE:LINE:COL: what is wrong` lines. */

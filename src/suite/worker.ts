@@ -8,7 +8,13 @@ import { timelineInstruments } from '../viz/index.js';
 import { SimulationError } from '../kernel/simulation.js';
 import { InputError, loadScenario } from '../scenario/index.js';
 import type { Report } from '../run/report.js';
-import type { WorkerJob, WorkerResult } from './types.js';
+import type { Simulation } from '../kernel/simulation.js';
+import type { WorkerJob, WorkerProgress, WorkerResult } from './types.js';
+
+/** Tells the parent how far the run got (every few hundred thousand events), for a --timeout message. */
+function progress(sim: Simulation): void {
+  process.send?.({ kind: 'progress', virtualTimePs: sim.now } satisfies WorkerProgress);
+}
 
 /** Runs one scenario file to its verdict data; never throws. */
 export async function runJob(job: WorkerJob): Promise<WorkerResult> {
@@ -28,10 +34,10 @@ export async function runJob(job: WorkerJob): Promise<WorkerResult> {
       // ends shortly after the replay is over, or at the scenario's `until:` when it writes one.
       const { runReplay } = await import('../capture/replay/index.js');
       const until = writesUntil(job.file) ? { untilPs: scenario.untilPs } : {};
-      report = await runReplay(scenario, { trace: job.tracePath, instruments, ...until });
+      report = await runReplay(scenario, { trace: job.tracePath, instruments, progress, ...until });
     } else {
       const { runScenario } = await import('../run/run-scenario.js');
-      report = await runScenario(scenario, { trace: job.tracePath, instruments });
+      report = await runScenario(scenario, { trace: job.tracePath, instruments, progress });
     }
     return { kind: 'ran', name, seed, report, golden: scenario.golden ?? null };
   } catch (err) {
