@@ -267,9 +267,12 @@ export class Coordinator {
     if (now - this.lastTick > SILENCE_MS / 2) for (const p of this.peers) p.lastHeard = now;
     this.lastTick = now;
     if (this.phase === 'joining' && now > this.joinDeadline) {
-      const missing = this.peers.filter((p) => !p.ready).map((p) => p.label);
-      this.fail(new RunError(`backplane: ${missing.join('; ')} did not join within ${JOIN_MS / 1000} s (endpoint ${this.endpoint})`));
-      return;
+      // The inspected partition may wait for a debugger to attach first: no deadline for it.
+      const missing = this.peers.filter((p) => !p.ready && p.index !== this.o.patient).map((p) => p.label);
+      if (missing.length > 0) {
+        this.fail(new RunError(`backplane: ${missing.join('; ')} did not join within ${JOIN_MS / 1000} s (endpoint ${this.endpoint})`));
+        return;
+      }
     }
     for (const p of this.peers) {
       if (p.identity === null) continue;

@@ -21,6 +21,9 @@ export interface PartitionOptions extends RunOptions {
   partitions: number;
   /** Run this LPAR's partition under the Node inspector; the other partitions wait while it is stopped. */
   inspect?: string;
+  /** The inspected partition waits for a debugger to attach before it runs any code (so breakpoints in the
+   *  IPL are hit); the run waits for it without a join deadline. */
+  inspectWait?: boolean;
   /** Node flags of the inspected partition (default: the inspector on 127.0.0.1, any port, and source maps). */
   inspectFlags?: string[];
   /** Node flags of every spawned worker (`--enable-source-maps`, `--max-old-space-size=...`). */
@@ -91,7 +94,7 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
     if (lpar === undefined) throw new UsageError(`--inspect: no LPAR named ${options.inspect} (${topology.lpars.map((l) => l.name).join(', ')})`, 'run');
     inspected = { partition: plan.assignment[lpar.name]!, lpar: lpar.name };
   }
-  const inspectFlags = options.inspectFlags ?? ['--inspect=127.0.0.1:0', '--enable-source-maps'];
+  const inspectFlags = options.inspectFlags ?? [options.inspectWait === true ? '--inspect-wait=127.0.0.1:0' : '--inspect=127.0.0.1:0', '--enable-source-maps'];
   const displays = [...new Set(scenario.expect.flatMap((e) => (e.expr.subject.kind === 'display' ? [e.expr.subject.command] : [])))];
   const progress = options.progress !== undefined ? partitionProgress(untilPs) : undefined;
 

@@ -17,6 +17,7 @@ export async function main(argv: string[]): Promise<number> {
       'curve-server-key': { type: 'string' },
       'curve-client-key': { type: 'string' },
       inspect: { type: 'string' },
+      'inspect-wait': { type: 'string' },
     },
     { min: 1, max: 1 },
   );
@@ -24,7 +25,9 @@ export async function main(argv: string[]): Promise<number> {
   const seed = int(args, 'seed', 'run');
   const partitions = int(args, 'partitions', 'run') ?? 1;
   if (partitions < 1) throw new UsageError('--partitions must be at least 1', 'run');
-  const inspect = str(args, 'inspect');
+  const inspectWait = str(args, 'inspect-wait');
+  if (inspectWait !== undefined && str(args, 'inspect') !== undefined) throw new UsageError('--inspect and --inspect-wait name one LPAR: give one of them', 'run');
+  const inspect = str(args, 'inspect') ?? inspectWait;
   const serverKey = str(args, 'curve-server-key');
   const clientKey = str(args, 'curve-client-key');
   if ((serverKey === undefined) !== (clientKey === undefined)) throw new UsageError('--curve-server-key and --curve-client-key go together', 'run');
@@ -40,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
       ...options,
       partitions,
       inspect,
+      inspectWait: inspectWait !== undefined,
       ...(bind !== undefined ? { bind } : {}),
       ...(serverKey !== undefined && clientKey !== undefined ? { curve: { serverKey, clientKey } } : {}),
     });

@@ -18,6 +18,7 @@ options:
   --bind ENDPOINT        the coordinator's endpoint (default tcp://127.0.0.1:0; non-loopback needs CURVE keys)
   --curve-server-key F   CURVE certificate files for the backplane (with --curve-client-key F)
   --inspect LPAR         run LPAR's partition under the Node inspector (firmware source debugging)
+  --inspect-wait LPAR    the same, but the partition waits for a debugger to attach before it runs (the IPL too)
   --vcd FILE             write a Value Change Dump of counters (GTKWave)
   --perfetto FILE        write a Chrome/Perfetto JSON trace
   --html FILE            write a self-contained HTML report with plots

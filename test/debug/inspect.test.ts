@@ -1,5 +1,5 @@
-// `sysplex-emu run FILE --inspect SYS2 --partitions 3`: SYS2's partition runs under the Node inspector. The test
-// is the IDE: it reads the inspector's address, connects over WebSocket, places a breakpoint on a line of the
+// `sysplex-emu run FILE --inspect SYS2 --partitions 3`: SYS2's partition runs under the Node inspector (with
+// `--inspect-wait`, it waits for the debugger before its IPL). The test is the IDE: it reads the inspector's address, connects over WebSocket, places a breakpoint on a line of the
 // firmware's TypeScript source through the source map, sees SYS2's firmware stop there, holds it (the other
 // partitions wait), resumes, and checks the run's report is the one a single-process run gives.
 
@@ -90,5 +90,57 @@ describe('run --inspect', () => {
     expect(partitioned.partitions).toBe(3);
     const strip = ({ wallMs: _w, partitions: _p, ...rest }: Record<string, unknown>) => rest;
     expect(strip(partitioned)).toEqual(strip(single));
+  });
+
+  it('--inspect-wait holds the partition until a debugger attaches, so a breakpoint in the IPL is hit', async () => {
+    const map = JSON.parse(readFileSync(`${STACK_JS}.map`, 'utf8')) as RawSourceMap;
+    const src = map.sources.findIndex((s) => s.endsWith('src/firmware/stack.ts'));
+    const IPL = 'for (const h of this.homes) this.hal.registerAddress(h.ifName, h.ip);';
+    const tsLine = map.sourcesContent![src]!.split('\n').findIndex((l) => l.includes(IPL));
+    expect(tsLine).toBeGreaterThan(0);
+    const gen = generatedFor(decodeMappings(map.mappings), src, tsLine)!;
+
+    const env = { ...process.env };
+    delete env.SYSPLEX_EMU_DEBUG;
+    const proc = spawn(process.execPath, [MAIN, 'run', SCENARIO, '--inspect-wait', 'SYS2', '--partitions', '3', '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', resolve));
+    try {
+      const url = await withTimeout(
+        new Promise<string>((resolve, reject) => {
+          proc.stderr.on('data', (d: Buffer) => {
+            err += d.toString();
+            const m = /\[partition \d+\] Debugger listening on (ws:\/\/127\.0\.0\.1:\d+\/\S+)/.exec(err);
+            if (m !== null) resolve(m[1]!);
+          });
+          proc.on('exit', (code) => reject(new Error(`run exited with ${code} before its inspector listened: ${err}`)));
+        }),
+        30_000,
+        'the inspector address',
+      );
+      // Nobody has attached yet: the run must be waiting, not finishing (the IPL alone takes well under this).
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(proc.exitCode).toBeNull();
+      const cdp = await withTimeout(CdpClient.connect(url), 5000, 'the WebSocket handshake');
+      await cdp.send('Debugger.enable');
+      const bp = await cdp.send<{ breakpointId: string }>('Debugger.setBreakpointByUrl', { url: pathToFileURL(STACK_JS).href, lineNumber: gen.line, columnNumber: gen.column });
+      await cdp.send('Runtime.runIfWaitingForDebugger');
+      const paused = await withTimeout(cdp.once('Debugger.paused'), 60_000, 'the IPL breakpoint to be hit');
+      expect(paused.hitBreakpoints).toContain(bp.breakpointId);
+      const top = paused.callFrames[0];
+      const evaluate = async (expression: string) =>
+        (await cdp.send<{ result: { value: unknown } }>('Debugger.evaluateOnCallFrame', { callFrameId: top.callFrameId, expression, returnByValue: true })).result.value;
+      expect(await evaluate('this.hal.stackName')).toBe('SYS2');
+      expect(await evaluate('now')).toBe(0); // the IPL, at virtual time 0
+      await cdp.send('Debugger.removeBreakpoint', { breakpointId: bp.breakpointId });
+      await cdp.send('Debugger.resume');
+      cdp.close();
+      expect(await withTimeout(exited, 60_000, 'the run to finish')).toBe(0);
+    } finally {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+    }
+    expect((JSON.parse(out) as { partitions: number; clients: { completed: number } }).clients.completed).toBe(30);
   });
 });
