@@ -1,8 +1,8 @@
 // `sysplex-emu run FILE --inspect SYS2 --partitions 3`: SYS2's partition runs under the Node inspector (with
-// `--inspect-wait`, it waits for the debugger before its IPL). The test is the IDE: it reads the inspector's address, connects over WebSocket, places a breakpoint on a line of the
-// firmware's TypeScript source through the source map, sees SYS2's firmware stop there, holds it (the other
-// partitions wait), resumes, and checks the run's report is the one a single-process run gives.
-
+// `--inspect-wait`, it waits for the debugger before its IPL). The test is the IDE: it reads the inspector's
+// address, connects over WebSocket, places a breakpoint on a line of the firmware's TypeScript source through
+// the source map, sees SYS2's firmware stop there, holds it (the other partitions wait), resumes, and checks
+// the run's report is the one a single-process run gives.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
