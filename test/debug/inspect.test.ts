@@ -3,6 +3,7 @@
 // address, connects over WebSocket, places a breakpoint on a line of the firmware's TypeScript source through
 // the source map, sees SYS2's firmware stop there, holds it (the other partitions wait), resumes, and checks
 // the run's report is the one a single-process run gives.
+
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
