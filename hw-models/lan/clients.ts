@@ -36,7 +36,11 @@ export type ConnectionOutcome = [number, number, number, number, 'completed' | '
 interface Flow {
   workload: WorkloadSpec;
   engine: TcpEngine;
-  conn: TcpConnection;
+  /** Until it closes: a closed connection is let go (thousands of them would otherwise stay alive, and every
+   *  garbage collection would copy them), keeping only the ports the report needs. */
+  conn: TcpConnection | null;
+  clientIp: number;
+  clientPort: number;
   expect: number;
   received: number;
   /** Reads the HTTP response head; null once it is through (or for echo, which has none). */
@@ -130,7 +134,7 @@ export class ClientHosts extends Component implements TcpHandler {
     }
     if (tag === TAG_CLOSE) {
       const flow = this.flows[data as number];
-      if (flow !== undefined) flow.engine.close(this.now, flow.conn);
+      if (flow?.conn) flow.engine.close(this.now, flow.conn);
       return;
     }
     const h = Math.floor(tag / HOST_SPAN);
@@ -159,7 +163,8 @@ export class ClientHosts extends Component implements TcpHandler {
       this.totals.failed++;
       return;
     }
-    const flow: Flow = { workload: w, engine: host.engine, conn: r.value, expect: w.response, received: 0, head: w.protocol === 'http' ? new ResponseHeadReader() : null, done: false, outcome: null };
+    const c = r.value;
+    const flow: Flow = { workload: w, engine: host.engine, conn: c, clientIp: c.localIp, clientPort: c.localPort, expect: w.response, received: 0, head: w.protocol === 'http' ? new ResponseHeadReader() : null, done: false, outcome: null };
     r.value.user = this.flows.length;
     this.flows.push(flow);
   }
@@ -210,6 +215,7 @@ export class ClientHosts extends Component implements TcpHandler {
 
   onClosed(_now: number, conn: TcpConnection, reason: CloseReason): void {
     const flow = this.flows[conn.user as number]!;
+    flow.conn = null;
     if (flow.outcome !== null) return;
     if (reason === 'normal' && flow.done) {
       flow.outcome = 'completed';
@@ -234,7 +240,7 @@ export class ClientHosts extends Component implements TcpHandler {
     const out: ConnectionOutcome[] = [];
     for (const f of this.flows) {
       if (f.outcome === 'completed') continue;
-      out.push([f.conn.localIp, f.conn.localPort, f.conn.remoteIp, f.conn.remotePort, f.outcome ?? 'failed']);
+      out.push([f.clientIp, f.clientPort, ipToU32(f.workload.dvipa), f.workload.port, f.outcome ?? 'failed']);
     }
     return out;
   }

@@ -77,8 +77,8 @@ export class HttpServer implements TcpHandler {
   }
 
   onData(now: number, conn: TcpConnection, data: Uint8Array): void {
-    const st = conn.user as HttpConnState;
-    if (st.done) return;
+    const st = conn.user as HttpConnState | null;
+    if (st === null || st.done) return;
     let start = 0;
     if (st.skip > 0) {
       start = Math.min(st.skip, data.length);
@@ -90,13 +90,20 @@ export class HttpServer implements TcpHandler {
   }
 
   onWritable(now: number, conn: TcpConnection): void {
-    this.serve(now, conn, conn.user as HttpConnState);
+    const st = conn.user as HttpConnState | null;
+    if (st !== null) this.serve(now, conn, st);
   }
 
   onPeerClosed(now: number, conn: TcpConnection): void {
-    const st = conn.user as HttpConnState;
+    const st = conn.user as HttpConnState | null;
+    if (st === null) return;
     st.peerClosed = true;
     this.serve(now, conn, st);
+  }
+
+  /** The conversation is over (the connection may linger in TIME_WAIT for minutes): let its state go. */
+  onClosed(_now: number, conn: TcpConnection): void {
+    conn.user = null;
   }
 
   /** Streams the current body, then parses and answers the next complete request, while the send buffer
