@@ -165,7 +165,7 @@ export class ClientHosts extends Component implements TcpHandler {
     }
     const c = r.value;
     const flow: Flow = { workload: w, engine: host.engine, conn: c, clientIp: c.localIp, clientPort: c.localPort, expect: w.response, received: 0, head: w.protocol === 'http' ? new ResponseHeadReader() : null, done: false, outcome: null };
-    r.value.user = this.flows.length;
+    c.user = this.flows.length;
     this.flows.push(flow);
   }
 

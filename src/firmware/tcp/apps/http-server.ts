@@ -36,7 +36,6 @@ export interface HttpServerStats {
   bodyBytes: number;
 }
 
-
 class HttpConnState {
   readonly inbox = new ByteAccumulator();
   /** Request body bytes still to be skipped (a Content-Length on a GET). */
