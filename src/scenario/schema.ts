@@ -1,7 +1,8 @@
 // JSON Schema validation of topology and scenario files (the same schema files editors use for completion),
 // with ajv's errors turned into one line each at the YAML node that is wrong.
 
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import scenarioSchema from '../../schema/scenario.schema.json' with { type: 'json' };
 import topologySchema from '../../schema/topology.schema.json' with { type: 'json' };
 import type { InputError } from './errors.js';
@@ -30,14 +31,34 @@ interface Validators {
 }
 let compiled: Validators | undefined;
 
+/** The validator compiler: the build (build-validators.ts) and the fallback below share these options. */
+export function schemaCompiler(source = false): Ajv {
+  // Loaded only here: a built package never needs ajv's compiler at run time (about 70 ms to load).
+  const { Ajv } = require('ajv') as typeof import('ajv');
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true, code: { source } });
+  ajv.addSchema(topologySchema, TOPOLOGY_KEY);
+  ajv.addSchema(scenarioSchema, SCENARIO_KEY);
+  return ajv;
+}
+export const TOPOLOGY_KEY = 'topology.schema.json';
+export const SCENARIO_KEY = 'scenario.schema.json';
+/** Beside the built schema.js: the validators compiled at build time (compiling at start-up costs ~150 ms). */
+export const PRECOMPILED = 'schema-validators.cjs';
+const require = createRequire(import.meta.url);
+
 function validators(): Validators {
   if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-    ajv.addSchema(topologySchema, 'topology.schema.json');
-    compiled = {
-      topology: ajv.getSchema('topology.schema.json')!,
-      scenario: ajv.compile(scenarioSchema),
-    };
+    let pre: Validators | undefined;
+    try {
+      pre = require(`./${PRECOMPILED}`) as Validators;
+    } catch {
+      // Running from the TypeScript sources (tests): compile now.
+    }
+    if (pre === undefined) {
+      const ajv = schemaCompiler();
+      pre = { topology: ajv.getSchema(TOPOLOGY_KEY)!, scenario: ajv.getSchema(SCENARIO_KEY)! };
+    }
+    compiled = pre;
   }
   return compiled;
 }
