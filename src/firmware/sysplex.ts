@@ -123,7 +123,8 @@ export class Sysplex {
   inGroup = false;
   /** The join settle time has passed (hellos exchanged). */
   private settled = false;
-  readonly counters = { forwarded: 0, redirected: 0, dropped: 0, malformed: 0, noTarget: 0 };
+  /** decidedAhead: datagrams forwarded on a decision of the look-ahead over their burst (a share of forwarded). */
+  readonly counters = { forwarded: 0, redirected: 0, dropped: 0, malformed: 0, noTarget: 0, decidedAhead: 0 };
 
   /** Target index <-> stack name; indices are handed out on first sight and never reused. */
   private readonly targetNames: string[] = [];
@@ -782,6 +783,7 @@ export class Sysplex {
     if (this.vdpt.size === 0) return this.redirect(packet);
     const early = this.ahead.take(packet, this.vcrt.generation);
     if (early >= 0) {
+      this.counters.decidedAhead++;
       this.forwardTo(now, early, packet);
       return true;
     }

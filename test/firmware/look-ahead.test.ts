@@ -103,22 +103,25 @@ describe('distributor look-ahead over an inbound burst', () => {
     );
   });
 
-  it('uses its decisions: established segments of a burst are forwarded without a lookup per datagram', () => {
-    const { fw } = distributor();
+  it('uses its decisions: established segments of a burst are forwarded on them', () => {
+    const { fw, sent } = distributor();
     for (let c = 0; c < 4; c++) fw.receive(2 * MS, 'OSA1', datagram(c, 'syn'));
-    const vcrt = (fw as Stack).sysplex.vcrt;
-    const lookup = vcrt.lookupService.bind(vcrt);
-    let lookups = 0;
-    vcrt.lookupService = (...args) => {
-      lookups++;
-      return lookup(...args);
-    };
+    const counters = (fw as Stack).sysplex.counters;
     const burst = [0, 1, 2, 3].map((c) => datagram(c, 'ack'));
+    sent.length = 0;
     fw.inboundBurst?.('OSA1', burst);
+    expect(sent).toEqual([]); // looking ahead sends nothing
     for (const p of burst) fw.receive(3 * MS, 'OSA1', p);
-    expect(lookups).toBe(0);
-    // Without the look-ahead, each datagram is looked up on its own.
+    expect(counters.decidedAhead).toBe(4);
+    expect(sent.filter((s) => s.startsWith('xcf '))).toHaveLength(4);
+    // Without the look-ahead, or once a connection ended in between, each datagram is decided on its own.
     for (const p of burst) fw.receive(3 * MS, 'OSA1', p);
-    expect(lookups).toBe(4);
+    fw.inboundBurst?.('OSA1', burst);
+    fw.receive(3 * MS, 'OSA1', burst[0]!);
+    const from = (fw as Stack).sysplex.vcrt.lookup(CLIENT + 3, 1027, DVIPA, 80) === 0 ? 'SYS2' : 'SYS3';
+    fw.xcfReceive(3 * MS, from, encodeControl({ m: 'conn-end', ip: DVIPA, port: 80, client: CLIENT + 3, clientPort: 1027 }));
+    expect((fw as Stack).sysplex.vcrt.size).toBe(3);
+    fw.receive(3 * MS, 'OSA1', burst[1]!);
+    expect(counters.decidedAhead).toBe(5);
   });
 });
