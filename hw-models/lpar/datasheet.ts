@@ -24,6 +24,8 @@ export interface CostTable {
   readonly interrupt: number;
   /** Each group membership change handed to the firmware (assumed). */
   readonly membership: number;
+  /** Each OSA port state change handed to the firmware (assumed: like a membership change). */
+  readonly interfaceState: number;
   /** Each operator command (assumed). */
   readonly operator: number;
 }
@@ -37,6 +39,7 @@ export const LPAR_COSTS: CostTable = {
   timer: 3_000,
   interrupt: 8_000,
   membership: 20_000,
+  interfaceState: 20_000,
   operator: 200_000,
 };
 

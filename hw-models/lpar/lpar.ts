@@ -244,6 +244,11 @@ export class LparHost extends ModelComponent implements HalBackend {
     if (m.kind === 'port-state') {
       this.osaUp[osa] = m.up;
       if (this.tracing) this.trace('lpar.osa', { osa: port.name, up: m.up });
+      if (this.up) {
+        // The stack hears of it as z/OS does from the device driver: its next piece of work.
+        this.rq.push(InputKind.Interface, m.up, osa, 0, this.now);
+        this.dispatch();
+      }
       return;
     }
     if (!this.up) {
@@ -393,6 +398,9 @@ export class LparHost extends ModelComponent implements HalBackend {
         if (!this.xcf.isMember) return; // the stack left the group meanwhile: no longer told
         cost = this.costs.membership;
         break;
+      case InputKind.Interface:
+        cost = this.costs.interfaceState;
+        break;
       case InputKind.Timer:
         if (!this.timers.fire(a, b)) return; // cancelled or re-armed while it waited
         cost = this.costs.timer;
@@ -426,6 +434,9 @@ export class LparHost extends ModelComponent implements HalBackend {
           break;
         case InputKind.Membership:
           fw.xcfMembership(now, obj as XcfMembershipEvent);
+          break;
+        case InputKind.Interface:
+          fw.interfaceState?.(now, this.ifNames[a]!, obj as boolean);
           break;
         case InputKind.Timer:
           fw.timer(now, a);

@@ -12,6 +12,8 @@ export const InputKind = {
   Timer: 3,
   /** An operator command: obj = text. */
   Operator: 4,
+  /** An OSA port went down or came back: obj = true when up, a = OSA index. */
+  Interface: 5,
 } as const;
 
 export class RunQueue {

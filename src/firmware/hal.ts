@@ -89,6 +89,8 @@ export interface Firmware {
    * nothing the firmware will do or send: it costs no virtual time, and the HAL may not be used in it.
    */
   inboundBurst?(ifName: string, packets: readonly Uint8Array[]): void;
+  /** Optional: the OSA port behind interface `ifName` stopped (up = false) or works again. */
+  interfaceState?(now: number, ifName: string, up: boolean): void;
   /** A message arrived from another stack over XCF. */
   xcfReceive(now: number, fromStack: string, message: Uint8Array): void;
   /** The XCF group changed. */

@@ -17,6 +17,7 @@ import { startApplication, type Application } from './servers.js';
 import { ipText } from './sd/types.js';
 import { operatorCommand } from './operator.js';
 import { LOOP_INPUT, LOOP_LOCAL, Loopback } from './loopback.js';
+import { Interfaces } from './interfaces.js';
 
 /** HAL timer ids: the TCP engine's are positive; the Sysplex module's sit below zero, the loopback's at -1. */
 const SYSPLEX_TIMER_BASE = -16;
@@ -37,6 +38,8 @@ export class Stack implements Firmware, SysplexHost {
   readonly tcp: TcpEngine;
   readonly sysplex: Sysplex;
   readonly apps = new Map<number, Application>();
+  /** Which interfaces work, and where each address is registered (ARP takeover when one fails). */
+  readonly interfaces: Interfaces;
   readonly counters = { ipIn: 0, ipForwarded: 0, ipDropped: 0, noRoute: 0 };
   private readonly routes: Route[];
   /** Built-in servers by job name (from the profile's PORT reservations, else ECHO7, HTTP80 ...). */
@@ -64,6 +67,7 @@ export class Stack implements Firmware, SysplexHost {
     for (const i of this.profile.interfaces) this.homes.push({ ip: i.ip, ifName: i.name, prefixLen: i.prefixLen });
     // The older DEVICE/LINK form names its addresses on the HOME statement.
     for (const h of this.profile.homes) if (!this.homes.some((x) => x.ip === h.ip)) this.homes.push({ ip: h.ip, ifName: h.linkName, prefixLen: 32 });
+    this.interfaces = new Interfaces(hal, this.profile.interfaces);
     this.loopback = new Loopback(hal, LOOPBACK_TIMER);
     // Most specific route first; DEFAULT last.
     this.routes = [...this.profile.routes].sort((a, b) => b.prefixLen - a.prefixLen);
@@ -91,7 +95,7 @@ export class Stack implements Firmware, SysplexHost {
     if (this.started) return;
     this.started = true;
     this.now = now;
-    for (const h of this.homes) this.hal.registerAddress(h.ifName, h.ip);
+    for (const h of this.homes) this.interfaces.register(h.ifName, h.ip);
     for (const [job, app] of this.jobs) this.startApp(now, job, app);
     if (this.profile.dynamicXcf !== null) this.sysplex.join(now);
   }
@@ -108,6 +112,11 @@ export class Stack implements Firmware, SysplexHost {
 
   inboundBurst(_ifName: string, packets: readonly Uint8Array[]): void {
     this.sysplex.lookAhead(packets);
+  }
+
+  interfaceState(now: number, ifName: string, up: boolean): void {
+    this.now = now;
+    this.interfaces.setState(ifName, up);
   }
 
   xcfReceive(now: number, fromStack: string, message: Uint8Array): void {
@@ -192,8 +201,10 @@ export class Stack implements Firmware, SysplexHost {
     return this.sysplex.toDistributor(dst, packet);
   }
 
+  /** The most specific route to `dst` over an interface that works. */
   routeFor(dst: number): Route | null {
     for (const r of this.routes) {
+      if (!this.interfaces.isActive(r.ifName)) continue;
       if (r.isDefault) return r;
       if (inSubnet(dst, r.dest, r.prefixLen)) return r;
     }

@@ -11,6 +11,7 @@
 // Messages travel as src/firmware/xcf-messages.ts defines them; a malformed one is counted and dropped.
 
 import type { Hal } from './hal.js';
+import type { Interfaces } from './interfaces.js';
 import type { Profile, VipaBackup, VipaDefine, VipaDistribute } from './profile/types.js';
 import {
   FlowKey,
@@ -55,6 +56,8 @@ export interface SysplexHost {
   deliverLocal(now: number, packet: Uint8Array): void;
   /** The OSA interface on whose subnet `ip` lies (where the owner registers it), or null. */
   interfaceFor(ip: number): string | null;
+  /** Registers addresses with the OSAs (on a stand-in interface while their own is down). */
+  readonly interfaces: Interfaces;
 }
 
 export type DvipaState = 'ACTIVE' | 'BACKUP' | 'MOVING' | 'QUIESCING' | 'DEACTIVATED' | 'NONE';
@@ -333,7 +336,7 @@ export class Sysplex {
     d.optLocalSent.clear();
     const ifName = this.host.interfaceFor(d.ip);
     if (ifName !== null) {
-      this.hal.registerAddress(ifName, d.ip);
+      this.host.interfaces.register(ifName, d.ip);
       d.registeredOn = ifName;
     }
     const v = d.distribute;
@@ -440,7 +443,7 @@ export class Sysplex {
 
   /** Stop owning `d` here: deregister it and drop the distributor's tables for it. */
   private deactivateLocally(_now: number, d: Dvipa): void {
-    if (d.registeredOn !== null) this.hal.deregisterAddress(d.registeredOn, d.ip);
+    if (d.registeredOn !== null) this.host.interfaces.deregister(d.ip);
     d.registeredOn = null;
     d.awaiting.clear();
     d.activatedAt = -1;

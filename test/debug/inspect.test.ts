@@ -96,7 +96,7 @@ describe('run --inspect', () => {
   it('--inspect-wait holds the partition until a debugger attaches, so a breakpoint in the IPL is hit', async () => {
     const map = JSON.parse(readFileSync(`${STACK_JS}.map`, 'utf8')) as RawSourceMap;
     const src = map.sources.findIndex((s) => s.endsWith('src/firmware/stack.ts'));
-    const IPL = 'for (const h of this.homes) this.hal.registerAddress(h.ifName, h.ip);';
+    const IPL = 'for (const h of this.homes) this.interfaces.register(h.ifName, h.ip);';
     const tsLine = map.sourcesContent![src]!.split('\n').findIndex((l) => l.includes(IPL));
     expect(tsLine).toBeGreaterThan(0);
     const gen = generatedFor(decodeMappings(map.mappings), src, tsLine)!;

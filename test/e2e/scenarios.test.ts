@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, cli } from './cli.js';
 
-const SCENARIOS = ['takeover', 'takeback', 'target-loss', 'weightedactive', 'hotstandby', 'xcf-failover', 'frame-loss'];
+const SCENARIOS = ['takeover', 'takeback', 'target-loss', 'weightedactive', 'hotstandby', 'xcf-failover', 'frame-loss', 'arp-takeover'];
 
 describe('fault scenarios (sysplex-emu run)', () => {
   for (const name of SCENARIOS) {

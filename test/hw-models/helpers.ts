@@ -72,6 +72,7 @@ export class FakeFirmware implements Firmware {
   readonly memberships: { t: number; e: XcfMembershipEvent }[] = [];
   readonly timers: { t: number; id: number }[] = [];
   readonly operators: { t: number; command: string }[] = [];
+  readonly interfaceStates: { t: number; ifName: string; up: boolean }[] = [];
   /** Look-ahead calls: the burst, and how many datagrams had been received before it. */
   readonly bursts: { ifName: string; packets: readonly Uint8Array[]; receivedBefore: number }[] = [];
   startedAt = -1;
@@ -91,6 +92,9 @@ export class FakeFirmware implements Firmware {
   receive(now: number, ifName: string, packet: Uint8Array): void {
     this.received.push({ t: now, ifName, packet });
     this.script.onReceive?.(this, now, ifName, packet);
+  }
+  interfaceState(now: number, ifName: string, up: boolean): void {
+    this.interfaceStates.push({ t: now, ifName, up });
   }
   inboundBurst(ifName: string, packets: readonly Uint8Array[]): void {
     this.bursts.push({ ifName, packets: [...packets], receivedBefore: this.received.length });

@@ -26,7 +26,11 @@ class FakeOsa extends Component {
       this.at(t, 0, i);
     }
   }
-  override onTimer(_tag: number, data: unknown): void {
+  override onTimer(tag: number, data: unknown): void {
+    if (tag === 1) {
+      this.lpar.send({ kind: 'port-state', up: data as boolean }, 0);
+      return;
+    }
     const i = data as number;
     this.sentAt[i] = this.now;
     const msg: DeliverMsg = { kind: 'deliver', packets: [datagram(ip('198.51.100.1'), ip('10.1.1.1'), 64, i)] };
@@ -130,6 +134,22 @@ describe('LPAR CPU model', () => {
     const t = fw.received.map((r) => r.t);
     const packetOnly = cyclesPs(LPAR_COSTS.packetReceived);
     expect([t[1]! - t[0]!, t[2]! - t[1]!, t[3]! - t[2]!]).toEqual([service, packetOnly, packetOnly]);
+  });
+
+  it('tells the firmware when an OSA port goes down and comes back, as work on a CP', () => {
+    const h = host({});
+    h.osa.at(10 * US, 1, false);
+    h.osa.at(30 * US, 1, true);
+    h.osa.at(30 * US, 0, 7); // a datagram right behind the port coming back waits for that work
+    h.sim.runUntil(1 * MS);
+    const fw = h.fw();
+    const arrive = (t: number) => t + OSA.qdioLatencyPs;
+    expect(fw.interfaceStates).toEqual([
+      { t: arrive(10 * US), ifName: 'OSA1', up: false },
+      { t: arrive(30 * US), ifName: 'OSA1', up: true },
+    ]);
+    expect(fw.received[0]!.t).toBe(arrive(30 * US) + cyclesPs(LPAR_COSTS.interfaceState));
+    expect(h.trace.of('lpar.osa').map((r) => r.f.up)).toEqual([false, true]);
   });
 
   it('releases what the firmware sends when the CP has done the work, charging the send', () => {

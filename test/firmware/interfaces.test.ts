@@ -1,0 +1,84 @@
+// ARP takeover in the firmware: when the adapter reports an OSA interface down, the stack moves the addresses
+// registered on it to another active interface on the same subnet and routes around it; when the interface is
+// back, the addresses go home. A stack with one interface deregisters and, later, re-registers.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createFirmware } from '../../src/firmware/index.js';
+import type { Hal } from '../../src/firmware/hal.js';
+import type { Stack } from '../../src/firmware/stack.js';
+
+const MS = 1_000_000_000;
+const profileOf = (name: string) => readFileSync(new URL(`../../fixtures/profiles/${name}.tcpip`, import.meta.url), 'utf8');
+
+/** SYS1 alone (it owns the DVIPA at once): what it asks of the HAL, as `register OSA1 10.1.1.1` lines. */
+function stack(profile: string): { fw: Stack; calls: string[] } {
+  const calls: string[] = [];
+  const timers = new Map<number, number>();
+  let seed = 3;
+  const ip = (n: number) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  const hal: Hal = {
+    stackName: 'SYS1',
+    rng: { nextU32: () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) },
+    tracing: false,
+    transmit: (ifName, _packet, nextHop) => void calls.push(`transmit ${ifName} via ${ip(nextHop)}`),
+    registerAddress: (ifName, a) => void calls.push(`register ${ifName} ${ip(a)}`),
+    deregisterAddress: (ifName, a) => void calls.push(`deregister ${ifName} ${ip(a)}`),
+    xcfSend: () => {},
+    xcfJoin: () => {},
+    setTimer: (id, at) => void timers.set(id, at),
+    cancelTimer: (id) => void timers.delete(id),
+    tcpConnection: () => {},
+    wlmWeight: () => 32,
+    trace: () => {},
+  };
+  const fw = createFirmware(hal, { profile, profileFile: 'SYS1.tcpip', applications: [{ app: 'echo', port: 7 }] }) as Stack;
+  fw.start(0);
+  fw.xcfMembership(0, { stack: 'SYS1', joined: true, failed: false });
+  for (let t = 0; t < 3; t++) for (const [id, at] of [...timers]) if (at <= 2 * MS) (timers.delete(id), fw.timer(at, id));
+  return { fw, calls };
+}
+
+describe('ARP takeover', () => {
+  it('moves the home address and the DVIPA of a failed OSA to the other one, routes over it, and moves them back', () => {
+    const { fw, calls } = stack(profileOf('SYS1-two-osas'));
+    expect(calls).toEqual(['register OSA1 10.1.1.1', 'register OSA4 10.1.1.4', 'register OSA1 10.1.1.10']);
+    expect(fw.sysplex.owns(0x0a01010a)).toBe(true);
+    calls.length = 0;
+
+    fw.interfaceState(3 * MS, 'OSA1', false);
+    expect(calls).toEqual(['deregister OSA1 10.1.1.1', 'register OSA4 10.1.1.1', 'deregister OSA1 10.1.1.10', 'register OSA4 10.1.1.10']);
+    expect(fw.interfaces.registeredOn(0x0a01010a)).toBe('OSA4');
+    expect(fw.routeFor(0xc6336401)?.ifName).toBe('OSA4'); // a client behind the router: the DEFAULT route over OSA4
+    expect(fw.routeFor(0x0a010102)?.ifName).toBe('OSA4');
+    calls.length = 0;
+    fw.interfaceState(3 * MS, 'OSA1', false); // said again: nothing more to do
+    expect(calls).toEqual([]);
+
+    fw.interfaceState(4 * MS, 'OSA1', true);
+    expect(calls).toEqual(['deregister OSA4 10.1.1.1', 'register OSA1 10.1.1.1', 'deregister OSA4 10.1.1.10', 'register OSA1 10.1.1.10']);
+    expect(fw.routeFor(0xc6336401)?.ifName).toBe('OSA1');
+  });
+
+  it('registers what the stack takes while an interface is down on the stand-in, and leaves nothing stale', () => {
+    const { fw, calls } = stack(profileOf('SYS1-two-osas'));
+    fw.interfaceState(3 * MS, 'OSA1', false);
+    calls.length = 0;
+    // The DVIPA leaves this stack while OSA1 is down: it goes from OSA4, where it was, and not back to OSA1 later.
+    expect(fw.operator(3 * MS, 'V TCPIP,SYS1,SYSPLEX,DEACTIVATE,DVIPA=10.1.1.10')).toMatch(/DEACTIVATE/);
+    expect(calls).toContain('deregister OSA4 10.1.1.10');
+    calls.length = 0;
+    fw.interfaceState(4 * MS, 'OSA1', true);
+    expect(calls).toEqual(['deregister OSA4 10.1.1.1', 'register OSA1 10.1.1.1']);
+  });
+
+  it('with a single interface, deregisters its addresses while it is down and registers them again after', () => {
+    const { fw, calls } = stack(profileOf('SYS1'));
+    calls.length = 0;
+    fw.interfaceState(3 * MS, 'OSA1', false);
+    expect(calls).toEqual(['deregister OSA1 10.1.1.1', 'deregister OSA1 10.1.1.10']);
+    expect(fw.routeFor(0xc6336401)).toBeNull();
+    calls.length = 0;
+    fw.interfaceState(4 * MS, 'OSA1', true);
+    expect(calls).toEqual(['register OSA1 10.1.1.1', 'register OSA1 10.1.1.10']);
+  });
+});
