@@ -12,7 +12,7 @@ export const KNOWN_KINDS: readonly string[] = [
   'conn.forward', 'conn.redirect', 'dvipa.activate', 'dvipa.handover', 'dvipa.takeback', 'dvipa.takeover',
   'ip.move', 'lan.drop', 'lan.loss', 'lpar.down', 'lpar.drop', 'lpar.osa', 'lpar.up', 'operator',
   'osa.deregister', 'osa.down', 'osa.drop', 'osa.garp', 'osa.register', 'osa.rx', 'osa.tx', 'osa.up',
-  'router.arp', 'router.drop', 'sd.notarget', 'stack.listen', 'tcp.close', 'tcp.open', 'tcp.reset',
+  'router.arp', 'router.drop', 'sd.notarget', 'stack.listen', 'sysplex.monitor', 'tcp.close', 'tcp.open', 'tcp.reset',
   'vcrt.delete', 'vcrt.insert', 'vdpt.update', 'xcf.drop', 'xcf.join', 'xcf.leave', 'xcf.malformed', 'xcf.path',
   'xcf.recv', 'xcf.send',
 ];

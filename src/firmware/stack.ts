@@ -17,11 +17,13 @@ import { startApplication, type Application } from './servers.js';
 import { ipText } from './sd/types.js';
 import { operatorCommand } from './operator.js';
 import { LOOP_INPUT, LOOP_LOCAL, Loopback } from './loopback.js';
+import { InterfaceMonitor } from './interface-monitor.js';
 import { Interfaces } from './interfaces.js';
 
 /** HAL timer ids: the TCP engine's are positive; the Sysplex module's sit below zero, the loopback's at -1. */
 const SYSPLEX_TIMER_BASE = -16;
 const LOOPBACK_TIMER = -1;
+const MONITOR_TIMER = -2;
 
 interface HomeAddress {
   ip: number;
@@ -40,6 +42,8 @@ export class Stack implements Firmware, SysplexHost {
   readonly apps = new Map<number, Application>();
   /** Which interfaces work, and where each address is registered (ARP takeover when one fails). */
   readonly interfaces: Interfaces;
+  /** SYSPLEXMONITOR MONINTERFACE: leaves the group when no monitored interface works. */
+  private readonly monitor: InterfaceMonitor;
   readonly counters = { ipIn: 0, ipForwarded: 0, ipDropped: 0, noRoute: 0 };
   private readonly routes: Route[];
   /** Built-in servers by job name (from the profile's PORT reservations, else ECHO7, HTTP80 ...). */
@@ -68,6 +72,8 @@ export class Stack implements Firmware, SysplexHost {
     // The older DEVICE/LINK form names its addresses on the HOME statement.
     for (const h of this.profile.homes) if (!this.homes.some((x) => x.ip === h.ip)) this.homes.push({ ip: h.ip, ifName: h.linkName, prefixLen: 32 });
     this.interfaces = new Interfaces(hal, this.profile.interfaces);
+    const monitored = this.profile.interfaces.filter((i) => i.monSysplex).map((i) => i.name);
+    this.monitor = new InterfaceMonitor(hal, this.profile.globalConfig.sysplexMonitor, monitored, MONITOR_TIMER);
     this.loopback = new Loopback(hal, LOOPBACK_TIMER);
     // Most specific route first; DEFAULT last.
     this.routes = [...this.profile.routes].sort((a, b) => b.prefixLen - a.prefixLen);
@@ -117,6 +123,7 @@ export class Stack implements Firmware, SysplexHost {
   interfaceState(now: number, ifName: string, up: boolean): void {
     this.now = now;
     this.interfaces.setState(ifName, up);
+    this.monitor.changed(now, (i) => this.interfaces.isActive(i), this.sysplex);
   }
 
   xcfReceive(now: number, fromStack: string, message: Uint8Array): void {
@@ -132,6 +139,7 @@ export class Stack implements Firmware, SysplexHost {
   timer(now: number, id: number): void {
     this.now = now;
     if (id === LOOPBACK_TIMER) this.loopback.drain((packet, kind) => (kind === LOOP_LOCAL ? this.ipInput(now, packet) : this.receive(now, 'LOOPBACK', packet)));
+    else if (id === MONITOR_TIMER) this.monitor.timer(now, this.sysplex);
     else if (id < 0) this.sysplex.timer(now, id);
     else this.tcp.timer(now, id);
   }

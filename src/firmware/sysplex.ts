@@ -725,6 +725,12 @@ export class Sysplex {
     return d.ad.ports.includes(port) && d.keepLocalPorts.has(port) && this.readyFor(d, port) > 0 ? 'local' : 'distributor';
   }
 
+  /** This stack owns (advertises) at least one DVIPA now. */
+  advertisesDvipas(): boolean {
+    for (const d of this.dvipas.values()) if (d.owner === this.self) return true;
+    return false;
+  }
+
   /** True when this stack owns (advertises) `ip` now. */
   owns(ip: number): boolean {
     return this.dvipas.get(ip)?.owner === this.self;

@@ -33,7 +33,8 @@ const CASES = [
   { scenario: 'basewlm', firmware: 'ignore-wlm', falsified: 'distribution[port=80].targets[stack=SYS1].totalConn <= 190 (actual: 200)' },
   { scenario: 'timedaffinity', firmware: 'no-affinity', falsified: 'distribution[port=80].targets[stack=SYS2].totalConn == 20' },
   { scenario: 'leave-join', firmware: 'ignore-leavegroup', falsified: 'distribution[port=80].targets[stack=SYS1].totalConn <= 80' },
-  { scenario: 'arp-takeover', firmware: 'no-takeover', falsified: 'clients.completed == 600' },
+  { scenario: 'arp-takeover', firmware: 'no-interface-state', falsified: 'clients.completed == 600' },
+  { scenario: 'interface-monitor', firmware: 'no-interface-state', falsified: 'clients.completed == 200' },
 ] as const;
 
 describe('fixture scenarios against firmware broken on purpose', () => {

@@ -6,12 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { createFirmware } from '../../src/firmware/index.js';
 import type { Hal } from '../../src/firmware/hal.js';
 import type { Stack } from '../../src/firmware/stack.js';
+import { encodeControl } from '../../src/firmware/xcf-messages.js';
 
 const MS = 1_000_000_000;
 const profileOf = (name: string) => readFileSync(new URL(`../../fixtures/profiles/${name}.tcpip`, import.meta.url), 'utf8');
 
 /** SYS1 alone (it owns the DVIPA at once): what it asks of the HAL, as `register OSA1 10.1.1.1` lines. */
-function stack(profile: string): { fw: Stack; calls: string[] } {
+function stack(profile: string, others: string[] = []): { fw: Stack; calls: string[]; timers: Map<number, number> } {
   const calls: string[] = [];
   const timers = new Map<number, number>();
   let seed = 3;
@@ -24,7 +25,7 @@ function stack(profile: string): { fw: Stack; calls: string[] } {
     registerAddress: (ifName, a) => void calls.push(`register ${ifName} ${ip(a)}`),
     deregisterAddress: (ifName, a) => void calls.push(`deregister ${ifName} ${ip(a)}`),
     xcfSend: () => {},
-    xcfJoin: () => {},
+    xcfJoin: (join) => void calls.push(join ? 'xcf join' : 'xcf leave'),
     setTimer: (id, at) => void timers.set(id, at),
     cancelTimer: (id) => void timers.delete(id),
     tcpConnection: () => {},
@@ -34,8 +35,13 @@ function stack(profile: string): { fw: Stack; calls: string[] } {
   const fw = createFirmware(hal, { profile, profileFile: 'SYS1.tcpip', applications: [{ app: 'echo', port: 7 }] }) as Stack;
   fw.start(0);
   fw.xcfMembership(0, { stack: 'SYS1', joined: true, failed: false });
+  others.forEach((o, k) => {
+    fw.xcfMembership(0, { stack: o, joined: true, failed: false });
+    fw.xcfReceive(0, o, encodeControl({ m: 'hello', xcfIp: (0x0a090902 + k) >>> 0, dvipas: [], reply: false }));
+  });
   for (let t = 0; t < 3; t++) for (const [id, at] of [...timers]) if (at <= 2 * MS) (timers.delete(id), fw.timer(at, id));
-  return { fw, calls };
+  calls.splice(0, calls.length, ...calls.filter((c) => !c.startsWith('xcf ')));
+  return { fw, calls, timers };
 }
 
 describe('ARP takeover', () => {
@@ -80,5 +86,57 @@ describe('ARP takeover', () => {
     calls.length = 0;
     fw.interfaceState(4 * MS, 'OSA1', true);
     expect(calls).toEqual(['register OSA1 10.1.1.1', 'register OSA1 10.1.1.10']);
+  });
+});
+
+describe('SYSPLEXMONITOR MONINTERFACE', () => {
+  const S = 1000 * MS;
+  const monitorTimer = (timers: Map<number, number>) => [...timers].find(([, at]) => at >= 10 * S);
+
+  it('leaves the group when no monitored interface has worked for TIMERSECS, and rejoins when one is back', () => {
+    const { fw, calls, timers } = stack(profileOf('SYS1-monitor'), ['SYS2']);
+    expect(fw.profile.globalConfig.sysplexMonitor).toMatchObject({ recovery: true, monInterface: true, autoRejoin: true, timerSecs: 10 });
+    expect(fw.profile.interfaces.map((i) => i.monSysplex)).toEqual([true]);
+    fw.interfaceState(3 * MS, 'OSA1', false);
+    const armed = monitorTimer(timers);
+    expect(armed?.[1]).toBe(3 * MS + 10 * S);
+    calls.length = 0;
+    timers.delete(armed![0]);
+    fw.timer(armed![1], armed![0]);
+    expect(fw.sysplex.inGroup).toBe(false);
+    expect(calls).toContain('xcf leave');
+    calls.length = 0;
+    fw.interfaceState(armed![1] + MS, 'OSA1', true);
+    expect(fw.sysplex.inGroup).toBe(true);
+    expect(calls).toContain('xcf join');
+  });
+
+  it('stands down when an interface comes back within TIMERSECS, and never leaves when alone in the group', () => {
+    const back = stack(profileOf('SYS1-monitor'), ['SYS2']);
+    back.fw.interfaceState(3 * MS, 'OSA1', false);
+    const armed = monitorTimer(back.timers)!;
+    back.fw.interfaceState(5 * MS, 'OSA1', true);
+    expect(back.timers.has(armed[0])).toBe(false); // cancelled
+    back.fw.timer(armed[1], armed[0]); // a late firing changes nothing
+    expect(back.fw.sysplex.inGroup).toBe(true);
+
+    const alone = stack(profileOf('SYS1-monitor'));
+    alone.fw.interfaceState(3 * MS, 'OSA1', false);
+    const t = monitorTimer(alone.timers)!;
+    alone.fw.timer(t[1], t[0]);
+    expect(alone.fw.sysplex.inGroup).toBe(true);
+  });
+
+  it('only reports the problem with NORECOVERY, and does nothing without MONINTERFACE', () => {
+    for (const profile of [
+      profileOf('SYS1-monitor').replace('SYSPLEXMONITOR RECOVERY', 'SYSPLEXMONITOR NORECOVERY'),
+      profileOf('SYS1-monitor').replace(' MONINTERFACE ', ' NOMONINTERFACE '),
+    ]) {
+      const { fw, timers } = stack(profile, ['SYS2']);
+      fw.interfaceState(3 * MS, 'OSA1', false);
+      const t = monitorTimer(timers);
+      if (t !== undefined) fw.timer(t[1], t[0]);
+      expect(fw.sysplex.inGroup).toBe(true);
+    }
   });
 });

@@ -26,7 +26,7 @@ export class ProfileBuilder {
   readonly globalConfig = {
     xcfGroupId: null as number | null,
     sysplexWlmPoll: 60,
-    sysplexMonitor: { delayJoin: false, recovery: false, timerSecs: 60, autoRejoin: false } as Mutable<SysplexMonitor>,
+    sysplexMonitor: { delayJoin: false, recovery: false, timerSecs: 60, autoRejoin: false, monInterface: false } as Mutable<SysplexMonitor>,
     otherOptions: [] as OtherOption[],
   };
   readonly tcpConfig = {

@@ -68,11 +68,15 @@ export function describeProfile(p: Profile): ProfileDescription {
   out.push(`  DYNAMICXCF   ${xcf === null ? 'none' : `${formatIpv4(xcf.ip)}/${xcf.prefixLen} cost ${xcf.cost}`}`);
   if (p.globalConfig.xcfGroupId !== null) out.push(`  XCFGRPID     ${p.globalConfig.xcfGroupId}`);
   out.push(`  WLM polling  ${p.globalConfig.sysplexWlmPoll} s`);
+  const mon = p.globalConfig.sysplexMonitor;
+  const monFlags = [mon.recovery ? 'RECOVERY' : '', mon.monInterface ? 'MONINTERFACE' : '', mon.autoRejoin ? 'AUTOREJOIN' : '', mon.delayJoin ? 'DELAYJOIN' : '']
+    .filter((s) => s !== '');
+  if (monFlags.length > 0) out.push(`  SYSPLEXMONITOR ${monFlags.join(' ')} TIMERSECS ${mon.timerSecs}`);
 
   out.push(`Interfaces (${p.interfaces.length + p.links.length}):`);
   for (const i of p.interfaces) {
     const extra = [i.portName !== null ? `PORTNAME ${i.portName}` : '', i.mtu !== null ? `MTU ${i.mtu}` : '',
-      i.inbperf !== null ? `INBPERF ${i.inbperf}` : ''].filter((s) => s !== '');
+      i.inbperf !== null ? `INBPERF ${i.inbperf}` : '', i.monSysplex ? 'MONSYSPLEX' : ''].filter((s) => s !== '');
     out.push(`  ${pad(i.name, 10)}${pad(i.type, 10)}${pad(`${formatIpv4(i.ip)}/${i.prefixLen}`, 20)}${extra.join('  ')}`.trimEnd());
   }
   for (const l of p.links) {

@@ -70,6 +70,8 @@ export interface Interface {
   /** VMAC coded: the MAC given (12 hex digits) or '' for an OSA-generated one; null when not coded. */
   readonly vmac: string | null;
   readonly router: 'PRIROUTER' | 'SECROUTER' | 'NONROUTER' | null;
+  /** MONSYSPLEX: GLOBALCONFIG SYSPLEXMONITOR MONINTERFACE watches this interface. */
+  readonly monSysplex: boolean;
   readonly otherOptions: readonly OtherOption[];
   readonly at: Pos;
 }
@@ -218,6 +220,8 @@ export interface SysplexMonitor {
   /** TIMERSECS, default 60. */
   readonly timerSecs: number;
   readonly autoRejoin: boolean;
+  /** MONINTERFACE: the stack watches its MONSYSPLEX interfaces (DYNROUTE, the dynamic-route check, is not modelled). */
+  readonly monInterface: boolean;
 }
 
 export interface GlobalConfig {

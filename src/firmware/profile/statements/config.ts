@@ -41,8 +41,9 @@ export function parseGlobalConfig(c: Cursor, _stmt: Token, b: ProfileBuilder): v
             c.take();
             mon.timerSecs = c.needInt('TIMERSECS', 10, 3600).value;
             continue;
-          } else if (isKw(t, kw('MONINTERFACE')) || isKw(t, kw('NOMONINTERFACE')) || isKw(t, kw('DYNROUTE')) ||
-                     isKw(t, kw('NODYNROUTE')) || isKw(t, kw('JOIN')) || isKw(t, kw('NOJOIN'))) {
+          } else if (isKw(t, kw('MONINTERFACE'))) mon.monInterface = true;
+          else if (isKw(t, kw('NOMONINTERFACE'))) mon.monInterface = false;
+          else if (isKw(t, kw('DYNROUTE')) || isKw(t, kw('NODYNROUTE')) || isKw(t, kw('JOIN')) || isKw(t, kw('NOJOIN'))) {
             g.otherOptions.push({ name: `SYSPLEXMONITOR ${t!.up}`, values: [], at: { line: t!.line, col: t!.col } });
           } else break;
           c.take();

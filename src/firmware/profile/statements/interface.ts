@@ -63,6 +63,7 @@ export function parseInterface(c: Cursor, stmt: Token, b: ProfileBuilder): void 
     vlanId: null as number | null,
     vmac: null as string | null,
     router: null as Interface['router'],
+    monSysplex: false,
   };
 
   const errorsBefore = c.diag.errors.length;
@@ -94,8 +95,8 @@ export function parseInterface(c: Cursor, stmt: Token, b: ProfileBuilder): void 
       keep('SECCLASS', 1),
       keep('PFID', 1),
       keep('PORTNUM', 1),
-      keep('MONSYSPLEX'),
-      keep('NOMONSYSPLEX'),
+      opt('MONSYSPLEX', () => (v.monSysplex = true)),
+      opt('NOMONSYSPLEX', () => (v.monSysplex = false)),
       keep('DYNVLANREG'),
       keep('NODYNVLANREG'),
       keep('OLM'),
@@ -125,6 +126,6 @@ export function parseInterface(c: Cursor, stmt: Token, b: ProfileBuilder): void 
   b.interfaces.push({
     name, type, portName: v.portName, chpid: v.chpid, ip, prefixLen, mask: prefixToMask(prefixLen), mtu: v.mtu,
     inbperf: v.inbperf, workloadQ: v.workloadQ, vlanId: v.vlanId, vmac: v.vmac, router: v.router,
-    otherOptions: other, at: pos(nameTok),
+    monSysplex: v.monSysplex, otherOptions: other, at: pos(nameTok),
   });
 }
