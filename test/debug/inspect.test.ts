@@ -18,38 +18,49 @@ const STACK_JS = fileURLToPath(new URL('../../dist/src/firmware/stack.js', impor
 /** The firmware line to break on: a connection opened on this stack. */
 const MARKER = "this.hal.tcpConnection('open'";
 
+/** Where a line of src/firmware/stack.ts containing `marker` lands in the built JavaScript (through the map). */
+function stackLine(marker: string) {
+  const map = JSON.parse(readFileSync(`${STACK_JS}.map`, 'utf8')) as RawSourceMap;
+  const src = map.sources.findIndex((s) => s.endsWith('src/firmware/stack.ts'));
+  expect(src).toBeGreaterThanOrEqual(0);
+  const tsLine = map.sourcesContent![src]!.split('\n').findIndex((l) => l.includes(marker));
+  expect(tsLine).toBeGreaterThan(0);
+  const mappings = decodeMappings(map.mappings);
+  const gen = generatedFor(mappings, src, tsLine)!;
+  expect(gen).not.toBeNull();
+  return { src, tsLine, mappings, gen };
+}
+
+/** Starts `sysplex-emu run SCENARIO <option> SYS2 --partitions 3 --json` and waits for its inspector's address. */
+async function runInspected(option: '--inspect' | '--inspect-wait') {
+  const env = { ...process.env };
+  delete env.SYSPLEX_EMU_DEBUG;
+  const proc = spawn(process.execPath, [MAIN, 'run', SCENARIO, option, 'SYS2', '--partitions', '3', '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', resolve));
+  const url = withTimeout(
+    new Promise<string>((resolve, reject) => {
+      proc.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        const m = /\[partition \d+\] Debugger listening on (ws:\/\/127\.0\.0\.1:\d+\/\S+)/.exec(err);
+        if (m !== null) resolve(m[1]!);
+      });
+      proc.on('exit', (code) => reject(new Error(`run exited with ${code} before its inspector listened: ${err}`)));
+    }),
+    30_000,
+    'the inspector address',
+  );
+  return { proc, url, exited, stdout: () => out };
+}
+
 describe('run --inspect', () => {
   it("stops SYS2's firmware on a TypeScript line through the source map while the other partitions wait", async () => {
-    // Where the TypeScript line lands in the built JavaScript (the map carries the sources it was built from).
-    const map = JSON.parse(readFileSync(`${STACK_JS}.map`, 'utf8')) as RawSourceMap;
-    const src = map.sources.findIndex((s) => s.endsWith('src/firmware/stack.ts'));
-    expect(src).toBeGreaterThanOrEqual(0);
-    const tsLine = map.sourcesContent![src]!.split('\n').findIndex((l) => l.includes(MARKER));
-    expect(tsLine).toBeGreaterThan(0);
-    const mappings = decodeMappings(map.mappings);
-    const gen = generatedFor(mappings, src, tsLine)!;
-    expect(gen).not.toBeNull();
-
-    const env = { ...process.env };
-    delete env.SYSPLEX_EMU_DEBUG;
-    const proc = spawn(process.execPath, [MAIN, 'run', SCENARIO, '--inspect', 'SYS2', '--partitions', '3', '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((resolve) => proc.on('exit', resolve));
+    const { src, tsLine, mappings, gen } = stackLine(MARKER);
+    const { proc, url: listening, exited, stdout } = await runInspected('--inspect');
     try {
-      const url = await withTimeout(
-        new Promise<string>((resolve, reject) => {
-          proc.stderr.on('data', (d: Buffer) => {
-            err += d.toString();
-            const m = /\[partition \d+\] Debugger listening on (ws:\/\/127\.0\.0\.1:\d+\/\S+)/.exec(err);
-            if (m !== null) resolve(m[1]!);
-          });
-          proc.on('exit', (code) => reject(new Error(`run exited with ${code} before its inspector listened: ${err}`)));
-        }),
-        30_000,
-        'the inspector address',
-      );
+      const url = await listening;
       const cdp = await withTimeout(CdpClient.connect(url), 5000, 'the WebSocket handshake');
       const scripts = new Map<string, string>();
       cdp.on('Debugger.scriptParsed', (p: { scriptId: string; url: string }) => scripts.set(p.scriptId, p.url));
@@ -84,7 +95,7 @@ describe('run --inspect', () => {
     } finally {
       if (proc.exitCode === null) proc.kill('SIGKILL');
     }
-    const partitioned = JSON.parse(out) as Record<string, unknown>;
+    const partitioned = JSON.parse(stdout()) as Record<string, unknown>;
     const plain = cli(['run', SCENARIO, '--json'], { timeoutMs: 60_000 });
     expect(plain.status).toBe(0);
     const single = JSON.parse(plain.stdout) as Record<string, unknown>;
@@ -94,33 +105,10 @@ describe('run --inspect', () => {
   });
 
   it('--inspect-wait holds the partition until a debugger attaches, so a breakpoint in the IPL is hit', async () => {
-    const map = JSON.parse(readFileSync(`${STACK_JS}.map`, 'utf8')) as RawSourceMap;
-    const src = map.sources.findIndex((s) => s.endsWith('src/firmware/stack.ts'));
-    const IPL = 'for (const h of this.homes) this.interfaces.register(h.ifName, h.ip);';
-    const tsLine = map.sourcesContent![src]!.split('\n').findIndex((l) => l.includes(IPL));
-    expect(tsLine).toBeGreaterThan(0);
-    const gen = generatedFor(decodeMappings(map.mappings), src, tsLine)!;
-
-    const env = { ...process.env };
-    delete env.SYSPLEX_EMU_DEBUG;
-    const proc = spawn(process.execPath, [MAIN, 'run', SCENARIO, '--inspect-wait', 'SYS2', '--partitions', '3', '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((resolve) => proc.on('exit', resolve));
+    const { gen } = stackLine('for (const h of this.homes) this.interfaces.register(h.ifName, h.ip);');
+    const { proc, url: listening, exited, stdout } = await runInspected('--inspect-wait');
     try {
-      const url = await withTimeout(
-        new Promise<string>((resolve, reject) => {
-          proc.stderr.on('data', (d: Buffer) => {
-            err += d.toString();
-            const m = /\[partition \d+\] Debugger listening on (ws:\/\/127\.0\.0\.1:\d+\/\S+)/.exec(err);
-            if (m !== null) resolve(m[1]!);
-          });
-          proc.on('exit', (code) => reject(new Error(`run exited with ${code} before its inspector listened: ${err}`)));
-        }),
-        30_000,
-        'the inspector address',
-      );
+      const url = await listening;
       // Nobody has attached yet: the run must be waiting, not finishing (the IPL alone takes well under this).
       await new Promise((r) => setTimeout(r, 1500));
       expect(proc.exitCode).toBeNull();
@@ -142,6 +130,6 @@ describe('run --inspect', () => {
     } finally {
       if (proc.exitCode === null) proc.kill('SIGKILL');
     }
-    expect((JSON.parse(out) as { partitions: number; clients: { completed: number } }).clients.completed).toBe(30);
+    expect((JSON.parse(stdout()) as { clients: { completed: number } }).clients.completed).toBe(30);
   });
 });

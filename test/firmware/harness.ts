@@ -330,3 +330,28 @@ export function openMany(h: Harness, n: number, opts: { hold?: boolean; gap?: nu
 export function clientAddress(k: number): string {
   return `198.51.${100 + Math.floor(k / 250)}.${1 + (k % 250)}`;
 }
+
+/** A HAL for one stack alone that writes what the firmware asks of it as lines (`register OSA1 10.1.1.1`,
+ *  `transmit OSA1 via 10.1.1.254 <hex>`, `xcf SYS2 <hex>`, `xcf join`), with its timers in a Map. */
+export function recordingHal(stackName: string, log: string[]): { hal: Hal; timers: Map<number, number> } {
+  const timers = new Map<number, number>();
+  const text = (n: number) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+  let seed = 7;
+  const hal: Hal = {
+    stackName,
+    rng: { nextU32: () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) },
+    tracing: false,
+    transmit: (ifName, packet, nextHop) => void log.push(`transmit ${ifName} via ${text(nextHop)} ${hex(packet)}`),
+    registerAddress: (ifName, a) => void log.push(`register ${ifName} ${text(a)}`),
+    deregisterAddress: (ifName, a) => void log.push(`deregister ${ifName} ${text(a)}`),
+    xcfSend: (to, message) => void log.push(`xcf ${to} ${hex(message)}`),
+    xcfJoin: (join) => void log.push(join ? 'xcf join' : 'xcf leave'),
+    setTimer: (id, at) => void timers.set(id, at),
+    cancelTimer: (id) => void timers.delete(id),
+    tcpConnection: () => {},
+    wlmWeight: () => 32,
+    trace: () => {},
+  };
+  return { hal, timers };
+}

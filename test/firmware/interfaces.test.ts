@@ -1,37 +1,21 @@
-// ARP takeover in the firmware: when the adapter reports an OSA interface down, the stack moves the addresses
-// registered on it to another active interface on the same subnet and routes around it; when the interface is
-// back, the addresses go home. A stack with one interface deregisters and, later, re-registers.
+// How the firmware meets OSA interface failures. ARP takeover: the stack moves the addresses registered on a
+// failed interface to another active one on the same subnet and routes around it; when the interface is back,
+// the addresses go home (a stack with one interface deregisters them, then registers them again). And
+// SYSPLEXMONITOR MONINTERFACE: with no monitored interface left for TIMERSECS the stack leaves the group.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createFirmware } from '../../src/firmware/index.js';
-import type { Hal } from '../../src/firmware/hal.js';
 import type { Stack } from '../../src/firmware/stack.js';
 import { encodeControl } from '../../src/firmware/xcf-messages.js';
+import { MS, recordingHal } from './harness.js';
 
-const MS = 1_000_000_000;
 const profileOf = (name: string) => readFileSync(new URL(`../../fixtures/profiles/${name}.tcpip`, import.meta.url), 'utf8');
 
-/** SYS1 alone (it owns the DVIPA at once): what it asks of the HAL, as `register OSA1 10.1.1.1` lines. */
+/** SYS1, owning its DVIPA, with `others` in its group (each has said hello); what it asks of the HAL after
+ *  that, as lines (`register OSA1 10.1.1.1`). */
 function stack(profile: string, others: string[] = []): { fw: Stack; calls: string[]; timers: Map<number, number> } {
   const calls: string[] = [];
-  const timers = new Map<number, number>();
-  let seed = 3;
-  const ip = (n: number) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
-  const hal: Hal = {
-    stackName: 'SYS1',
-    rng: { nextU32: () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) },
-    tracing: false,
-    transmit: (ifName, _packet, nextHop) => void calls.push(`transmit ${ifName} via ${ip(nextHop)}`),
-    registerAddress: (ifName, a) => void calls.push(`register ${ifName} ${ip(a)}`),
-    deregisterAddress: (ifName, a) => void calls.push(`deregister ${ifName} ${ip(a)}`),
-    xcfSend: () => {},
-    xcfJoin: (join) => void calls.push(join ? 'xcf join' : 'xcf leave'),
-    setTimer: (id, at) => void timers.set(id, at),
-    cancelTimer: (id) => void timers.delete(id),
-    tcpConnection: () => {},
-    wlmWeight: () => 32,
-    trace: () => {},
-  };
+  const { hal, timers } = recordingHal('SYS1', calls);
   const fw = createFirmware(hal, { profile, profileFile: 'SYS1.tcpip', applications: [{ app: 'echo', port: 7 }] }) as Stack;
   fw.start(0);
   fw.xcfMembership(0, { stack: 'SYS1', joined: true, failed: false });

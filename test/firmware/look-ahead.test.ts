@@ -4,10 +4,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createFirmware } from '../../src/firmware/index.js';
-import type { Firmware, Hal } from '../../src/firmware/hal.js';
+import type { Firmware } from '../../src/firmware/hal.js';
 import type { Stack } from '../../src/firmware/stack.js';
 import { encodeControl } from '../../src/firmware/xcf-messages.js';
-import { profile } from './harness.js';
+import { profile, recordingHal } from './harness.js';
 import { ACK, FIN, SYN, writeTcpPacket } from './sd/packets.js';
 
 const DVIPA = 0x0a01010a;
@@ -17,23 +17,7 @@ const CLIENT = 0x64400000;
 /** A distributor (SYS1, round robin over SYS2 and SYS3 for 10.1.1.10:80) whose HAL records what it sends. */
 function distributor(): { fw: Firmware; sent: string[] } {
   const sent: string[] = [];
-  const timers = new Map<number, number>();
-  let seed = 7;
-  const hal: Hal = {
-    stackName: 'SYS1',
-    rng: { nextU32: () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) },
-    tracing: false,
-    transmit: (ifName, packet, nextHop) => void sent.push(`tx ${ifName} ${nextHop} ${Buffer.from(packet).toString('hex')}`),
-    registerAddress: () => {},
-    deregisterAddress: () => {},
-    xcfSend: (to, message) => void sent.push(`xcf ${to} ${Buffer.from(message).toString('hex')}`),
-    xcfJoin: () => {},
-    setTimer: (id, at) => void timers.set(id, at),
-    cancelTimer: (id) => void timers.delete(id),
-    tcpConnection: () => {},
-    wlmWeight: () => 32,
-    trace: () => {},
-  };
+  const { hal, timers } = recordingHal('SYS1', sent);
   const fw = createFirmware(hal, {
     profile: profile(1, 'VIPADEFINE MOVEABLE IMMEDIATE 255.255.255.0 10.1.1.10', 'VIPADISTRIBUTE DEFINE DISTMETHOD ROUNDROBIN 10.1.1.10 PORT 80 DESTIP 10.9.9.2 10.9.9.3'),
     profileFile: 'SYS1.tcpip',
