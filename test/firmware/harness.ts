@@ -11,6 +11,7 @@ import type { TcpConnection } from '../../src/firmware/tcp/connection.js';
 import { TcpState, type TcpHandler } from '../../src/firmware/tcp/types.js';
 import type { Stack } from '../../src/firmware/stack.js';
 import { Prng } from '../../src/kernel/prng.js';
+import { encodeControl } from '../../src/firmware/xcf-messages.js';
 
 export const US = 1_000_000;
 export const MS = 1_000_000_000;
@@ -354,4 +355,23 @@ export function recordingHal(stackName: string, log: string[]): { hal: Hal; time
     trace: () => {},
   };
   return { hal, timers };
+}
+
+/** SYS1 alone behind `hal`, distributing 10.1.1.10:80 round robin over SYS2 and SYS3, which it has been told
+ *  (over XCF) are in the group and listen; `timers` are the HAL's, to settle the join. */
+export function loneDistributor(hal: Hal, timers: Map<number, number>): Firmware {
+  const fw = createFirmware(hal, {
+    profile: profile(1, 'VIPADEFINE MOVEABLE IMMEDIATE 255.255.255.0 10.1.1.10', 'VIPADISTRIBUTE DEFINE DISTMETHOD ROUNDROBIN 10.1.1.10 PORT 80 DESTIP 10.9.9.2 10.9.9.3'),
+    profileFile: 'SYS1.tcpip',
+    applications: [],
+  });
+  fw.start(0);
+  for (const [name, n] of [['SYS2', 2], ['SYS3', 3]] as const) {
+    fw.xcfMembership(0, { stack: name, joined: true, failed: false });
+    fw.xcfReceive(0, name, encodeControl({ m: 'hello', xcfIp: (0x0a090900 + n) >>> 0, dvipas: [], reply: false }));
+  }
+  // The join settles: SYS1 activates the DVIPA and becomes the distributor.
+  for (const [id, at] of [...timers]) if (at <= MS) fw.timer(at, id);
+  for (const name of ['SYS2', 'SYS3']) fw.xcfReceive(MS, name, encodeControl({ m: 'listen', ip: ip(DVIPA), port: 80, ready: 1 }));
+  return fw;
 }

@@ -3,11 +3,10 @@
 // and the same XCF messages between them, and must send exactly the same things.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createFirmware } from '../../src/firmware/index.js';
 import type { Firmware } from '../../src/firmware/hal.js';
 import type { Stack } from '../../src/firmware/stack.js';
 import { encodeControl } from '../../src/firmware/xcf-messages.js';
-import { profile, recordingHal } from './harness.js';
+import { loneDistributor, recordingHal } from './harness.js';
 import { ACK, FIN, SYN, writeTcpPacket } from './sd/packets.js';
 
 const DVIPA = 0x0a01010a;
@@ -18,18 +17,7 @@ const CLIENT = 0x64400000;
 function distributor(): { fw: Firmware; sent: string[] } {
   const sent: string[] = [];
   const { hal, timers } = recordingHal('SYS1', sent);
-  const fw = createFirmware(hal, {
-    profile: profile(1, 'VIPADEFINE MOVEABLE IMMEDIATE 255.255.255.0 10.1.1.10', 'VIPADISTRIBUTE DEFINE DISTMETHOD ROUNDROBIN 10.1.1.10 PORT 80 DESTIP 10.9.9.2 10.9.9.3'),
-    profileFile: 'SYS1.tcpip',
-    applications: [],
-  });
-  fw.start(0);
-  for (const [name, n] of [['SYS2', 2], ['SYS3', 3]] as const) {
-    fw.xcfMembership(0, { stack: name, joined: true, failed: false });
-    fw.xcfReceive(0, name, encodeControl({ m: 'hello', xcfIp: (0x0a090900 + n) >>> 0, dvipas: [], reply: false }));
-  }
-  for (const [id, at] of [...timers]) if (at <= MS) fw.timer(at, id);
-  for (const name of ['SYS2', 'SYS3']) fw.xcfReceive(MS, name, encodeControl({ m: 'listen', ip: DVIPA, port: 80, ready: 1 }));
+  const fw = loneDistributor(hal, timers);
   sent.length = 0;
   return { fw, sent };
 }

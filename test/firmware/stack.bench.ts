@@ -8,12 +8,10 @@
 // Figures print when the file loads (`npx vitest bench --run test/firmware/stack.bench.ts`): best of 30 timed
 // passes, since the machine is shared; vitest's table gives mean and spread.
 import { bench, describe } from 'vitest';
-import { createFirmware } from '../../src/firmware/index.js';
 import type { Firmware, Hal } from '../../src/firmware/hal.js';
 import type { Stack } from '../../src/firmware/stack.js';
-import { encodeControl } from '../../src/firmware/xcf-messages.js';
 import { ACK, SYN, writeTcpPacket } from './sd/packets.js';
-import { profile } from './harness.js';
+import { loneDistributor } from './harness.js';
 
 const FLOWS = 1_000_000;
 const PACKETS = 32_768;
@@ -44,22 +42,7 @@ const hal: Hal = {
 };
 
 /** SYS1 distributing 10.1.1.10:80 round robin over SYS2 and SYS3 (told over XCF that they listen). */
-function distributor(): Firmware {
-  const fw = createFirmware(hal, {
-    profile: profile(1, 'VIPADEFINE MOVEABLE IMMEDIATE 255.255.255.0 10.1.1.10', 'VIPADISTRIBUTE DEFINE DISTMETHOD ROUNDROBIN 10.1.1.10 PORT 80 DESTIP 10.9.9.2 10.9.9.3'),
-    profileFile: 'SYS1.tcpip',
-    applications: [],
-  });
-  fw.start(0);
-  for (const [name, n] of [['SYS2', 2], ['SYS3', 3]] as const) {
-    fw.xcfMembership(0, { stack: name, joined: true, failed: false });
-    fw.xcfReceive(0, name, encodeControl({ m: 'hello', xcfIp: (0x0a090900 + n) >>> 0, dvipas: [], reply: false }));
-  }
-  // The join settles: SYS1 activates the DVIPA and becomes the distributor.
-  for (const [id, at] of [...timers]) if (at <= MS) fw.timer(at, id);
-  for (const name of ['SYS2', 'SYS3']) fw.xcfReceive(MS, name, encodeControl({ m: 'listen', ip: DVIPA, port: 80, ready: 1 }));
-  return fw;
-}
+const distributor = (): Firmware => loneDistributor(hal, timers);
 
 const clientIp = (i: number) => (0x64400000 + (i >>> 2)) >>> 0;
 const clientPort = (i: number) => 1024 + ((i * 7919) % 60000);
