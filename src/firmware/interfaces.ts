@@ -1,10 +1,11 @@
 // The stack's OSA interfaces: which are active, and where each address it advertises is registered (the OSA
 // Address Table of the port that answers ARP for it).
 //
-// ARP takeover (z/OS Communications Server, IP Configuration Guide: "ARP takeover"): when an OSA-Express
-// interface fails, the stack moves the addresses registered on it (its home address, the DVIPAs it owns) to
-// another active interface on the same subnet, whose OSA announces them with a gratuitous ARP, and routes
-// over the interfaces that are left. When the interface comes back, the addresses go home to it.
+// ARP takeover (OSA-Express Customer's Guide, "ARP Takeover"; IBM support, "Interface takeover function and
+// gratuitous ARP"): when an OSA-Express interface fails, the stack moves the addresses registered on it (its
+// home address, the DVIPAs it owns) to another active interface on the same subnet, whose OSA announces them
+// with a gratuitous ARP, and routes over the interfaces that are left. When the interface comes back, the
+// addresses go home to it.
 
 import type { Hal } from './hal.js';
 import type { Interface } from './profile/types.js';
