@@ -3,8 +3,7 @@
 // answer. The coordinator merges the windows' chunks by (t, component): a component lives in one partition, so
 // this gives CONTRACT.md's order (t, c, per-component sequence) and a file byte-identical to --partitions 1.
 
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { traceLine, type TraceSink } from '../kernel/index.js';
+import { PartialFile, traceLine, type TraceSink } from '../kernel/index.js';
 import type { TraceChunk } from './protocol.js';
 
 interface Rec {
@@ -107,18 +106,14 @@ export class ChunkMerger {
 /** The coordinator's trace output: the merged lines to a file (through a .partial file renamed on close, as
  *  the single-process writer does) and to any other sinks (the debugger's breakpoints). */
 export class MergedTrace {
-  private fd = -1;
-  private tmp = '';
+  private readonly file: PartialFile | null;
   private chunks: string[] = [];
   private buffered = 0;
   private readonly seqs = new Map<string, number>();
   lines = 0;
 
   constructor(private readonly path: string | undefined, private readonly sinks: readonly TraceSink[]) {
-    if (path !== undefined) {
-      this.tmp = `${path}.partial`;
-      this.fd = openSync(this.tmp, 'w');
-    }
+    this.file = path === undefined ? null : new PartialFile(path);
   }
 
   get wanted(): boolean {
@@ -142,7 +137,7 @@ export class MergedTrace {
 
   private line(t: number, c: string, line: string): void {
     this.lines++;
-    if (this.fd >= 0) {
+    if (this.file?.isOpen) {
       this.chunks.push(line);
       this.buffered += line.length;
     }
@@ -156,28 +151,19 @@ export class MergedTrace {
   }
 
   private writeOut(): void {
-    if (this.fd < 0 || this.chunks.length === 0) return;
-    writeSync(this.fd, this.chunks.join(''));
+    if (!this.file?.isOpen || this.chunks.length === 0) return;
+    this.file.write(this.chunks.join(''));
     this.chunks = [];
     this.buffered = 0;
   }
 
   close(): void {
-    if (this.fd < 0) return;
+    if (!this.file?.isOpen) return;
     this.writeOut();
-    closeSync(this.fd);
-    this.fd = -1;
-    renameSync(this.tmp, this.path!);
+    this.file.commit();
   }
 
   abandon(): void {
-    if (this.fd < 0) return;
-    closeSync(this.fd);
-    this.fd = -1;
-    try {
-      unlinkSync(this.tmp);
-    } catch {
-      /* already gone */
-    }
+    this.file?.abandon();
   }
 }

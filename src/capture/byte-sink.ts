@@ -1,7 +1,7 @@
-// Where the pcapng writer's bytes go: a file written under a temporary name and renamed into place on close,
-// or memory.
+// Where the pcapng writer's bytes go: a file written under a temporary name and renamed into place on close
+// (PartialFile), or memory.
 
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { PartialFile } from '../kernel/partial-file.js';
 import { ioError } from './errors.js';
 
 export interface ByteSink {
@@ -13,64 +13,36 @@ export interface ByteSink {
   abort(): void;
 }
 
-/**
- * Writes `path` atomically: bytes go to `path.partial` and the file is renamed to `path` only on close, so a
- * crashed or aborted run never leaves a half-written capture under the name the user asked for.
- */
+/** Writes `path` through a PartialFile, with the file system's errors told as the capture's I/O errors. */
 export class FileSink implements ByteSink {
-  readonly tempPath: string;
-  private fd: number;
+  private readonly file: PartialFile;
 
   constructor(readonly path: string) {
-    this.tempPath = `${path}.partial`;
     try {
-      this.fd = openSync(this.tempPath, 'w');
+      this.file = new PartialFile(path);
     } catch (e) {
       throw ioError(path, 'cannot create', e);
     }
   }
 
   write(bytes: Uint8Array): void {
-    if (this.fd < 0) throw ioError(this.path, 'cannot write', new Error('the file is closed'));
-    let done = 0;
     try {
-      while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
+      this.file.write(bytes);
     } catch (e) {
       throw ioError(this.path, 'cannot write', e);
     }
   }
 
   close(): void {
-    if (this.fd < 0) return;
-    const fd = this.fd;
-    this.fd = -1;
     try {
-      closeSync(fd);
-      renameSync(this.tempPath, this.path);
+      this.file.commit();
     } catch (e) {
-      removeQuietly(this.tempPath);
       throw ioError(this.path, 'cannot complete', e);
     }
   }
 
   abort(): void {
-    if (this.fd < 0) return;
-    const fd = this.fd;
-    this.fd = -1;
-    try {
-      closeSync(fd);
-    } catch {
-      // Already failing; the temporary file is removed below either way.
-    }
-    removeQuietly(this.tempPath);
-  }
-}
-
-function removeQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // Nothing to remove, or nothing more we can do.
+    this.file.abandon();
   }
 }
 

@@ -1,7 +1,7 @@
 // Trace records: what models and firmware report as they run (CONTRACT.md: JSON Lines, one event a line,
 // {"t":ps,"c":component,"k":kind,...fields}, ordered by (t, c, per-component sequence)).
 
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { PartialFile } from './partial-file.js';
 
 export interface TraceSink {
   record(t: number, component: string, seq: number, kind: string, fields: Record<string, unknown> | undefined): void;
@@ -30,8 +30,7 @@ interface Pending {
  * in which a process happened to deliver simultaneous events.
  */
 export class JsonlTraceWriter implements TraceSink {
-  private fd: number;
-  private readonly tmp: string;
+  private readonly file: PartialFile;
   private chunks: string[] = [];
   private buffered = 0;
   private instant = -1;
@@ -39,9 +38,8 @@ export class JsonlTraceWriter implements TraceSink {
   private sorted = true;
   lines = 0;
 
-  constructor(private readonly path: string) {
-    this.tmp = `${path}.partial`;
-    this.fd = openSync(this.tmp, 'w');
+  constructor(path: string) {
+    this.file = new PartialFile(path);
   }
 
   record(t: number, component: string, seq: number, kind: string, fields: Record<string, unknown> | undefined): void {
@@ -70,31 +68,22 @@ export class JsonlTraceWriter implements TraceSink {
 
   private writeOut(): void {
     if (this.chunks.length === 0) return;
-    writeSync(this.fd, this.chunks.join(''));
+    this.file.write(this.chunks.join(''));
     this.chunks = [];
     this.buffered = 0;
   }
 
   /** Flushes everything and moves the file into place. */
   close(): void {
-    if (this.fd < 0) return;
+    if (!this.file.isOpen) return;
     this.flushInstant(-1);
     this.writeOut();
-    closeSync(this.fd);
-    this.fd = -1;
-    renameSync(this.tmp, this.path);
+    this.file.commit();
   }
 
   /** Removes the partial file (the run failed). */
   abandon(): void {
-    if (this.fd < 0) return;
-    closeSync(this.fd);
-    this.fd = -1;
-    try {
-      unlinkSync(this.tmp);
-    } catch {
-      /* already gone */
-    }
+    this.file.abandon();
   }
 }
 

@@ -1,10 +1,10 @@
-// A file written as the run goes, through a 256 KiB byte buffer written out when full, into `FILE.partial`,
-// renamed into place on close so that a failed run leaves nothing half-written (as the trace writer does).
+// A file written as the run goes, through a 256 KiB byte buffer written out when full, into a PartialFile
+// (renamed into place on close, so that a failed run leaves nothing half-written).
 // The hot writers (Perfetto's CPU slices and counters) put pre-encoded ASCII pieces and numbers straight into
 // the buffer: no string per event, so nothing for the garbage collector (strings per event cost several times
 // more in a run than in isolation, the collections they cause landing in the middle of the simulation).
 
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { PartialFile } from '../kernel/partial-file.js';
 import { InputError } from '../scenario/errors.js';
 
 const SIZE = 1 << 18;
@@ -17,8 +17,7 @@ export function ascii(text: string): Uint8Array {
 }
 
 export class OutFile {
-  private fd: number;
-  private readonly tmp: string;
+  private readonly file: PartialFile;
   private readonly buf = Buffer.allocUnsafe(SIZE);
   private used = 0;
 
@@ -27,9 +26,8 @@ export class OutFile {
     readonly path: string,
     what: string,
   ) {
-    this.tmp = `${path}.partial`;
     try {
-      this.fd = openSync(this.tmp, 'w');
+      this.file = new PartialFile(path);
     } catch (err) {
       throw new InputError(path, `${what}: cannot write this file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
@@ -41,7 +39,7 @@ export class OutFile {
     if (this.used + text.length * 3 > SIZE - SLACK) {
       this.flush();
       if (text.length * 3 > SIZE - SLACK) {
-        this.put(Buffer.from(text, 'utf8'));
+        this.file.write(Buffer.from(text, 'utf8'));
         return;
       }
     }
@@ -53,7 +51,7 @@ export class OutFile {
     if (this.used + piece.length > SIZE - SLACK) {
       this.flush();
       if (piece.length > SIZE - SLACK) {
-        this.put(piece);
+        this.file.write(piece);
         return;
       }
     }
@@ -97,36 +95,22 @@ export class OutFile {
     }
   }
 
-  private put(bytes: Uint8Array): void {
-    let off = 0;
-    while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
-  }
-
   private flush(): void {
-    if (this.used === 0 || this.fd < 0) return;
-    this.put(this.buf.subarray(0, this.used));
+    if (this.used === 0 || !this.file.isOpen) return;
+    this.file.write(this.buf.subarray(0, this.used));
     this.used = 0;
   }
 
   /** Writes what is buffered and moves the file into place. */
   close(): void {
-    if (this.fd < 0) return;
+    if (!this.file.isOpen) return;
     this.flush();
-    closeSync(this.fd);
-    this.fd = -1;
-    renameSync(this.tmp, this.path);
+    this.file.commit();
   }
 
   /** Removes the partial file (the run failed). */
   abandon(): void {
-    if (this.fd < 0) return;
-    closeSync(this.fd);
-    this.fd = -1;
     this.used = 0;
-    try {
-      unlinkSync(this.tmp);
-    } catch {
-      /* already gone */
-    }
+    this.file.abandon();
   }
 }
