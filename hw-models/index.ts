@@ -1,8 +1,6 @@
 // The hardware models' public surface.
 export * from './messages.js';
 export { ModelComponent } from './model-component.js';
-export { buildSysplex, stackOf } from './wiring.js';
-export type { FirmwareSelector, Sysplex, SysplexOptions, XcfLinkHandle } from './wiring.js';
 export { LparHost } from './lpar/lpar.js';
 export type { DistributedService, LparConfig, LparSummary } from './lpar/lpar.js';
 export { LPAR, LPAR_COSTS } from './lpar/datasheet.js';

@@ -11,10 +11,36 @@ import { TcpEngine } from '../../src/firmware/tcp/engine.js';
 import { LINUX_TCP_CONFIG } from '../../src/firmware/tcp/config.js';
 import type { TcpConnection } from '../../src/firmware/tcp/connection.js';
 import type { CloseReason, TcpHandler } from '../../src/firmware/tcp/types.js';
-import type { WorkloadSpec } from '../../src/scenario/types.js';
-import { ipToU32 } from '../../src/scenario/ipv4.js';
+import { ipFromString } from '../../src/net/index.js';
 import type { Ipv4Msg } from '../messages.js';
 import { ResponseHeadReader } from '../../src/firmware/tcp/apps/http-text.js';
+
+/** One workload as the client hosts run it (times in ps). */
+export interface ClientWorkload {
+  readonly dvipa: string;
+  readonly port: number;
+  readonly protocol: 'http' | 'echo';
+  /** Number of client hosts. */
+  readonly clients: number;
+  /** Total connections to open. */
+  readonly connections: number;
+  /** New connections per virtual second over all clients (0 = all at once). */
+  readonly rate: number;
+  /** Request bytes each connection sends, response bytes it expects. */
+  readonly request: number;
+  readonly response: number;
+  /** How long a client keeps the connection open after the response. */
+  readonly holdPs: number;
+  /** When the first connection starts. */
+  readonly startPs: number;
+}
+
+/** A workload's DVIPA as a number (the loader has checked the text). */
+function dvipaOf(text: string): number {
+  const ip = ipFromString(text);
+  if (!ip.ok) throw new Error(`workload DVIPA '${text}': ${ip.error.message}`);
+  return ip.value;
+}
 
 const TAG_START = 0x7fff_fff0;
 const TAG_CLOSE = 0x7fff_fff1;
@@ -34,7 +60,7 @@ export interface ClientTotals {
 export type ConnectionOutcome = [number, number, number, number, 'completed' | 'reset' | 'failed'];
 
 interface Flow {
-  workload: WorkloadSpec;
+  workload: ClientWorkload;
   engine: TcpEngine;
   /** Until it closes: a closed connection is let go (thousands of them would otherwise stay alive, and every
    *  garbage collection would copy them), keeping only the ports the report needs. */
@@ -59,23 +85,23 @@ export class ClientHosts extends Component implements TcpHandler {
   readonly totals: ClientTotals = { opened: 0, completed: 0, reset: 0, failed: 0, bytesSent: 0, bytesReceived: 0 };
   private readonly hosts: Host[] = [];
   private readonly flows: Flow[] = [];
-  private readonly schedule: { at: number; workload: WorkloadSpec; dvipa: number; host: number }[] = [];
+  private readonly schedule: { at: number; workload: ClientWorkload; dvipa: number; host: number }[] = [];
   private router!: Port;
   private readonly encoder = new TextEncoder();
   /** Every connection of a workload sends the same request. */
-  private readonly requests = new Map<WorkloadSpec, Uint8Array>();
+  private readonly requests = new Map<ClientWorkload, Uint8Array>();
 
   constructor(
     name: string,
     /** First client address (the subnet's .1) and how many hosts there are at most. */
     private readonly firstIp: number,
-    private readonly workloads: readonly WorkloadSpec[],
+    private readonly workloads: readonly ClientWorkload[],
   ) {
     super(name);
     const hostCount = Math.max(1, ...workloads.map((w) => w.clients));
     for (let h = 0; h < hostCount; h++) this.hosts.push(new Host((firstIp + h) >>> 0));
     for (const w of workloads) {
-      const dvipa = ipToU32(w.dvipa);
+      const dvipa = dvipaOf(w.dvipa);
       for (let i = 0; i < w.connections; i++) {
         const at = w.startPs + (w.rate > 0 ? Math.floor((i * 1e12) / w.rate) : 0);
         this.schedule.push({ at, workload: w, dvipa, host: i % w.clients });
@@ -155,7 +181,7 @@ export class ClientHosts extends Component implements TcpHandler {
     if (i < this.schedule.length) this.at(this.schedule[i]!.at, TAG_START, i);
   }
 
-  private open(w: WorkloadSpec, dvipa: number, h: number): void {
+  private open(w: ClientWorkload, dvipa: number, h: number): void {
     const host = this.hosts[h]!;
     const r = host.engine.connect(this.now, host.ip, dvipa, w.port, this);
     this.totals.opened++;
@@ -183,7 +209,7 @@ export class ClientHosts extends Component implements TcpHandler {
     this.totals.bytesSent += request.length;
   }
 
-  private httpRequest(w: WorkloadSpec): Uint8Array {
+  private httpRequest(w: ClientWorkload): Uint8Array {
     const head = `GET /${w.response} HTTP/1.1\r\nHost: ${w.dvipa}\r\nUser-Agent: sysplex-emu\r\nConnection: close\r\n`;
     const padLen = Math.max(0, w.request - head.length - 2 - 'X-Pad: \r\n'.length);
     const text = padLen > 0 ? `${head}X-Pad: ${'x'.repeat(padLen)}\r\n\r\n` : `${head}\r\n`;
@@ -240,7 +266,7 @@ export class ClientHosts extends Component implements TcpHandler {
     const out: ConnectionOutcome[] = [];
     for (const f of this.flows) {
       if (f.outcome === 'completed') continue;
-      out.push([f.clientIp, f.clientPort, ipToU32(f.workload.dvipa), f.workload.port, f.outcome ?? 'failed']);
+      out.push([f.clientIp, f.clientPort, dvipaOf(f.workload.dvipa), f.workload.port, f.outcome ?? 'failed']);
     }
     return out;
   }

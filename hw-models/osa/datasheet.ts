@@ -7,9 +7,9 @@
 
 import { MS, US } from '../../src/kernel/index.js';
 import type { ArpTableParams } from '../lan/arp-table.js';
-import type { OsaSpec } from '../../src/scenario/types.js';
 
-export type Inbperf = OsaSpec['inbperf'];
+/** The INBPERF settings of INTERFACE ... IPAQENET. */
+export type Inbperf = 'BALANCED' | 'DYNAMIC' | 'MINCPU' | 'MINLATENCY';
 
 /** How the OSA coalesces inbound interrupts for one INBPERF setting. */
 export interface InterruptPolicy {

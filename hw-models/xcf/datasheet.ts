@@ -6,7 +6,9 @@
 // update monitoring against the failure detection interval. Per-message costs are not published: assumed.
 
 import { US } from '../../src/kernel/index.js';
-import type { XcfLinkModel } from '../../src/scenario/types.js';
+
+/** Coupling link types. */
+export type CouplingLinkType = 'ICA-SR' | 'CE-LR' | 'IC';
 
 export interface CouplingLinkModel {
   /** Data rate, bits per second. */
@@ -18,7 +20,7 @@ export interface CouplingLinkModel {
   readonly messageCostPs: number;
 }
 
-export const COUPLING_LINKS: Readonly<Record<XcfLinkModel, CouplingLinkModel>> = {
+export const COUPLING_LINKS: Readonly<Record<CouplingLinkType, CouplingLinkModel>> = {
   /** ICA SR: 8 GB/s (SG24-5444); 2 us per message (assumed). */
   'ICA-SR': { bps: 64_000_000_000, maxDistanceM: 150, messageCostPs: 2 * US },
   /** CE LR: 10 Gb/s, 10 km unrepeated, up to 100 km with DWDM (SG24-5444); 4 us per message (assumed). */

@@ -2,8 +2,14 @@
 // CF round trip for a structure path) and the link's bit rate, so that a message of B bytes arrives after
 // (B + header) * 8 / rate + latency, as the link and XCF datasheets say.
 
-import type { XcfLinkSpec } from '../../src/scenario/types.js';
-import { COUPLING_LINKS, XCF } from './datasheet.js';
+import { COUPLING_LINKS, type CouplingLinkType, XCF } from './datasheet.js';
+
+/** What a path's timing depends on. */
+export interface PathGeometry {
+  readonly model: CouplingLinkType;
+  readonly distanceM: number;
+  readonly signalling: 'CTC' | 'STRUCTURE';
+}
 
 export interface PathTiming {
   /** One-way latency of the kernel link, ps (>= 1). */
@@ -14,7 +20,7 @@ export interface PathTiming {
   readonly costPs: number;
 }
 
-export function pathTiming(link: Pick<XcfLinkSpec, 'model' | 'distanceM' | 'signalling'>): PathTiming {
+export function pathTiming(link: PathGeometry): PathTiming {
   const model = COUPLING_LINKS[link.model];
   const propagationPs = Math.round(link.distanceM * XCF.propagationPsPerM);
   let costPs = model.messageCostPs;

@@ -13,7 +13,7 @@ import { formatTime } from '../kernel/time.js';
 import { assembleReport, evaluateExpectations, prepare, type Prepared } from '../run/run-scenario.js';
 import type { Report } from '../run/report.js';
 import type { Scenario } from '../scenario/types.js';
-import { stackOf } from '../../hw-models/wiring.js';
+import { stackOf } from '../run/wiring.js';
 import { Breakpoints } from './breakpoints.js';
 import { CauseTracker } from './causes.js';
 import { causeChain, debugEvent, type DebugEvent } from './events.js';

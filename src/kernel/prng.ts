@@ -3,7 +3,11 @@
 // partition. The generator is sfc32 (small, fast, passes PractRand to 2^40+); the seeding hashes the name
 // with FNV-1a and spreads seed and hash through splitmix32.
 
-import type { Rng } from '../firmware/hal.js';
+/** A source of uniform random numbers (the firmware's HAL declares the same shape for what it is given). */
+export interface Rng {
+  /** Uniform in [0, 2^32). */
+  nextU32(): number;
+}
 
 export class Prng implements Rng {
   private a: number;

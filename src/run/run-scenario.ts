@@ -8,7 +8,7 @@ import { createFirmware } from '../firmware/index.js';
 import type { DvipaRow, FirmwareFactory, VdptRow } from '../firmware/hal.js';
 import { evaluate, InputError } from '../scenario/index.js';
 import type { LanSpec, Scenario } from '../scenario/types.js';
-import { buildSysplex, type Sysplex } from '../../hw-models/wiring.js';
+import { buildSysplex, type Sysplex } from './wiring.js';
 import { ClientHosts } from '../../hw-models/lan/clients.js';
 import { inSubnet, ipToU32, parseSubnet } from '../scenario/ipv4.js';
 import type { DistributedService } from '../../hw-models/lpar/lpar.js';

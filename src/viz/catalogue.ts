@@ -7,7 +7,7 @@ import { formatIpv4, parseProfile } from '../firmware/profile/index.js';
 import type { Prepared } from '../run/run-scenario.js';
 import type { LparHost } from '../../hw-models/lpar/lpar.js';
 import type { OsaPort } from '../../hw-models/osa/osa.js';
-import type { XcfLinkHandle } from '../../hw-models/wiring.js';
+import type { XcfLinkHandle } from '../run/wiring.js';
 import type { ClientHosts } from '../../hw-models/lan/clients.js';
 import type { PlotRef, ProcessDef, SignalDef, SignalType } from './timeline.js';
 

@@ -5,7 +5,7 @@ import type { DeliverMsg, LparToOsaMsg } from '../../hw-models/messages.js';
 import { LparHost } from '../../hw-models/lpar/lpar.js';
 import { LPAR_COSTS } from '../../hw-models/lpar/datasheet.js';
 import { OSA } from '../../hw-models/osa/datasheet.js';
-import { buildSysplex } from '../../hw-models/wiring.js';
+import { buildSysplex } from '../../src/run/wiring.js';
 import { AT, FakeFirmware, type FakeScript, TraceCollector, datagram, demoTopology, fakeFirmware, ip, tagOf } from './helpers.js';
 
 const CLOCK = 5_200_000_000;

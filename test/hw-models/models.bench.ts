@@ -4,7 +4,7 @@
 import { bench, describe } from 'vitest';
 import { MS, Simulation, US } from '../../src/kernel/index.js';
 import { ipv4Dst, ipv4Src } from '../../src/net/index.js';
-import { buildSysplex } from '../../hw-models/wiring.js';
+import { buildSysplex } from '../../src/run/wiring.js';
 import { ClientsHost, type FakeFirmware, datagram, demoTopology, fakeFirmware, ip, tagOf } from './helpers.js';
 
 const DVIPA = ip('10.1.1.10');

@@ -3,7 +3,7 @@ import { MS, Simulation, US } from '../../src/kernel/index.js';
 import { ipv4Dst, ipv4Src } from '../../src/net/index.js';
 import { InputError } from '../../src/scenario/errors.js';
 import type { FaultSpec, Topology } from '../../src/scenario/types.js';
-import { buildSysplex } from '../../hw-models/wiring.js';
+import { buildSysplex } from '../../src/run/wiring.js';
 import { OSA } from '../../hw-models/osa/datasheet.js';
 import { COUPLING_LINKS } from '../../hw-models/xcf/datasheet.js';
 import { AT, ClientsHost, FakeFirmware, type FakeScript, TraceCollector, datagram, demoTopology, fakeFirmware, ip, lpar, tagOf } from './helpers.js';

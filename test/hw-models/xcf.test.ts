@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MS, Simulation, US } from '../../src/kernel/index.js';
 import type { FaultSpec, Topology, XcfLinkModel } from '../../src/scenario/types.js';
-import { buildSysplex } from '../../hw-models/wiring.js';
+import { buildSysplex } from '../../src/run/wiring.js';
 import { COUPLING_LINKS, XCF } from '../../hw-models/xcf/datasheet.js';
 import { AT, FakeFirmware, type FakeScript, TraceCollector, demoTopology, fakeFirmware, lpar, osa, xcfLink } from './helpers.js';
 

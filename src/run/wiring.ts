@@ -1,5 +1,5 @@
-// A helper, not a model: turns a Topology into components and kernel links, and a scenario's faults into
-// control events for the right components.
+// Builds a sysplex from a scenario (a helper in ns-3's sense, so models stay free of file formats): turns a
+// Topology into components and kernel links, and a scenario's faults into control events for the right components.
 //
 // Components: one switch per LAN (`LAN1`), its edge router (`LAN1.router`), one OsaPort per OSA (`OSA1`), one
 // LparHost per LPAR (`SYS1`). Links:
@@ -14,21 +14,21 @@
 // between them, or only path n with `A-B:n` (0-based); loss -> the LAN's switch; an operator command -> the
 // LPAR whose stack the command names (`D TCPIP,SYS1,...`), or the fault's target when it has one.
 
-import type { Component, Link, Port, Simulation } from '../src/kernel/index.js';
-import type { FirmwareFactory } from '../src/firmware/hal.js';
-import { ipFromString, parseCidr } from '../src/net/index.js';
-import { InputError } from '../src/scenario/errors.js';
-import type { FaultSpec, LanSpec, SourcePos, Topology } from '../src/scenario/types.js';
-import { ROUTER } from './lan/datasheet.js';
-import { EdgeRouter } from './lan/router.js';
-import { LanSwitch } from './lan/switch.js';
-import { macFor } from './lan/wire.js';
-import type { CostTable } from './lpar/datasheet.js';
-import { LparHost } from './lpar/lpar.js';
-import type { ControlMsg } from './messages.js';
-import { OSA } from './osa/datasheet.js';
-import { OsaPort } from './osa/osa.js';
-import { type PathTiming, pathTiming } from './xcf/path-timing.js';
+import type { Component, Link, Port, Simulation } from '../kernel/index.js';
+import type { FirmwareFactory } from '../firmware/hal.js';
+import { ipFromString, parseCidr } from '../net/index.js';
+import { InputError } from '../scenario/errors.js';
+import type { FaultSpec, LanSpec, SourcePos, Topology } from '../scenario/types.js';
+import { ROUTER } from '../../hw-models/lan/datasheet.js';
+import { EdgeRouter } from '../../hw-models/lan/router.js';
+import { LanSwitch } from '../../hw-models/lan/switch.js';
+import { macFor } from '../../hw-models/lan/wire.js';
+import type { CostTable } from '../../hw-models/lpar/datasheet.js';
+import { LparHost } from '../../hw-models/lpar/lpar.js';
+import type { ControlMsg } from '../../hw-models/messages.js';
+import { OSA } from '../../hw-models/osa/datasheet.js';
+import { OsaPort } from '../../hw-models/osa/osa.js';
+import { type PathTiming, pathTiming } from '../../hw-models/xcf/path-timing.js';
 
 /** Picks the firmware image of an LPAR by its name (a function of exactly one parameter). */
 export type FirmwareSelector = (lpar: string) => FirmwareFactory;
