@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import type { CaptureSpec } from '../capture/capture-points.js';
-import { loadRunFile, parseTime } from '../scenario/index.js';
+import { type Override, loadRunFile, parseOverride, parseTime } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
 import { MAX_TIME_PS } from '../kernel/time.js';
 import { formatReport, type Report } from '../run/report.js';
@@ -22,6 +22,7 @@ export const RUN_OUTPUT_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   vcd: { type: 'string' },
   perfetto: { type: 'string' },
   html: { type: 'string' },
+  set: { type: 'string', multiple: true },
 };
 
 /** --until as picoseconds, or undefined when not given. */
@@ -34,9 +35,15 @@ export function untilOption(args: Parsed, command: string): number | undefined {
   return t.value;
 }
 
-/** The topology or scenario, or null after printing its errors (exit 2). */
-export function loadOrReport(file: string): Scenario | null {
-  const loaded = loadRunFile(file);
+/** The topology or scenario with the `--set PATH=VALUE` overrides, or null after printing its errors (exit 2). */
+export function loadOrReport(file: string, args: Parsed, command: string): Scenario | null {
+  const overrides: Override[] = [];
+  for (const text of list(args, 'set')) {
+    const o = parseOverride(text);
+    if (typeof o === 'string') throw new UsageError(`--set ${o}`, command);
+    overrides.push(o);
+  }
+  const loaded = loadRunFile(file, overrides);
   if (loaded.ok) return loaded.value;
   for (const e of loaded.errors) process.stderr.write(`${e.toString()}\n`);
   return null;

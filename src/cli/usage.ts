@@ -22,6 +22,8 @@ options:
   --vcd FILE             write a Value Change Dump of counters (GTKWave)
   --perfetto FILE        write a Chrome/Perfetto JSON trace
   --html FILE            write a self-contained HTML report with plots
+  --set PATH=VALUE       change a topology or scenario field for this run (lpars[name=SYS1].processors=4,
+                         osas[*].frameLatency=4us); repeatable; see 'sysplex-emu sweep --help' for the paths
   --quiet                print nothing but errors (the exit status tells the result)
   -h, --help             show this help`,
   },
@@ -35,7 +37,7 @@ options:
   --mode closed|open     closed (default): stateful per flow, like tcpliveplay; open: every frame at its offset
   --pace asap|recorded   open mode: recorded offsets (default) or as fast as possible
   --until T              run to virtual time T (default: shortly after every flow is decided)
-  --json, --trace FILE, --capture POINT=FILE, --vcd FILE, --perfetto FILE, --html FILE, --seed N, --quiet
+  --json, --trace FILE, --capture POINT=FILE, --vcd FILE, --perfetto FILE, --html FILE, --seed N, --set P=V, --quiet
   -h, --help             show this help`,
   },
   test: {
