@@ -4,9 +4,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
-import { cli, errLines } from './cli.js';
+import { type CliResult, cli, errLines } from './cli.js';
 
 const SCENARIO = 'fixtures/sweeps/short-http.yaml';
 const dir = mkdtempSync(join(tmpdir(), 'sweep-e2e-'));
@@ -19,7 +19,10 @@ function csv(file: string): string[][] {
 
 describe('sysplex-emu sweep', () => {
   const out = join(dir, 'grid');
-  const r = cli(['sweep', SCENARIO, '--set', 'osas[*].frameLatency=1us,20us,80us', '--set', 'lpars[name=SYS1].processors=1,2', '--jobs', '2', '--out', out], { timeoutMs: 240_000 });
+  let r: CliResult;
+  beforeAll(() => {
+    r = cli(['sweep', SCENARIO, '--set', 'osas[*].frameLatency=1us,20us,80us', '--set', 'lpars[name=SYS1].processors=1,2', '--jobs', '2', '--out', out], { timeoutMs: 240_000 });
+  }, 300_000);
 
   it('runs 3 x 2 points and writes six rows with the values set and the report metrics', () => {
     expect(r.status, r.stderr).toBe(0);
@@ -94,5 +97,20 @@ describe('sysplex-emu sweep', () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+describe('sysplex-emu run --set', () => {
+  it('changes a field for one run, and a bad value is exit 2 at the field the file wrote', () => {
+    const ok = cli(['run', 'fixtures/topologies/demo.yaml', '--json', '--until', '50ms', '--set', 'workload[0].connections=10'], { timeoutMs: 120_000 });
+    expect(ok.status, ok.stderr).toBe(0);
+    expect((JSON.parse(ok.stdout) as { clients: { opened: number } }).clients.opened).toBe(10);
+    const bad = cli(['run', 'fixtures/topologies/demo.yaml', '--set', 'lpars[name=SYS1].processors=0'], { timeoutMs: 60_000 });
+    expect(bad.status).toBe(2);
+    expect(errLines(bad)).toHaveLength(1);
+    expect(bad.stderr).toMatch(/^fixtures\/topologies\/demo\.yaml:\d+:\d+: .*processors/);
+    const malformed = cli(['run', 'fixtures/topologies/demo.yaml', '--set', 'lpars[name=SYS1'], { timeoutMs: 60_000 });
+    expect(malformed.status).toBe(2);
+    expect(malformed.stderr).toMatch(/--set .*expected PATH=VALUE/);
   });
 });
