@@ -48,7 +48,12 @@ export interface InboundAckMsg {
   readonly kind: 'ack';
   readonly count: number;
 }
-export type LparToOsaMsg = RegisterMsg | DeregisterMsg | DeregisterAllMsg | TransmitMsg | InboundAckMsg;
+/** INBPERF DYNAMIC: the stack sets how long the OSA may hold a ready inbound frame before it interrupts. */
+export interface InbperfTuneMsg {
+  readonly kind: 'inbperf';
+  readonly holdPs: number;
+}
+export type LparToOsaMsg = RegisterMsg | DeregisterMsg | DeregisterAllMsg | TransmitMsg | InboundAckMsg | InbperfTuneMsg;
 
 /** One inbound interrupt: the IPv4 datagrams (MAC header stripped) the OSA put in this LPAR's read queue. */
 export interface DeliverMsg {

@@ -16,11 +16,12 @@ import { ModelComponent } from '../model-component.js';
 import type { Firmware, FirmwareConfig, FirmwareFactory, FirmwareView, XcfMembershipEvent } from '../../src/firmware/hal.js';
 import { ipToString } from '../../src/net/index.js';
 import type { ControlMsg, LparToOsaMsg, OsaToLparMsg, XcfPathMsg } from '../messages.js';
-import { OSA } from '../osa/datasheet.js';
+import { type Inbperf, OSA } from '../osa/datasheet.js';
 import { XcfSignalling, type XcfStats } from '../xcf/signalling.js';
 import { Cpu } from './cpu.js';
 import { type CostTable, LPAR_COSTS } from './datasheet.js';
 import { type HalBackend, HostHal } from './host-hal.js';
+import { LanIdleTuner } from './lan-idle.js';
 import { ConnectionLedger, type ServiceLedger } from './ledger.js';
 import { InputKind, RunQueue } from './run-queue.js';
 import { TimerHeap } from './timer-heap.js';
@@ -101,6 +102,8 @@ export class LparHost extends ModelComponent implements HalBackend {
   private readonly ifByName = new Map<string, number>();
   private readonly osaUp: boolean[] = [];
   private readonly ackPending: number[] = [];
+  /** INBPERF DYNAMIC: the stack's tuner per OSA (null for other settings). */
+  private readonly lanIdle: (LanIdleTuner | null)[] = [];
   private readonly peerIndex = new Map<string, number>();
   private readonly peerNames: string[] = [];
 
@@ -131,8 +134,8 @@ export class LparHost extends ModelComponent implements HalBackend {
 
   // ---- wiring -------------------------------------------------------------------------------------------
 
-  /** The port to an OSA this LPAR defines. */
-  addOsa(osa: string): Port {
+  /** The port to an OSA this LPAR defines (with DYNAMIC the stack tunes its interrupts). */
+  addOsa(osa: string, inbperf?: Inbperf): Port {
     const port = this.port(osa);
     if (!this.osaIndex.has(port)) {
       this.osaIndex.set(port, this.osaPorts.length);
@@ -141,6 +144,7 @@ export class LparHost extends ModelComponent implements HalBackend {
       this.ifNames.push(osa);
       this.osaUp.push(true);
       this.ackPending.push(0);
+      this.lanIdle.push(inbperf === 'DYNAMIC' ? new LanIdleTuner() : null);
     }
     return port;
   }
@@ -256,6 +260,11 @@ export class LparHost extends ModelComponent implements HalBackend {
       return;
     }
     const packets = m.packets;
+    const tuner = this.lanIdle[osa];
+    if (tuner != null) {
+      const hold = tuner.interrupt(this.now, packets.length);
+      if (hold >= 0) port.send({ kind: 'inbperf', holdPs: hold } satisfies LparToOsaMsg, 0);
+    }
     // The firmware may look at the whole interrupt first; that costs no virtual time and changes nothing.
     if (packets.length > 1) this.fw!.inboundBurst?.(this.ifNames[osa]!, packets);
     for (let k = 0; k < packets.length; k++) this.rq.push(InputKind.Packet, packets[k], osa, k === 0 ? 1 : 0, this.now);

@@ -1,6 +1,7 @@
 // `OSA1`: one OSA-Express port in QDIO layer-3 mode, shared by the LPARs that define it. Ports: one per LPAR
-// (named after it) and `lan` to the switch. Per LPAR it keeps one inbound queue and four outbound priority
-// queues of SBALs x entries; the OSA Address Table says which LPAR gets which inbound datagram; the OSA answers
+// (named after it) and `lan` to the switch. Per LPAR it keeps one read queue (READSTORAGE SBALs of 64 KB that
+// datagrams are packed into, see read-queue.ts) and four outbound priority queues of SBALs x entries; the OSA
+// Address Table says which LPAR gets which inbound datagram; the OSA answers
 // ARP for registered addresses itself, sends a gratuitous ARP when an address is registered, and resolves
 // outbound next hops with an ARP cache of its own. The wire is serialised at the `lan` link's bit rate; each
 // frame also spends a fixed processing latency in the adapter (pipelined). Inbound interrupts are coalesced per
@@ -30,8 +31,9 @@ import type { ControlMsg, DeliverMsg, FrameMsg, LparToOsaMsg, PortStateMsg } fro
 import { ArpTable, type ArpTableParams } from '../lan/arp-table.js';
 import { wireBytes } from '../lan/wire.js';
 import { AddressTable } from './address-table.js';
-import { type Inbperf, type InterruptPolicy, OSA, queueCapacity } from './datasheet.js';
+import { type Inbperf, type InterruptPolicy, OSA, queueCapacity, type ReadStorage, readSbals } from './datasheet.js';
 import { FrameRing } from './frame-ring.js';
+import { ReadQueue, type ReadQueueStats } from './read-queue.js';
 
 const TAG_TX = 0;
 const TAG_IRQ = 1;
@@ -42,8 +44,11 @@ export interface OsaConfig {
   readonly inbperf: Inbperf;
   /** Per-frame processing latency, ps. */
   readonly frameLatencyPs: number;
+  /** Write queue geometry (default 128 SBALs x 16 entries). */
   readonly sbals?: number;
   readonly entriesPerSbal?: number;
+  /** Read storage of each LPAR's read queue (QDIOSTG / READSTORAGE; default MAX = 64 SBALs). */
+  readonly readStorage?: ReadStorage;
   readonly arp?: ArpTableParams;
 }
 
@@ -56,21 +61,33 @@ interface HeldDatagram {
 
 /** One sharing LPAR as the OSA sees it. */
 class LparSlot {
-  readonly inbound: FrameRing;
+  readonly inbound: ReadQueue;
   readonly outbound: FrameRing[] = [];
-  /** Delivered to the LPAR, not yet acknowledged: the buffers are still in use. */
-  outstanding = 0;
   /** When the pending interrupt fires (Infinity: none armed). */
   irqAt = Infinity;
   lastArrival = -Infinity;
+  /** The interrupt hold time now: the policy's, or what the stack set (INBPERF DYNAMIC), ps. */
+  holdPs: number;
+  /** Frames transmitted per write priority queue 1..4. */
+  readonly txByQueue = [0, 0, 0, 0];
   constructor(
     readonly name: string,
     readonly port: Port,
     capacity: number,
+    readSbals: number,
+    holdPs: number,
   ) {
-    this.inbound = new FrameRing(capacity);
+    this.inbound = new ReadQueue(readSbals, OSA.sbalBytes, OSA.qdioHeaderBytes);
     for (let q = 0; q < OSA.outboundQueues; q++) this.outbound.push(new FrameRing(capacity));
+    this.holdPs = holdPs;
   }
+}
+
+/** One sharing LPAR's queues, for the report. */
+export interface OsaSlotSummary extends ReadQueueStats {
+  readonly lpar: string;
+  readonly readStorage: number;
+  readonly txByQueue: readonly number[];
 }
 
 export interface OsaStats {
@@ -99,6 +116,7 @@ export class OsaPort extends ModelComponent {
   readonly arp: ArpTable<HeldDatagram>;
   private readonly control: FrameRing;
   private readonly capacity: number;
+  private readonly readSbals: number;
   private readonly policy: InterruptPolicy;
   private up = true;
   private txWakeAt = Infinity;
@@ -113,6 +131,7 @@ export class OsaPort extends ModelComponent {
   constructor(name: string, private readonly cfg: OsaConfig) {
     super(name);
     this.capacity = queueCapacity(cfg.sbals ?? OSA.sbals, cfg.entriesPerSbal ?? OSA.entriesPerSbal);
+    this.readSbals = readSbals(cfg.readStorage ?? 'MAX');
     this.policy = OSA.interrupts[cfg.inbperf];
     this.arp = new ArpTable(cfg.arp ?? OSA.arp);
     this.control = new FrameRing(OSA.controlQueue);
@@ -135,14 +154,24 @@ export class OsaPort extends ModelComponent {
     if (existing !== undefined) return existing.port;
     const port = this.port(lpar);
     this.slotByPort.set(port, this.slots.length);
-    this.slots.push(new LparSlot(lpar, port, this.capacity));
+    this.slots.push(new LparSlot(lpar, port, this.capacity, this.readSbals, this.policy.holdPs));
     return port;
   }
 
   /** Frames in an LPAR's inbound queue (waiting or delivered but unacknowledged), for tests and inspection. */
   inboundOccupancy(lpar: string): number {
     const s = this.slots.find((x) => x.name === lpar);
-    return s === undefined ? 0 : s.inbound.count + s.outstanding;
+    return s === undefined ? 0 : s.inbound.held;
+  }
+
+  /** Read SBALs an LPAR's inbound queue has in use now. */
+  inboundSbals(lpar: string): number {
+    return this.slots.find((x) => x.name === lpar)?.inbound.inUse ?? 0;
+  }
+
+  /** Per sharing LPAR: read storage, its high-water marks and frames sent per write queue. */
+  slotSummaries(): OsaSlotSummary[] {
+    return this.slots.map((s) => ({ lpar: s.name, readStorage: this.readSbals, ...s.inbound.stats, txByQueue: [...s.txByQueue] }));
   }
 
   // ---- events -------------------------------------------------------------------------------------------
@@ -181,11 +210,13 @@ export class OsaPort extends ModelComponent {
       case 'transmit':
         this.transmit(slot, m.packet, m.nextHop, m.queue);
         break;
-      case 'ack': {
-        const s = this.slots[slot]!;
-        s.outstanding = Math.max(0, s.outstanding - m.count);
+      case 'ack':
+        this.slots[slot]!.inbound.take(m.count);
         break;
-      }
+      case 'inbperf':
+        // INBPERF DYNAMIC: the stack re-tunes how long this port holds inbound frames before it interrupts.
+        if (this.cfg.inbperf === 'DYNAMIC') this.slots[slot]!.holdPs = m.holdPs;
+        break;
       case 'register':
         this.register(slot, m.ip);
         break;
@@ -216,7 +247,6 @@ export class OsaPort extends ModelComponent {
     const gone = this.oat.removeAll(slot);
     s.inbound.clear();
     for (const q of s.outbound) q.clear();
-    s.outstanding = 0;
     s.irqAt = Infinity;
     if (this.tracing) this.trace('osa.deregister', { lpar: s.name, all: true, ips: gone.map(ipToString) });
   }
@@ -343,6 +373,10 @@ export class OsaPort extends ModelComponent {
       if (ring === null) break;
       const frame = ring.shift();
       this.stats.txFrames++;
+      if (owner >= 0) {
+        const s = this.slots[owner]!;
+        s.txByQueue[s.outbound.indexOf(ring)]!++;
+      }
       if (this.tracing) this.traceTx(owner, frame);
       const msg: FrameMsg = { kind: 'frame', frame };
       lan.send(msg, wireBytes(frame.length));
@@ -431,18 +465,16 @@ export class OsaPort extends ModelComponent {
 
   private acceptInbound(slot: number, packet: Uint8Array): void {
     const s = this.slots[slot]!;
-    if (s.inbound.count + s.outstanding >= this.capacity) {
+    const now = this.now;
+    const ready = now + this.cfg.frameLatencyPs;
+    if (!s.inbound.push(packet, ready)) {
       this.drop('inbound-full', slot, packet.length);
       return;
     }
-    const now = this.now;
-    const ready = now + this.cfg.frameLatencyPs;
-    s.inbound.push(packet, ready);
     const p = this.policy;
-    const idle = p.idleGapPs !== undefined && now - s.lastArrival >= p.idleGapPs;
     s.lastArrival = now;
     if (s.inbound.count >= p.maxFrames) this.armInterrupt(slot, ready);
-    else if (s.inbound.count === 1) this.armInterrupt(slot, idle ? ready : ready + p.holdPs);
+    else if (s.inbound.count === 1) this.armInterrupt(slot, ready + s.holdPs);
   }
 
   private armInterrupt(slot: number, at: number): void {
@@ -458,8 +490,8 @@ export class OsaPort extends ModelComponent {
     const now = this.now;
     const packets: Uint8Array[] = [];
     while (s.inbound.count > 0 && s.inbound.readyAt() <= now) packets.push(s.inbound.shift());
+    s.inbound.presented();
     if (packets.length > 0) {
-      s.outstanding += packets.length;
       this.stats.interrupts++;
       const msg: DeliverMsg = { kind: 'deliver', packets };
       let bytes = 0;
@@ -469,7 +501,7 @@ export class OsaPort extends ModelComponent {
     if (s.inbound.count === 0) return;
     const p = this.policy;
     const k = Math.min(s.inbound.count, p.maxFrames) - 1;
-    const at = s.inbound.count >= p.maxFrames ? s.inbound.readyAt(k) : s.inbound.readyAt() + p.holdPs;
+    const at = s.inbound.count >= p.maxFrames ? s.inbound.readyAt(k) : s.inbound.readyAt() + s.holdPs;
     this.armInterrupt(slot, at > now ? at : now);
   }
 

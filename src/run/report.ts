@@ -13,6 +13,13 @@ export interface ReplayReport {
   skipped: { notToDvipa: number; nonIpv4: number; malformed: number };
 }
 export interface ExpectationReport { expr: string; ok: boolean; actual: unknown }
+/** One OSA port: frames, interrupts and drops; per sharing LPAR its read storage in SBALs, the high-water marks
+ *  of its read queue and the frames it sent on each write priority queue (1..4). */
+export interface OsaReport {
+  name: string; rxFrames: number; txFrames: number; interrupts: number;
+  drops: { inboundFull: number; outboundFull: number; unregistered: number; portDown: number; arpUnresolved: number };
+  lpars: { lpar: string; readStorage: number; peakSbals: number; maxFramesPerSbal: number; peakFrames: number; txByQueue: number[] }[];
+}
 
 export interface Report {
   virtualTimePs: number;
@@ -24,6 +31,7 @@ export interface Report {
   dvipas: DvipaReport[];
   distribution: DistributionReport[];
   clients: ClientsReport;
+  osas?: OsaReport[];
   replay?: ReplayReport;
   expectations?: ExpectationReport[];
   [more: string]: unknown;

@@ -13,7 +13,8 @@ import { ClientHosts } from '../../hw-models/lan/clients.js';
 import { inSubnet, ipToU32, parseSubnet } from '../scenario/ipv4.js';
 import type { DistributedService } from '../../hw-models/lpar/lpar.js';
 import { remoteKey } from '../../hw-models/lpar/ledger.js';
-import type { ClientsReport, DistributionReport, DvipaReport, Report, TargetReport } from './report.js';
+import type { ClientsReport, DistributionReport, DvipaReport, OsaReport, Report, TargetReport } from './report.js';
+import type { OsaSlotSummary, OsaStats } from '../../hw-models/osa/osa.js';
 
 export interface RunOptions {
   seed?: number;
@@ -153,6 +154,14 @@ export type NotCompleted = [number, number, number][];
 export interface ReportPart {
   lpars: LparPart[];
   clients: { index: number; totals: ClientsReport }[];
+  /** The local OSA ports (index in sysplex.osas); absent in parts of older workers. */
+  osas?: OsaPart[];
+}
+export interface OsaPart {
+  index: number;
+  name: string;
+  stats: OsaStats;
+  slots: OsaSlotSummary[];
 }
 export interface LparPart {
   index: number;
@@ -208,7 +217,8 @@ export function reportPart(p: Prepared, notCompleted: NotCompleted, isLocal: (c:
     });
   });
   const clients = p.clients.flatMap((c, index) => (isLocal(c) ? [{ index, totals: c.summary() }] : []));
-  return { lpars, clients };
+  const osas = sysplex.osas.flatMap((o, index) => (isLocal(o) ? [{ index, name: o.name, stats: { ...o.stats }, slots: o.slotSummaries() }] : []));
+  return { lpars, clients, osas };
 }
 
 /** One report from the parts of every partition (each LPAR and client component in exactly one part). */
@@ -253,6 +263,20 @@ export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs:
   for (const c of parts.flatMap((x) => x.clients).sort((a, b) => a.index - b.index)) {
     for (const k of Object.keys(clients) as (keyof ClientsReport)[]) clients[k] += c.totals[k];
   }
+  const osas: OsaReport[] = parts
+    .flatMap((x) => x.osas ?? [])
+    .sort((a, b) => a.index - b.index)
+    .map((o) => ({
+      name: o.name,
+      rxFrames: o.stats.rxFrames,
+      txFrames: o.stats.txFrames,
+      interrupts: o.stats.interrupts,
+      drops: {
+        inboundFull: o.stats.dropInboundFull, outboundFull: o.stats.dropOutboundFull, unregistered: o.stats.dropUnregistered,
+        portDown: o.stats.dropPortDown, arpUnresolved: o.stats.dropArpUnresolved,
+      },
+      lpars: o.slots.map((s) => ({ ...s, txByQueue: [...s.txByQueue] })),
+    }));
   return {
     virtualTimePs: meta.virtualTimePs,
     events: meta.events,
@@ -263,6 +287,7 @@ export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs:
     dvipas,
     distribution,
     clients,
+    osas,
   };
 }
 

@@ -36,7 +36,7 @@ export type FirmwareSelector = (lpar: string) => FirmwareFactory;
 export interface SysplexOptions {
   /** Cycle costs overriding the LPAR datasheet (all LPARs). */
   readonly costs?: Partial<CostTable>;
-  /** QDIO queue geometry overriding the OSA datasheet (all OSAs). */
+  /** QDIO write queue geometry overriding the OSA datasheet (all OSAs). */
   readonly sbals?: number;
   readonly entriesPerSbal?: number;
   /** Bit rate of each router's LAN interface (default ROUTER.lanBps). */
@@ -112,6 +112,7 @@ export function buildSysplex(sim: Simulation, topology: Topology, firmware: Firm
         mac: macFor(o.name),
         inbperf: o.inbperf,
         frameLatencyPs: o.frameLatencyPs,
+        readStorage: o.readStorage,
         ...(options.sbals !== undefined ? { sbals: options.sbals } : {}),
         ...(options.entriesPerSbal !== undefined ? { entriesPerSbal: options.entriesPerSbal } : {}),
       }),
@@ -135,7 +136,8 @@ export function buildSysplex(sim: Simulation, topology: Topology, firmware: Firm
     );
     for (const name of l.osas) {
       const osa = osas.get(name) ?? fail(l.at, `LPAR ${l.name}: no OSA named ${name}`);
-      sim.connect(lpar.addOsa(name), osa.attachLpar(l.name), OSA.qdioLatencyPs, 0, `${l.name}-${name}`);
+      const spec = topology.osas.find((o) => o.name === name);
+      sim.connect(lpar.addOsa(name, spec?.inbperf), osa.attachLpar(l.name), OSA.qdioLatencyPs, 0, `${l.name}-${name}`);
     }
     lpars.set(l.name, lpar);
   }

@@ -12,6 +12,7 @@ export const DEFAULTS = {
     bps: 10_000_000_000, // 10GbE
     inbperf: 'BALANCED' as const, // the z/OS default INBPERF
     frameLatencyPs: 2_000_000, // 2 us per frame (assumed: IBM publishes no per-packet latency)
+    readStorage: 'MAX' as const, // QDIOSTG=MAX: 64 SBALs of 64 KB, the z/OS default (SNA Resource Definition Reference)
   },
   lpar: {
     processors: 1,

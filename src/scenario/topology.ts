@@ -28,7 +28,10 @@ export interface RawWorkload {
   rate?: Unit; request?: Unit; response?: Unit; hold?: string; start?: string;
 }
 interface RawLan { name: string; subnet: string; router: string; clients?: string; latency?: string; routerLatency?: string; clientSpeed?: string }
-interface RawOsa { name: string; lan: string; speed?: '1GbE' | '10GbE' | '25GbE'; inbperf?: OsaSpec['inbperf']; frameLatency?: string }
+interface RawOsa {
+  name: string; lan: string; speed?: '1GbE' | '10GbE' | '25GbE'; inbperf?: OsaSpec['inbperf']; frameLatency?: string;
+  readStorage?: OsaSpec['readStorage'];
+}
 interface RawApp { app: 'echo' | 'http'; port: number; response?: Unit; backlog?: number }
 interface RawLpar {
   name: string; processors?: number; clock?: string; weight?: number; profile: string; firmware?: string;
@@ -148,6 +151,7 @@ function buildOsa(b: Builder, raw: RawOsa, path: Path, claim: Claim, lans: Reado
     bps: b.unit([...path, 'speed'], raw.speed, parseBitRate, DEFAULTS.osa.bps),
     inbperf: raw.inbperf ?? DEFAULTS.osa.inbperf,
     frameLatencyPs: b.unit([...path, 'frameLatency'], raw.frameLatency, parseTime, DEFAULTS.osa.frameLatencyPs),
+    readStorage: raw.readStorage ?? DEFAULTS.osa.readStorage,
     at: b.at(path),
   };
 }

@@ -35,6 +35,8 @@ export interface OsaSpec {
   readonly inbperf: 'BALANCED' | 'DYNAMIC' | 'MINCPU' | 'MINLATENCY';
   /** Per-frame processing latency in ps (assumed value by default). */
   readonly frameLatencyPs: number;
+  /** Read storage of each sharing LPAR's read queue: QDIOSTG / READSTORAGE MAX, AVG, MIN or SBALs (8-126). */
+  readonly readStorage: 'MAX' | 'AVG' | 'MIN' | number;
   readonly at: SourcePos;
 }
 
