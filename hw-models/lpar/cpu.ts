@@ -14,6 +14,8 @@ export class Cpu {
   private window = 0;
   private windowBusy = 0;
   private lastUtil = 0;
+  /** WLM capacity samples: time, busy ps, ... (the first pair starts the window). */
+  private readonly samples: number[] = [0, 0];
 
   constructor(
     readonly processors: number,
@@ -72,6 +74,31 @@ export class Cpu {
     this.roll(now);
     const w = Math.round(LPAR.wlmMaxWeight * (1 - this.lastUtil));
     return w < 0 ? 0 : w > LPAR.wlmMaxWeight ? LPAR.wlmMaxWeight : w;
+  }
+
+  /**
+   * WLM's capacity data (WLM Services, "Calculation of server weights": service units over the last 3 minutes):
+   * the capacity of the LPAR's CPs in cycles a second (service units are proportional to it on one machine
+   * type), and the part of it left unused over the last `LPAR.wlmWindowPs` (3 minutes; since the IPL when shorter).
+   */
+  wlmCapacity(now: number): { unused: number; total: number } {
+    const busy = this.busyUntil(now);
+    // Samples of (time, busy) taken at each call, the oldest one still inside the window kept as its start.
+    this.samples.push(now, busy);
+    while (this.samples.length > 4 && this.samples[2]! <= now - LPAR.wlmCapacityWindowPs) this.samples.splice(0, 2);
+    const t0 = this.samples[0]!;
+    const b0 = this.samples[1]!;
+    const total = this.processors * this.clockHz;
+    const span = now - t0;
+    const util = span <= 0 ? 0 : Math.min(1, Math.max(0, (busy - b0) / (span * this.freeAt.length)));
+    return { unused: total * (1 - util), total };
+  }
+
+  /** Busy ps of all CPs up to `now` (work running past `now` counted up to it). */
+  private busyUntil(now: number): number {
+    let ahead = 0;
+    for (let i = 0; i < this.freeAt.length; i++) if (this.freeAt[i]! > now) ahead += this.freeAt[i]! - now;
+    return this.busyPs - ahead;
   }
 
   private roll(now: number): void {

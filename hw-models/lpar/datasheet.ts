@@ -3,7 +3,7 @@
 // is assumed, chosen so that a 5.2 GHz CP handles a few hundred thousand small packets a second, the order of
 // magnitude public z/OS Communications Server performance reports show for a few CPs.
 
-import { MS } from '../../src/kernel/index.js';
+import { MS, S } from '../../src/kernel/index.js';
 
 /** Cycles the firmware's work costs, per unit of work. */
 export interface CostTable {
@@ -47,6 +47,8 @@ export const LPAR = {
   /** WLM's view of spare capacity is the CPU use of the last complete window of this length (assumed: WLM
    *  recomputes system weights every 10 s; runs here last seconds, so the window is scaled down). */
   wlmWindowPs: 10 * MS,
+  /** WLM's service-unit table covers the last 3 minutes (WLM Services, "Calculation of server weights"). */
+  wlmCapacityWindowPs: 180 * S,
   /** The largest WLM system weight (the Sysplex Distributor's BASEWLM scale, 0-64). */
   wlmMaxWeight: 64,
 } as const;

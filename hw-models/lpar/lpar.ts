@@ -583,6 +583,10 @@ export class LparHost extends ModelComponent implements HalBackend {
   halWlmWeight(): number {
     return this.cpu.wlmWeight(this.now);
   }
+
+  halWlmCapacity(): { readonly unused: number; readonly total: number } {
+    return this.cpu.wlmCapacity(this.now);
+  }
 }
 
 function servicesOf(view: FirmwareView): DistributedService[] {

@@ -42,6 +42,7 @@ import {
   encodeRedirect,
 } from './xcf-messages.js';
 import { ipText } from './sd/types.js';
+import { WlmWeights } from './sd/wlm-weights.js';
 
 /** What the distributor needs from the rest of the stack. */
 export interface SysplexHost {
@@ -113,8 +114,8 @@ const JOIN_TIMER = 3;
 /** After joining, a stack waits this long for the members' hellos before it activates what it defines, so
  *  that a re-IPLed owner takes its DVIPA back by handover instead of racing the acting backup (assumed). */
 const JOIN_SETTLE_PS = 100_000_000;
-/** SYSPLEXWLMPOLL is 60 s by default; emulated runs last seconds, so weights are exchanged every 10 ms (assumed). */
-const WLM_POLL_PS = 10_000_000_000;
+/** One second in ps: SYSPLEXWLMPOLL is in seconds (GLOBALCONFIG, default 60). */
+const SECOND_PS = 1_000_000_000_000;
 
 export class Sysplex {
   readonly dvipas = new Map<number, Dvipa>();
@@ -138,6 +139,10 @@ export class Sysplex {
   private readonly hal: Hal;
   private readonly self: string;
   private readonly xcfIp: number;
+  /** How often WLM weights are polled and exchanged (GLOBALCONFIG SYSPLEXWLMPOLL), ps. */
+  private readonly wlmPollPs: number;
+  /** The systems' WLM capacity data, normalised into BASEWLM system weights. */
+  private readonly wlm = new WlmWeights();
 
   constructor(
     private readonly host: SysplexHost,
@@ -148,6 +153,7 @@ export class Sysplex {
     this.hal = host.hal;
     this.self = host.hal.stackName;
     this.xcfIp = profile.dynamicXcf?.ip ?? 0;
+    this.wlmPollPs = profile.globalConfig.sysplexWlmPoll * SECOND_PS;
     this.vcrt = new Vcrt({ services: this.services });
     this.vdpt = new Vdpt(this.services, { targets: 64 });
     this.affinity = new TimedAffinity();
@@ -210,7 +216,8 @@ export class Sysplex {
       if (d.state === 'NONE') d.state = d.define !== null ? 'NONE' : 'BACKUP';
     }
     this.hal.setTimer(this.timerBase + JOIN_TIMER, now + JOIN_SETTLE_PS);
-    this.hal.setTimer(this.timerBase + WLM_TIMER, now + WLM_POLL_PS);
+    // The first poll at once: a distributor has weights from the start, not only after SYSPLEXWLMPOLL.
+    this.hal.setTimer(this.timerBase + WLM_TIMER, now);
   }
 
   /** LEAVEGROUP (or the stack stopping): give up every DVIPA and leave the group. */
@@ -236,10 +243,13 @@ export class Sysplex {
       this.vdpt.setMember(t, true);
       this.vdpt.setPathUp(t, true);
       this.send(stack, { m: 'hello', xcfIp: this.xcfIp, dvipas: this.status(), reply: false });
+      // A joining system learns this one's WLM data now rather than at the next poll.
+      this.send(stack, this.wlmMessage());
       this.refreshOptLocal();
       return;
     }
     this.members.delete(stack);
+    if (this.wlm.delete(t)) this.applyWlmWeights();
     // Connections on the lost target are gone; the VCRT forgets them and the VDPT stops counting them.
     this.vcrt.deleteTarget(t);
     this.affinity.deleteTarget(t);
@@ -596,7 +606,12 @@ export class Sysplex {
         return;
       }
       case 'wlm':
-        this.vdpt.setSystemWeight(t, m.weight);
+        if (m.unused !== undefined && m.total !== undefined) {
+          this.wlm.set(t, { unused: m.unused, total: m.total });
+          this.applyWlmWeights();
+        } else {
+          this.vdpt.setSystemWeight(t, m.weight);
+        }
         this.refreshOptLocal();
         return;
       case 'optlocal': {
@@ -883,11 +898,17 @@ export class Sysplex {
   timer(now: number, id: number): boolean {
     if (id === this.timerBase + WLM_TIMER) {
       if (!this.inGroup) return true;
-      const weight = Math.max(0, Math.min(64, Math.round(this.hal.wlmWeight())));
-      this.vdpt.setSystemWeight(this.indexOf(this.self), weight);
-      for (const stack of this.members.keys()) this.send(stack, { m: 'wlm', weight });
-      this.reportServerWeights(weight);
-      this.hal.setTimer(id, now + WLM_POLL_PS);
+      const m = this.wlmMessage();
+      const self = this.indexOf(this.self);
+      if (m.unused !== undefined && m.total !== undefined) {
+        this.wlm.set(self, { unused: m.unused, total: m.total });
+        this.applyWlmWeights();
+      } else {
+        this.vdpt.setSystemWeight(self, m.weight);
+      }
+      for (const stack of this.members.keys()) this.send(stack, m);
+      this.reportServerWeights(this.vdpt.systemWeight[self]!);
+      this.hal.setTimer(id, now + this.wlmPollPs);
       return true;
     }
     if (id === this.timerBase + JOIN_TIMER) {
@@ -901,6 +922,18 @@ export class Sysplex {
       return true;
     }
     return false;
+  }
+
+  /** This system's WLM data as the host's WLM gives it now. */
+  private wlmMessage(): Extract<ControlMessage, { m: 'wlm' }> {
+    const weight = Math.max(0, Math.min(64, Math.round(this.hal.wlmWeight())));
+    const c = this.hal.wlmCapacity?.();
+    return c === undefined ? { m: 'wlm', weight } : { m: 'wlm', weight, unused: c.unused, total: c.total };
+  }
+
+  /** BASEWLM system weights: every reporting system's, normalised across them (WlmWeights). */
+  private applyWlmWeights(): void {
+    for (const [t, w] of this.wlm.weights()) this.vdpt.setSystemWeight(t, w);
   }
 
   private send(stack: string, m: ControlMessage): void {
