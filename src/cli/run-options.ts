@@ -1,7 +1,9 @@
 // What `run` and `replay` share: their common options, the end time, loading the file, the instruments the
 // options ask for, and printing the report.
 
+import { resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
+import type { CaptureSpec } from '../capture/capture-points.js';
 import { loadRunFile, parseTime } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
 import { MAX_TIME_PS } from '../kernel/time.js';
@@ -46,9 +48,29 @@ export async function instrumentsOf(args: Parsed): Promise<Instrument[]> {
   const { captureInstruments } = await import('../capture/capture-points.js');
   const { timelineInstruments } = await import('../viz/index.js');
   return [
-    ...captureInstruments(list(args, 'capture')),
+    ...captureInstruments(captureSpecs(list(args, 'capture'))),
     ...timelineInstruments({ vcd: str(args, 'vcd'), perfetto: str(args, 'perfetto'), html: str(args, 'html') }),
   ];
+}
+
+/** Parses `--capture POINT=FILE` options; a malformed one or a file named twice is a UsageError (exit 2). */
+export function captureSpecs(specs: readonly string[]): CaptureSpec[] {
+  const out: CaptureSpec[] = [];
+  const files = new Set<string>();
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    const point = eq < 0 ? '' : spec.slice(0, eq).trim();
+    const file = eq < 0 ? '' : spec.slice(eq + 1).trim();
+    if (eq < 0 || point === '' || file === '') {
+      throw new UsageError(`--capture '${spec}': expected POINT=FILE.pcapng (POINT an OSA, a LAN or an XCF link like SYS1-SYS2)`);
+    }
+    if (!/^[A-Za-z0-9_.$#@-]+$/.test(point)) throw new UsageError(`--capture '${spec}': '${point}' is not a capture point name`);
+    const abs = resolve(file);
+    if (files.has(abs)) throw new UsageError(`--capture '${spec}': ${file} is already the file of another capture point`);
+    files.add(abs);
+    out.push({ point, file });
+  }
+  return out;
 }
 
 /** Prints the report (human or --json, nothing with --quiet) and returns the exit status it means. */

@@ -8,7 +8,8 @@ import { discover } from '../suite/discover.js';
 import { junitXml } from '../suite/junit.js';
 import { runSuites, summaryLine } from '../suite/runner.js';
 import { flag, int, parse, str } from './args.js';
-import { RunError, UsageError } from './errors.js';
+import { RunError } from '../errors.js';
+import { UsageError } from './errors.js';
 
 export async function main(argv: string[]): Promise<number> {
   const args = parse(

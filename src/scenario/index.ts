@@ -1,5 +1,4 @@
 // The scenario layer's public face: loaders, the error type, units, expectations, and the schema objects.
-export { InputError, type InputErrorPos, type Result, failure, success } from './errors.js';
 export { loadTopology } from './topology.js';
 export { loadRunFile, loadScenario, scenarioOfTopology } from './scenario.js';
 export {

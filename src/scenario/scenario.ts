@@ -4,7 +4,7 @@
 import { basename, extname, resolve } from 'node:path';
 import { Builder, known } from './builder.js';
 import { DEFAULTS } from './defaults.js';
-import { InputError, type Result, failure, sortErrors, success } from './errors.js';
+import { InputError, type Result, failure, sortErrors, success } from '../errors.js';
 import { isExpectError, parseExpectation } from './expect.js';
 import { describePath as describe, validateScenario } from './schema.js';
 import { buildWorkloads, linkName, type RawTopology, type RawWorkload, topologyFromYaml } from './topology.js';

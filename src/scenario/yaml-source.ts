@@ -16,7 +16,7 @@ import {
   parseDocument,
   type Scalar,
 } from 'yaml';
-import { InputError, type Result, failure, success } from './errors.js';
+import { InputError, type Result, failure, success } from '../errors.js';
 
 export type PathStep = string | number;
 export type Path = readonly PathStep[];
