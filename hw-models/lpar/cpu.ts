@@ -79,7 +79,8 @@ export class Cpu {
   /**
    * WLM's capacity data (WLM Services, "Calculation of server weights": service units over the last 3 minutes):
    * the capacity of the LPAR's CPs in cycles a second (service units are proportional to it on one machine
-   * type), and the part of it left unused over the last `LPAR.wlmWindowPs` (3 minutes; since the IPL when shorter).
+   * type), and the part of it left unused over the last `LPAR.wlmCapacityWindowPs` (3 minutes; since the IPL when
+   * shorter, and all of it before the first `wlmWindowPs` of history).
    */
   wlmCapacity(now: number): { unused: number; total: number } {
     const busy = this.busyUntil(now);
@@ -90,7 +91,8 @@ export class Cpu {
     const b0 = this.samples[1]!;
     const total = this.processors * this.clockHz;
     const span = now - t0;
-    const util = span <= 0 ? 0 : Math.min(1, Math.max(0, (busy - b0) / (span * this.freeAt.length)));
+    // Before its first sample window WLM has no history: all capacity counts as available.
+    const util = span < this.wlmWindowPs ? 0 : Math.min(1, Math.max(0, (busy - b0) / (span * this.freeAt.length)));
     return { unused: total * (1 - util), total };
   }
 
