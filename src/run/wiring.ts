@@ -130,7 +130,7 @@ export function buildSysplex(sim: Simulation, topology: Topology, firmware: Firm
         clockHz: l.clockHz,
         firmware: factoryFor(l.name),
         firmwareConfig: { profile: l.profile, profileFile: l.profileFile, applications: l.applications },
-        failureDetectionPs: topology.xcf.failureDetectionPs,
+        failureDetectionPs: topology.xcf.failureDetectionPs ?? l.failureDetectionPs,
         ...(options.costs !== undefined ? { costs: options.costs } : {}),
       }),
     );
@@ -146,6 +146,7 @@ export function buildSysplex(sim: Simulation, topology: Topology, firmware: Firm
   const xcfLinks: XcfLinkHandle[] = [];
   for (const x of topology.xcf.links) {
     const [a, b] = x.between;
+    if (topology.cfs.some((c) => c.name === a || c.name === b)) continue; // coupling links to a CF: not wired yet
     const la = lpars.get(a) ?? fail(x.at, `XCF link ${a}-${b}: no LPAR named ${a}`);
     const lb = lpars.get(b) ?? fail(x.at, `XCF link ${a}-${b}: no LPAR named ${b}`);
     if (a === b) fail(x.at, `XCF link ${a}-${b} joins a system to itself`);
