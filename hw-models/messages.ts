@@ -113,3 +113,18 @@ export interface OperatorControl {
   readonly command: string;
 }
 export type ControlMsg = LparControl | OsaControl | XcfControl | LossControl | OperatorControl;
+
+// ---- LPAR <-> CPC (PR/SM) ---------------------------------------------------------------------------------
+
+/** A shared LPAR tells PR/SM how many physical CPs it would use now (its logical CPs when work waits). */
+export interface PrsmDemandMsg {
+  readonly kind: 'prsm-demand';
+  readonly demand: number;
+}
+/** PR/SM's answer: how fast the LPAR's logical CPs run now (the share of a physical CP each gets while it has
+ *  work, 0-1) and the LPAR's entitlement in physical CPs (its weight's share of the pool). */
+export interface PrsmShareMsg {
+  readonly kind: 'prsm-share';
+  readonly speed: number;
+  readonly entitlement: number;
+}

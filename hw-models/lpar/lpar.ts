@@ -15,7 +15,8 @@ import { type Port } from '../../src/kernel/index.js';
 import { ModelComponent } from '../model-component.js';
 import type { Firmware, FirmwareConfig, FirmwareFactory, FirmwareView, XcfMembershipEvent } from '../../src/firmware/hal.js';
 import { ipToString } from '../../src/net/index.js';
-import type { ControlMsg, LparToOsaMsg, OsaToLparMsg, XcfPathMsg } from '../messages.js';
+import type { ControlMsg, LparToOsaMsg, OsaToLparMsg, PrsmShareMsg, XcfPathMsg } from '../messages.js';
+import { APPLICATION, PRSM } from '../cpc/datasheet.js';
 import { type Inbperf, OSA } from '../osa/datasheet.js';
 import { XcfSignalling, type XcfStats } from '../xcf/signalling.js';
 import { Cpu } from './cpu.js';
@@ -30,6 +31,8 @@ const TAG_DISPATCH = 0;
 const TAG_OUTPUT = 1;
 const TAG_FW_TIMER = 2;
 const TAG_XCF = 3; // and 4
+const TAG_PRSM = 5;
+const TAG_APP = 6;
 /** callFirmware kind for the IPL (firmware.start). */
 const KIND_IPL = -1;
 
@@ -42,6 +45,8 @@ export interface LparConfig {
   readonly failureDetectionPs: number;
   readonly costs?: Partial<CostTable>;
   readonly wlmWindowPs?: number;
+  /** Application work beside the stack, percent of the logical CPs' capacity (runs below the stack). */
+  readonly loadPct?: number;
 }
 
 /** Something the firmware sent, released when the CP finishes the work that produced it. */
@@ -124,6 +129,12 @@ export class LparHost extends ModelComponent implements HalBackend {
   private releasedUntil = 0;
   private services: DistributedService[] = [];
   private readonly counts = { inputs: 0, dropped: 0, unknownInterface: 0, waitedPs: 0 };
+  /** PR/SM: the port to the CPC when the logical CPs are shared, and the busy time at the last report. */
+  private cpcPort: Port | null = null;
+  private prsmBusy = 0;
+  /** Application work waiting for a CP, cycles, and when it was last added. */
+  private appCycles = 0;
+  private appAddedAt = 0;
 
   constructor(name: string, private readonly cfg: LparConfig) {
     super(name);
@@ -147,6 +158,12 @@ export class LparHost extends ModelComponent implements HalBackend {
       this.lanIdle.push(inbperf === 'DYNAMIC' ? new LanIdleTuner() : null);
     }
     return port;
+  }
+
+  /** The port to the CPC when this LPAR's logical CPs are shared (PR/SM then sets how fast they run). */
+  attachCpc(): Port {
+    this.cpcPort = this.port('cpc');
+    return this.cpcPort;
   }
 
   /** A new signalling path to `peer`: the port to connect (`xcf.<peer>.<n>`). */
@@ -236,9 +253,17 @@ export class LparHost extends ModelComponent implements HalBackend {
   override start(): void {
     super.start();
     this.ipl();
+    if (this.cpcPort !== null) this.at(0, TAG_PRSM);
+    if ((this.cfg.loadPct ?? 0) > 0) this.at(APPLICATION.tickPs, TAG_APP);
   }
 
   override onMessage(port: Port, message: unknown): void {
+    if (port === this.cpcPort) {
+      const m = message as PrsmShareMsg;
+      this.cpu.speed = Math.max(1e-3, m.speed);
+      this.cpu.capacityCps = m.entitlement;
+      return;
+    }
     const osa = this.osaIndex.get(port);
     if (osa === undefined) {
       this.xcf.onMessage(port, message as XcfPathMsg);
@@ -293,6 +318,16 @@ export class LparHost extends ModelComponent implements HalBackend {
         this.dispatch();
         return;
       }
+      case TAG_PRSM:
+        this.reportDemand();
+        return;
+      case TAG_APP:
+        if (this.up) {
+          this.addApplicationWork();
+          this.dispatch();
+        }
+        this.at(this.now + APPLICATION.tickPs, TAG_APP);
+        return;
       default:
         if (this.xcf.ownsTimer(tag)) this.xcf.onTimer(tag, data);
     }
@@ -348,6 +383,7 @@ export class LparHost extends ModelComponent implements HalBackend {
     this.fwTimerAt = Infinity;
     this.dispatchAt = Infinity;
     this.cpu.halt(this.now);
+    this.appCycles = 0;
     this.releasedUntil = 0;
     this.xcf.stop();
     this.connections.down();
@@ -376,7 +412,39 @@ export class LparHost extends ModelComponent implements HalBackend {
       }
       this.execute(cp);
     }
+    // Application work runs below the stack: only on CPs the stack's inputs leave free, a slice at a time.
+    while (this.appCycles > 0 && rq.count === 0 && this.up) {
+      const cp = this.cpu.earliest();
+      const free = this.cpu.freeTime(cp);
+      if (free > now) {
+        this.armDispatch(free);
+        break;
+      }
+      const slice = Math.min(this.appCycles, this.cpu.cyclesIn(APPLICATION.slicePs));
+      this.appCycles -= slice;
+      this.cpu.run(cp, now, slice);
+      if (this.appCycles > 0) this.armDispatch(this.cpu.freeTime(cp));
+    }
     this.flushAcks();
+  }
+
+  /** Application work since the last tick: `loadPct` of the logical CPs' capacity at full speed. */
+  private addApplicationWork(): void {
+    const dt = this.now - this.appAddedAt;
+    this.appAddedAt = this.now;
+    this.appCycles += ((this.cfg.loadPct ?? 0) / 100) * this.cfg.processors * this.cfg.clockHz * (dt / 1e12);
+  }
+
+  /** Tells PR/SM the physical CPs this LPAR would use now: all its logical CPs while work waits, else what it
+   *  used over the last interval. */
+  private reportDemand(): void {
+    const now = this.now;
+    const used = this.cpu.physicalUntil(now);
+    const waiting = this.rq.count > 0 || this.appCycles > 0;
+    const demand = waiting || !this.up ? (this.up ? this.cfg.processors : 0) : (used - this.prsmBusy) / PRSM.intervalPs;
+    this.prsmBusy = used;
+    this.cpcPort!.send({ kind: 'prsm-demand', demand: Math.min(this.cfg.processors, demand) }, 0);
+    this.at(now + PRSM.intervalPs, TAG_PRSM);
   }
 
   private armDispatch(at: number): void {

@@ -3,7 +3,7 @@
 
 import { formatTime } from '../kernel/time.js';
 
-export interface LparReport { name: string; up: boolean; cpuBusyPct: number }
+export interface LparReport { name: string; up: boolean; cpuBusyPct: number; physicalCps?: number }
 export interface DvipaReport { ip: string; owner: string | null; state: string; backups: string[] }
 export interface TargetReport { stack: string; ready: number; totalConn: number; activeConn: number; lost: number }
 export interface DistributionReport { dvipa: string; port: number; method: string; targets: TargetReport[] }

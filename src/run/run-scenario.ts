@@ -169,6 +169,8 @@ export interface LparPart {
   name: string;
   up: boolean;
   cpuBusyPct: number;
+  /** Physical CPs used on average over the run (PR/SM's view; equals busy logical CPs when dedicated). */
+  physicalCps?: number;
   /** The firmware's tables the report reads (only while up). */
   view: { stack: string; dvipas: DvipaRow[]; vdpt: VdptRow[] } | null;
   services: DistributedService[];
@@ -212,6 +214,7 @@ export function reportPart(p: Prepared, notCompleted: NotCompleted, isLocal: (c:
       name: l.name,
       up: l.isUp,
       cpuBusyPct: round(l.cpuBusyPct(sim.now), 2),
+      physicalCps: sim.now > 0 ? round(l.cpu.physicalUntil(sim.now) / sim.now, 3) : 0,
       view: v === null ? null : { stack: v.stack, dvipas: [...v.dvipas], vdpt: [...v.vdpt] },
       services: l.distributedServices(),
       ledgers,
@@ -225,7 +228,7 @@ export function reportPart(p: Prepared, notCompleted: NotCompleted, isLocal: (c:
 /** One report from the parts of every partition (each LPAR and client component in exactly one part). */
 export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs: number; events: number; wallMs: number; seed: number; partitions: number }): Report {
   const all = parts.flatMap((x) => x.lpars).sort((a, b) => a.index - b.index);
-  const lpars = all.map((l) => ({ name: l.name, up: l.up, cpuBusyPct: l.cpuBusyPct }));
+  const lpars = all.map((l) => ({ name: l.name, up: l.up, cpuBusyPct: l.cpuBusyPct, physicalCps: l.physicalCps ?? 0 }));
   const views = all.filter((l) => l.up && l.view !== null).map((l) => l.view!);
 
   // DVIPAs: every address some stack defines or backs up; the owner is the stack that has it ACTIVE as owner.

@@ -28,6 +28,8 @@ import { LparHost } from '../../hw-models/lpar/lpar.js';
 import type { ControlMsg } from '../../hw-models/messages.js';
 import { OSA } from '../../hw-models/osa/datasheet.js';
 import { OsaPort } from '../../hw-models/osa/osa.js';
+import { Cpc } from '../../hw-models/cpc/cpc.js';
+import { PRSM } from '../../hw-models/cpc/datasheet.js';
 import { type PathTiming, pathTiming } from '../../hw-models/xcf/path-timing.js';
 
 /** Picks the firmware image of an LPAR by its name (a function of exactly one parameter). */
@@ -132,6 +134,7 @@ export function buildSysplex(sim: Simulation, topology: Topology, firmware: Firm
         firmwareConfig: { profile: l.profile, profileFile: l.profileFile, applications: l.applications },
         failureDetectionPs: topology.xcf.failureDetectionPs ?? l.failureDetectionPs,
         ...(options.costs !== undefined ? { costs: options.costs } : {}),
+        ...(l.loadPct > 0 ? { loadPct: l.loadPct } : {}),
       }),
     );
     for (const name of l.osas) {
@@ -140,6 +143,21 @@ export function buildSysplex(sim: Simulation, topology: Topology, firmware: Firm
       sim.connect(lpar.addOsa(name, spec?.inbperf), osa.attachLpar(l.name), OSA.qdioLatencyPs, 0, `${l.name}-${name}`);
     }
     lpars.set(l.name, lpar);
+  }
+
+  // PR/SM: a CPC with shared LPARs divides its shared CPs (its CPs less the dedicated ones) among them.
+  const cpcs: Cpc[] = [];
+  for (const c of topology.cpcs) {
+    const mine = topology.lpars.filter((l) => l.cpc === c.name);
+    const shared = mine.filter((l) => l.cps === 'shared');
+    if (shared.length === 0) continue;
+    const dedicated = mine.filter((l) => l.cps === 'dedicated').reduce((n, l) => n + l.processors, 0);
+    const cpc = sim.add(new Cpc(`${c.name}.prsm`, c.processors - dedicated));
+    for (const l of shared) {
+      const port = cpc.attachLpar(l.name, { weight: l.weight, logicalCps: l.processors, capped: l.capped });
+      sim.connect(lpars.get(l.name)!.attachCpc(), port, PRSM.latencyPs, 0, `${l.name}-${cpc.name}`);
+    }
+    cpcs.push(cpc);
   }
 
   // XCF signalling paths.

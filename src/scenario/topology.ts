@@ -39,9 +39,10 @@ interface RawApp { app: 'echo' | 'http'; port: number; response?: Unit; backlog?
 interface RawLpar {
   name: string; processors?: number; clock?: string; weight?: number; profile: string; firmware?: string;
   osas?: string[]; applications?: RawApp[]; partition?: number; cpc?: string; cps?: 'dedicated' | 'shared';
+  capped?: boolean; load?: number;
 }
 interface RawLink { between: [string, string]; model: XcfLinkModel; distance?: string; paths?: number; signalling?: 'CTC' | 'STRUCTURE' }
-interface RawCpc { name: string }
+interface RawCpc { name: string; processors?: number }
 interface RawCf { name: string; processors?: number; cpc?: string }
 interface RawXcf { failureDetection?: string; links?: RawLink[]; classLength?: Unit; maxMsg?: Unit }
 interface RawBackplane { bind?: string; curveServerKey?: string; curveClientKey?: string; pin?: Record<string, number> }
@@ -90,6 +91,7 @@ function buildTopology(b: Builder, raw: RawTopology, base: Path): Topology {
   const explicitFdi = raw.xcf?.failureDetection === undefined ? undefined : b.unit([...base, 'xcf', 'failureDetection'], raw.xcf.failureDetection, parseTime, 0);
   const lpars = raw.lpars.map((l, i) => buildLpar(b, l, [...base, 'lpars', i], claim, osaNames, cpcs, explicitFdi));
   const cfs = (raw.cfs ?? []).map((c, i) => buildCf(b, c, [...base, 'cfs', i], claim, cpcs));
+  sizeCpcs(b, raw.cpcs, cpcs, lpars, base);
   const ends = new Map<string, { kind: 'lpar' | 'cf'; cpc: string }>();
   for (const l of lpars) ends.set(l.name, { kind: 'lpar', cpc: l.cpc });
   for (const c of cfs) ends.set(c.name, { kind: 'cf', cpc: c.cpc });
@@ -189,14 +191,33 @@ export function spinFdiPs(cps: 'dedicated' | 'shared'): number {
 }
 
 function buildCpcs(b: Builder, raw: readonly RawCpc[] | undefined, base: Path, claim: Claim): CpcSpec[] {
-  if (raw === undefined) return [{ name: DEFAULTS.cpc, implicit: true, at: b.at(base) }];
+  if (raw === undefined) return [{ name: DEFAULTS.cpc, implicit: true, processors: 0, at: b.at(base) }];
   return raw.map((c, i) => {
     claim(c.name, 'CPC', [...base, 'cpcs', i]);
-    return { name: c.name, implicit: false, at: b.at([...base, 'cpcs', i]) };
+    return { name: c.name, implicit: false, processors: c.processors ?? 0, at: b.at([...base, 'cpcs', i]) };
   });
 }
 
 /** The CPC an LPAR or CF names, or the only one there is. */
+/** Each CPC's physical CPs: as given, or as many as its LPARs' logical CPs. Dedicated CPs must exist, and a
+ *  shared LPAR cannot have more logical CPs than the CPC has shared ones (PR/SM Planning Guide). */
+function sizeCpcs(b: Builder, raw: readonly RawCpc[] | undefined, cpcs: CpcSpec[], lpars: readonly LparSpec[], base: Path): void {
+  cpcs.forEach((c, i) => {
+    const mine = lpars.filter((l) => l.cpc === c.name);
+    const logical = mine.reduce((n, l) => n + l.processors, 0);
+    const dedicated = mine.filter((l) => l.cps === 'dedicated').reduce((n, l) => n + l.processors, 0);
+    const given = raw?.[i]?.processors;
+    (c as { processors: number }).processors = given ?? Math.max(1, logical);
+    if (given === undefined) return;
+    const at = [...base, 'cpcs', i, 'processors'];
+    if (dedicated > given) b.fail(at, `${c.name} has ${given} CPs but its LPARs dedicate ${dedicated}`);
+    const shared = given - dedicated;
+    for (const l of mine) {
+      if (l.cps === 'shared' && l.processors > shared) b.fail(at, `${l.name} has ${l.processors} shared logical CPs but ${c.name} shares only ${shared}`);
+    }
+  });
+}
+
 function cpcOf(b: Builder, named: string | undefined, path: Path, cpcs: readonly CpcSpec[]): string {
   if (named !== undefined) {
     if (!cpcs.some((c) => c.name === named && !c.implicit)) {
@@ -258,6 +279,8 @@ function buildLpar(b: Builder, raw: RawLpar, path: Path, claim: Claim, osas: Rea
     applications,
     cpc: cpcOf(b, raw.cpc, path, cpcs),
     cps,
+    capped: raw.capped ?? false,
+    loadPct: raw.load ?? 0,
     failureDetectionPs: explicitFdi ?? spinFdiPs(cps),
     at: b.at(path),
   };

@@ -71,6 +71,10 @@ export interface LparSpec {
   /** Its logical CPs are dedicated or shared physical CPs (z/OS's default SPINTIME, and so the failure
    *  detection interval, depends on it). */
   readonly cps: 'dedicated' | 'shared';
+  /** PR/SM initial capping of a shared LPAR. */
+  readonly capped: boolean;
+  /** Application work beside the stack, percent of the logical CPs' capacity (0-100). */
+  readonly loadPct: number;
   /** Effective failure detection interval of this system, ps: xcf.failureDetection when the file gives one,
    *  else the spin failure detection interval z/OS derives from its SPINTIME. */
   readonly failureDetectionPs: number;
@@ -82,6 +86,8 @@ export interface CpcSpec {
   readonly name: string;
   /** True for the CPC a file without `cpcs:` gets. */
   readonly implicit: boolean;
+  /** Physical general-purpose CPs (default: its LPARs' logical CPs, nothing overcommitted). */
+  readonly processors: number;
   readonly at: SourcePos;
 }
 
