@@ -466,7 +466,7 @@ export class LparHost extends ModelComponent implements HalBackend {
     switch (kind) {
       case InputKind.Packet:
         this.ackPending[a]!++;
-        cost = this.costs.packetReceived + (b === 1 ? this.costs.interrupt : 0);
+        cost = this.costs.packetReceived + this.costs.perByte * (obj as Uint8Array).length + (b === 1 ? this.costs.interrupt : 0);
         break;
       case InputKind.Xcf:
         cost = this.costs.xcfMessage;
@@ -611,7 +611,7 @@ export class LparHost extends ModelComponent implements HalBackend {
   halTransmit(ifName: string, packet: Uint8Array, nextHop: number): void {
     const i = this.resolveIf(ifName);
     if (i < 0) return;
-    this.cycles += this.costs.packetSent;
+    this.cycles += this.costs.packetSent + this.costs.perByte * packet.length;
     const queue = OSA.queueByPrecedence[(packet.length > 1 ? packet[1]! : 0) >>> 5]!;
     this.output({ to: 'osa', port: this.osaPorts[i]!, msg: { kind: 'transmit', packet, nextHop: nextHop >>> 0, queue }, bytes: packet.length });
   }

@@ -2,6 +2,7 @@
 // It passes through the built CLI, and fails when the model behind a figure is broken on purpose.
 import { afterEach, describe, expect, it } from 'vitest';
 import { OSA } from '../../hw-models/osa/datasheet.js';
+import { Cpc } from '../../hw-models/cpc/cpc.js';
 import { loadScenario } from '../../src/scenario/index.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { cli, ROOT } from './cli.js';
@@ -40,5 +41,19 @@ describe('validation suite: published figures', () => {
   it('fails when datagrams are packed without their QDIO header', async () => {
     (OSA as { qdioHeaderBytes: number }).qdioHeaderBytes = 0;
     expect(await failing('qdiostg-packing.yaml')).toEqual(['osas[name=OSA1].lpars[lpar=SYS1].maxFramesPerSbal == 42']);
+  }, 120_000);
+
+  it('fails when PR/SM does not divide the shared CPs (every logical CP at full speed)', async () => {
+    const share = Cpc.prototype.share;
+    Cpc.prototype.share = function (this: Cpc, i: number) {
+      return { ...share.call(this, i), speed: 1 };
+    };
+    try {
+      const failed = await failing('prsm-weights.yaml');
+      expect(failed).toContain('lpars[name=SYS1].physicalCps <= 1.03');
+      expect(failed).toContain('lpars[name=SYS3].physicalCps <= 0.42');
+    } finally {
+      Cpc.prototype.share = share;
+    }
   }, 120_000);
 });

@@ -65,7 +65,7 @@ function serviceTime(opts: { shared: boolean; load2?: number }): number {
 
 describe('CPC and PR/SM', () => {
   it('a shared LPAR runs at full speed while the others on its CPC are idle, at its weight share when they are busy', () => {
-    const work = cyclesPs(LPAR_COSTS.packetReceived + LPAR_COSTS.interrupt);
+    const work = cyclesPs(LPAR_COSTS.packetReceived + LPAR_COSTS.perByte * 84 + LPAR_COSTS.interrupt);
     expect(serviceTime({ shared: false })).toBe(work);
     expect(serviceTime({ shared: true, load2: 0 })).toBe(work);
     // SYS2 wants its whole CP: SYS1 gets half of the shared one, so its datagram takes twice as long.

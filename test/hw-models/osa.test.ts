@@ -135,7 +135,7 @@ describe('OSA-Express queues', () => {
     const got = r.fw('SYS1').received;
     expect(got.map((x) => tagOf(x.packet))).toEqual([0, 1, 2, 3, 4]);
     // Each datagram came with its own interrupt (MINLATENCY), charged on top of the receive cost.
-    expect(got[1]!.t - got[0]!.t).toBe(Math.round(((5_200_000 + LPAR_COSTS.interrupt) * 1e12) / 5.2e9));
+    expect(got[1]!.t - got[0]!.t).toBe(Math.round(((5_200_000 + LPAR_COSTS.perByte * 1500 + LPAR_COSTS.interrupt) * 1e12) / 5.2e9));
     r.sim.runUntil(50_000 * US);
     expect(r.osa.inboundOccupancy('SYS1')).toBe(0);
     expect(r.osa.inboundSbals('SYS1')).toBe(0);
