@@ -33,6 +33,9 @@ const TAG_FW_TIMER = 2;
 const TAG_XCF = 3; // and 4
 const TAG_PRSM = 5;
 const TAG_APP = 6;
+const TAG_IWQ = 7;
+/** How often the stack re-registers its distributed services with IWQ OSAs (assumed). */
+const IWQ_REFRESH_PS = 1_000_000_000;
 /** callFirmware kind for the IPL (firmware.start). */
 const KIND_IPL = -1;
 
@@ -106,7 +109,11 @@ export class LparHost extends ModelComponent implements HalBackend {
   private readonly ifNames: string[] = [];
   private readonly ifByName = new Map<string, number>();
   private readonly osaUp: boolean[] = [];
+  /** Datagrams taken per OSA and read queue (index osa x 2 + queue), to acknowledge. */
   private readonly ackPending: number[] = [];
+  /** OSAs with inbound workload queueing, and the services registered with them for the SD queue. */
+  private readonly iwqOsas: number[] = [];
+  private iwqServices = new Set<string>();
   /** INBPERF DYNAMIC: the stack's tuner per OSA (null for other settings). */
   private readonly lanIdle: (LanIdleTuner | null)[] = [];
   private readonly peerIndex = new Map<string, number>();
@@ -146,7 +153,7 @@ export class LparHost extends ModelComponent implements HalBackend {
   // ---- wiring -------------------------------------------------------------------------------------------
 
   /** The port to an OSA this LPAR defines (with DYNAMIC the stack tunes its interrupts). */
-  addOsa(osa: string, inbperf?: Inbperf): Port {
+  addOsa(osa: string, inbperf?: Inbperf, workloadQ = false): Port {
     const port = this.port(osa);
     if (!this.osaIndex.has(port)) {
       this.osaIndex.set(port, this.osaPorts.length);
@@ -154,7 +161,8 @@ export class LparHost extends ModelComponent implements HalBackend {
       this.osaPorts.push(port);
       this.ifNames.push(osa);
       this.osaUp.push(true);
-      this.ackPending.push(0);
+      if (workloadQ) this.iwqOsas.push(this.osaPorts.length - 1);
+      this.ackPending.push(0, 0);
       this.lanIdle.push(inbperf === 'DYNAMIC' ? new LanIdleTuner() : null);
     }
     return port;
@@ -255,6 +263,7 @@ export class LparHost extends ModelComponent implements HalBackend {
     this.ipl();
     if (this.cpcPort !== null) this.at(0, TAG_PRSM);
     if ((this.cfg.loadPct ?? 0) > 0) this.at(APPLICATION.tickPs, TAG_APP);
+    if (this.iwqOsas.length > 0) this.at(IWQ_REFRESH_PS, TAG_IWQ);
   }
 
   override onMessage(port: Port, message: unknown): void {
@@ -292,7 +301,8 @@ export class LparHost extends ModelComponent implements HalBackend {
     }
     // The firmware may look at the whole interrupt first; that costs no virtual time and changes nothing.
     if (packets.length > 1) this.fw!.inboundBurst?.(this.ifNames[osa]!, packets);
-    for (let k = 0; k < packets.length; k++) this.rq.push(InputKind.Packet, packets[k], osa, k === 0 ? 1 : 0, this.now);
+    const sd = m.queue === 1 ? 2 : 0;
+    for (let k = 0; k < packets.length; k++) this.rq.push(InputKind.Packet, packets[k], osa, (k === 0 ? 1 : 0) | sd, this.now);
     this.dispatch();
   }
 
@@ -320,6 +330,10 @@ export class LparHost extends ModelComponent implements HalBackend {
       }
       case TAG_PRSM:
         this.reportDemand();
+        return;
+      case TAG_IWQ:
+        this.refreshIwq();
+        this.at(this.now + IWQ_REFRESH_PS, TAG_IWQ);
         return;
       case TAG_APP:
         if (this.up) {
@@ -384,6 +398,7 @@ export class LparHost extends ModelComponent implements HalBackend {
     this.dispatchAt = Infinity;
     this.cpu.halt(this.now);
     this.appCycles = 0;
+    this.iwqServices = new Set();
     this.releasedUntil = 0;
     this.xcf.stop();
     this.connections.down();
@@ -428,6 +443,25 @@ export class LparHost extends ModelComponent implements HalBackend {
     this.flushAcks();
   }
 
+  /** IWQ: registers with each WORKLOADQ OSA the (DVIPA, port) services this stack distributes now (the DVIPAs
+   *  it owns that its VDPT distributes), so the OSA puts their inbound datagrams on the SD read queue. */
+  private refreshIwq(): void {
+    const now = new Set<string>();
+    if (this.fw !== null) {
+      const view = this.fw.inspect();
+      for (const r of view.vdpt) if (view.dvipas.some((d) => d.ip === r.dvipa && d.owner === this.name)) now.add(`${r.dvipa}:${r.port}`);
+    }
+    const change = (key: string, on: boolean): void => {
+      const [ip, port] = key.split(':');
+      const octets = ip!.split('.').map(Number);
+      const addr = ((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) >>> 0;
+      for (const i of this.iwqOsas) this.osaPorts[i]!.send({ kind: 'iwq-sd', ip: addr, port: Number(port), on } satisfies LparToOsaMsg, 0);
+    };
+    for (const k of now) if (!this.iwqServices.has(k)) change(k, true);
+    for (const k of this.iwqServices) if (!now.has(k)) change(k, false);
+    this.iwqServices = now;
+  }
+
   /** Application work since the last tick: `loadPct` of the logical CPs' capacity at full speed. */
   private addApplicationWork(): void {
     const dt = this.now - this.appAddedAt;
@@ -465,8 +499,8 @@ export class LparHost extends ModelComponent implements HalBackend {
     let cost: number;
     switch (kind) {
       case InputKind.Packet:
-        this.ackPending[a]!++;
-        cost = this.costs.packetReceived + this.costs.perByte * (obj as Uint8Array).length + (b === 1 ? this.costs.interrupt : 0);
+        this.ackPending[a * 2 + (b >> 1)]!++;
+        cost = this.costs.packetReceived + this.costs.perByte * (obj as Uint8Array).length + ((b & 1) === 1 ? this.costs.interrupt : 0);
         break;
       case InputKind.Xcf:
         cost = this.costs.xcfMessage;
@@ -564,7 +598,8 @@ export class LparHost extends ModelComponent implements HalBackend {
     const acks = this.ackPending;
     for (let i = 0; i < acks.length; i++) {
       if (acks[i] === 0) continue;
-      this.osaPorts[i]!.send({ kind: 'ack', count: acks[i]! } satisfies LparToOsaMsg, 0);
+      const msg: LparToOsaMsg = (i & 1) === 0 ? { kind: 'ack', count: acks[i]! } : { kind: 'ack', count: acks[i]!, queue: 1 };
+      this.osaPorts[i >> 1]!.send(msg, 0);
       acks[i] = 0;
     }
   }

@@ -60,6 +60,9 @@ export const OSA = {
     MINCPU: { holdPs: 100 * US, maxFrames: 128 },
     DYNAMIC: { holdPs: 0, maxFrames: 32 },
   } satisfies Record<Inbperf, InterruptPolicy>,
+  /** IWQ: the sysplex distributor's read queue interrupts at once (assumed: IBM says only that IWQ tunes each
+   *  queue's interrupts to its workload's latency needs; forwarding is latency-bound). */
+  sdQueueInterrupts: { holdPs: 0, maxFrames: 1 } satisfies InterruptPolicy,
   /** The OSA's own ARP cache for outbound next hops: retry every 1 ms, 3 requests, 16 datagrams held per
    *  address (assumed). */
   arp: { retryPs: 1 * MS, attempts: 3, holdPerAddress: 16 } satisfies ArpTableParams,

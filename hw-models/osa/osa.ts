@@ -49,6 +49,9 @@ export interface OsaConfig {
   readonly entriesPerSbal?: number;
   /** Read storage of each LPAR's read queue (QDIOSTG / READSTORAGE; default MAX = 64 SBALs). */
   readonly readStorage?: ReadStorage;
+  /** Inbound workload queueing (INTERFACE ... WORKLOADQ): a second read queue per LPAR for the datagrams its
+   *  sysplex distributor forwards. */
+  readonly workloadQ?: boolean;
   readonly arp?: ArpTableParams;
 }
 
@@ -60,26 +63,45 @@ interface HeldDatagram {
 }
 
 /** One sharing LPAR as the OSA sees it. */
-class LparSlot {
-  readonly inbound: ReadQueue;
-  readonly outbound: FrameRing[] = [];
+/** One read queue of an LPAR: its buffers and its interrupt state. */
+class InboundQueue {
+  readonly rq: ReadQueue;
   /** When the pending interrupt fires (Infinity: none armed). */
   irqAt = Infinity;
-  lastArrival = -Infinity;
-  /** The interrupt hold time now: the policy's, or what the stack set (INBPERF DYNAMIC), ps. */
-  holdPs: number;
+  constructor(
+    readSbals: number,
+    readonly policy: InterruptPolicy,
+    /** The interrupt hold time now: the policy's, or what the stack set (INBPERF DYNAMIC), ps. */
+    public holdPs: number,
+  ) {
+    this.rq = new ReadQueue(readSbals, OSA.sbalBytes, OSA.qdioHeaderBytes);
+  }
+}
+
+class LparSlot {
+  /** Read queues: the primary one, and with WORKLOADQ the sysplex distributor's ancillary queue. */
+  readonly queues: InboundQueue[] = [];
+  readonly outbound: FrameRing[] = [];
   /** Frames transmitted per write priority queue 1..4. */
   readonly txByQueue = [0, 0, 0, 0];
+  /** Datagrams put on the sysplex distributor's read queue (IWQ). */
+  sdFrames = 0;
+  /** IWQ: the (DVIPA, port) services this LPAR's distributor forwards (ip x 65536 + port). */
+  readonly sdServices = new Set<number>();
   constructor(
     readonly name: string,
     readonly port: Port,
     capacity: number,
     readSbals: number,
-    holdPs: number,
+    policy: InterruptPolicy,
+    workloadQ: boolean,
   ) {
-    this.inbound = new ReadQueue(readSbals, OSA.sbalBytes, OSA.qdioHeaderBytes);
+    this.queues.push(new InboundQueue(readSbals, policy, policy.holdPs));
+    if (workloadQ) this.queues.push(new InboundQueue(readSbals, OSA.sdQueueInterrupts, OSA.sdQueueInterrupts.holdPs));
     for (let q = 0; q < OSA.outboundQueues; q++) this.outbound.push(new FrameRing(capacity));
-    this.holdPs = holdPs;
+  }
+  get inbound(): ReadQueue {
+    return this.queues[0]!.rq;
   }
 }
 
@@ -88,6 +110,8 @@ export interface OsaSlotSummary extends ReadQueueStats {
   readonly lpar: string;
   readonly readStorage: number;
   readonly txByQueue: readonly number[];
+  /** Datagrams the OSA put on the sysplex distributor's read queue (IWQ; 0 without WORKLOADQ). */
+  readonly sdQueueFrames: number;
 }
 
 export interface OsaStats {
@@ -154,14 +178,14 @@ export class OsaPort extends ModelComponent {
     if (existing !== undefined) return existing.port;
     const port = this.port(lpar);
     this.slotByPort.set(port, this.slots.length);
-    this.slots.push(new LparSlot(lpar, port, this.capacity, this.readSbals, this.policy.holdPs));
+    this.slots.push(new LparSlot(lpar, port, this.capacity, this.readSbals, this.policy, this.cfg.workloadQ === true));
     return port;
   }
 
   /** Frames in an LPAR's inbound queue (waiting or delivered but unacknowledged), for tests and inspection. */
   inboundOccupancy(lpar: string): number {
     const s = this.slots.find((x) => x.name === lpar);
-    return s === undefined ? 0 : s.inbound.held;
+    return s === undefined ? 0 : s.queues.reduce((n, q) => n + q.rq.held, 0);
   }
 
   /** Read SBALs an LPAR's inbound queue has in use now. */
@@ -171,7 +195,9 @@ export class OsaPort extends ModelComponent {
 
   /** Per sharing LPAR: read storage, its high-water marks and frames sent per write queue. */
   slotSummaries(): OsaSlotSummary[] {
-    return this.slots.map((s) => ({ lpar: s.name, readStorage: this.readSbals, ...s.inbound.stats, txByQueue: [...s.txByQueue] }));
+    return this.slots.map((s) => ({
+      lpar: s.name, readStorage: this.readSbals, ...s.inbound.stats, txByQueue: [...s.txByQueue], sdQueueFrames: s.sdFrames,
+    }));
   }
 
   // ---- events -------------------------------------------------------------------------------------------
@@ -188,10 +214,11 @@ export class OsaPort extends ModelComponent {
       this.txWakeAt = Infinity;
       this.serviceWire();
     } else if (tag === TAG_IRQ) {
-      const s = this.slots[data as number]!;
-      if (this.now !== s.irqAt) return;
-      s.irqAt = Infinity;
-      this.interrupt(data as number);
+      const slot = (data as number) >> 1;
+      const q = this.slots[slot]!.queues[(data as number) & 1]!;
+      if (this.now !== q.irqAt) return;
+      q.irqAt = Infinity;
+      this.interrupt(slot, (data as number) & 1);
     } else if (tag === TAG_ARP) {
       this.arpExpired(data as number);
     }
@@ -211,12 +238,19 @@ export class OsaPort extends ModelComponent {
         this.transmit(slot, m.packet, m.nextHop, m.queue);
         break;
       case 'ack':
-        this.slots[slot]!.inbound.take(m.count);
+        this.slots[slot]!.queues[m.queue ?? 0]?.rq.take(m.count);
         break;
       case 'inbperf':
         // INBPERF DYNAMIC: the stack re-tunes how long this port holds inbound frames before it interrupts.
-        if (this.cfg.inbperf === 'DYNAMIC') this.slots[slot]!.holdPs = m.holdPs;
+        if (this.cfg.inbperf === 'DYNAMIC') this.slots[slot]!.queues[0]!.holdPs = m.holdPs;
         break;
+      case 'iwq-sd': {
+        const set = this.slots[slot]!.sdServices;
+        const key = (m.ip >>> 0) * 65536 + m.port;
+        if (m.on) set.add(key);
+        else set.delete(key);
+        break;
+      }
       case 'register':
         this.register(slot, m.ip);
         break;
@@ -245,9 +279,12 @@ export class OsaPort extends ModelComponent {
   private deregisterAll(slot: number): void {
     const s = this.slots[slot]!;
     const gone = this.oat.removeAll(slot);
-    s.inbound.clear();
+    for (const q of s.queues) {
+      q.rq.clear();
+      q.irqAt = Infinity;
+    }
     for (const q of s.outbound) q.clear();
-    s.irqAt = Infinity;
+    s.sdServices.clear();
     if (this.tracing) this.trace('osa.deregister', { lpar: s.name, all: true, ips: gone.map(ipToString) });
   }
 
@@ -467,42 +504,45 @@ export class OsaPort extends ModelComponent {
     const s = this.slots[slot]!;
     const now = this.now;
     const ready = now + this.cfg.frameLatencyPs;
-    if (!s.inbound.push(packet, ready)) {
+    const qi = s.queues.length > 1 && s.sdServices.size > 0 && s.sdServices.has(serviceKey(packet)) ? 1 : 0;
+    const q = s.queues[qi]!;
+    if (!q.rq.push(packet, ready)) {
       this.drop('inbound-full', slot, packet.length);
       return;
     }
-    const p = this.policy;
-    s.lastArrival = now;
-    if (s.inbound.count >= p.maxFrames) this.armInterrupt(slot, ready);
-    else if (s.inbound.count === 1) this.armInterrupt(slot, ready + s.holdPs);
+    if (qi === 1) s.sdFrames++;
+    if (q.rq.count >= q.policy.maxFrames) this.armInterrupt(slot, qi, ready);
+    else if (q.rq.count === 1) this.armInterrupt(slot, qi, ready + q.holdPs);
   }
 
-  private armInterrupt(slot: number, at: number): void {
-    const s = this.slots[slot]!;
-    if (at >= s.irqAt) return;
-    s.irqAt = at;
-    this.at(at, TAG_IRQ, slot);
+  private armInterrupt(slot: number, qi: number, at: number): void {
+    const q = this.slots[slot]!.queues[qi]!;
+    if (at >= q.irqAt) return;
+    q.irqAt = at;
+    this.at(at, TAG_IRQ, slot * 2 + qi);
   }
 
-  /** One interrupt: every ready frame of the LPAR's inbound queue goes up in one message. */
-  private interrupt(slot: number): void {
+  /** One interrupt: every ready frame of one of the LPAR's read queues goes up in one message. */
+  private interrupt(slot: number, qi: number): void {
     const s = this.slots[slot]!;
+    const q = s.queues[qi]!;
+    const inbound = q.rq;
     const now = this.now;
     const packets: Uint8Array[] = [];
-    while (s.inbound.count > 0 && s.inbound.readyAt() <= now) packets.push(s.inbound.shift());
-    s.inbound.presented();
+    while (inbound.count > 0 && inbound.readyAt() <= now) packets.push(inbound.shift());
+    inbound.presented();
     if (packets.length > 0) {
       this.stats.interrupts++;
-      const msg: DeliverMsg = { kind: 'deliver', packets };
+      const msg: DeliverMsg = qi === 0 ? { kind: 'deliver', packets } : { kind: 'deliver', packets, queue: qi };
       let bytes = 0;
       for (const p of packets) bytes += p.length;
       s.port.send(msg, bytes);
     }
-    if (s.inbound.count === 0) return;
-    const p = this.policy;
-    const k = Math.min(s.inbound.count, p.maxFrames) - 1;
-    const at = s.inbound.count >= p.maxFrames ? s.inbound.readyAt(k) : s.inbound.readyAt() + s.holdPs;
-    this.armInterrupt(slot, at > now ? at : now);
+    if (inbound.count === 0) return;
+    const p = q.policy;
+    const k = Math.min(inbound.count, p.maxFrames) - 1;
+    const at = inbound.count >= p.maxFrames ? inbound.readyAt(k) : inbound.readyAt() + q.holdPs;
+    this.armInterrupt(slot, qi, at > now ? at : now);
   }
 
   // ---- faults -------------------------------------------------------------------------------------------
@@ -511,9 +551,11 @@ export class OsaPort extends ModelComponent {
     this.up = false;
     let lost = this.control.clear();
     for (const s of this.slots) {
-      lost += s.inbound.clear();
+      for (const q of s.queues) {
+        lost += q.rq.clear();
+        q.irqAt = Infinity;
+      }
       for (const q of s.outbound) lost += q.clear();
-      s.irqAt = Infinity;
     }
     this.stats.dropPortDown += lost + this.arp.clear();
     this.txWakeAt = Infinity;
@@ -560,4 +602,13 @@ export class OsaPort extends ModelComponent {
     f.len = len;
     this.trace('osa.drop', f);
   }
+}
+
+/** A datagram's destination service for IWQ: ip x 65536 + TCP/UDP destination port (0 for other protocols). */
+function serviceKey(packet: Uint8Array): number {
+  const proto = packet[9];
+  const dst = ipv4Dst(packet) >>> 0;
+  if (proto !== 6 && proto !== 17) return dst * 65536;
+  const hl = (packet[0]! & 0x0f) * 4;
+  return dst * 65536 + (packet.length >= hl + 4 ? readU16(packet, hl + 2) : 0);
 }

@@ -18,7 +18,7 @@ export interface ExpectationReport { expr: string; ok: boolean; actual: unknown 
 export interface OsaReport {
   name: string; rxFrames: number; txFrames: number; interrupts: number;
   drops: { inboundFull: number; outboundFull: number; unregistered: number; portDown: number; arpUnresolved: number };
-  lpars: { lpar: string; readStorage: number; peakSbals: number; maxFramesPerSbal: number; peakFrames: number; txByQueue: number[] }[];
+  lpars: { lpar: string; readStorage: number; peakSbals: number; maxFramesPerSbal: number; peakFrames: number; txByQueue: number[]; sdQueueFrames: number }[];
 }
 
 export interface Report {

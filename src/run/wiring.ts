@@ -115,6 +115,7 @@ export function buildSysplex(sim: Simulation, topology: Topology, firmware: Firm
         inbperf: o.inbperf,
         frameLatencyPs: o.frameLatencyPs,
         readStorage: o.readStorage,
+        workloadQ: o.workloadQ,
         ...(options.sbals !== undefined ? { sbals: options.sbals } : {}),
         ...(options.entriesPerSbal !== undefined ? { entriesPerSbal: options.entriesPerSbal } : {}),
       }),
@@ -140,7 +141,7 @@ export function buildSysplex(sim: Simulation, topology: Topology, firmware: Firm
     for (const name of l.osas) {
       const osa = osas.get(name) ?? fail(l.at, `LPAR ${l.name}: no OSA named ${name}`);
       const spec = topology.osas.find((o) => o.name === name);
-      sim.connect(lpar.addOsa(name, spec?.inbperf), osa.attachLpar(l.name), OSA.qdioLatencyPs, 0, `${l.name}-${name}`);
+      sim.connect(lpar.addOsa(name, spec?.inbperf, spec?.workloadQ === true), osa.attachLpar(l.name), OSA.qdioLatencyPs, 0, `${l.name}-${name}`);
     }
     lpars.set(l.name, lpar);
   }

@@ -33,7 +33,7 @@ export interface RawWorkload {
 interface RawLan { name: string; subnet: string; router: string; clients?: string; latency?: string; routerLatency?: string; clientSpeed?: string }
 interface RawOsa {
   name: string; lan: string; speed?: '1GbE' | '10GbE' | '25GbE'; inbperf?: OsaSpec['inbperf']; frameLatency?: string;
-  readStorage?: OsaSpec['readStorage'];
+  readStorage?: OsaSpec['readStorage']; workloadQ?: boolean;
 }
 interface RawApp { app: 'echo' | 'http'; port: number; response?: Unit; backlog?: number }
 interface RawLpar {
@@ -178,6 +178,7 @@ function buildOsa(b: Builder, raw: RawOsa, path: Path, claim: Claim, lans: Reado
     inbperf: raw.inbperf ?? DEFAULTS.osa.inbperf,
     frameLatencyPs: b.unit([...path, 'frameLatency'], raw.frameLatency, parseTime, DEFAULTS.osa.frameLatencyPs),
     readStorage: raw.readStorage ?? DEFAULTS.osa.readStorage,
+    workloadQ: raw.workloadQ ?? false,
     at: b.at(path),
   };
 }

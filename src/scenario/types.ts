@@ -37,6 +37,8 @@ export interface OsaSpec {
   readonly frameLatencyPs: number;
   /** Read storage of each sharing LPAR's read queue: QDIOSTG / READSTORAGE MAX, AVG, MIN or SBALs (8-126). */
   readonly readStorage: 'MAX' | 'AVG' | 'MIN' | number;
+  /** Inbound workload queueing: the sysplex distributor's own read queue. */
+  readonly workloadQ: boolean;
   readonly at: SourcePos;
 }
 

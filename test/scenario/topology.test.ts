@@ -141,7 +141,7 @@ describe('errors at FILE:LINE:COL', () => {
     ['duplicate YAML key', SMALL.replace('name: small', 'name: small\nname: again'), 'FILE:2:1: YAML: Map keys must be unique'],
     ['unknown top-level key', SMALL + 'lpar: []\n', 'FILE:13:1: unknown key "lpar" (did you mean "lpars"?)'],
     ['unknown nested key', SMALL.replace('{ name: OSA1, lan: LAN1 }', '{ name: OSA1, lan: LAN1, mtu: 1500 }'),
-      'FILE:5:30: osas[0]: unknown key "mtu" (known keys: name, lan, speed, inbperf, frameLatency, readStorage)'],
+      'FILE:5:30: osas[0]: unknown key "mtu" (known keys: name, lan, speed, inbperf, frameLatency, readStorage, workloadQ)'],
     ['missing required key', SMALL.replace(', router: 10.1.1.254', ''), 'FILE:3:5: lans[0]: missing required key "router"'],
     ['missing top-level section', SMALL.replace(/osas:\n.*\n.*\n/, ''), 'FILE:1:1: missing required key "osas"'],
     ['wrong type', SMALL.replace('{ name: SYS1,', '{ name: SYS1, processors: two,'), 'FILE:8:31: lpars[0].processors: must be an integer (got string "two")'],
