@@ -7,7 +7,7 @@ import { DEFAULTS } from './defaults.js';
 import { InputError, type Result, failure, sortErrors, success } from '../errors.js';
 import { isExpectError, parseExpectation } from './expect.js';
 import { describePath as describe, validateScenario } from './schema.js';
-import { buildWorkloads, linkName, type RawTopology, type RawWorkload, topologyFromYaml } from './topology.js';
+import { buildWorkloads, signallingPaths, type RawTopology, type RawWorkload, topologyFromYaml } from './topology.js';
 import type { ExpectationSpec, FaultAction, FaultSpec, Scenario, Topology } from './types.js';
 import { parseTime } from './units.js';
 import { type FileRef, fileProblem, type Path, refFrom, YamlFile } from './yaml-source.js';
@@ -144,8 +144,10 @@ function resolveTopology(b: Builder, raw: string | RawTopology, overrides: reado
   return topologyFromYaml(changed.value, changed.value.value, []);
 }
 
-const TARGET_KIND: Readonly<Record<FaultAction, 'lpar' | 'osa' | 'link' | 'any'>> = {
+type TargetKind = 'lpar' | 'osa' | 'link' | 'cf' | 'any';
+const TARGET_KIND: Readonly<Record<FaultAction, TargetKind>> = {
   'lpar-down': 'lpar', 'lpar-up': 'lpar', 'osa-down': 'osa', 'osa-up': 'osa', 'xcf-down': 'link', 'xcf-up': 'link', loss: 'any',
+  'cf-down': 'cf', 'cf-up': 'cf', 'stack-stop': 'lpar', 'stack-start': 'lpar',
 };
 
 function buildFault(b: Builder, raw: RawFault, path: Path, topology: Topology | undefined): FaultSpec {
@@ -177,36 +179,46 @@ function buildFault(b: Builder, raw: RawFault, path: Path, topology: Topology | 
   return { atPs, action, target, at };
 }
 
-/** Checks a fault target names a thing of the right kind; returns the canonical name (links as written). */
+/** Checks a fault target names a thing of the right kind; returns the canonical name (pairs as written). An
+ *  XCF target names two LPARs that signal to each other (`SYS1-SYS2`), or one of their paths, from 0 (`SYS1-SYS2:1`). */
 function checkTarget(b: Builder, action: FaultAction, target: string, path: Path, t: Topology): string {
   const lpars = t.lpars.map((l) => l.name);
   const osas = t.osas.map((o) => o.name);
   const lans = t.lans.map((l) => l.name);
-  const links = t.xcf.links.map(linkName);
-  // An XCF link target may name one signalling path, counted from 0: `SYS1-SYS2:1`.
-  const m = /^(.*):(\d+)$/.exec(target);
-  const linkText = m !== null ? m[1]! : target;
-  const link = t.xcf.links.find((l) => linkText === linkName(l) || linkText === `${l.between[1]}-${l.between[0]}`);
-  if (m !== null && link !== undefined && Number(m[2]) >= link.paths) {
-    b.fail(path, `${action}: XCF link ${linkName(link)} has ${link.paths} path${link.paths === 1 ? '' : 's'} (0-${link.paths - 1}), not ${m[2]}`);
+  const cfs = t.cfs.map((c) => c.name);
+  const pairs: string[] = [];
+  for (let i = 0; i < lpars.length; i++) {
+    for (let j = i + 1; j < lpars.length; j++) if (signallingPaths(t, lpars[i]!, lpars[j]!).length > 0) pairs.push(`${lpars[i]}-${lpars[j]}`);
+  }
+  const m = /^([^-:\s]+)-([^-:\s]+)(?::(\d+))?$/.exec(target);
+  const pathCount = m !== null && lpars.includes(m[1]!) && lpars.includes(m[2]!) ? signallingPaths(t, m[1]!, m[2]!).length : 0;
+  const isPair = pathCount > 0;
+  if (isPair && m![3] !== undefined && Number(m![3]) >= pathCount) {
+    b.fail(path, `${action}: ${m![1]}-${m![2]} has ${pathCount} signalling path${pathCount === 1 ? '' : 's'} (0-${pathCount - 1}), not ${m![3]}`);
     return target;
   }
   const kind = TARGET_KIND[action];
   const ok =
     kind === 'lpar' ? lpars.includes(target)
     : kind === 'osa' ? osas.includes(target)
-    : kind === 'link' ? link !== undefined
-    : lans.includes(target) || osas.includes(target) || link !== undefined;
+    : kind === 'cf' ? cfs.includes(target)
+    : kind === 'link' ? isPair
+    : lans.includes(target) || osas.includes(target) || isPair;
   if (!ok) {
-    const names = kind === 'lpar' ? lpars : kind === 'osa' ? osas : kind === 'link' ? links : [...lans, ...osas, ...links];
+    const names = kind === 'lpar' ? lpars : kind === 'osa' ? osas : kind === 'cf' ? cfs : kind === 'link' ? pairs : [...lans, ...osas, ...pairs];
     b.fail(path, `${action}: no ${targetWords(kind)} named "${target}" (${known(names)})`);
     return target;
   }
-  return link ? linkName(link) + (m !== null ? `:${m[2]}` : '') : target;
+  if (isPair) {
+    // Canonical: the pair in topology order, as the reports name it.
+    const [x, y] = lpars.indexOf(m![1]!) < lpars.indexOf(m![2]!) ? [m![1], m![2]] : [m![2], m![1]];
+    return `${x}-${y}${m![3] !== undefined ? `:${m![3]}` : ''}`;
+  }
+  return target;
 }
 
-function targetWords(kind: 'lpar' | 'osa' | 'link' | 'any'): string {
-  return kind === 'lpar' ? 'LPAR' : kind === 'osa' ? 'OSA port' : kind === 'link' ? 'XCF link (SYS1-SYS2)' : 'LAN, OSA port or XCF link';
+function targetWords(kind: TargetKind): string {
+  return kind === 'lpar' ? 'LPAR' : kind === 'osa' ? 'OSA port' : kind === 'cf' ? 'CF' : kind === 'link' ? 'pair of signalling LPARs (SYS1-SYS2)' : 'LAN, OSA port or LPAR pair';
 }
 
 const OPERATOR = /^\s*(D|DISPLAY|V|VARY)\s+TCPIP\s*,\s*([^,\s]*)/i;

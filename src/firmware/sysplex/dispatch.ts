@@ -87,7 +87,7 @@ export class Dispatch {
         this.distributor.setServerWeight(m.ip, m.port, t, m.weight);
         return;
       case 'wlm':
-        this.group.wlm(from, m.weight);
+        this.group.wlm(from, m);
         return;
       case 'optlocal':
         setKeepLocal(s, from, m.ip, m.port, m.keep);

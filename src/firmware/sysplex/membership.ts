@@ -8,7 +8,7 @@ import { refreshOptLocal } from './optlocal.js';
 import type { Ownership } from './ownership.js';
 import type { SysplexState } from './state.js';
 import type { Target } from './target.js';
-import { JOIN_SETTLE_PS, JOIN_TIMER, WLM_POLL_PS, WLM_TIMER } from './timers.js';
+import { JOIN_SETTLE_PS, JOIN_TIMER, WLM_TIMER } from './timers.js';
 
 export class Membership {
   constructor(
@@ -27,7 +27,8 @@ export class Membership {
     s.vdpt.setMember(s.indexOf(s.self), true);
     s.vdpt.setPathUp(s.indexOf(s.self), true);
     s.hal.setTimer(this.timerBase + JOIN_TIMER, now + JOIN_SETTLE_PS);
-    s.hal.setTimer(this.timerBase + WLM_TIMER, now + WLM_POLL_PS);
+    // The first poll at once: a distributor has weights from the start, not only after SYSPLEXWLMPOLL.
+    s.hal.setTimer(this.timerBase + WLM_TIMER, now);
   }
 
   /** The join settle time passed: the members' hellos are in, so the ownership rules can be applied. */
@@ -60,10 +61,13 @@ export class Membership {
       s.vdpt.setMember(t, true);
       s.vdpt.setPathUp(t, true);
       s.send(stack, { m: 'hello', xcfIp: s.xcfIp, dvipas: this.status(), reply: false });
+      // A joining system learns this one's WLM data now rather than at the next poll.
+      s.send(stack, this.wlmMessage());
       refreshOptLocal(s);
       return;
     }
     s.members.delete(stack);
+    if (s.wlm.delete(t)) this.applyWlmWeights();
     // Connections on the lost target are gone; the VCRT forgets them and the VDPT stops counting them.
     s.vcrt.deleteTarget(t);
     s.affinity.deleteTarget(t);
@@ -103,21 +107,47 @@ export class Membership {
     refreshOptLocal(s);
   }
 
-  /** Another member's WLM system weight. */
-  wlm(from: string, weight: number): void {
-    this.s.vdpt.setSystemWeight(this.s.indexOf(from), weight);
+  /** Another member's WLM data: its capacity (normalised with everyone's), or from older hosts its weight. */
+  wlm(from: string, m: Extract<ControlMessage, { m: 'wlm' }>): void {
+    const t = this.s.indexOf(from);
+    if (m.unused !== undefined && m.total !== undefined) {
+      this.s.wlm.set(t, { unused: m.unused, total: m.total });
+      this.applyWlmWeights();
+    } else {
+      this.s.vdpt.setSystemWeight(t, m.weight);
+    }
     refreshOptLocal(this.s);
   }
 
-  /** The WLM poll: this system's weight to every member and to the VDPT, server weights to the distributors. */
+  /** The WLM poll (every SYSPLEXWLMPOLL): this system's WLM data to every member and into the normalised
+   *  weights, server weights to the distributors. */
   pollWlm(now: number, id: number): void {
     const s = this.s;
     if (!s.inGroup) return;
-    const weight = Math.max(0, Math.min(64, Math.round(s.hal.wlmWeight())));
-    s.vdpt.setSystemWeight(s.indexOf(s.self), weight);
-    for (const stack of s.members.keys()) s.send(stack, { m: 'wlm', weight });
-    this.target.reportServerWeights(weight);
-    s.hal.setTimer(id, now + WLM_POLL_PS);
+    const m = this.wlmMessage();
+    const self = s.indexOf(s.self);
+    if (m.unused !== undefined && m.total !== undefined) {
+      s.wlm.set(self, { unused: m.unused, total: m.total });
+      this.applyWlmWeights();
+    } else {
+      s.vdpt.setSystemWeight(self, m.weight);
+    }
+    for (const stack of s.members.keys()) s.send(stack, m);
+    this.target.reportServerWeights(s.vdpt.systemWeight[self]!);
+    s.hal.setTimer(id, now + s.wlmPollPs);
+  }
+
+  /** This system's WLM data as the host's WLM gives it now. */
+  private wlmMessage(): Extract<ControlMessage, { m: 'wlm' }> {
+    const hal = this.s.hal;
+    const weight = Math.max(0, Math.min(64, Math.round(hal.wlmWeight())));
+    const c = hal.wlmCapacity?.();
+    return c === undefined ? { m: 'wlm', weight } : { m: 'wlm', weight, unused: c.unused, total: c.total };
+  }
+
+  /** BASEWLM system weights: every reporting system's, normalised across them (WlmWeights). */
+  private applyWlmWeights(): void {
+    for (const [t, w] of this.s.wlm.weights()) this.s.vdpt.setSystemWeight(t, w);
   }
 
   /** This stack's DVIPA definitions, as its hellos announce them. */

@@ -2,6 +2,8 @@
 // their hellos described them, the distributor's tables (VDPT, VCRT, timed affinities), the target index of
 // each stack, and the group state. The roles (membership, ownership, distributor, target, ...) share one.
 
+import { WlmWeights } from '../sd/wlm-weights.js';
+import { SECOND_PS } from './timers.js';
 import type { Hal } from '../hal.js';
 import type { Profile, VipaBackup, VipaDefine, VipaDistribute } from '../profile/types.js';
 import { ServiceTable, TimedAffinity, Vcrt, Vdpt } from '../sd/index.js';
@@ -15,6 +17,10 @@ export class SysplexState {
   readonly services = new ServiceTable();
   readonly vcrt: Vcrt;
   readonly vdpt: Vdpt;
+  /** How often WLM weights are polled and exchanged (GLOBALCONFIG SYSPLEXWLMPOLL), ps. */
+  readonly wlmPollPs: number;
+  /** The systems' WLM capacity data, normalised into BASEWLM system weights. */
+  readonly wlm = new WlmWeights();
   readonly affinity = new TimedAffinity();
   inGroup = false;
   /** The join settle time has passed (hellos exchanged). */
@@ -36,6 +42,7 @@ export class SysplexState {
     this.hal = host.hal;
     this.self = host.hal.stackName;
     this.xcfIp = profile.dynamicXcf?.ip ?? 0;
+    this.wlmPollPs = profile.globalConfig.sysplexWlmPoll * SECOND_PS;
     this.vcrt = new Vcrt({ services: this.services });
     this.vdpt = new Vdpt(this.services, { targets: 64 });
     for (const d of profile.vipaDefines) this.addDvipa(d.ip, { define: d });
