@@ -115,7 +115,7 @@ export function planPartitions(p: Prepared, partitions: number, externals: reado
   }
   for (let i = 0; i < partitions; i++) {
     if (members[i]!.length === 0) {
-      throw new UsageError(`--partitions ${partitions}: partition ${i} would run nothing (the topology has ${units.length} units to place: ${units.map((u) => u.label).join(', ')})`, 'run');
+      throw new UsageError(`with ${partitions} partitions, partition ${i} would run nothing (the topology has ${units.length} units to place: ${units.map((u) => u.label).join(', ')})`, 'run');
     }
   }
   const lookaheadPs = sim.minLatency((l) => byId[l.a.owner.id] !== byId[l.b.owner.id]);

@@ -62,9 +62,9 @@ export interface BackplaneStats {
 
 export async function runPartitioned(scenario: Scenario, options: PartitionOptions): Promise<Report> {
   const n = options.partitions;
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError('--partitions must be at least 1', 'run');
-  if ((options.instruments ?? []).length > 0) throw new UsageError('--capture, --vcd, --perfetto and --html do not work with --partitions or --inspect yet', 'run');
-  if (options.clientsFor !== undefined || scenario.capture !== undefined) throw new UsageError('a replay (a scenario with a capture) cannot run with --partitions or --inspect yet', 'run');
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`a partitioned run needs at least 1 partition (got ${n})`, 'run');
+  if ((options.instruments ?? []).length > 0) throw new UsageError('instruments (capture points, timelines) do not work in a partitioned run yet', 'run');
+  if (options.clientsFor !== undefined || scenario.capture !== undefined) throw new UsageError('a replay (a scenario with a capture) cannot run partitioned yet', 'run');
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const topology = scenario.topology;
 
@@ -91,7 +91,7 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
   let inspected: { partition: number; lpar: string } | undefined;
   if (options.inspect !== undefined) {
     const lpar = topology.lpars.find((l) => l.name.toUpperCase() === options.inspect!.toUpperCase());
-    if (lpar === undefined) throw new UsageError(`--inspect: no LPAR named ${options.inspect} (${topology.lpars.map((l) => l.name).join(', ')})`, 'run');
+    if (lpar === undefined) throw new UsageError(`no LPAR named ${options.inspect} to inspect (${topology.lpars.map((l) => l.name).join(', ')})`, 'run');
     inspected = { partition: plan.assignment[lpar.name]!, lpar: lpar.name };
   }
   const inspectFlags = options.inspectFlags ?? [options.inspectWait === true ? '--inspect-wait=127.0.0.1:0' : '--inspect=127.0.0.1:0', '--enable-source-maps'];

@@ -34,10 +34,18 @@ export async function main(argv: string[]): Promise<number> {
   const bind = str(args, 'bind');
   const scenario = loadOrReport(args.positionals[0]!);
   if (scenario === null) return 2;
+  if (partitions > 1 || inspect !== undefined) {
+    // What a partitioned run cannot do yet, in the flags' words (the library says it in its own).
+    if (scenario.capture !== undefined) throw new UsageError('a replay (a scenario with a capture) cannot run with --partitions or --inspect yet', 'run');
+    if (inspect !== undefined && !scenario.topology.lpars.some((l) => l.name.toUpperCase() === inspect.toUpperCase())) {
+      throw new UsageError(`--inspect: no LPAR named ${inspect} (${scenario.topology.lpars.map((l) => l.name).join(', ')})`, 'run');
+    }
+  }
   const progress = !flag(args, 'quiet') && process.stderr.isTTY ? progressLine() : undefined;
   const options = { seed, untilPs, trace: str(args, 'trace'), progress: progress?.update, instruments: await instrumentsOf(args) };
   let report: Report;
   if (partitions > 1 || inspect !== undefined) {
+    if (options.instruments.length > 0) throw new UsageError('--capture, --vcd, --perfetto and --html do not work with --partitions or --inspect yet', 'run');
     const { runPartitioned } = await import('../backplane/run-partitioned.js');
     report = await runPartitioned(scenario, {
       ...options,
