@@ -91,6 +91,8 @@ export interface CoordinatorResult {
   external: { component: string; events: number; [stat: string]: unknown }[];
   windows: number;
   dropped: number;
+  /** Wall time each participant spent idle between its answer and its next grant, ms. */
+  waitMs: number[];
 }
 
 interface Peer {
@@ -116,6 +118,9 @@ interface Peer {
   floor: number;
   finished: boolean;
   ready: boolean;
+  /** Wall time (performance.now) of its latest answer, and its idle time so far, ms. */
+  idleSince: number;
+  waitMs: number;
   outcomes: Outcome[] | null;
   summary: SummaryMsg | null;
 }
@@ -174,6 +179,8 @@ export class Coordinator {
         floor: 0,
         finished: false,
         ready: false,
+        idleSince: now,
+        waitMs: 0,
         outcomes: null,
         summary: null,
       };
@@ -276,7 +283,8 @@ export class Coordinator {
     }
     for (const p of this.peers) {
       if (p.identity === null) continue;
-      if (p.index !== this.o.patient && now - p.lastHeard > SILENCE_MS) {
+      // One still building its graph (synchronous work: no heartbeats) answers to the join deadline instead.
+      if (p.ready && p.index !== this.o.patient && now - p.lastHeard > SILENCE_MS) {
         this.fail(new RunError(`${p.label} stopped answering (nothing for ${(SILENCE_MS / 1000).toFixed(1)} s) at virtual time ${this.virtualTime()}`));
         return;
       }
@@ -447,6 +455,7 @@ export class Coordinator {
     this.accept(peer, m.events);
     peer.next = fromWireTime(m.next);
     peer.ready = true;
+    peer.idleSince = performance.now();
     if (m.trace !== undefined) this.trace.push(peer.index, m.trace);
     this.maybeStart();
   }
@@ -476,6 +485,8 @@ export class Coordinator {
       p.grant++;
       p.granted = g.granted;
       this.windows++;
+      const now = performance.now();
+      p.waitMs += now - p.idleSince;
       this.sendTo(p, { v: PROTOCOL_VERSION, type: 'grant', round: p.grant, bound: g.bound, last: g.last, events: p.pending.takeThrough(g.through) });
     }
     if (r.active === 0) {
@@ -492,6 +503,7 @@ export class Coordinator {
   private onDone(peer: Peer, m: DoneMsg): void {
     if (this.phase !== 'running' || !peer.running || m.round !== peer.grant) return this.garbage(peer.identity!.toString('latin1'), `a done for grant ${m.round} (expected ${peer.running ? peer.grant : 'none'})`);
     peer.running = false;
+    peer.idleSince = performance.now();
     const last = peer.granted > this.o.untilPs;
     if (last) peer.finished = true;
     else this.accept(peer, m.events);
@@ -570,6 +582,7 @@ export class Coordinator {
       events: this.peers.reduce((n, p) => n + p.summary!.delivered, 0),
       external: this.peers.filter((p) => p.external !== null).map((p) => ({ component: p.external!.name, events: p.summary!.delivered, ...(p.summary!.stats ?? {}) })),
       windows: this.windows,
+      waitMs: this.peers.map((p) => p.waitMs),
       dropped: this.dropped,
     });
   }

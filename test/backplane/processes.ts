@@ -51,7 +51,7 @@ export async function run(args: readonly string[], timeoutMs?: number): Promise<
 
 /** The report of a `--json` run without what may differ between partition counts. */
 export function comparable(stdout: string): Record<string, unknown> {
-  const { wallMs: _w, partitions: _p, ...rest } = JSON.parse(stdout) as Record<string, unknown>;
+  const { wallMs: _w, partitions: _p, backplane: _b, ...rest } = JSON.parse(stdout) as Record<string, unknown>;
   return rest;
 }
 

@@ -32,7 +32,7 @@ function scenario(): Scenario {
 }
 
 const strip = (r: Report) => {
-  const { wallMs: _w, partitions: _p, external: _e, ...rest } = r;
+  const { wallMs: _w, partitions: _p, external: _e, backplane: _b, ...rest } = r;
   return rest;
 };
 
