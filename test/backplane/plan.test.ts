@@ -9,6 +9,7 @@ import { InputError, loadRunFile } from '../../src/scenario/index.js';
 import type { Scenario, Topology } from '../../src/scenario/types.js';
 import type { ExternalSpec } from '../../src/backplane/external.js';
 import { writeRun } from './processes.js';
+import { cli } from '../e2e/cli.js';
 
 function demo(edit: (t: Topology) => Topology = (t) => t): Scenario {
   const r = loadRunFile('fixtures/topologies/demo.yaml');
@@ -93,6 +94,23 @@ describe('partition plan', () => {
     const bad = loadRunFile(writeRun('  pin: { LAN9.clients: 1 }', 'until: 1ms'));
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.errors.map(String).join('\n')).toMatch(/topology\.yaml:\d+:\d+: backplane\.pin: unknown component "LAN9\.clients"/);
+  });
+
+  it('run --partitions 2 --plan prints the partitions, the cut, its lookahead and the events a window holds, then runs', () => {
+    const r = cli(['run', 'fixtures/topologies/demo.yaml', '--partitions', '2', '--plan', '--until', '3ms', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.slice(0, 4)).toEqual([
+      'plan: 2 partitions, placed by latency (cut at the longest links)',
+      '  partition 0: LAN1, LAN1.router, OSA1, OSA2, OSA3 ... (8 components)',
+      '  partition 1: LAN1.clients',
+      '  cut: LAN1.router-LAN1.clients (20 us)',
+    ]);
+    expect(lines[4]).toMatch(/^ {2}lookahead 20 us: about [\d.]+ events per window of that length \(pilot: \d+ events in the first 2 ms in one process\)$/);
+    expect(JSON.parse(r.stdout).backplane).toMatchObject({ lookaheadPs: 20_000_000 });
+    const alone = cli(['run', 'fixtures/topologies/demo.yaml', '--plan']);
+    expect(alone.status).toBe(2);
+    expect(alone.stderr).toMatch(/--plan shows the cut of a partitioned run: give --partitions N/);
   });
 
   it('refuses a pin past the partitions (bad input) and a partition that would run nothing', async () => {
