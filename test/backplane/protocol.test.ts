@@ -199,3 +199,14 @@ describe('CURVE certificates and endpoints', () => {
     expect(connectForm('tcp://0.0.0.0:4000')).toBe('tcp://127.0.0.1:4000');
   });
 });
+
+describe('the built wire validators', () => {
+  it('are the generator output for the current schema (dist/src/backplane/wire-validators.cjs), when built', async () => {
+    const { existsSync, readFileSync } = await import('node:fs');
+    const { fileURLToPath } = await import('node:url');
+    const { wireValidatorsSource } = await import('../../src/backplane/build-wire-validators.js');
+    const built = fileURLToPath(new URL('../../dist/src/backplane/wire-validators.cjs', import.meta.url));
+    if (!existsSync(built)) return; // not built: the sources compile the schema themselves
+    expect(readFileSync(built, 'utf8') === wireValidatorsSource(), 'rebuild: npm run build').toBe(true);
+  });
+});
