@@ -15,6 +15,8 @@ options:
   --trace FILE           write every trace event as JSON Lines to FILE
   --capture POINT=FILE   write a pcapng of what POINT (OSA1, LAN1, SYS1-SYS2) carries; repeatable
   --partitions N         run the models in N processes over the ZeroMQ backplane
+  --plan                 with --partitions: print where the cut falls, its lookahead and the events a window
+                         holds (stderr) before running
   --bind ENDPOINT        the coordinator's endpoint (default tcp://127.0.0.1:0; non-loopback needs CURVE keys)
   --curve-server-key F   CURVE certificate files for the backplane (with --curve-client-key F)
   --inspect LPAR         run LPAR's partition under the Node inspector (firmware source debugging)

@@ -125,7 +125,7 @@ function buildTopology(b: Builder, raw: RawTopology, base: Path): Topology {
   };
   if (raw.backplane) {
     const components = new Set([...names.keys(), ...links.map(linkName)]);
-    return { ...topology, backplane: buildBackplane(b, raw.backplane, [...base, 'backplane'], components, raw.lpars) };
+    return { ...topology, backplane: buildBackplane(b, raw.backplane, [...base, 'backplane'], components, raw.lpars, new Set(lans.map((l) => l.name))) };
   }
   return topology;
 }
@@ -376,7 +376,7 @@ export function buildWorkloads(b: Builder, raw: readonly RawWorkload[], path: Pa
   });
 }
 
-function buildBackplane(b: Builder, raw: RawBackplane, path: Path, components: ReadonlySet<string>, lpars: readonly RawLpar[]): BackplaneSpec {
+function buildBackplane(b: Builder, raw: RawBackplane, path: Path, components: ReadonlySet<string>, lpars: readonly RawLpar[], lans: ReadonlySet<string>): BackplaneSpec {
   const out: { -readonly [K in keyof BackplaneSpec]: BackplaneSpec[K] } = {};
   if (raw.bind !== undefined) {
     out.bind = raw.bind;
@@ -394,7 +394,9 @@ function buildBackplane(b: Builder, raw: RawBackplane, path: Path, components: R
   }
   if (raw.pin) {
     for (const [name, partition] of Object.entries(raw.pin)) {
-      if (!components.has(name)) {
+      // A LAN's router and client hosts may be pinned too (the cut between them is a LAN's longest link).
+      const lanPart = /^(.+)\.(router|clients)$/.exec(name);
+      if (!components.has(name) && !(lanPart !== null && lans.has(lanPart[1]!))) {
         b.errors.push(b.src.keyError([...path, 'pin'], name, `backplane.pin: unknown component "${name}" (${known(components)})`));
       }
       const lpar = lpars.find((l) => l.name === name);
