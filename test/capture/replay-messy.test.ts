@@ -125,7 +125,7 @@ beforeAll(async () => {
   const loaded = loadRunFile('fixtures/topologies/demo.yaml');
   if (!loaded.ok) throw new Error('demo topology');
   const lan = join(dir, 'lan1.pcapng');
-  report = await runReplay(loaded.value, { capture, instruments: captureInstruments([`LAN1=${lan}`]) });
+  report = await runReplay(loaded.value, { capture, instruments: captureInstruments([{ point: 'LAN1', file: lan }]) });
   wire = readAll(openCapture(lan));
 }, 60_000);
 
@@ -216,7 +216,7 @@ describe('open replay of the same capture', () => {
     const loaded = loadRunFile('fixtures/topologies/demo.yaml');
     if (!loaded.ok) throw new Error('demo topology');
     const lan = join(dir, 'open-lan1.pcapng');
-    const r = await runReplay(loaded.value, { capture: join(dir, 'messy.pcap'), mode: 'open', instruments: captureInstruments([`LAN1=${lan}`]) });
+    const r = await runReplay(loaded.value, { capture: join(dir, 'messy.pcap'), mode: 'open', instruments: captureInstruments([{ point: 'LAN1', file: lan }]) });
     const replay = r.replay as unknown as { framesInjected: number; clientFrames: number; resegmented: number; flows: number };
     expect(replay.framesInjected).toBe(replay.clientFrames);
     expect(replay.flows).toBe(flows.length);
