@@ -4,6 +4,7 @@ import type { Report } from '../run/report.js';
 import { parse, flag, int, str } from './args.js';
 import { UsageError } from './errors.js';
 import { progressLine } from './progress.js';
+import { LIVE_OPTIONS, liveRequest, runLiveCli } from './live-options.js';
 import { RUN_OUTPUT_OPTIONS, instrumentsOf, loadOrReport, printReport, untilOption } from './run-options.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -18,6 +19,7 @@ export async function main(argv: string[]): Promise<number> {
       'curve-client-key': { type: 'string' },
       inspect: { type: 'string' },
       'inspect-wait': { type: 'string' },
+      ...LIVE_OPTIONS,
     },
     { min: 1, max: 1 },
   );
@@ -32,12 +34,17 @@ export async function main(argv: string[]): Promise<number> {
   const clientKey = str(args, 'curve-client-key');
   if ((serverKey === undefined) !== (clientKey === undefined)) throw new UsageError('--curve-server-key and --curve-client-key go together', 'run');
   const bind = str(args, 'bind');
+  const live = liveRequest(args, partitions, inspect !== undefined);
   const scenario = loadOrReport(args.positionals[0]!);
   if (scenario === null) return 2;
   const progress = !flag(args, 'quiet') && process.stderr.isTTY ? progressLine() : undefined;
   const options = { seed, untilPs, trace: str(args, 'trace'), progress: progress?.update, instruments: await instrumentsOf(args) };
   let report: Report;
-  if (partitions > 1 || inspect !== undefined) {
+  if (live !== null) {
+    const r = await runLiveCli(scenario, live, { ...options, untilGiven: untilPs !== undefined });
+    if (typeof r === 'number') return r;
+    report = r;
+  } else if (partitions > 1 || inspect !== undefined) {
     const { runPartitioned } = await import('../backplane/run-partitioned.js');
     report = await runPartitioned(scenario, {
       ...options,
@@ -56,5 +63,10 @@ export async function main(argv: string[]): Promise<number> {
     report = await runScenario(scenario, options);
   }
   progress?.done();
-  return printReport(args, report, scenario.name);
+  const status = printReport(args, report, scenario.name);
+  if (live !== null && !flag(args, 'quiet') && !flag(args, 'json')) {
+    const { formatLive } = await import('../live/live-run.js');
+    process.stdout.write(`${formatLive(report)}\n`);
+  }
+  return status;
 }
