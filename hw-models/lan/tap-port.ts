@@ -23,6 +23,7 @@ import {
   ipv4Src,
   ipv4TotalLength,
   macToString,
+  parseCidr,
   parseArp,
   readMac,
   readU16,
@@ -31,7 +32,7 @@ import {
 } from '../../src/net/index.js';
 import { ModelComponent } from '../model-component.js';
 import type { Ipv4Msg } from '../messages.js';
-import { wireBytes } from './wire.js';
+import { macFor, wireBytes } from './wire.js';
 
 const ETH = 14;
 /** Datagrams held for one host address while its MAC is asked for (as the router's ARP queue). */
@@ -44,6 +45,14 @@ export interface TapPortConfig {
   /** The clients subnet: only hosts in it are learnt and asked for. */
   readonly network: number;
   readonly prefix: number;
+}
+
+/** The port named `name` for a clients subnet (`198.51.100.0/24`): the gateway is the subnet's first host
+ *  address; the MAC comes from the name. A live run and its replay build the same port this way. */
+export function tapPortConfig(name: string, clientsCidr: string): TapPortConfig {
+  const c = parseCidr(clientsCidr);
+  if (!c.ok) throw new Error(`clients subnet ${clientsCidr}: ${c.error.message}`);
+  return { gatewayIp: (c.value.network + 1) >>> 0, gatewayMac: macFor(name), network: c.value.network, prefix: c.value.prefix };
 }
 
 /** A frame from the host, delivered as a control event. */
@@ -61,6 +70,10 @@ export class TapPort extends ModelComponent {
 
   constructor(name: string, private readonly cfg: TapPortConfig) {
     super(name);
+  }
+
+  get gatewayIp(): number {
+    return this.cfg.gatewayIp;
   }
 
   /** The port to the edge router's `clients` port (bare IPv4 datagrams both ways). */

@@ -4,13 +4,11 @@
 
 import type { Readable, Writable } from 'node:stream';
 import { formatTime } from '../kernel/time.js';
-import { parseSubnet } from '../scenario/ipv4.js';
 import { ipToString } from '../net/index.js';
-import type { FaultSpec, LanSpec, Scenario } from '../scenario/types.js';
+import type { FaultSpec, Scenario } from '../scenario/types.js';
 import type { Report } from '../run/report.js';
 import { abandonPrepared, finishPrepared, prepare, type RunOptions } from '../run/run-scenario.js';
-import { TapPort, type TapFrameControl } from '../../hw-models/lan/tap-port.js';
-import { macFor } from '../../hw-models/lan/wire.js';
+import { TapPort, tapPortConfig, type TapFrameControl } from '../../hw-models/lan/tap-port.js';
 import { CONSOLE_HELP, startConsole, type ConsoleRequest } from './console.js';
 import { RealtimeDriver, type RealtimeReport } from './realtime.js';
 import { LiveRecorder } from './recorder.js';
@@ -43,12 +41,6 @@ export interface TapReport {
   ignored: number;
 }
 
-/** The gateway a TAP's host uses: the clients subnet's first host address (198.51.100.1 in the demo). */
-export function gatewayOf(lan: LanSpec): { ip: number; network: number; prefix: number } {
-  const s = parseSubnet(lan.clients);
-  return { ip: (s.network + 1) >>> 0, network: s.network, prefix: s.prefix };
-}
-
 export async function runLive(scenario: Scenario, options: LiveOptions): Promise<Report> {
   const taps = options.taps ?? [];
   const recorder = options.record !== undefined ? new LiveRecorder(options.record, scenario) : null;
@@ -70,8 +62,8 @@ export async function runLive(scenario: Scenario, options: LiveOptions): Promise
     ...(recorder !== null ? { trace: options.trace ?? recorder.tracePath } : {}),
     clientsFor: (lan) => {
       if (!devices.has(lan.name)) return options.clientsFor?.(lan) ?? null;
-      const g = gatewayOf(lan);
-      const port = new TapPort(`${lan.name}.tap`, { gatewayIp: g.ip, gatewayMac: macFor(`${lan.name}.tap`), network: g.network, prefix: g.prefix });
+      const name = `${lan.name}.tap`;
+      const port = new TapPort(name, tapPortConfig(name, lan.clients));
       ports.set(lan.name, port);
       return port;
     },
@@ -162,7 +154,7 @@ export async function runLive(scenario: Scenario, options: LiveOptions): Promise
   if (taps.length > 0) {
     report.taps = taps.map((t): TapReport => {
       const s = ports.get(t.lan)!.stats;
-      return { lan: t.lan, ifname: t.ifname, gateway: ipToString(gatewayOf(scenario.topology.lans.find((l) => l.name === t.lan)!).ip), framesIn: s.framesIn, framesOut: s.framesOut, arpAnswered: s.arpAnswered, ignored: s.ignored };
+      return { lan: t.lan, ifname: t.ifname, gateway: ipToString(ports.get(t.lan)!.gatewayIp), framesIn: s.framesIn, framesOut: s.framesOut, arpAnswered: s.arpAnswered, ignored: s.ignored };
     });
   }
   recorder?.close(sim.now, consoleFaults, report);

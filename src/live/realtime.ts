@@ -97,6 +97,9 @@ export class RealtimeDriver {
       if (wait > SPIN_PS) await this.sleep(Math.min(wait / MS - 1, MAX_SLEEP_MS));
       else await yieldTurn();
     }
+    // A stop may come between two budgets: deliver the rest of this instant, so that a replay that runs to
+    // the same end time delivers exactly the same events.
+    if (this.stopped) sim.runUntil(sim.now);
     return { ...this.lag.summary(), ended: this.stopped ? 'stopped' : 'until' };
   }
 

@@ -15,7 +15,7 @@ import { type FileRef, fileProblem, type Path, refFrom, YamlFile } from './yaml-
 interface RawFault { at: string; action?: FaultAction; target?: string; pct?: number; operator?: string }
 interface RawScenario {
   name?: string; topology: string | RawTopology; seed?: number; until?: string; workload?: RawWorkload[];
-  faults?: RawFault[]; expect?: string[]; golden?: string; capture?: string; captureMode?: 'closed' | 'open';
+  faults?: RawFault[]; expect?: string[]; golden?: string; capture?: string; captureMode?: 'closed' | 'open' | 'tap';
 }
 
 /** Loads a scenario file. */
