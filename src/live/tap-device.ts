@@ -16,14 +16,20 @@
 // descriptor closes, and a read still waiting then returns (the device's queue is shut down).
 
 import { spawnSync } from 'node:child_process';
-import { closeSync, constants, existsSync, openSync, read, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, read, writeSync } from 'node:fs';
 
 /** Something about the TAP that the user must fix (privilege, name): the CLI makes it exit 2. */
 export class TapSetupError extends Error {}
 
 const HELPER = `
-import fcntl, struct, sys
+import fcntl, socket, struct, sys
 TUNSETIFF, TUNSETOFFLOAD, IFF_TAP, IFF_NO_PI = 0x400454ca, 0x400454d0, 0x0002, 0x1000
+try:
+    socket.if_nametoindex(sys.argv[1])
+    print(17, 'it exists')
+    sys.exit(1)
+except OSError:
+    pass
 try:
     fcntl.ioctl(3, TUNSETIFF, struct.pack('16sH', sys.argv[1].encode(), IFF_TAP | IFF_NO_PI))
     fcntl.ioctl(3, TUNSETOFFLOAD, 0)
@@ -48,7 +54,6 @@ export class TapDevice {
   /** Creates the TAP `name`; TapSetupError for what the user can fix (privilege, an existing name). */
   static open(name: string): TapDevice {
     if (!NAME.test(name)) throw new TapSetupError(`--tap: '${name}' is not an interface name (1-15 letters, digits, _ . -)`);
-    if (existsSync(`/sys/class/net/${name}`)) throw new TapSetupError(`--tap: an interface named ${name} exists already (pick another name, or remove it: ip link delete ${name})`);
     let fd: number;
     try {
       fd = openSync('/dev/net/tun', constants.O_RDWR);
@@ -65,7 +70,7 @@ export class TapDevice {
       const [errno, ...words] = r.stdout.trim().split(' ');
       const why = words.join(' ') || r.stderr.trim().split('\n').pop() || `exit ${r.status}`;
       if (errno === '1') throw new TapSetupError(`--tap needs root or CAP_NET_ADMIN to create ${name}: ${why}`);
-      if (errno === '16') throw new TapSetupError(`--tap: an interface named ${name} exists already (${why})`);
+      if (errno === '17' || errno === '16') throw new TapSetupError(`--tap: an interface named ${name} exists already (pick another name, or remove it: ip link delete ${name})`);
       throw new TapSetupError(`--tap: cannot create ${name}: ${why}`);
     }
     return new TapDevice(name, fd);
