@@ -31,13 +31,13 @@ describe('run --realtime', () => {
     expect(rt.samples).toBeGreaterThan(0);
     expect(rt.p50Us).toBeLessThanOrEqual(rt.p99Us);
     expect(rt.p99Us).toBeLessThanOrEqual(rt.maxUs);
-  });
+  }, 180000);
 
   it('prints the lag after the human report', () => {
     const r = cli(['run', DEMO, '--realtime', '--until', '20ms'], { timeoutMs: 60_000 });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^ {2}real time: lag p50 [\d.]+ us, p99 [\d.]+ us, max [\d.]+ us; [\d.]+ ms behind by more than 1000 us; ended by its end time$/m);
-  });
+  }, 180000);
 
   it('fails with exit 3 naming the virtual time when it falls further behind than --max-lag', () => {
     // The demo's 1000 connections at 20000/s cannot be emulated within a microsecond of real time.
@@ -45,7 +45,7 @@ describe('run --realtime', () => {
     expect(r.status).toBe(3);
     expect(errLines(r)).toHaveLength(1);
     expect(r.stderr).toMatch(/^sysplex-emu: run failed: realtime failed at virtual time [\d.]+ \w+ \(\d+ ps\): the run fell [\d.]+ \w+ behind the wall clock, past the limit of 1 us \(--max-lag\)$/m);
-  });
+  }, 180000);
 
   it('takes console commands during the run, and a recording of it replays to the same trace', () => {
     const rec = join(work, 'rec');
@@ -62,7 +62,7 @@ describe('run --realtime', () => {
     const replay = cli(['test', rec], { timeoutMs: 120_000 });
     expect(replay.stdout).toMatch(/^1 passed, 0 failed$/m);
     expect(replay.status).toBe(0);
-  });
+  }, 180000);
 });
 
 describe('live runs refuse bad input with exit 2 and one line', () => {

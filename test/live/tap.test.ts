@@ -97,7 +97,7 @@ describe.skipIf(missing !== null)('a real host on a TAP', () => {
     const scenario = readFileSync(join(rec, 'scenario.yaml'), 'utf8');
     expect(scenario).toMatch(/captureMode: tap/);
     expect(scenario).toMatch(/distribution\[port=80\]\.targets\[stack=SYS1\]\.totalConn == 3[34]/);
-  });
+  }, 240000);
 
   it('wrk for 5 s at 32 connections gets no socket errors', async () => {
     const live = new LiveSysplex([DEMO, '--tap', 'LAN1=tap0', '--json']);
@@ -120,7 +120,7 @@ describe.skipIf(missing !== null)('a real host on a TAP', () => {
     const conns = port80(report).map((t) => t.totalConn);
     expect(conns.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(requests + 1);
     expect(Math.max(...conns) - Math.min(...conns)).toBeLessThanOrEqual(1);
-  });
+  }, 120000);
 
   it('an lpar-down of the distributor during wrk leaves the survivors connections open and working', async () => {
     const trace = join(work, 'down.trace.jsonl');
@@ -156,7 +156,7 @@ describe.skipIf(missing !== null)('a real host on a TAP', () => {
     expect(requests).toBeGreaterThan(100);
     const report = JSON.parse(end.stdout) as LiveReport;
     for (const t of port80(report).filter((x) => x.stack !== 'SYS1')) expect(t.lost).toBe(0);
-  });
+  }, 120000);
 
   it('an interface name that exists already is exit 2 with one line', async () => {
     const live = new LiveSysplex([DEMO, '--tap', 'LAN1=lo', '--json']);
