@@ -5,7 +5,7 @@
 // given its inputs, so the run delivers the same events in the same order and writes the same trace. What
 // the sysplex sends back to the host is dropped: the real host's answers are already in the capture.
 
-import { InputError } from '../../scenario/errors.js';
+import { InputError } from '../../errors.js';
 import type { Scenario } from '../../scenario/types.js';
 import type { Report } from '../../run/report.js';
 import { prepare, runPrepared, type Instrument, type RunOptions } from '../../run/run-scenario.js';
