@@ -2,11 +2,11 @@
 // into the router's LAN link as an external component. It must behave exactly like its in-process twin
 // (test/backplane/link-tap.ts): same report, byte-identical trace, same counters; and its latency shows in the
 // report when it is large.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { needs, pythonWithZmq } from '../support/tools.js';
 import { type ExternalSpec, spliceInstrument } from '../../src/backplane/external.js';
 import { runPartitioned } from '../../src/backplane/run-partitioned.js';
 import { runScenario } from '../../src/run/run-scenario.js';
@@ -17,7 +17,7 @@ import { ROOT } from '../e2e/cli.js';
 import { LinkTap } from './link-tap.js';
 
 /** The first python3 that has pyzmq (CI installs Debian's python3-zmq for /usr/bin/python3). */
-const PYTHON = ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import zmq'], { stdio: 'ignore' }).status === 0);
+const PYTHON = pythonWithZmq();
 const TAP = join(ROOT, 'tools/python/link_tap.py');
 
 function scenario(): Scenario {
@@ -31,7 +31,7 @@ const strip = (r: Report) => {
   return rest;
 };
 
-describe('an external component in Python', () => {
+describe('an external component in Python', needs('python3-zmq'), () => {
   it('finds python3 with zmq', () => {
     expect(PYTHON, 'python3 with pyzmq (apt-get install python3-zmq)').toBeDefined();
   });

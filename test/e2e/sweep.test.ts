@@ -1,10 +1,11 @@
 // `sysplex-emu sweep` through the built CLI: a 3 x 2 sweep writes six rows, each point deterministic; a point that
 // fails is a row with its error and the sweep goes on (exit 1); bad options are exit 2 with one line; the HTML
 // page has a plot per varying metric and renders in headless Chromium.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, needs } from '../support/tools.js';
 import { chromium } from 'playwright-core';
 import { type CliResult, cli, errLines } from './cli.js';
 
@@ -78,11 +79,11 @@ describe('sysplex-emu sweep', () => {
     }
   });
 
-  it.skipIf(!existsSync('/usr/bin/chromium'))('draws one plot per varying metric, rendered in headless Chromium with no errors', async () => {
+  it('draws one plot per varying metric, rendered in headless Chromium with no errors', needs('chromium'), async () => {
     const html = readFileSync(join(out, 'sweep.html'), 'utf8');
     const data = JSON.parse(/<script id="sweep-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!) as { plots: { metric: string }[] };
     expect(data.plots.map((p) => p.metric)).toContain('lpars[name=SYS1].cpuBusyPct');
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
     try {
       const page = await browser.newPage();
       const errors: string[] = [];

@@ -18,7 +18,7 @@
 // Messages travel as src/firmware/xcf-messages.ts defines them; a malformed one is counted and dropped.
 
 import type { Profile } from '../profile/types.js';
-import type { ServiceTable, TimedAffinity, Vcrt, Vdpt } from '../sd/index.js';
+import type { TimedAffinity, Vcrt, Vdpt } from '../sd/index.js';
 import { DataPath } from './data-path.js';
 import { Dispatch } from './dispatch.js';
 import * as displays from './displays.js';
@@ -36,7 +36,6 @@ import { AFFINITY_TIMER, JOIN_TIMER, WLM_TIMER } from './timers.js';
 export class Sysplex {
   readonly dvipas: Map<number, Dvipa>;
   readonly members: Map<string, Member>;
-  readonly services: ServiceTable;
   readonly vcrt: Vcrt;
   readonly vdpt: Vdpt;
   readonly affinity: TimedAffinity;
@@ -67,7 +66,6 @@ export class Sysplex {
     this.dispatch = new Dispatch(s, this.group, this.ownership, this.distributor, this.target, this.dataPath);
     this.dvipas = s.dvipas;
     this.members = s.members;
-    this.services = s.services;
     this.vcrt = s.vcrt;
     this.vdpt = s.vdpt;
     this.affinity = s.affinity;
