@@ -6,6 +6,7 @@ import type { PlanSummary } from '../backplane/run-partitioned.js';
 import { formatTime } from '../kernel/time.js';
 import { UsageError } from './errors.js';
 import { progressLine } from './progress.js';
+import { LIVE_OPTIONS, liveRequest, runLiveCli } from './live-options.js';
 import { RUN_OUTPUT_OPTIONS, instrumentsOf, loadOrReport, printReport, untilOption } from './run-options.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -21,6 +22,7 @@ export async function main(argv: string[]): Promise<number> {
       inspect: { type: 'string' },
       'inspect-wait': { type: 'string' },
       plan: { type: 'boolean' },
+      ...LIVE_OPTIONS,
     },
     { min: 1, max: 1 },
   );
@@ -36,6 +38,7 @@ export async function main(argv: string[]): Promise<number> {
   const clientKey = str(args, 'curve-client-key');
   if ((serverKey === undefined) !== (clientKey === undefined)) throw new UsageError('--curve-server-key and --curve-client-key go together', 'run');
   const bind = str(args, 'bind');
+  const live = liveRequest(args, partitions, inspect !== undefined);
   const scenario = loadOrReport(args.positionals[0]!, args, 'run');
   if (scenario === null) return 2;
   if (partitions > 1 || inspect !== undefined) {
@@ -48,7 +51,11 @@ export async function main(argv: string[]): Promise<number> {
   const progress = !flag(args, 'quiet') && process.stderr.isTTY ? progressLine() : undefined;
   const options = { seed, untilPs, trace: str(args, 'trace'), progress: progress?.update, instruments: await instrumentsOf(args) };
   let report: Report;
-  if (partitions > 1 || inspect !== undefined) {
+  if (live !== null) {
+    const r = await runLiveCli(scenario, live, { ...options, untilGiven: untilPs !== undefined });
+    if (typeof r === 'number') return r;
+    report = r;
+  } else if (partitions > 1 || inspect !== undefined) {
     if (options.instruments.length > 0) throw new UsageError('--capture, --vcd, --perfetto and --html do not work with --partitions or --inspect yet', 'run');
     const { runPartitioned } = await import('../backplane/run-partitioned.js');
     report = await runPartitioned(scenario, {
@@ -69,7 +76,12 @@ export async function main(argv: string[]): Promise<number> {
     report = await runScenario(scenario, options);
   }
   progress?.done();
-  return printReport(args, report, scenario.name);
+  const status = printReport(args, report, scenario.name);
+  if (live !== null && !flag(args, 'quiet') && !flag(args, 'json')) {
+    const { formatLive } = await import('../live/live-run.js');
+    process.stdout.write(`${formatLive(report)}\n`);
+  }
+  return status;
 }
 
 /** `--plan`: the cut of a partitioned run, before it runs. */

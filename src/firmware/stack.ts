@@ -303,6 +303,13 @@ export class Stack implements Firmware, SysplexHost {
       this.hal.tcpConnection('close', c.localIp, c.localPort, c.remoteIp, c.remotePort);
       return;
     }
+    // A client reused the four-tuple of a connection in TIME_WAIT here (Linux does, as soon as its own side
+    // is closed): the new connection keeps the distributor's VCRT entry, which still points at this stack.
+    if (kind === 'reopen') {
+      this.inTimeWait.delete(c);
+      if (this.hal.tracing) this.hal.trace('tcp.close', { local: `${ipText(c.localIp)}:${c.localPort}`, remote: `${ipText(c.remoteIp)}:${c.remotePort}`, reason: 'reopen' });
+      return;
+    }
     if (this.keptLocal.size > 0) this.keptLocal.delete(`${c.localIp}:${c.localPort}>${c.remoteIp}:${c.remotePort}`);
     const how = kind === 'close' ? 'close' : 'reset';
     if (!this.inTimeWait.delete(c)) this.hal.tcpConnection(how, c.localIp, c.localPort, c.remoteIp, c.remotePort);

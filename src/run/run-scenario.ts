@@ -123,15 +123,26 @@ export function runPrepared(p: Prepared, options: RunOptions = {}): Report {
     sim.start();
     while (sim.runUntil(p.untilPs, slice) === 'budget') options.progress?.(sim, p.untilPs);
   } catch (err) {
-    p.traceWriter?.abandon();
-    for (const i of p.instruments) i.abandon?.();
+    abandonPrepared(p);
     throw err instanceof SimulationError ? err : new SimulationError(sim.now, '(kernel)', err);
   }
+  return finishPrepared(p, performance.now() - wall0);
+}
+
+/** After a run that ended normally (here or in a driver of its own, such as src/live's real-time one): closes
+ *  the trace, assembles the report, lets the instruments finish and evaluates the expectations. */
+export function finishPrepared(p: Prepared, wallMs: number): Report {
   p.traceWriter?.close();
-  const report = assembleReport(p, performance.now() - wall0);
+  const report = assembleReport(p, wallMs);
   for (const i of p.instruments) i.finish?.(p, report);
   evaluateExpectations(p, report);
   return report;
+}
+
+/** After a run that failed: removes the partial trace and whatever the instruments were writing. */
+export function abandonPrepared(p: Prepared): void {
+  p.traceWriter?.abandon();
+  for (const i of p.instruments) i.abandon?.();
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<Report> {

@@ -223,7 +223,8 @@ export interface Scenario {
   readonly golden?: string;
   /** Absolute path of a capture to replay, if any. */
   readonly capture?: string;
-  readonly captureMode?: 'closed' | 'open';
+  /** `tap`: a live run recorded by `run --tap --record` (frames injected exactly as recorded). */
+  readonly captureMode?: 'closed' | 'open' | 'tap';
 }
 
 /** One `expect` line, already parsed (see src/scenario/expect.ts). */

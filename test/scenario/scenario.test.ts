@@ -139,7 +139,7 @@ describe('scenario errors at FILE:LINE:COL', () => {
     ['expectation that is not a string', `${base}expect:\n  - 42\n`, 'FILE:3:5: expect[0]: must be a string (got integer 42)'],
     ['missing capture', `${base}capture: none.pcap\n`, 'FILE:2:10: capture: capture DIR/none.pcap: no such file'],
     ['captureMode without capture', `${base}captureMode: open\n`, 'FILE:2:1: captureMode: there is no capture to replay (add capture: FILE.pcapng)'],
-    ['bad captureMode', `${base}capture: c.pcap\ncaptureMode: half\n`, 'FILE:3:14: captureMode: must be one of closed, open (got "half")'],
+    ['bad captureMode', `${base}capture: c.pcap\ncaptureMode: half\n`, 'FILE:3:14: captureMode: must be one of closed, open, tap (got "half")'],
     ['inline topology error', 'topology:\n  lans: []\n  osas: []\n  lpars: []\n', 'FILE:2:9: topology.lans: needs at least 1 item(s)'],
     ['inline topology unknown key', `topology:\n  lans: [{ name: L, subnet: 10.0.0.0/8, router: 10.0.0.1, vlan: 3 }]\n  osas: [{ name: O, lan: L }]\n  lpars: [{ name: S, profile: profiles/SYS1.tcpip }]\n`,
       'FILE:2:59: topology.lans[0]: unknown key "vlan" (known keys: name, subnet, router, clients, latency, routerLatency, clientSpeed)'],

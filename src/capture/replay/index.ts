@@ -46,7 +46,12 @@ const SLACK_PS = 600_000_000_000_000;
 export async function runReplay(scenario: Scenario, options: ReplayOptions = {}): Promise<Report> {
   const capture = options.capture ?? scenario.capture;
   if (capture === undefined) throw new InputError(scenario.file, 'there is no capture to replay (add capture: FILE.pcapng)');
-  const mode = options.mode ?? scenario.captureMode ?? 'closed';
+  if (options.mode === undefined && scenario.captureMode === 'tap') {
+    // A recorded live run: its frames go in exactly as recorded (tap-frames.ts).
+    const { runTapReplay } = await import('./tap-frames.js');
+    return runTapReplay(scenario, capture, options);
+  }
+  const mode = options.mode ?? (scenario.captureMode === 'open' ? 'open' : 'closed');
   const pace = options.pace ?? 'recorded';
   const survey = checkCapture(capture);
   const dvipas = dvipasOf(scenario);

@@ -115,7 +115,7 @@ export class TcpEngine {
         return 'ok';
       }
       // A new incarnation of a connection in TIME_WAIT (RFC 9293 section 3.10.7.4 / RFC 6191).
-      this.free(conn, now, 'close');
+      this.free(conn, now, 'reopen');
       conn = undefined;
     }
     const l = this.findListener(dst, seg.dstPort);
@@ -344,7 +344,7 @@ export class TcpEngine {
 
   /** @internal Removes the control block. `kind` is what the host hears if the connection was ever
    *  established (null: nothing, for half-open connections that just vanish). */
-  free(conn: TcpConnection, now: number, kind: 'close' | 'reset' | 'timeout' | null): void {
+  free(conn: TcpConnection, now: number, kind: 'close' | 'reset' | 'timeout' | 'reopen' | null): void {
     if (conn.state === TcpState.CLOSED) return;
     const wasHalfOpen = conn.state === TcpState.SYN_RECEIVED;
     conn.state = TcpState.CLOSED;
