@@ -42,22 +42,28 @@ function dvipaOf(text: string): number {
   return ip.value;
 }
 
+// Kernel timer tags are 32-bit signed integers (the event queue keeps them in an Int32Array). A host's TCP
+// timer carries the host's index as its tag and the engine's timer id as its data: packing both into the tag
+// (host * 2^20 + id) wrapped negative from host 2,048 on, and a host's ids grow with every connection it opens.
 const TAG_START = 0x7fff_fff0;
 const TAG_CLOSE = 0x7fff_fff1;
-/** TCP timer ids of one host live below this; the kernel tag carries host * HOST_SPAN + id. */
-const HOST_SPAN = 1 << 20;
+/** Client hosts a component can hold: host indexes stay below TAG_START. */
+export const MAX_CLIENT_HOSTS = TAG_START;
 
 export interface ClientTotals {
   opened: number;
   completed: number;
   reset: number;
+  /** Never completed their exchange: gave up, or not yet established at the end. */
   failed: number;
+  /** Established and still open at the end of the run (a held connection is healthy, not failed). */
+  open: number;
   bytesSent: number;
   bytesReceived: number;
 }
 
 /** Outcome of one connection, for the report's per-target `lost` count: client ip, client port, dvipa, port. */
-export type ConnectionOutcome = [number, number, number, number, 'completed' | 'reset' | 'failed'];
+export type ConnectionOutcome = [number, number, number, number, 'completed' | 'reset' | 'failed' | 'open'];
 
 interface Flow {
   workload: ClientWorkload;
@@ -71,6 +77,8 @@ interface Flow {
   received: number;
   /** Reads the HTTP response head; null once it is through (or for echo, which has none). */
   head: ResponseHeadReader | null;
+  /** The handshake completed. */
+  established: boolean;
   done: boolean;
   outcome: 'completed' | 'reset' | 'failed' | null;
 }
@@ -82,7 +90,7 @@ class Host {
 }
 
 export class ClientHosts extends Component implements TcpHandler {
-  readonly totals: ClientTotals = { opened: 0, completed: 0, reset: 0, failed: 0, bytesSent: 0, bytesReceived: 0 };
+  readonly totals: ClientTotals = { opened: 0, completed: 0, reset: 0, failed: 0, open: 0, bytesSent: 0, bytesReceived: 0 };
   private readonly hosts: Host[] = [];
   private readonly flows: Flow[] = [];
   private readonly schedule: { at: number; workload: ClientWorkload; dvipa: number; host: number }[] = [];
@@ -134,7 +142,7 @@ export class ClientHosts extends Component implements TcpHandler {
   private setHostTimer(h: number, id: number, at: number): void {
     const host = this.hosts[h]!;
     host.timers.set(id, at);
-    this.at(Math.max(at, this.now), h * HOST_SPAN + id, at);
+    this.at(Math.max(at, this.now), h, id);
   }
 
   private transmit(packet: Uint8Array): void {
@@ -163,10 +171,12 @@ export class ClientHosts extends Component implements TcpHandler {
       if (flow?.conn) flow.engine.close(this.now, flow.conn);
       return;
     }
-    const h = Math.floor(tag / HOST_SPAN);
-    const id = tag - h * HOST_SPAN;
-    const host = this.hosts[h]!;
-    if (host.timers.get(id) !== (data as number)) return; // re-armed or cancelled since
+    const host = this.hosts[tag]!;
+    const id = data as number;
+    // A timer re-armed later, or cancelled, since this event was posted: the engine only ever moves its
+    // deadline earlier, so an armed deadline still ahead belongs to a later event, and none means cancelled.
+    const at = host.timers.get(id);
+    if (at === undefined || at > this.now) return;
     host.timers.delete(id);
     host.engine.timer(this.now, id);
   }
@@ -190,7 +200,7 @@ export class ClientHosts extends Component implements TcpHandler {
       return;
     }
     const c = r.value;
-    const flow: Flow = { workload: w, engine: host.engine, conn: c, clientIp: c.localIp, clientPort: c.localPort, expect: w.response, received: 0, head: w.protocol === 'http' ? new ResponseHeadReader() : null, done: false, outcome: null };
+    const flow: Flow = { workload: w, engine: host.engine, conn: c, clientIp: c.localIp, clientPort: c.localPort, expect: w.response, received: 0, head: w.protocol === 'http' ? new ResponseHeadReader() : null, established: false, done: false, outcome: null };
     c.user = this.flows.length;
     this.flows.push(flow);
   }
@@ -200,6 +210,7 @@ export class ClientHosts extends Component implements TcpHandler {
   onConnected(now: number, conn: TcpConnection): void {
     const flow = this.flows[conn.user as number]!;
     const w = flow.workload;
+    flow.established = true;
     let request = this.requests.get(w);
     if (request === undefined) {
       request = w.protocol === 'http' ? this.httpRequest(w) : new Uint8Array(w.request).fill(0x61);
@@ -255,18 +266,25 @@ export class ClientHosts extends Component implements TcpHandler {
     }
   }
 
-  /** Totals, with connections still open at the end counted as failed. */
+  /** Totals at the end: a connection not closed yet is `open` once established, `failed` before. */
   summary(): ClientTotals {
-    const open = this.flows.filter((f) => f.outcome === null).length;
-    return { ...this.totals, failed: this.totals.failed + open };
+    let open = 0;
+    let pending = 0;
+    for (const f of this.flows) {
+      if (f.outcome !== null) continue;
+      if (f.established) open++;
+      else pending++;
+    }
+    return { ...this.totals, open, failed: this.totals.failed + pending };
   }
 
-  /** Every connection that did not complete, with its 4-tuple, for the per-target `lost` count. */
+  /** Every connection that did not complete, with its 4-tuple, for the per-target `lost` count (an open one
+   *  is lost only if its target no longer holds it). */
   notCompleted(): ConnectionOutcome[] {
     const out: ConnectionOutcome[] = [];
     for (const f of this.flows) {
       if (f.outcome === 'completed') continue;
-      out.push([f.clientIp, f.clientPort, dvipaOf(f.workload.dvipa), f.workload.port, f.outcome ?? 'failed']);
+      out.push([f.clientIp, f.clientPort, dvipaOf(f.workload.dvipa), f.workload.port, f.outcome ?? (f.established ? 'open' : 'failed')]);
     }
     return out;
   }

@@ -19,8 +19,9 @@ export type WireEvent = [time: number, dst: number, src: number, seq: number, po
 /** Trace records of one window, ordered by (t, c, seq): times, components and the JSON lines themselves. */
 export type TraceChunk = [t: number[], c: string[], lines: string[]];
 
-/** A connection that did not complete: [dvipa, port, client endpoint key] (see run-scenario NotCompleted). */
-export type Outcome = [number, number, number];
+/** A connection that did not complete: [dvipa, port, client endpoint key, 1 if still open at the client else 0]
+ *  (see run-scenario NotCompleted). */
+export type Outcome = [number, number, number, number];
 
 export interface ExternalPort {
   index: number;
@@ -199,7 +200,7 @@ export function checkFromParticipant(x: unknown): FromParticipant | string {
       return x as unknown as ReadyMsg | DoneMsg;
     case 'outcomes':
       if (!isNat(x.partition)) return 'outcomes: bad partition';
-      if (!Array.isArray(x.notCompleted) || !x.notCompleted.every((o) => Array.isArray(o) && o.length === 3 && o.every(isNat))) return 'outcomes: notCompleted must be [dvipa, port, key] triples';
+      if (!Array.isArray(x.notCompleted) || !x.notCompleted.every((o) => Array.isArray(o) && o.length === 4 && o.every(isNat) && o[3] <= 1)) return 'outcomes: notCompleted must be [dvipa, port, key, open] tuples';
       return x as unknown as OutcomesMsg;
     case 'summary':
       if (!isNat(x.partition) || !isNat(x.delivered)) return 'summary: partition and delivered must be natural numbers';

@@ -145,8 +145,9 @@ export function assembleReport(p: Prepared, wallMs: number): Report {
 
 // ---- the report in parts: a partitioned run (src/backplane) gathers one part per process and merges them --
 
-/** Connections of the local client hosts that did not complete: [dvipa, port, remoteKey(client ip, port)]. */
-export type NotCompleted = [number, number, number][];
+/** Connections of the local client hosts that did not complete: [dvipa, port, remoteKey(client ip, port),
+ *  1 when the client still holds it open at the end, else 0]. */
+export type NotCompleted = [number, number, number, number][];
 
 /** What one partition knows for the report: its LPARs and client hosts, as plain data. `index` is the
  *  position in sysplex.lpars / Prepared.clients, so that merged parts keep the single-process order. */
@@ -172,7 +173,7 @@ export function notCompletedOf(p: Prepared, isLocal: (c: Component) => boolean =
   const out: NotCompleted = [];
   for (const c of p.clients) {
     if (!isLocal(c)) continue;
-    for (const [cip, cport, dip, dport] of c.notCompleted()) out.push([dip, dport, remoteKey(cip, cport)]);
+    for (const [cip, cport, dip, dport, how] of c.notCompleted()) out.push([dip, dport, remoteKey(cip, cport), how === 'open' ? 1 : 0]);
   }
   return out;
 }
@@ -180,12 +181,13 @@ export function notCompletedOf(p: Prepared, isLocal: (c: Component) => boolean =
 /** The report part of the local components, given every partition's not-completed connections. */
 export function reportPart(p: Prepared, notCompleted: NotCompleted, isLocal: (c: Component) => boolean = everyComponent): ReportPart {
   const { sim, sysplex } = p;
-  const failed = new Map<number, Set<number>>();
-  for (const [dip, dport, key] of notCompleted) {
+  // Per service, the client endpoints that did not complete: true when the client still holds it open.
+  const failed = new Map<number, Map<number, boolean>>();
+  for (const [dip, dport, key, open] of notCompleted) {
     const svc = dip * 65536 + dport;
     let set = failed.get(svc);
-    if (set === undefined) failed.set(svc, (set = new Set()));
-    set.add(key);
+    if (set === undefined) failed.set(svc, (set = new Map()));
+    set.set(key, open === 1);
   }
   const lpars: LparPart[] = [];
   sysplex.lpars.forEach((l, index) => {
@@ -194,7 +196,13 @@ export function reportPart(p: Prepared, notCompleted: NotCompleted, isLocal: (c:
     const ledgers = l.connections.entries().map(({ localIp, localPort, ledger }) => {
       let lost = 0;
       const f = failed.get(localIp * 65536 + localPort);
-      if (f !== undefined) for (const key of ledger.lastAssigned) if (f.has(key)) lost++;
+      // Lost: assigned here and not completed, unless both ends still hold it open (a live, held connection).
+      if (f !== undefined) {
+        for (const key of ledger.lastAssigned) {
+          const open = f.get(key);
+          if (open === false || (open === true && !ledger.open.has(key))) lost++;
+        }
+      }
       return { ip: localIp, port: localPort, total: ledger.total, active: ledger.active, lost };
     });
     lpars.push({
@@ -249,7 +257,7 @@ export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs:
       return { dvipa: s.dvipa, port: s.port, method: s.method, targets };
     });
 
-  const clients: ClientsReport = { opened: 0, completed: 0, reset: 0, failed: 0, bytesSent: 0, bytesReceived: 0 };
+  const clients: ClientsReport = { opened: 0, completed: 0, reset: 0, failed: 0, open: 0, bytesSent: 0, bytesReceived: 0 };
   for (const c of parts.flatMap((x) => x.clients).sort((a, b) => a.index - b.index)) {
     for (const k of Object.keys(clients) as (keyof ClientsReport)[]) clients[k] += c.totals[k];
   }
