@@ -93,7 +93,8 @@ export class ClientHosts extends Component implements TcpHandler {
   readonly totals: ClientTotals = { opened: 0, completed: 0, reset: 0, failed: 0, open: 0, bytesSent: 0, bytesReceived: 0 };
   private readonly hosts: Host[] = [];
   private readonly flows: Flow[] = [];
-  private readonly schedule: { at: number; workload: ClientWorkload; dvipa: number; host: number }[] = [];
+  /** Per workload, the next connection to open (the schedule is arithmetic: no list of a million starts). */
+  private readonly cursors: { workload: ClientWorkload; dvipa: number; next: number }[] = [];
   private router!: Port;
   private readonly encoder = new TextEncoder();
   /** Every connection of a workload sends the same request. */
@@ -108,14 +109,28 @@ export class ClientHosts extends Component implements TcpHandler {
     super(name);
     const hostCount = Math.max(1, ...workloads.map((w) => w.clients));
     for (let h = 0; h < hostCount; h++) this.hosts.push(new Host((firstIp + h) >>> 0));
-    for (const w of workloads) {
-      const dvipa = dvipaOf(w.dvipa);
-      for (let i = 0; i < w.connections; i++) {
-        const at = w.startPs + (w.rate > 0 ? Math.floor((i * 1e12) / w.rate) : 0);
-        this.schedule.push({ at, workload: w, dvipa, host: i % w.clients });
+    for (const w of workloads) if (w.connections > 0) this.cursors.push({ workload: w, dvipa: dvipaOf(w.dvipa), next: 0 });
+  }
+
+  /** When connection `i` of workload `w` starts. */
+  private static startOf(w: ClientWorkload, i: number): number {
+    return w.startPs + (w.rate > 0 ? Math.floor((i * 1e12) / w.rate) : 0);
+  }
+
+  /** The workload whose next connection starts first (ties: the earlier workload), or -1 when all are out. */
+  private nextCursor(): number {
+    let best = -1;
+    let bestAt = Infinity;
+    for (let k = 0; k < this.cursors.length; k++) {
+      const c = this.cursors[k]!;
+      if (c.next >= c.workload.connections) continue;
+      const at = ClientHosts.startOf(c.workload, c.next);
+      if (at < bestAt) {
+        bestAt = at;
+        best = k;
       }
     }
-    this.schedule.sort((a, b) => a.at - b.at);
+    return best;
   }
 
   /** The router-facing port (connect it to the router's `clients` port). */
@@ -136,7 +151,7 @@ export class ClientHosts extends Component implements TcpHandler {
         LINUX_TCP_CONFIG,
       );
     });
-    if (this.schedule.length > 0) this.at(this.schedule[0]!.at, TAG_START, 0);
+    this.armStart();
   }
 
   private setHostTimer(h: number, id: number, at: number): void {
@@ -163,7 +178,7 @@ export class ClientHosts extends Component implements TcpHandler {
 
   override onTimer(tag: number, data: unknown): void {
     if (tag === TAG_START) {
-      this.startDue(data as number);
+      this.startDue();
       return;
     }
     if (tag === TAG_CLOSE) {
@@ -181,14 +196,25 @@ export class ClientHosts extends Component implements TcpHandler {
     host.engine.timer(this.now, id);
   }
 
-  private startDue(from: number): void {
-    let i = from;
-    while (i < this.schedule.length && this.schedule[i]!.at <= this.now) {
-      const s = this.schedule[i]!;
-      this.open(s.workload, s.dvipa, s.host);
-      i++;
+  private armStart(): void {
+    const k = this.nextCursor();
+    if (k >= 0) this.at(ClientHosts.startOf(this.cursors[k]!.workload, this.cursors[k]!.next), TAG_START);
+  }
+
+  /** Opens every connection due by now, in start order (the earlier workload first on a tie). */
+  private startDue(): void {
+    for (;;) {
+      const k = this.nextCursor();
+      if (k < 0) return;
+      const c = this.cursors[k]!;
+      const at = ClientHosts.startOf(c.workload, c.next);
+      if (at > this.now) {
+        this.at(at, TAG_START);
+        return;
+      }
+      const i = c.next++;
+      this.open(c.workload, c.dvipa, i % c.workload.clients);
     }
-    if (i < this.schedule.length) this.at(this.schedule[i]!.at, TAG_START, i);
   }
 
   private open(w: ClientWorkload, dvipa: number, h: number): void {

@@ -14,6 +14,7 @@ import { inSubnet, ipToU32, parseSubnet } from '../scenario/ipv4.js';
 import type { DistributedService } from '../../hw-models/lpar/lpar.js';
 import { remoteKey } from '../../hw-models/lpar/ledger.js';
 import type { ClientsReport, DistributionReport, DvipaReport, Report, TargetReport } from './report.js';
+import { checkMemoryBudget, HeapWatch } from './memory-budget.js';
 
 export interface RunOptions {
   seed?: number;
@@ -61,6 +62,7 @@ export interface Prepared {
 export async function prepare(scenario: Scenario, options: RunOptions = {}): Promise<Prepared> {
   const seed = options.seed ?? scenario.seed;
   const untilPs = options.untilPs ?? scenario.untilPs;
+  checkMemoryBudget(scenario, untilPs);
   const sim = new Simulation(seed);
   const factories = new Map<string, FirmwareFactory>();
   for (const l of scenario.topology.lpars) factories.set(l.name, await loadFirmware(l.firmware, l.profileFile));
@@ -118,8 +120,18 @@ export function runPrepared(p: Prepared, options: RunOptions = {}): Report {
   const { sim } = p;
   const slice = 250_000;
   try {
+    // The heap is looked at every few thousand events, progress reported every `slice`.
+    const heap = new HeapWatch();
+    let sinceProgress = 0;
     sim.start();
-    while (sim.runUntil(p.untilPs, slice) === 'budget') options.progress?.(sim, p.untilPs);
+    while (sim.runUntil(p.untilPs, HeapWatch.EVENTS) === 'budget') {
+      heap.check();
+      sinceProgress += HeapWatch.EVENTS;
+      if (sinceProgress >= slice) {
+        sinceProgress = 0;
+        options.progress?.(sim, p.untilPs);
+      }
+    }
   } catch (err) {
     p.traceWriter?.abandon();
     for (const i of p.instruments) i.abandon?.();

@@ -106,6 +106,8 @@ export interface WorkloadSpec {
   /** When the first connection starts, ps. */
   readonly startPs: number;
   readonly at: SourcePos;
+  /** Where `connections` is (the workload's own position when it is absent), for the memory check. */
+  readonly connectionsAt?: SourcePos;
 }
 
 export type FaultAction = 'lpar-down' | 'lpar-up' | 'osa-down' | 'osa-up' | 'xcf-down' | 'xcf-up' | 'loss';
