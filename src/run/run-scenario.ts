@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { type Component, JsonlTraceWriter, Simulation, SimulationError, type TraceSink } from '../kernel/index.js';
 import { TeeSink } from '../kernel/trace.js';
 import { createFirmware } from '../firmware/index.js';
+import { parseProfile } from '../firmware/profile/index.js';
 import type { DvipaRow, FirmwareFactory, VdptRow } from '../firmware/hal.js';
 import { evaluate, InputError } from '../scenario/index.js';
 import type { LanSpec, Scenario } from '../scenario/types.js';
@@ -63,6 +64,7 @@ export async function prepare(scenario: Scenario, options: RunOptions = {}): Pro
   const seed = options.seed ?? scenario.seed;
   const untilPs = options.untilPs ?? scenario.untilPs;
   checkMemoryBudget(scenario, untilPs);
+  checkProfiles(scenario);
   const sim = new Simulation(seed);
   const factories = new Map<string, FirmwareFactory>();
   for (const l of scenario.topology.lpars) factories.set(l.name, await loadFirmware(l.firmware, l.profileFile));
@@ -95,6 +97,18 @@ export async function prepare(scenario: Scenario, options: RunOptions = {}): Pro
   prepared.traceWriter = traceWriter;
   for (const i of prepared.instruments) i.attach?.(prepared);
   return prepared;
+}
+
+/** A built-in stack's profile with an error is bad input (exit 2 at its position, as `validate` says), not a
+ *  run that fails at IPL. Another firmware image reads its profile its own way. */
+export function checkProfiles(scenario: Scenario): void {
+  for (const l of scenario.topology.lpars) {
+    if (l.firmware !== 'builtin') continue;
+    const r = parseProfile(l.profile, l.profileFile);
+    if (r.ok) continue;
+    const e = r.errors[0]!;
+    throw new InputError(e.file, e.message, { line: e.line, col: e.col });
+  }
 }
 
 /** Which LAN an address (a workload's DVIPA) lives on: the LAN whose subnet holds it (the first LAN otherwise). */
