@@ -121,7 +121,7 @@ function profile(shape: Shape, i: number): string {
   out.push(`  VIPADISTRIBUTE DEFINE DISTMETHOD ${shape.method} ${DVIPA}`, '     PORT 7 80');
   const n = shape.lpars.length;
   if (shape.method === 'WEIGHTEDACTIVE') {
-    for (let t = 0; t < n; t++) out.push(`     ${t === 0 ? 'DESTIP' : '      '} 10.9.9.${t + 1} WEIGHT ${shape.lpars[t]!.weight % 100}`);
+    for (let t = 0; t < n; t++) out.push(`     ${t === 0 ? 'DESTIP' : '      '} 10.9.9.${t + 1} WEIGHT ${(shape.lpars[t]!.weight % 99) + 1}`);
   } else if (shape.method === 'HOTSTANDBY') {
     for (let t = 0; t < n; t++) out.push(`     ${t === 0 ? 'DESTIP' : '      '} 10.9.9.${t + 1} ${t === 0 ? 'PREFERRED' : `BACKUP ${Math.max(1, 250 - t)}`}`);
   } else out.push('     DESTIP ALL');
@@ -210,7 +210,7 @@ export const BREAKAGES: readonly { readonly name: string; readonly file: string;
   { name: 'processors 0', file: 'topology.yaml', apply: (t) => t.replace(/processors: \d+/, 'processors: 0') },
   { name: 'unknown key', file: 'topology.yaml', apply: (t) => t.replace('lpars:', 'lpars:\n  - { name: SYSX, profile: SYS1.tcpip, colour: red }') },
   { name: 'bad time unit', file: 'scenario.yaml', apply: (t) => t.replace(/until: \d+ms/, 'until: 5 parsecs') },
-  { name: 'unknown fault target', file: 'scenario.yaml', apply: (t) => t.replace(/faults: (\[\])?/, 'faults:\n  - { at: 1ms, action: lpar-down, target: NOSUCH }') },
+  { name: 'unknown fault target', file: 'scenario.yaml', apply: (t) => t.replace(/faults:( \[\])?/, 'faults:\n  - { at: 1ms, action: lpar-down, target: NOSUCH }') },
   { name: 'too many connections', file: 'scenario.yaml', apply: (t) => t.replace(/workload:( \[\])?/, 'workload:\n  - { dvipa: 10.1.1.10, port: 80, connections: 99999999999 }') },
   { name: 'duplicate LPAR', file: 'topology.yaml', apply: (t) => t.replace(/lpars:\n  - name: SYS1\n/, 'lpars:\n  - { name: SYS1, profile: SYS1.tcpip }\n  - name: SYS1\n') },
   { name: 'bad profile statement', file: 'SYS1.tcpip', apply: (t) => t.replace('VIPADYNAMIC', 'VIPADYNAMIC\n  VIPADEFINE SIDEWAYS 10.1.1.99') },
