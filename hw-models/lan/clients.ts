@@ -92,7 +92,10 @@ class Host {
 export class ClientHosts extends Component implements TcpHandler {
   readonly totals: ClientTotals = { opened: 0, completed: 0, reset: 0, failed: 0, open: 0, bytesSent: 0, bytesReceived: 0 };
   private readonly hosts: Host[] = [];
-  private readonly flows: Flow[] = [];
+  /** Connections not completed yet, by id (conn.user): a completed one is let go, so that hours of steady
+   *  load keep flat memory; the report needs only the others. */
+  private readonly flows = new Map<number, Flow>();
+  private nextFlow = 0;
   /** Per workload, the next connection to open (the schedule is arithmetic: no list of a million starts). */
   private readonly cursors: { workload: ClientWorkload; dvipa: number; next: number }[] = [];
   private router!: Port;
@@ -182,7 +185,7 @@ export class ClientHosts extends Component implements TcpHandler {
       return;
     }
     if (tag === TAG_CLOSE) {
-      const flow = this.flows[data as number];
+      const flow = this.flows.get(data as number);
       if (flow?.conn) flow.engine.close(this.now, flow.conn);
       return;
     }
@@ -227,14 +230,14 @@ export class ClientHosts extends Component implements TcpHandler {
     }
     const c = r.value;
     const flow: Flow = { workload: w, engine: host.engine, conn: c, clientIp: c.localIp, clientPort: c.localPort, expect: w.response, received: 0, head: w.protocol === 'http' ? new ResponseHeadReader() : null, established: false, done: false, outcome: null };
-    c.user = this.flows.length;
-    this.flows.push(flow);
+    c.user = this.nextFlow;
+    this.flows.set(this.nextFlow++, flow);
   }
 
   // ---- TcpHandler -----------------------------------------------------------------------------------------
 
   onConnected(now: number, conn: TcpConnection): void {
-    const flow = this.flows[conn.user as number]!;
+    const flow = this.flows.get(conn.user as number)!;
     const w = flow.workload;
     flow.established = true;
     let request = this.requests.get(w);
@@ -254,7 +257,7 @@ export class ClientHosts extends Component implements TcpHandler {
   }
 
   onData(now: number, conn: TcpConnection, data: Uint8Array): void {
-    const flow = this.flows[conn.user as number]!;
+    const flow = this.flows.get(conn.user as number)!;
     this.totals.bytesReceived += data.length;
     let body = data.length;
     if (flow.head !== null) {
@@ -273,16 +276,17 @@ export class ClientHosts extends Component implements TcpHandler {
   }
 
   onPeerClosed(now: number, conn: TcpConnection): void {
-    this.flows[conn.user as number]!.engine.close(now, conn);
+    this.flows.get(conn.user as number)!.engine.close(now, conn);
   }
 
   onClosed(_now: number, conn: TcpConnection, reason: CloseReason): void {
-    const flow = this.flows[conn.user as number]!;
+    const flow = this.flows.get(conn.user as number)!;
     flow.conn = null;
     if (flow.outcome !== null) return;
     if (reason === 'normal' && flow.done) {
       flow.outcome = 'completed';
       this.totals.completed++;
+      this.flows.delete(conn.user as number);
     } else if (reason === 'reset') {
       flow.outcome = 'reset';
       this.totals.reset++;
@@ -296,7 +300,7 @@ export class ClientHosts extends Component implements TcpHandler {
   summary(): ClientTotals {
     let open = 0;
     let pending = 0;
-    for (const f of this.flows) {
+    for (const f of this.flows.values()) {
       if (f.outcome !== null) continue;
       if (f.established) open++;
       else pending++;
@@ -308,7 +312,7 @@ export class ClientHosts extends Component implements TcpHandler {
    *  is lost only if its target no longer holds it). */
   notCompleted(): ConnectionOutcome[] {
     const out: ConnectionOutcome[] = [];
-    for (const f of this.flows) {
+    for (const f of this.flows.values()) {
       if (f.outcome === 'completed') continue;
       out.push([f.clientIp, f.clientPort, dvipaOf(f.workload.dvipa), f.workload.port, f.outcome ?? (f.established ? 'open' : 'failed')]);
     }
