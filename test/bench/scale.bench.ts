@@ -2,10 +2,11 @@
 // with node's heap raised, e.g. NODE_OPTIONS=--max-old-space-size=6144 for the full million):
 // - fixtures/bench/million.yaml: 1,000,000 connections opened and held on the 32-LPAR sysplex. Prints bytes per
 //   open connection from the heap, split into client end, server end and VCRT row, wall time and peak RSS.
-//   SCALE_CONNECTIONS=N runs the same shape with N connections (the opening rate and `until` scale with it).
+//   `npm run bench` runs 100,000 of them (SCALE_CONNECTIONS=N for another count, SCALE_FULL=1 for the million;
+//   `until` follows the count).
 // - fixtures/bench/steady-hour.yaml: one hour of virtual time under steady load. Prints events per wall second
 //   and the heap's slope after warm-up (bytes per virtual minute, from samples every few virtual minutes).
-//   STEADY_SECONDS=S runs only the first S virtual seconds.
+//   `npm run bench` runs the first 120 virtual seconds (STEADY_SECONDS=S, or SCALE_FULL=1 for the hour).
 // The client end is measured by letting the client hosts' connections go and collecting; the VCRT row from
 // the distributor's table storage; the server end is the rest of the growth over the idle sysplex (the target
 // stacks' connections, their applications' state and the LPARs' connection ledgers).
@@ -66,7 +67,7 @@ describe('a million open connections (fixtures/bench/million.yaml)', () => {
     'open and hold',
     async () => {
       const s = load('fixtures/bench/million.yaml');
-      const n = Number(process.env.SCALE_CONNECTIONS ?? s.workload[0]!.connections);
+      const n = process.env.SCALE_FULL === '1' ? s.workload[0]!.connections : Number(process.env.SCALE_CONNECTIONS ?? 100_000);
       const w = s.workload[0]!;
       const untilPs = w.startPs + Math.ceil((n * 1e12) / w.rate) + 500e9;
       const scenario: Scenario = { ...s, untilPs, workload: [{ ...w, connections: n }], expect: [] };
@@ -103,7 +104,7 @@ describe('an hour of steady load (fixtures/bench/steady-hour.yaml)', () => {
     'one virtual hour',
     async () => {
       const s = load('fixtures/bench/steady-hour.yaml');
-      const seconds = Number(process.env.STEADY_SECONDS ?? s.untilPs / 1e12);
+      const seconds = process.env.SCALE_FULL === '1' ? s.untilPs / 1e12 : Number(process.env.STEADY_SECONDS ?? 120);
       const p = await prepare({ ...s, untilPs: seconds * 1e12, expect: [] });
       const samples: [number, number][] = [];
       const stepPs = Math.max(1e12, Math.floor((seconds * 1e12) / 24));
