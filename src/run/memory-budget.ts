@@ -8,8 +8,8 @@ import { InputError } from '../scenario/errors.js';
 import type { Scenario, WorkloadSpec } from '../scenario/types.js';
 
 /** Heap bytes per open connection: client end, server end, VCRT row and ledgers together (measured by the
- *  million bench, test/bench/million.bench.ts, rounded up). */
-export const BYTES_PER_OPEN_CONNECTION = 3_200;
+ *  scale bench, test/bench/scale.bench.ts: 4,694 on the 32-LPAR sysplex, 2,850 on the demo; rounded up). */
+export const BYTES_PER_OPEN_CONNECTION = 4_800;
 /** Heap bytes kept for every connection ever opened (the client's outcome record, the ledger keys). */
 export const BYTES_PER_CONNECTION = 250;
 /** Heap bytes per client host (its TCP engine, ports and timers). */
