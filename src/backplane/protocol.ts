@@ -21,8 +21,9 @@ export type WireEvent = [time: number, dst: number, src: number, seq: number, po
 /** Trace records of one window, ordered by (t, c, seq): times, components and the JSON lines themselves. */
 export type TraceChunk = [t: number[], c: string[], lines: string[]];
 
-/** A connection that did not complete: [dvipa, port, client endpoint key] (see run-scenario NotCompleted). */
-export type Outcome = [number, number, number];
+/** A connection that did not complete: [dvipa, port, client endpoint key, 1 if still open at the client else 0]
+ *  (see run-scenario NotCompleted). */
+export type Outcome = [number, number, number, number];
 
 export interface ExternalPort {
   index: number;

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { type Component, JsonlTraceWriter, Simulation, SimulationError, type TraceSink } from '../kernel/index.js';
 import { TeeSink } from '../kernel/trace.js';
 import { createFirmware } from '../firmware/index.js';
+import { parseProfile } from '../firmware/profile/index.js';
 import type { DvipaRow, FirmwareFactory, VdptRow } from '../firmware/hal.js';
 import { InputError } from '../errors.js';
 import { evaluate } from '../scenario/index.js';
@@ -16,6 +17,7 @@ import type { DistributedService } from '../../hw-models/lpar/lpar.js';
 import { remoteKey } from '../../hw-models/lpar/ledger.js';
 import type { ClientsReport, DistributionReport, DvipaReport, OsaReport, Report, TargetReport } from './report.js';
 import type { OsaSlotSummary, OsaStats } from '../../hw-models/osa/osa.js';
+import { checkMemoryBudget, HeapWatch } from './memory-budget.js';
 
 export interface RunOptions {
   seed?: number;
@@ -63,6 +65,8 @@ export interface Prepared {
 export async function prepare(scenario: Scenario, options: RunOptions = {}): Promise<Prepared> {
   const seed = options.seed ?? scenario.seed;
   const untilPs = options.untilPs ?? scenario.untilPs;
+  checkMemoryBudget(scenario, untilPs);
+  checkProfiles(scenario);
   const sim = new Simulation(seed);
   const factories = new Map<string, FirmwareFactory>();
   for (const l of scenario.topology.lpars) factories.set(l.name, await loadFirmware(l.firmware, l.profileFile));
@@ -97,6 +101,18 @@ export async function prepare(scenario: Scenario, options: RunOptions = {}): Pro
   return prepared;
 }
 
+/** A built-in stack's profile with an error is bad input (exit 2 at its position, as `validate` says), not a
+ *  run that fails at IPL. Another firmware image reads its profile its own way. */
+export function checkProfiles(scenario: Scenario): void {
+  for (const l of scenario.topology.lpars) {
+    if (l.firmware !== 'builtin') continue;
+    const r = parseProfile(l.profile, l.profileFile);
+    if (r.ok) continue;
+    const e = r.errors[0]!;
+    throw new InputError(e.file, e.message, { line: e.line, col: e.col });
+  }
+}
+
 /** Which LAN an address (a workload's DVIPA) lives on: the LAN whose subnet holds it (the first LAN otherwise). */
 export function lanOf(s: Scenario, ip: number): string {
   for (const lan of s.topology.lans) if (inSubnet(ip, parseSubnet(lan.subnet))) return lan.name;
@@ -120,8 +136,18 @@ export function runPrepared(p: Prepared, options: RunOptions = {}): Report {
   const { sim } = p;
   const slice = 250_000;
   try {
+    // The heap is looked at every few thousand events, progress reported every `slice`.
+    const heap = new HeapWatch();
+    let sinceProgress = 0;
     sim.start();
-    while (sim.runUntil(p.untilPs, slice) === 'budget') options.progress?.(sim, p.untilPs);
+    while (sim.runUntil(p.untilPs, HeapWatch.EVENTS) === 'budget') {
+      heap.check();
+      sinceProgress += HeapWatch.EVENTS;
+      if (sinceProgress >= slice) {
+        sinceProgress = 0;
+        options.progress?.(sim, p.untilPs);
+      }
+    }
   } catch (err) {
     abandonPrepared(p);
     throw err instanceof SimulationError ? err : new SimulationError(sim.now, '(kernel)', err);
@@ -158,8 +184,9 @@ export function assembleReport(p: Prepared, wallMs: number): Report {
 
 // ---- the report in parts: a partitioned run (src/backplane) gathers one part per process and merges them --
 
-/** Connections of the local client hosts that did not complete: [dvipa, port, remoteKey(client ip, port)]. */
-export type NotCompleted = [number, number, number][];
+/** Connections of the local client hosts that did not complete: [dvipa, port, remoteKey(client ip, port),
+ *  1 when the client still holds it open at the end, else 0]. */
+export type NotCompleted = [number, number, number, number][];
 
 /** What one partition knows for the report: its LPARs and client hosts, as plain data. `index` is the
  *  position in sysplex.lpars / Prepared.clients, so that merged parts keep the single-process order. */
@@ -195,7 +222,7 @@ export function notCompletedOf(p: Prepared, isLocal: (c: Component) => boolean =
   const out: NotCompleted = [];
   for (const c of p.clients) {
     if (!isLocal(c)) continue;
-    for (const [cip, cport, dip, dport] of c.notCompleted()) out.push([dip, dport, remoteKey(cip, cport)]);
+    for (const [cip, cport, dip, dport, how] of c.notCompleted()) out.push([dip, dport, remoteKey(cip, cport), how === 'open' ? 1 : 0]);
   }
   return out;
 }
@@ -203,12 +230,13 @@ export function notCompletedOf(p: Prepared, isLocal: (c: Component) => boolean =
 /** The report part of the local components, given every partition's not-completed connections. */
 export function reportPart(p: Prepared, notCompleted: NotCompleted, isLocal: (c: Component) => boolean = everyComponent): ReportPart {
   const { sim, sysplex } = p;
-  const failed = new Map<number, Set<number>>();
-  for (const [dip, dport, key] of notCompleted) {
+  // Per service, the client endpoints that did not complete: true when the client still holds it open.
+  const failed = new Map<number, Map<number, boolean>>();
+  for (const [dip, dport, key, open] of notCompleted) {
     const svc = dip * 65536 + dport;
     let set = failed.get(svc);
-    if (set === undefined) failed.set(svc, (set = new Set()));
-    set.add(key);
+    if (set === undefined) failed.set(svc, (set = new Map()));
+    set.set(key, open === 1);
   }
   const lpars: LparPart[] = [];
   sysplex.lpars.forEach((l, index) => {
@@ -217,7 +245,13 @@ export function reportPart(p: Prepared, notCompleted: NotCompleted, isLocal: (c:
     const ledgers = l.connections.entries().map(({ localIp, localPort, ledger }) => {
       let lost = 0;
       const f = failed.get(localIp * 65536 + localPort);
-      if (f !== undefined) for (const key of ledger.lastAssigned) if (f.has(key)) lost++;
+      // Lost: assigned here and not completed, unless both ends still hold it open (a live, held connection).
+      if (f !== undefined) {
+        for (const key of ledger.lastAssigned) {
+          const open = f.get(key);
+          if (open === false || (open === true && !ledger.open.has(key))) lost++;
+        }
+      }
       return { ip: localIp, port: localPort, total: ledger.total, active: ledger.active, lost };
     });
     lpars.push({
@@ -274,7 +308,7 @@ export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs:
       return { dvipa: s.dvipa, port: s.port, method: s.method, targets };
     });
 
-  const clients: ClientsReport = { opened: 0, completed: 0, reset: 0, failed: 0, bytesSent: 0, bytesReceived: 0 };
+  const clients: ClientsReport = { opened: 0, completed: 0, reset: 0, failed: 0, open: 0, bytesSent: 0, bytesReceived: 0 };
   for (const c of parts.flatMap((x) => x.clients).sort((a, b) => a.index - b.index)) {
     for (const k of Object.keys(clients) as (keyof ClientsReport)[]) clients[k] += c.totals[k];
   }

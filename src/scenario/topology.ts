@@ -372,6 +372,7 @@ export function buildWorkloads(b: Builder, raw: readonly RawWorkload[], path: Pa
       holdPs: b.unit([...at, 'hold'], w.hold, parseTime, DEFAULTS.workload.holdPs),
       startPs: b.unit([...at, 'start'], w.start, parseTime, DEFAULTS.workload.startPs),
       at: b.at(at),
+      connectionsAt: b.at(w.connections !== undefined ? [...at, 'connections'] : at),
     };
   });
 }

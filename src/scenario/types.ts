@@ -164,6 +164,8 @@ export interface WorkloadSpec {
   /** When the first connection starts, ps. */
   readonly startPs: number;
   readonly at: SourcePos;
+  /** Where `connections` is (the workload's own position when it is absent), for the memory check. */
+  readonly connectionsAt?: SourcePos;
 }
 
 export type FaultAction =

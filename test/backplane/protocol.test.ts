@@ -33,7 +33,7 @@ describe('messages', () => {
       { v: 1, type: 'hb', partition: 0 },
       { v: 1, type: 'ready', partition: 0, next: -1, events: [] },
       { v: 1, type: 'done', partition: 0, round: 3, next: 100, events: [], delivered: 5, trace: [[1], ['SYS1'], ['{}\n']] },
-      { v: 1, type: 'outcomes', partition: 1, notCompleted: [[1, 2, 3]] },
+      { v: 1, type: 'outcomes', partition: 1, notCompleted: [[1, 2, 3, 0]] },
       { v: 1, type: 'summary', partition: 1, delivered: 3, displays: [null, 'text'] },
       { v: 1, type: 'error', partition: 1, message: 'boom', timePs: 5 },
     ];
@@ -50,7 +50,7 @@ describe('messages', () => {
       [{ v: 1, type: 'done', partition: 0, round: 0, next: 1.5, events: [], delivered: 0 }, /next/],
       [{ v: 1, type: 'done', partition: 0, round: 0, next: 0, events: {}, delivered: 0 }, /events/],
       [{ v: 1, type: 'done', partition: 0, round: 0, next: 0, events: [], delivered: 0, trace: [[1], [], []] }, /trace/],
-      [{ v: 1, type: 'outcomes', partition: 0, notCompleted: [[1, 2]] }, /notCompleted\[0\] must NOT have fewer than 3 items/],
+      [{ v: 1, type: 'outcomes', partition: 0, notCompleted: [[1, 2]] }, /notCompleted\[0\] must NOT have fewer than 4 items/],
       [{ v: 1, type: 'summary', partition: 0, delivered: 0, displays: [3] }, /displays/],
     ];
     for (const [m, why] of bad) expect(checkFromParticipant(m)).toMatch(why);

@@ -46,6 +46,7 @@ describe('a scenario', () => {
     expect(s.workload).toEqual([{
       dvipa: '10.1.1.10', port: 80, protocol: 'http', clients: 64, connections: 2000, rate: 50_000, request: 200,
       response: 4096, holdPs: 20_000_000_000, startPs: 1_000_000_000, at: { file: join(dir, 's.yaml'), line: 7, col: 5 },
+      connectionsAt: { file: join(dir, 's.yaml'), line: 7, col: 77 },
     }]);
     expect(s.faults.map(({ at, ...f }) => ({ ...f, line: at.line }))).toEqual([
       { atPs: 10_000_000_000, action: 'lpar-down', target: 'SYS1', line: 10 },

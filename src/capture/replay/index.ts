@@ -13,7 +13,7 @@ import { InputError } from '../../errors.js';
 import { DEFAULTS } from '../../scenario/defaults.js';
 import type { Scenario } from '../../scenario/types.js';
 import type { Report } from '../../run/report.js';
-import { lanOf, prepare, runPrepared, type Instrument, type Prepared, type RunOptions } from '../../run/run-scenario.js';
+import { checkProfiles, lanOf, prepare, runPrepared, type Instrument, type Prepared, type RunOptions } from '../../run/run-scenario.js';
 import { CaptureFormatError, CaptureIoError } from '../errors.js';
 import { surveyCapture } from './capture-feed.js';
 import { ReplayInjector, type ReplayCounters, type ReplayMode, type ReplayPace } from './injector.js';
@@ -54,6 +54,7 @@ export async function runReplay(scenario: Scenario, options: ReplayOptions = {})
   const mode = options.mode ?? (scenario.captureMode === 'open' ? 'open' : 'closed');
   const pace = options.pace ?? 'recorded';
   const survey = checkCapture(capture);
+  checkProfiles(scenario); // a broken profile is named at its position, not as "no DVIPA to replay to"
   const dvipas = dvipasOf(scenario);
   if (dvipas.size === 0) throw new InputError(scenario.topology.file, 'no LPAR profile defines a DVIPA (VIPADEFINE, VIPABACKUP or VIPADISTRIBUTE) to replay to');
   const lan = lanOf(scenario, Math.min(...dvipas)); // the LAN of the (lowest) DVIPA
