@@ -16,6 +16,6 @@ export {
   type TcpInput,
   type TcpResult,
 } from './types.js';
-export { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
+export { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from '../../net/tcp-seq.js';
 export * from './apps.js';
 export { HalTcpHost, type HalRoute, type HalTcpHostOptions } from './hal-host.js';
