@@ -2,16 +2,7 @@
 // headers written in place by src/net, both checksums filled in.
 
 import { IPV4_MIN_HEADER, IpProtocol, writeIpv4BasicHeader } from '../../net/ipv4.js';
-import {
-  TCP_MIN_HEADER,
-  TcpFlag,
-  tcpOptionsLength,
-  writeTcpBaseHeader,
-  writeTcpChecksum,
-  writeTcpOptions,
-  writeTimestampOption,
-  type TcpOptions,
-} from '../../net/tcp.js';
+import { TCP_MIN_HEADER, TcpFlag, tcpOptionsLength, writeTcpBaseHeader, writeTcpChecksum, writeTcpOptions, writeTimestampOption, type TcpOptions } from '../../net/tcp.js';
 
 export interface SegmentFields {
   src: number;

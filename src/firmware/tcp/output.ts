@@ -3,16 +3,7 @@
 
 import { IPV4_MIN_HEADER, IpProtocol, writeIpv4BasicHeader } from '../../net/ipv4.js';
 import { allocPacket } from '../../net/packet-alloc.js';
-import {
-  TCP_MIN_HEADER,
-  TcpFlag,
-  tcpOptionsLength,
-  writeTcpBaseHeader,
-  writeTcpChecksum,
-  writeTcpOptions,
-  writeTimestampOption,
-  type TcpOptions,
-} from '../../net/tcp.js';
+import { TCP_MIN_HEADER, TcpFlag, tcpOptionsLength, writeTcpBaseHeader, writeTcpChecksum, writeTcpOptions, writeTimestampOption, type TcpOptions } from '../../net/tcp.js';
 import type { TcpConnection } from './connection.js';
 import type { TcpEngine } from './engine.js';
 import type { Segment } from './segment.js';
@@ -36,24 +27,6 @@ export function receiveWindow(eng: TcpEngine, conn: TcpConnection): number {
 function windowField(eng: TcpEngine, conn: TcpConnection, syn: boolean): number {
   const w = receiveWindow(eng, conn);
   return Math.min(0xffff, syn ? w : w >>> conn.rcvShift);
-}
-
-/** The IPv4 and TCP headers of a datagram without IP options (the TCP options, payload and checksum follow). */
-function writeHeaders(
-  eng: TcpEngine,
-  pkt: Uint8Array,
-  src: number,
-  dst: number,
-  srcPort: number,
-  dstPort: number,
-  seq: number,
-  ack: number,
-  flags: number,
-  window: number,
-  tcpHeaderLen: number,
-): void {
-  writeIpv4BasicHeader(pkt, 0, src, dst, IpProtocol.TCP, eng.nextIpId(), eng.config.ttl, pkt.length);
-  writeTcpBaseHeader(pkt, IP_HEADER, srcPort, dstPort, seq, ack, flags, window, tcpHeaderLen);
 }
 
 /** Options of our SYN or SYN-ACK: MSS always; window scale and timestamps when offered (SYN) or agreed
@@ -89,7 +62,8 @@ export function emit(
   const thl = TCP_HEADER + optLen;
   const pkt = allocPacket(IP_HEADER + thl + len);
   const ack = (flags & TcpFlag.ACK) !== 0 ? conn.rcvNxt : 0;
-  writeHeaders(eng, pkt, conn.localIp, conn.remoteIp, conn.localPort, conn.remotePort, seq, ack, flags, windowField(eng, conn, syn), thl);
+  writeIpv4BasicHeader(pkt, 0, conn.localIp, conn.remoteIp, IpProtocol.TCP, eng.nextIpId(), eng.config.ttl, pkt.length);
+  writeTcpBaseHeader(pkt, IP_HEADER, conn.localPort, conn.remotePort, seq, ack, flags, windowField(eng, conn, syn), thl);
   if (options) writeTcpOptions(pkt, IP_HEADER + TCP_HEADER, options);
   else if (optLen === 12) writeTimestampOption(pkt, IP_HEADER + TCP_HEADER, tsClock(conn, now), conn.tsRecent);
   if (len > 0) conn.sendBuf.copyOut(dataOffset, len, pkt, IP_HEADER + thl);
@@ -207,12 +181,13 @@ export function schedule(eng: TcpEngine, conn: TcpConnection): void {
 export function sendResetFor(eng: TcpEngine, seg: Segment): void {
   if ((seg.flags & TcpFlag.RST) !== 0) return;
   const pkt = allocPacket(IP_HEADER + TCP_HEADER);
-  if ((seg.flags & TcpFlag.ACK) !== 0) {
-    writeHeaders(eng, pkt, seg.dst, seg.src, seg.dstPort, seg.srcPort, seg.ack, 0, TcpFlag.RST, 0, TCP_HEADER);
-  } else {
-    const ack = seqAdd(seg.seq, seg.payloadLength + ((seg.flags & TcpFlag.SYN) !== 0 ? 1 : 0) + ((seg.flags & TcpFlag.FIN) !== 0 ? 1 : 0));
-    writeHeaders(eng, pkt, seg.dst, seg.src, seg.dstPort, seg.srcPort, 0, ack, TcpFlag.RST | TcpFlag.ACK, 0, TCP_HEADER);
-  }
+  // With an ACK, the RST takes its sequence number from it; without, it acknowledges what the segment occupied.
+  const hasAck = (seg.flags & TcpFlag.ACK) !== 0;
+  const occupied = seg.payloadLength + ((seg.flags & TcpFlag.SYN) !== 0 ? 1 : 0) + ((seg.flags & TcpFlag.FIN) !== 0 ? 1 : 0);
+  writeIpv4BasicHeader(pkt, 0, seg.dst, seg.src, IpProtocol.TCP, eng.nextIpId(), eng.config.ttl, pkt.length);
+  const seq = hasAck ? seg.ack : 0;
+  const ack = hasAck ? 0 : seqAdd(seg.seq, occupied);
+  writeTcpBaseHeader(pkt, IP_HEADER, seg.dstPort, seg.srcPort, seq, ack, hasAck ? TcpFlag.RST : TcpFlag.RST | TcpFlag.ACK, 0, TCP_HEADER);
   writeTcpChecksum(pkt, IP_HEADER, TCP_HEADER, seg.dst, seg.src);
   eng.counters.outSegs++;
   eng.counters.outRsts++;
