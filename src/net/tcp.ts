@@ -2,7 +2,7 @@
 // blocks (RFC 2018). The checksum covers the IPv4 pseudo-header.
 
 import { readU16, readU32, writeU16, writeU32 } from './bytes.js';
-import { finishChecksum, onesComplementSum, pseudoHeaderSum } from './checksum.js';
+import { transportChecksum } from './checksum.js';
 import { netError, ok, type Parsed } from './errors.js';
 import { allocPacket } from './packet-alloc.js';
 import { IpProtocol, writeIpv4Header, ipv4HeaderLength, type Ipv4Fields } from './ipv4.js';
@@ -205,7 +205,7 @@ export function parseTcp(
 /** Checksum over pseudo-header and segment: 0 for a segment whose checksum field is right; with the field
  *  zeroed, the value to store. */
 export function tcpChecksumOf(src: number, dst: number, bytes: Uint8Array, offset: number, length: number): number {
-  return finishChecksum(onesComplementSum(bytes, offset, length, pseudoHeaderSum(src, dst, IpProtocol.TCP, length)));
+  return transportChecksum(IpProtocol.TCP, src, dst, bytes, offset, length);
 }
 
 /** Computes and stores the checksum of the segment in [offset, offset + length). */
