@@ -5,7 +5,7 @@ import { readU16, readU32, writeU16, writeU32 } from './bytes.js';
 import { transportChecksum } from './checksum.js';
 import { netError, ok, type Parsed } from './errors.js';
 import { allocPacket } from './packet-alloc.js';
-import { IpProtocol, writeIpv4Header, ipv4HeaderLength, type Ipv4Fields } from './ipv4.js';
+import { IPV4_MIN_HEADER, IpProtocol, writeIpv4BasicHeader, writeIpv4Header, ipv4HeaderLength, type Ipv4Fields } from './ipv4.js';
 
 export const TCP_MIN_HEADER = 20;
 export const TCP_MAX_HEADER = 60;
@@ -319,6 +319,37 @@ export function writeTcpHeader(buf: Uint8Array, offset: number, fields: TcpField
   writeTcpBaseHeader(buf, offset, fields.srcPort, fields.dstPort, fields.seq, fields.ack ?? 0, fields.flags, fields.window, hl);
   writeU16(buf, offset + 18, fields.urgentPointer ?? 0);
   return hl;
+}
+
+/** The header fields of an outgoing IPv4 datagram carrying TCP (no IP options, DF set). */
+export interface TcpSegmentHeader {
+  readonly src: number;
+  readonly dst: number;
+  /** IPv4 identification. */
+  readonly id: number;
+  readonly ttl: number;
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly seq: number;
+  readonly ack: number;
+  /** TcpFlag bits. */
+  readonly flags: number;
+  readonly window: number;
+}
+
+/** Writes the IPv4 header (20 bytes) and the fixed TCP header of the datagram that fills `buf`; the TCP options
+ *  (`tcpHeaderLength` - 20 bytes) and the payload follow, then writeIpv4TcpChecksum. The senders on the packet
+ *  path (the engine, the replay) fill one record and reuse it: a record crosses the call without boxing the
+ *  32-bit addresses and sequence numbers that positional arguments would cost when the call is not inlined. */
+export function writeIpv4TcpHeaders(buf: Uint8Array, h: TcpSegmentHeader, tcpHeaderLength: number): void {
+  writeIpv4BasicHeader(buf, 0, h.src, h.dst, IpProtocol.TCP, h.id, h.ttl, buf.length);
+  writeTcpBaseHeader(buf, IPV4_MIN_HEADER, h.srcPort, h.dstPort, h.seq, h.ack, h.flags, h.window, tcpHeaderLength);
+}
+
+/** Computes and stores the TCP checksum of the datagram that fills `buf` (TCP header at `tcpOffset`), with the
+ *  addresses of its IPv4 header. */
+export function writeIpv4TcpChecksum(buf: Uint8Array, tcpOffset: number): void {
+  writeTcpChecksum(buf, tcpOffset, buf.length - tcpOffset, readU32(buf, 12), readU32(buf, 16));
 }
 
 /** The fixed 20 bytes of a TCP header at `offset`, checksum and urgent pointer zero; `headerLength` counts the

@@ -26,7 +26,7 @@ const { ACK, FIN, PSH, RST, SYN } = TcpFlag;
 
 /** How long a server that answered may stay quiet before its answer counts as complete (virtual ps). */
 export const IDLE_TURN_PS = 20_000_000_000;
-/** RFC 6298 as tcpliveplay-like replayers use it: 1 s initial, 200 ms floor (Linux), 60 s cap, no clock term. */
+/** RFC 6298 for the replayed client: 1 s initial RTO, Linux's 200 ms floor, a 60 s cap, no clock-granularity term. */
 const RTO: RtoParameters = {
   initialRto: 1_000_000_000_000,
   minRto: 200_000_000_000,

@@ -1,9 +1,10 @@
 // Everything the engine sends: segments of a connection (SYN, data, FIN, ACK, RST), RSTs for segments that
 // have no connection, and the per-connection timer. One allocation per packet (the datagram the host keeps), from the packet slabs.
 
-import { IPV4_MIN_HEADER, IpProtocol, writeIpv4BasicHeader } from '../../net/ipv4.js';
+import { IPV4_MIN_HEADER } from '../../net/ipv4.js';
 import { allocPacket } from '../../net/packet-alloc.js';
-import { TCP_MIN_HEADER, TcpFlag, tcpOptionsLength, writeTcpBaseHeader, writeTcpChecksum, writeTcpOptions, writeTimestampOption, type TcpOptions } from '../../net/tcp.js';
+import { TCP_MIN_HEADER, TcpFlag, tcpOptionsLength, writeIpv4TcpChecksum, writeIpv4TcpHeaders, writeTcpOptions, writeTimestampOption } from '../../net/tcp.js';
+import type { TcpOptions, TcpSegmentHeader } from '../../net/tcp.js';
 import type { TcpConnection } from './connection.js';
 import type { TcpEngine } from './engine.js';
 import type { Segment } from './segment.js';
@@ -27,6 +28,24 @@ export function receiveWindow(eng: TcpEngine, conn: TcpConnection): number {
 function windowField(eng: TcpEngine, conn: TcpConnection, syn: boolean): number {
   const w = receiveWindow(eng, conn);
   return Math.min(0xffff, syn ? w : w >>> conn.rcvShift);
+}
+
+/** The header of the datagram being built: filled and used at once, shared by every engine. */
+const scratch = { src: 0, dst: 0, id: 0, ttl: 64, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0 };
+
+function header(eng: TcpEngine, src: number, dst: number, srcPort: number, dstPort: number, seq: number, ack: number, flags: number, window: number): TcpSegmentHeader {
+  const h = scratch;
+  h.src = src;
+  h.dst = dst;
+  h.id = eng.nextIpId();
+  h.ttl = eng.config.ttl;
+  h.srcPort = srcPort;
+  h.dstPort = dstPort;
+  h.seq = seq;
+  h.ack = ack;
+  h.flags = flags;
+  h.window = window;
+  return h;
 }
 
 /** Options of our SYN or SYN-ACK: MSS always; window scale and timestamps when offered (SYN) or agreed
@@ -62,12 +81,11 @@ export function emit(
   const thl = TCP_HEADER + optLen;
   const pkt = allocPacket(IP_HEADER + thl + len);
   const ack = (flags & TcpFlag.ACK) !== 0 ? conn.rcvNxt : 0;
-  writeIpv4BasicHeader(pkt, 0, conn.localIp, conn.remoteIp, IpProtocol.TCP, eng.nextIpId(), eng.config.ttl, pkt.length);
-  writeTcpBaseHeader(pkt, IP_HEADER, conn.localPort, conn.remotePort, seq, ack, flags, windowField(eng, conn, syn), thl);
+  writeIpv4TcpHeaders(pkt, header(eng, conn.localIp, conn.remoteIp, conn.localPort, conn.remotePort, seq, ack, flags, windowField(eng, conn, syn)), thl);
   if (options) writeTcpOptions(pkt, IP_HEADER + TCP_HEADER, options);
   else if (optLen === 12) writeTimestampOption(pkt, IP_HEADER + TCP_HEADER, tsClock(conn, now), conn.tsRecent);
   if (len > 0) conn.sendBuf.copyOut(dataOffset, len, pkt, IP_HEADER + thl);
-  writeTcpChecksum(pkt, IP_HEADER, thl + len, conn.localIp, conn.remoteIp);
+  writeIpv4TcpChecksum(pkt, IP_HEADER);
   const counters = eng.counters;
   counters.outSegs++;
   if (len > 0) {
@@ -184,11 +202,10 @@ export function sendResetFor(eng: TcpEngine, seg: Segment): void {
   // With an ACK, the RST takes its sequence number from it; without, it acknowledges what the segment occupied.
   const hasAck = (seg.flags & TcpFlag.ACK) !== 0;
   const occupied = seg.payloadLength + ((seg.flags & TcpFlag.SYN) !== 0 ? 1 : 0) + ((seg.flags & TcpFlag.FIN) !== 0 ? 1 : 0);
-  writeIpv4BasicHeader(pkt, 0, seg.dst, seg.src, IpProtocol.TCP, eng.nextIpId(), eng.config.ttl, pkt.length);
   const seq = hasAck ? seg.ack : 0;
   const ack = hasAck ? 0 : seqAdd(seg.seq, occupied);
-  writeTcpBaseHeader(pkt, IP_HEADER, seg.dstPort, seg.srcPort, seq, ack, hasAck ? TcpFlag.RST : TcpFlag.RST | TcpFlag.ACK, 0, TCP_HEADER);
-  writeTcpChecksum(pkt, IP_HEADER, TCP_HEADER, seg.dst, seg.src);
+  writeIpv4TcpHeaders(pkt, header(eng, seg.dst, seg.src, seg.dstPort, seg.srcPort, seq, ack, hasAck ? TcpFlag.RST : TcpFlag.RST | TcpFlag.ACK, 0), TCP_HEADER);
+  writeIpv4TcpChecksum(pkt, IP_HEADER);
   eng.counters.outSegs++;
   eng.counters.outRsts++;
   eng.host.transmit(pkt);
