@@ -2,7 +2,8 @@
 // with its sockets, the built-in applications, and the Sysplex Distributor. It implements the Firmware
 // interface of hal.ts and talks to the world only through its Hal.
 
-import { inSubnet } from '../net/ipv4.js';
+import { inSubnet, ipv4Dst, ipv4HeaderLen, ipv4Protocol, ipv4Src, IpProtocol } from '../net/ipv4.js';
+import { tcpDstPort, tcpSrcPort } from '../net/tcp.js';
 import type { ApplicationConfig, Firmware, FirmwareConfig, FirmwareView, Hal, VcrtRow, VdptRow, DvipaRow } from './hal.js';
 import { parseProfile } from './profile/index.js';
 import type { Profile, Route } from './profile/types.js';
@@ -154,12 +155,12 @@ export class Stack implements Firmware, SysplexHost {
   /** Datagrams addressed to this stack: its home addresses, the DVIPAs it owns, and those it is a target for. */
   private ipInput(now: number, packet: Uint8Array): void {
     this.counters.ipIn++;
-    const dst = ((packet[16]! << 24) | (packet[17]! << 16) | (packet[18]! << 8) | packet[19]!) >>> 0;
+    const dst = ipv4Dst(packet);
     if (!this.isLocalAddress(dst)) {
       this.counters.ipDropped++;
       return;
     }
-    if (packet[9] === 6) this.tcp.receive(now, packet);
+    if (ipv4Protocol(packet) === IpProtocol.TCP) this.tcp.receive(now, packet);
     else this.counters.ipDropped++;
   }
 
@@ -180,7 +181,7 @@ export class Stack implements Firmware, SysplexHost {
    * distributing stack over XCF); anything else by the most specific route to its destination.
    */
   private transmit(packet: Uint8Array): void {
-    const dst = ((packet[16]! << 24) | (packet[17]! << 16) | (packet[18]! << 8) | packet[19]!) >>> 0;
+    const dst = ipv4Dst(packet);
     if (this.isOwnAddress(dst)) {
       this.loopback.send(this.now, packet, LOOP_INPUT);
       return;
@@ -407,13 +408,10 @@ export class Stack implements Firmware, SysplexHost {
 
 /** `srcIp:srcPort>dstIp:dstPort` of an IPv4/TCP datagram (IPs as unsigned numbers). */
 function flowText(p: Uint8Array): string {
-  const ihl = (p[0]! & 0x0f) << 2;
-  const src = ((p[12]! << 24) | (p[13]! << 16) | (p[14]! << 8) | p[15]!) >>> 0;
-  const dst = ((p[16]! << 24) | (p[17]! << 16) | (p[18]! << 8) | p[19]!) >>> 0;
-  return `${src}:${(p[ihl]! << 8) | p[ihl + 1]!}>${dst}:${dstPort(p)}`;
+  const t = ipv4HeaderLen(p);
+  return `${ipv4Src(p)}:${tcpSrcPort(p, t)}>${ipv4Dst(p)}:${tcpDstPort(p, t)}`;
 }
 
 function dstPort(p: Uint8Array): number {
-  const ihl = (p[0]! & 0x0f) << 2;
-  return (p[ihl + 2]! << 8) | p[ihl + 3]!;
+  return tcpDstPort(p, ipv4HeaderLen(p));
 }

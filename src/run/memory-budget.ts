@@ -4,7 +4,7 @@
 // that an estimate that was too low still ends with one line and exit 3, never V8's dump.
 
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
-import { InputError } from '../scenario/errors.js';
+import { InputError } from '../errors.js';
 import type { Scenario, WorkloadSpec } from '../scenario/types.js';
 
 /** Heap bytes per open connection: client end, server end, VCRT row and ledgers together (measured by the

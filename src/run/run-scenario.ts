@@ -12,7 +12,7 @@ import { evaluate } from '../scenario/index.js';
 import type { LanSpec, Scenario } from '../scenario/types.js';
 import { buildSysplex, type Sysplex } from './wiring.js';
 import { ClientHosts } from '../../hw-models/lan/clients.js';
-import { inSubnet, ipToU32, parseSubnet } from '../scenario/ipv4.js';
+import { cidrOf, inSubnet, ipOf } from '../net/ipv4.js';
 import type { DistributedService } from '../../hw-models/lpar/lpar.js';
 import { remoteKey } from '../../hw-models/lpar/ledger.js';
 import type { ClientsReport, DistributionReport, DvipaReport, OsaReport, Report, TargetReport } from './report.js';
@@ -79,8 +79,8 @@ export async function prepare(scenario: Scenario, options: RunOptions = {}): Pro
       sysplex.attachClients(lan.name, other.port('router'));
       continue;
     }
-    const workloads = scenario.workload.filter((w) => lanOf(scenario, ipToU32(w.dvipa)) === lan.name);
-    const first = ipToU32(lan.clients.split('/')[0]!) + 1;
+    const workloads = scenario.workload.filter((w) => lanOf(scenario, ipOf(w.dvipa)) === lan.name);
+    const first = cidrOf(lan.clients).address + 1;
     const c = sim.add(new ClientHosts(`${lan.name}.clients`, first >>> 0, workloads));
     sysplex.attachClients(lan.name, c.routerPort);
     clients.push(c);
@@ -115,7 +115,10 @@ export function checkProfiles(scenario: Scenario): void {
 
 /** Which LAN an address (a workload's DVIPA) lives on: the LAN whose subnet holds it (the first LAN otherwise). */
 export function lanOf(s: Scenario, ip: number): string {
-  for (const lan of s.topology.lans) if (inSubnet(ip, parseSubnet(lan.subnet))) return lan.name;
+  for (const lan of s.topology.lans) {
+    const subnet = cidrOf(lan.subnet);
+    if (inSubnet(ip, subnet.network, subnet.prefix)) return lan.name;
+  }
   return s.topology.lans[0]!.name;
 }
 
@@ -298,7 +301,7 @@ export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs:
   const distribution: DistributionReport[] = [...services.values()]
     .sort((a, b) => byIp(a.dvipa, b.dvipa) || a.port - b.port)
     .map((s) => {
-      const dip = ipToU32(s.dvipa);
+      const dip = ipOf(s.dvipa);
       const targets: TargetReport[] = all.map((l) => {
         const ledger = l.ledgers.find((e) => e.ip === dip && e.port === s.port) ?? NO_LEDGER;
         const ownerView = views.find((v) => v.stack === dvipas.find((d) => d.ip === s.dvipa)?.owner);
@@ -362,5 +365,5 @@ function round(x: number, digits: number): number {
 }
 
 function byIp(a: string, b: string): number {
-  return ipToU32(a) - ipToU32(b);
+  return ipOf(a) - ipOf(b);
 }

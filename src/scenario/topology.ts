@@ -5,7 +5,7 @@ import { basename, extname, resolve } from 'node:path';
 import { Builder, known } from './builder.js';
 import { DEFAULTS } from './defaults.js';
 import { type Result, failure, sortErrors, success } from '../errors.js';
-import { inSubnet, ipToU32, overlaps, parseSubnet, type Subnet, u32ToIp } from './ipv4.js';
+import { cidrOf, cidrOverlaps, cidrToString, inSubnet, ipOf, type Cidr } from '../net/ipv4.js';
 import { validateTopology } from './schema.js';
 import type {
   ApplicationSpec,
@@ -134,17 +134,17 @@ type Claim = (name: string, kind: string, path: Path) => void;
 
 function buildLan(b: Builder, raw: RawLan, path: Path, claim: Claim): LanSpec {
   claim(raw.name, 'LAN', path);
-  const subnet = parseSubnet(raw.subnet);
+  const subnet = cidrOf(raw.subnet);
   if (subnet.address !== subnet.network) {
-    b.fail([...path, 'subnet'], `${raw.subnet} has host bits set: did you mean ${netString(subnet)}?`);
-  } else if (!inSubnet(ipToU32(raw.router), subnet)) {
+    b.fail([...path, 'subnet'], `${raw.subnet} has host bits set: did you mean ${cidrToString(subnet)}?`);
+  } else if (!inSubnet(ipOf(raw.router), subnet.network, subnet.prefix)) {
     b.fail([...path, 'router'], `router ${raw.router} is not inside the LAN's subnet ${raw.subnet}`);
   }
   const clients = raw.clients ?? DEFAULTS.lan.clients;
   if (raw.clients !== undefined) {
-    const c = parseSubnet(raw.clients);
-    if (c.address !== c.network) b.fail([...path, 'clients'], `${raw.clients} has host bits set: did you mean ${netString(c)}?`);
-    else if (overlaps(c, subnet)) b.fail([...path, 'clients'], `client subnet ${raw.clients} overlaps the LAN's subnet ${raw.subnet}: clients sit behind the router`);
+    const c = cidrOf(raw.clients);
+    if (c.address !== c.network) b.fail([...path, 'clients'], `${raw.clients} has host bits set: did you mean ${cidrToString(c)}?`);
+    else if (cidrOverlaps(c, subnet)) b.fail([...path, 'clients'], `client subnet ${raw.clients} overlaps the LAN's subnet ${raw.subnet}: clients sit behind the router`);
   }
   return {
     name: raw.name,
@@ -159,10 +159,10 @@ function buildLan(b: Builder, raw: RawLan, path: Path, claim: Claim): LanSpec {
 }
 
 function checkLanSubnets(b: Builder, lans: readonly RawLan[], base: Path): void {
-  const seen: { subnet: Subnet; i: number }[] = [];
+  const seen: { subnet: Cidr; i: number }[] = [];
   lans.forEach((l, i) => {
-    const s = parseSubnet(l.subnet);
-    const clash = seen.find((p) => overlaps(p.subnet, s));
+    const s = cidrOf(l.subnet);
+    const clash = seen.find((p) => cidrOverlaps(p.subnet, s));
     if (clash) b.fail([...base, 'lans', i, 'subnet'], `${l.subnet} overlaps the subnet of LAN ${lans[clash.i]!.name}`);
     seen.push({ subnet: s, i });
   });
@@ -414,10 +414,6 @@ function isLoopback(endpoint: string): boolean {
   if (endpoint.startsWith('ipc://') || endpoint.startsWith('inproc://')) return true;
   const host = /^tcp:\/\/(\[[^\]]*\]|[^:/]+)/.exec(endpoint)?.[1] ?? '';
   return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
-function netString(s: Subnet): string {
-  return `${u32ToIp(s.network)}/${s.prefix}`;
 }
 
 /** One XCF signalling path between two LPARs: a FICON CTC device pair, or the list structure in a CF both

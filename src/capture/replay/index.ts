@@ -9,6 +9,7 @@
 
 import { parseProfile } from '../../firmware/profile/index.js';
 import { MAX_TIME_PS } from '../../kernel/time.js';
+import { ipOf } from '../../net/ipv4.js';
 import { InputError } from '../../errors.js';
 import { DEFAULTS } from '../../scenario/defaults.js';
 import type { Scenario } from '../../scenario/types.js';
@@ -107,7 +108,6 @@ export function dvipasOf(s: Scenario): Set<number> {
   return out;
 }
 
-
 /** Adds report.replay, and counts the replayed flows that did not complete in their target's `lost`. */
 function replayInstrument(injector: ReplayInjector, dvipas: Set<number>): Instrument {
   return {
@@ -134,7 +134,7 @@ function addLost(p: Prepared, report: Report, injector: ReplayInjector, dvipas: 
   }
   if (notCompleted.size === 0) return;
   for (const d of report.distribution) {
-    const dip = d.dvipa.split('.').reduce((a, b) => a * 256 + Number(b), 0);
+    const dip = ipOf(d.dvipa);
     if (!dvipas.has(dip)) continue;
     const keys = notCompleted.get(`${dip}:${d.port}`);
     if (keys === undefined) continue;
