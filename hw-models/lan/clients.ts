@@ -7,6 +7,7 @@
 // sockets, ports and timers, and serialises onto its own NIC at `clientBps`.
 
 import { Component, type Port } from '../../src/kernel/index.js';
+import { Histogram, type HistogramData } from '../../src/kernel/histogram.js';
 import { TcpEngine } from '../../src/firmware/tcp/engine.js';
 import { LINUX_TCP_CONFIG } from '../../src/firmware/tcp/config.js';
 import type { TcpConnection } from '../../src/firmware/tcp/connection.js';
@@ -65,6 +66,24 @@ export interface ClientTotals {
 /** Outcome of one connection, for the report's per-target `lost` count: client ip, client port, dvipa, port. */
 export type ConnectionOutcome = [number, number, number, number, 'completed' | 'reset' | 'failed' | 'open'];
 
+/** A workload's latency distributions, each from the SYN: connect (established), firstByte (the first response
+ *  byte), complete (the whole response). */
+interface WorkloadLatency {
+  readonly connect: Histogram;
+  readonly firstByte: Histogram;
+  readonly complete: Histogram;
+}
+
+/** The same as mergeable plain data, for the report (and across partitions). */
+export interface WorkloadLatencyData {
+  readonly dvipa: string;
+  readonly port: number;
+  readonly protocol: string;
+  readonly connect: HistogramData;
+  readonly firstByte: HistogramData;
+  readonly complete: HistogramData;
+}
+
 interface Flow {
   workload: ClientWorkload;
   engine: TcpEngine;
@@ -79,6 +98,10 @@ interface Flow {
   head: ResponseHeadReader | null;
   /** The handshake completed. */
   established: boolean;
+  /** When the SYN went out, ps: every latency of the connection counts from here. */
+  startPs: number;
+  /** A response byte has arrived. */
+  answered: boolean;
   done: boolean;
   outcome: 'completed' | 'reset' | 'failed' | null;
 }
@@ -102,6 +125,8 @@ export class ClientHosts extends Component implements TcpHandler {
   private readonly encoder = new TextEncoder();
   /** Every connection of a workload sends the same request. */
   private readonly requests = new Map<ClientWorkload, Uint8Array>();
+  /** Per workload: SYN to established, to the first response byte, to the whole response. */
+  private readonly latency = new Map<ClientWorkload, WorkloadLatency>();
 
   constructor(
     name: string,
@@ -229,7 +254,7 @@ export class ClientHosts extends Component implements TcpHandler {
       return;
     }
     const c = r.value;
-    const flow: Flow = { workload: w, engine: host.engine, conn: c, clientIp: c.localIp, clientPort: c.localPort, expect: w.response, received: 0, head: w.protocol === 'http' ? new ResponseHeadReader() : null, established: false, done: false, outcome: null };
+    const flow: Flow = { workload: w, engine: host.engine, conn: c, clientIp: c.localIp, clientPort: c.localPort, expect: w.response, received: 0, head: w.protocol === 'http' ? new ResponseHeadReader() : null, established: false, startPs: this.now, answered: false, done: false, outcome: null };
     c.user = this.nextFlow;
     this.flows.set(this.nextFlow++, flow);
   }
@@ -240,6 +265,7 @@ export class ClientHosts extends Component implements TcpHandler {
     const flow = this.flows.get(conn.user as number)!;
     const w = flow.workload;
     flow.established = true;
+    this.latencyOf(w).connect.record(now - flow.startPs);
     let request = this.requests.get(w);
     if (request === undefined) {
       request = w.protocol === 'http' ? this.httpRequest(w) : new Uint8Array(w.request).fill(0x61);
@@ -259,6 +285,10 @@ export class ClientHosts extends Component implements TcpHandler {
   onData(now: number, conn: TcpConnection, data: Uint8Array): void {
     const flow = this.flows.get(conn.user as number)!;
     this.totals.bytesReceived += data.length;
+    if (!flow.answered) {
+      flow.answered = true;
+      this.latencyOf(flow.workload).firstByte.record(now - flow.startPs);
+    }
     let body = data.length;
     if (flow.head !== null) {
       // The body size comes from the head's Content-Length.
@@ -270,6 +300,7 @@ export class ClientHosts extends Component implements TcpHandler {
     flow.received += body;
     if (!flow.done && flow.received >= flow.expect) {
       flow.done = true;
+      this.latencyOf(flow.workload).complete.record(now - flow.startPs);
       if (flow.workload.holdPs > 0) this.after(flow.workload.holdPs, TAG_CLOSE, conn.user);
       else flow.engine.close(now, conn);
     }
@@ -294,6 +325,23 @@ export class ClientHosts extends Component implements TcpHandler {
       flow.outcome = 'failed';
       this.totals.failed++;
     }
+  }
+
+  /** Each workload's latency distributions (in the order of the workloads), as mergeable data. */
+  latencyData(): WorkloadLatencyData[] {
+    return this.workloads.map((w) => {
+      const l = this.latencyOf(w);
+      return { dvipa: w.dvipa, port: w.port, protocol: w.protocol, connect: l.connect.toData(), firstByte: l.firstByte.toData(), complete: l.complete.toData() };
+    });
+  }
+
+  private latencyOf(w: ClientWorkload): WorkloadLatency {
+    let l = this.latency.get(w);
+    if (l === undefined) {
+      l = { connect: new Histogram(), firstByte: new Histogram(), complete: new Histogram() };
+      this.latency.set(w, l);
+    }
+    return l;
   }
 
   /** Totals at the end: a connection not closed yet is `open` once established, `failed` before. */

@@ -2,12 +2,17 @@
 // and `expect` lines read them.
 
 import { formatTime } from '../kernel/time.js';
+import type { LatencySummary } from '../kernel/histogram.js';
 
 export interface LparReport { name: string; up: boolean; cpuBusyPct: number; physicalCps?: number }
 export interface DvipaReport { ip: string; owner: string | null; state: string; backups: string[] }
 export interface TargetReport { stack: string; ready: number; totalConn: number; activeConn: number; lost: number }
 export interface DistributionReport { dvipa: string; port: number; method: string; targets: TargetReport[] }
 export interface ClientsReport { opened: number; completed: number; reset: number; failed: number; open: number; bytesSent: number; bytesReceived: number }
+/** Latency distributions of client connections, each from the SYN, in ps: established, first response byte,
+ *  whole response. */
+export interface ClientLatencyReport { connect: LatencySummary; firstByte: LatencySummary; complete: LatencySummary }
+export interface WorkloadReport { dvipa: string; port: number; protocol: string; latency: ClientLatencyReport }
 export interface ReplayReport {
   framesRead: number; framesInjected: number; flows: number; completed: number; reset: number; incomplete: number;
   skipped: { notToDvipa: number; nonIpv4: number; malformed: number };
@@ -30,7 +35,7 @@ export interface Report {
   lpars: LparReport[];
   dvipas: DvipaReport[];
   distribution: DistributionReport[];
-  clients: ClientsReport;
+  clients: ClientsReport & { latency?: ClientLatencyReport; workloads?: WorkloadReport[] };
   osas?: OsaReport[];
   replay?: ReplayReport;
   expectations?: ExpectationReport[];
@@ -64,6 +69,11 @@ export function formatReport(r: Report, name: string): string {
   const c = r.clients;
   out.push('');
   out.push(`  clients: ${c.opened} opened, ${c.completed} completed, ${c.reset} reset, ${c.failed} failed, ${c.open} open; ${c.bytesSent} bytes sent, ${c.bytesReceived} received`);
+  if (c.latency !== undefined) {
+    for (const [what, s] of [['connect', c.latency.connect], ['first byte', c.latency.firstByte], ['complete', c.latency.complete]] as const) {
+      if (s.count > 0) out.push(`    ${what.padEnd(10)} ${latencyLine(s)}`);
+    }
+  }
   if (r.replay) {
     const p = r.replay;
     out.push(`  replay: ${p.framesRead} frames read, ${p.framesInjected} injected; ${p.flows} flows: ${p.completed} completed, ${p.reset} reset, ${p.incomplete} incomplete; skipped ${p.skipped.notToDvipa} not to the DVIPA, ${p.skipped.nonIpv4} non-IPv4, ${p.skipped.malformed} malformed`);
@@ -74,4 +84,9 @@ export function formatReport(r: Report, name: string): string {
     for (const e of r.expectations) out.push(`    ${e.ok ? 'ok  ' : 'FAIL'} ${e.expr}${e.ok ? '' : `   (actual: ${JSON.stringify(e.actual ?? null)})`}`);
   }
   return out.join('\n');
+}
+
+/** `p50 1.2 ms, p90 ..., p99 ..., p99.9 ..., max ... (N)`: one line of a latency distribution. */
+export function latencyLine(s: LatencySummary): string {
+  return `mean ${formatTime(s.mean)}, p50 ${formatTime(s.p50)}, p90 ${formatTime(s.p90)}, p99 ${formatTime(s.p99)}, p99.9 ${formatTime(s.p999)}, max ${formatTime(s.max)} (${s.count.toLocaleString('en-US')})`;
 }

@@ -11,11 +11,12 @@ import { InputError } from '../errors.js';
 import { evaluate } from '../scenario/index.js';
 import type { LanSpec, Scenario } from '../scenario/types.js';
 import { buildSysplex, type Sysplex } from './wiring.js';
-import { ClientHosts } from '../../hw-models/lan/clients.js';
+import { ClientHosts, type WorkloadLatencyData } from '../../hw-models/lan/clients.js';
+import { Histogram, type HistogramData, type LatencySummary } from '../kernel/histogram.js';
 import { cidrOf, inSubnet, ipOf } from '../net/ipv4.js';
 import type { DistributedService } from '../../hw-models/lpar/lpar.js';
 import { remoteKey } from '../../hw-models/lpar/ledger.js';
-import type { ClientsReport, DistributionReport, DvipaReport, OsaReport, Report, TargetReport } from './report.js';
+import type { ClientLatencyReport, ClientsReport, DistributionReport, DvipaReport, OsaReport, Report, TargetReport, WorkloadReport } from './report.js';
 import type { OsaSlotSummary, OsaStats } from '../../hw-models/osa/osa.js';
 import { checkMemoryBudget, HeapWatch } from './memory-budget.js';
 
@@ -195,7 +196,7 @@ export type NotCompleted = [number, number, number, number][];
  *  position in sysplex.lpars / Prepared.clients, so that merged parts keep the single-process order. */
 export interface ReportPart {
   lpars: LparPart[];
-  clients: { index: number; totals: ClientsReport }[];
+  clients: { index: number; totals: ClientsReport; latency?: WorkloadLatencyData[] }[];
   /** The local OSA ports (index in sysplex.osas); absent in parts of older workers. */
   osas?: OsaPart[];
 }
@@ -268,7 +269,7 @@ export function reportPart(p: Prepared, notCompleted: NotCompleted, isLocal: (c:
       ledgers,
     });
   });
-  const clients = p.clients.flatMap((c, index) => (isLocal(c) ? [{ index, totals: c.summary() }] : []));
+  const clients = p.clients.flatMap((c, index) => (isLocal(c) ? [{ index, totals: c.summary(), latency: c.latencyData() }] : []));
   const osas = sysplex.osas.flatMap((o, index) => (isLocal(o) ? [{ index, name: o.name, stats: { ...o.stats }, slots: o.slotSummaries() }] : []));
   return { lpars, clients, osas };
 }
@@ -312,9 +313,11 @@ export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs:
     });
 
   const clients: ClientsReport = { opened: 0, completed: 0, reset: 0, failed: 0, open: 0, bytesSent: 0, bytesReceived: 0 };
-  for (const c of parts.flatMap((x) => x.clients).sort((a, b) => a.index - b.index)) {
+  const clientParts = parts.flatMap((x) => x.clients).sort((a, b) => a.index - b.index);
+  for (const c of clientParts) {
     for (const k of Object.keys(clients) as (keyof ClientsReport)[]) clients[k] += c.totals[k];
   }
+  const latency = clientLatency(clientParts.flatMap((c) => c.latency ?? []));
   const osas: OsaReport[] = parts
     .flatMap((x) => x.osas ?? [])
     .sort((a, b) => a.index - b.index)
@@ -338,9 +341,22 @@ export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs:
     lpars,
     dvipas,
     distribution,
-    clients,
+    clients: { ...clients, ...latency },
     osas,
   };
+}
+
+/** The clients' latency in the report: every workload's distributions merged (`clients.latency`) and each
+ *  workload's own (`clients.workloads`); histograms merge exactly, so partitions change nothing here. */
+function clientLatency(data: readonly WorkloadLatencyData[]): { latency?: ClientLatencyReport; workloads?: WorkloadReport[] } {
+  if (data.length === 0) return {};
+  const summary = (h: HistogramData[]): LatencySummary => h.reduce((all, d) => all.merge(d), new Histogram()).summary();
+  const report = (ds: readonly WorkloadLatencyData[]): ClientLatencyReport => ({
+    connect: summary(ds.map((d) => d.connect)),
+    firstByte: summary(ds.map((d) => d.firstByte)),
+    complete: summary(ds.map((d) => d.complete)),
+  });
+  return { latency: report(data), workloads: data.map((d) => ({ dvipa: d.dvipa, port: d.port, protocol: d.protocol, latency: report([d]) })) };
 }
 
 const NO_LEDGER = { total: 0, active: 0, lost: 0 };

@@ -2,6 +2,7 @@
 // only, so a path can never reach prototypes; nothing here throws on any input.
 
 import type { CompareOp, Condition, Expectation, PathStep, Scalar, Subject } from './expect.js';
+import { parseTime } from './units.js';
 
 /** Runs an operator display command (`D TCPIP,SYS2,NETSTAT,VIPADYN`) and returns its text. */
 export type DisplayFn = (command: string) => string | undefined;
@@ -116,7 +117,9 @@ function compare(actual: unknown, op: CompareOp, expected: Scalar): boolean | st
     }
     default: {
       const a = asNumber(actual);
-      const b = asNumber(expected);
+      // A time with a unit against a number compares in picoseconds, the unit of every time in the report
+      // (`clients.latency.connect.p99 < 2ms`).
+      const b = asNumber(expected) ?? (typeof actual === 'number' ? timePs(expected) : undefined);
       let c: number;
       if (a !== undefined && b !== undefined) {
         if (Number.isNaN(a) || Number.isNaN(b)) return false; // NaN is in no order
@@ -141,6 +144,12 @@ function equal(a: unknown, b: unknown): boolean {
 }
 
 const NUMERIC = /^\s*-?(0|[0-9]+)(\.[0-9]+)?([eE][+-]?[0-9]+)?\s*$/;
+
+function timePs(v: unknown): number | undefined {
+  if (typeof v !== 'string' || !/^[0-9]+(ps|ns|us|ms|s)$/.test(v)) return undefined;
+  const t = parseTime(v);
+  return t.ok ? t.value : undefined;
+}
 
 function asNumber(v: unknown): number | undefined {
   if (typeof v === 'number') return v;

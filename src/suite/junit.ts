@@ -63,7 +63,7 @@ function testcase(o: Outcome): string[] {
   if (o.seed !== null) lines.push(`        <property name="seed" value="${o.seed}"/>`);
   // Client totals, so a CI page tells held connections (open) from failed ones without the report.
   if (o.clients !== undefined) {
-    for (const [k, v] of Object.entries(o.clients)) lines.push(`        <property name="clients.${k}" value="${v}"/>`);
+    for (const [k, v] of Object.entries(o.clients)) if (typeof v === 'number') lines.push(`        <property name="clients.${k}" value="${v}"/>`);
   }
   lines.push('      </properties>');
   for (const f of o.failures) {

@@ -37,6 +37,12 @@ describe('sysplex-emu sweep', () => {
     // The overrides took effect: SYS1's CPU load depends on its processors, the event count on the OSA latency.
     const busy = header!.indexOf('lpars[name=SYS1].cpuBusyPct');
     expect(Number(data[0]![busy])).toBeGreaterThan(Number(data[1]![busy]));
+    // A larger OSA frame latency gives a larger p99 connect time (same processors: rows 0, 2, 4).
+    const p99 = header!.indexOf('clients.latency.connect.p99');
+    expect(p99).toBeGreaterThan(0);
+    const connect = [0, 2, 4].map((i) => Number(data[i]![p99]));
+    expect(connect[1]).toBeGreaterThan(connect[0]!);
+    expect(connect[2]).toBeGreaterThan(connect[1]!);
     const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { points: { settings: Record<string, string>; metrics: Record<string, { mean: number }> }[] };
     expect(json.points).toHaveLength(6);
     expect(json.points[5]!.settings).toEqual({ 'osas[*].frameLatency': '80us', 'lpars[name=SYS1].processors': '2' });

@@ -71,6 +71,11 @@ function summary(r: Report): string {
   }
   const c = r.clients;
   out.push('<h3>Clients</h3>', table(['opened', 'completed', 'reset', 'failed', 'open', 'bytes sent', 'bytes received'], [[c.opened, c.completed, c.reset, c.failed, c.open, c.bytesSent, c.bytesReceived]]));
+  if (c.latency !== undefined) {
+    const rows = ([['connect', c.latency.connect], ['first byte', c.latency.firstByte], ['complete', c.latency.complete]] as const)
+      .map(([what, s]) => [what, s.count, formatTime(s.mean), formatTime(s.p50), formatTime(s.p90), formatTime(s.p99), formatTime(s.p999), formatTime(s.max)]);
+    out.push('<h3>Client latency (from the SYN)</h3>', table(['', 'count', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'], rows));
+  }
   if (r.replay) {
     const p = r.replay;
     out.push('<h3>Replay</h3>', table(['frames read', 'injected', 'flows', 'completed', 'reset', 'incomplete'], [[p.framesRead, p.framesInjected, p.flows, p.completed, p.reset, p.incomplete]]));
