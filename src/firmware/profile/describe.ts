@@ -2,11 +2,13 @@
 // distributions with methods, ports, targets and weights, interfaces, routes, and the statements not modelled.
 
 import { formatIpv4 } from './ipv4.js';
-import type { DistDestination, Profile, VipaDistribute } from './types.js';
+import type { DistDestination, NotModelled, Profile, VipaDistribute } from './types.js';
 
 export interface ProfileDescription {
   /** Lines for a terminal, ending with a newline. */
   readonly human: string;
+  /** The one-screen summary: what was modelled, what was accepted without modelling (with lines). */
+  readonly summary: string;
   /** The same content as plain JSON data (addresses dotted). */
   readonly json: Record<string, unknown>;
 }
@@ -53,6 +55,33 @@ function distributionOptions(d: VipaDistribute): string[] {
   if (d.timedAffinity > 0) o.push(`TIMEDAFFINITY ${d.timedAffinity}`);
   if (d.sysplexPorts) o.push('SYSPLEXPORTS');
   return o;
+}
+
+/** `12 40 41` or `12 ... (9 more)`: where a not-modelled item appears, in few characters. */
+function whereList(items: readonly NotModelled[]): string {
+  const at = items.map((i) => `${i.file !== undefined ? `${i.file}:` : ''}${i.line}`);
+  return at.length <= 6 ? at.join(' ') : `${at.slice(0, 5).join(' ')} ... (${at.length - 5} more)`;
+}
+
+/** The one-screen summary `validate` prints first. */
+export function summarize(p: Profile): string {
+  const out: string[] = [];
+  const modelled = Object.entries(p.modelled).map(([k, n]) => (n > 1 ? `${k} x${n}` : k));
+  out.push(`Modelled: ${modelled.length === 0 ? 'nothing' : modelled.join(', ')}`);
+  out.push(`  ${p.interfaces.length + p.links.length} interfaces, ${p.routes.length} routes, ` +
+    `${p.vipaDefines.length + p.vipaBackups.length} DVIPAs, ${p.vipaDistributes.length} distributions` +
+    `${p.includes.length > 0 ? `, ${p.includes.length} INCLUDEd data sets (${p.includes.map((i) => i.dsn).join(', ')})` : ''}`);
+  const groups = new Map<string, NotModelled[]>();
+  for (const n of p.notModelled) {
+    const key = n.operand === undefined ? n.statement : `${n.statement} ${n.operand}`;
+    const list = groups.get(key);
+    if (list === undefined) groups.set(key, [n]);
+    else list.push(n);
+  }
+  out.push(`Accepted, not modelled (${p.notModelled.length}):${groups.size === 0 ? ' nothing' : ''}`);
+  for (const [key, items] of groups) out.push(`  ${pad(key, 34)}line ${whereList(items)}`);
+  out.push('Refused: nothing');
+  return out.join('\n') + '\n';
 }
 
 const pad = (s: string, n: number): string => (s.length >= n ? `${s} ` : s + ' '.repeat(n - s.length));
@@ -120,7 +149,7 @@ export function describeProfile(p: Profile): ProfileDescription {
     }
   }
   out.push(`Ignored statements (${p.ignored.length}, accepted but not modelled):`);
-  for (const s of p.ignored) out.push(`  ${pad(s.name, 28)}at ${s.line}:${s.col}`);
+  for (const s of p.ignored) out.push(`  ${pad(s.name, 28)}at ${s.file !== undefined ? `${s.file}:` : ''}${s.line}:${s.col}`);
 
   const json: Record<string, unknown> = {
     file: p.file,
@@ -160,6 +189,9 @@ export function describeProfile(p: Profile): ProfileDescription {
     })),
     starts: p.starts.map((s) => s.name),
     ignored: p.ignored,
+    modelled: p.modelled,
+    notModelled: p.notModelled,
+    includes: p.includes.map((i) => ({ dsn: i.dsn, file: i.file, line: i.at.line, col: i.at.col, ...(i.at.file !== undefined ? { from: i.at.file } : {}) })),
   };
-  return { human: out.join('\n') + '\n', json };
+  return { human: out.join('\n') + '\n', summary: summarize(p), json };
 }

@@ -92,7 +92,8 @@ function parseVipaDefine(c: Cursor, stmt: Token, b: ProfileBuilder): void {
   for (const tok of readAddresses(c, 'VIPADEFINE')) {
     const ip = parseIpv4(tok.text)!;
     if (!claimDvipa(c, b, tok, ip, 'VIPADEFINE')) continue;
-    b.vipaDefines.push({ ip, mask, prefixLen, moveable: o.moveable, serviceMgr: o.serviceMgr, at: pos(tok) });
+    // Not coded: MOVEABLE IMMEDIATE, the default of the syntax diagram (Netstat VIPADCFG shows Immediate).
+    b.vipaDefines.push({ ip, mask, prefixLen, moveable: o.moveable ?? 'IMMEDIATE', serviceMgr: o.serviceMgr, at: pos(tok) });
   }
 }
 

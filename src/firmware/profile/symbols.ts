@@ -1,0 +1,38 @@
+// MVS system symbols in profile text: `&NAME.` or `&NAME` (a name of 1-8 characters: a letter, #, @ or $, then
+// those or digits) is replaced by its value, as z/OS does for a PROFILE.TCPIP shared across a sysplex
+// (`&SYSNAME.`, `&SYSCLONE.`, site symbols such as `&HOMEIP1.`). The period ends the name and is consumed, so
+// `TCPIP.&SYSNAME..PROFILE` keeps one period. Substitution is per word, after lexing: every token keeps the
+// line and column it had in the original text, and an undefined symbol is an error at its own column.
+
+import type { Diagnostics } from './errors.js';
+import type { Token } from './lexer.js';
+
+const SYMBOL = /&([A-Z#@$][A-Z0-9#@$]{0,7})(\.?)/gi;
+
+/** Values by symbol name (upper case, without & and period). */
+export type SymbolTable = Readonly<Record<string, string>>;
+
+/** The token with its symbols substituted, or the same token when it has none. Undefined ones go to `diag`. */
+function substitute(tok: Token, symbols: SymbolTable, diag: Diagnostics): Token {
+  if (!tok.text.includes('&')) return tok;
+  let changed = false;
+  const text = tok.text.replace(SYMBOL, (whole, name: string, _dot: string, offset: number) => {
+    const value = symbols[name.toUpperCase()];
+    if (value === undefined) {
+      const known = Object.keys(symbols).sort().map((k) => `&${k}.`).join(' ');
+      diag.error({ ...tok, col: tok.col + offset + (tok.quoted ? 1 : 0) },
+        `system symbol &${name.toUpperCase()}. is not defined (${known === '' ? 'no symbols are defined' : `defined: ${known}`}; ` +
+        'add it to lpars[].symbols of the topology or pass --symbol NAME=VALUE)');
+      return whole;
+    }
+    changed = true;
+    return value;
+  });
+  if (!changed) return tok;
+  return { ...tok, text, up: text.toUpperCase(), subst: true };
+}
+
+/** Substitute symbols in every token (quoted values too, as z/OS substitutes the whole record). */
+export function substituteSymbols(tokens: readonly Token[], symbols: SymbolTable, diag: Diagnostics): Token[] {
+  return tokens.map((t) => substitute(t, symbols, diag));
+}
