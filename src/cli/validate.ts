@@ -3,9 +3,8 @@
 // accepted without being modelled (also as warnings on stderr) and, with exit 2, what is refused.
 
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { loadRunFile, InputError, formatTime } from '../scenario/index.js';
-import { builtinSymbols, datasetResolver, profileSourceOf } from '../scenario/datasets.js';
+import { bareProfileSource, profileSourceOf } from '../scenario/datasets.js';
 import type { Scenario } from '../scenario/types.js';
 import { describeProfile, parseProfile, type ProfileWarning } from '../firmware/profile/index.js';
 import { parse, flag, list } from './args.js';
@@ -100,15 +99,7 @@ function validateProfile(file: string, json: boolean, symbols: Record<string, st
   } catch {
     throw new InputError(file, 'no such file');
   }
-  // A bare profile: symbols from --symbol (SYSNAME etc. only when given), data sets from --dataset, and the
-  // members of any data set from the profile's own folder.
-  const abs = Object.fromEntries(Object.entries(datasets).map(([k, v]) => [k, resolve(v)]));
-  const sysname = symbols['SYSNAME'];
-  const source = {
-    include: datasetResolver(abs, dirname(resolve(file))),
-    symbols: { ...(sysname !== undefined ? builtinSymbols(sysname, symbols['SYSPLEX'] ?? '') : {}), ...symbols },
-  };
-  const r = parseProfile(text, file, source);
+  const r = parseProfile(text, file, bareProfileSource(file, symbols, datasets));
   if (!r.ok) {
     for (const e of r.errors) process.stderr.write(`${e.toString()}\n`);
     return 2;

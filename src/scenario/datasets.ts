@@ -3,7 +3,7 @@
 // `profileSourceOf(lpar, topology)`, whose resolver reads them here.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, extname, join, relative } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { describeIoError } from './yaml-source.js';
 import type { LparSpec, Topology } from './types.js';
 
@@ -88,6 +88,20 @@ export function datasetResolver(datasets: Readonly<Record<string, string>>, fall
 export function builtinSymbols(lparName: string, sysplexName: string): Record<string, string> {
   const sysname = lparName.toUpperCase();
   return { SYSNAME: sysname, SYSCLONE: sysname.slice(-2), SYSPLEX: sysplexName.toUpperCase() };
+}
+
+/**
+ * For a profile validated on its own: symbols from the command line (the built-ins only when SYSNAME is given),
+ * data sets from the command line (paths relative to the working directory), and members of any partitioned
+ * data set from the profile's own folder.
+ */
+export function bareProfileSource(file: string, symbols: Readonly<Record<string, string>>, datasets: Readonly<Record<string, string>>): LparProfileSource {
+  const abs = Object.fromEntries(Object.entries(datasets).map(([k, v]) => [k.startsWith('/') ? k : k.toUpperCase(), resolve(v)]));
+  const sysname = symbols['SYSNAME'];
+  return {
+    include: datasetResolver(abs, dirname(resolve(file))),
+    symbols: { ...(sysname !== undefined ? builtinSymbols(sysname, symbols['SYSPLEX'] ?? '') : {}), ...symbols },
+  };
 }
 
 /** What the LPAR's firmware needs besides its profile text: INCLUDE resolution and the system symbols. */

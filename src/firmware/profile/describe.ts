@@ -2,7 +2,7 @@
 // distributions with methods, ports, targets and weights, interfaces, routes, and the statements not modelled.
 
 import { formatIpv4 } from './ipv4.js';
-import type { DistDestination, NotModelled, Profile, VipaDistribute } from './types.js';
+import type { DistDestination, Profile, VipaDistribute } from './types.js';
 
 export interface ProfileDescription {
   /** Lines for a terminal, ending with a newline. */
@@ -57,10 +57,21 @@ function distributionOptions(d: VipaDistribute): string[] {
   return o;
 }
 
-/** `12 40 41` or `12 ... (9 more)`: where a not-modelled item appears, in few characters. */
-function whereList(items: readonly NotModelled[]): string {
-  const at = items.map((i) => `${i.file !== undefined ? `${i.file}:` : ''}${i.line}`);
-  return at.length <= 6 ? at.join(' ') : `${at.slice(0, 5).join(' ')} ... (${at.length - 5} more)`;
+/** `  LABEL  a 1, b 2,` lines of at most 110 columns, continuation lines indented under the first item. */
+function wrap(label: string, items: readonly string[]): string[] {
+  const head = `  ${pad(label, 22)}`;
+  const lines: string[] = [];
+  let line = head;
+  items.forEach((item, i) => {
+    const text = i < items.length - 1 ? `${item}, ` : item;
+    if (line.length + text.length > 110 && line.trim() !== label) {
+      lines.push(line.trimEnd());
+      line = ' '.repeat(head.length);
+    }
+    line += text;
+  });
+  lines.push(line.trimEnd());
+  return lines;
 }
 
 /** The one-screen summary `validate` prints first. */
@@ -71,15 +82,19 @@ export function summarize(p: Profile): string {
   out.push(`  ${p.interfaces.length + p.links.length} interfaces, ${p.routes.length} routes, ` +
     `${p.vipaDefines.length + p.vipaBackups.length} DVIPAs, ${p.vipaDistributes.length} distributions` +
     `${p.includes.length > 0 ? `, ${p.includes.length} INCLUDEd data sets (${p.includes.map((i) => i.dsn).join(', ')})` : ''}`);
-  const groups = new Map<string, NotModelled[]>();
+  // Whole statements on shared lines; operands grouped under their statement, one line each.
+  const groups = new Map<string, string[]>();
   for (const n of p.notModelled) {
-    const key = n.operand === undefined ? n.statement : `${n.statement} ${n.operand}`;
+    const key = n.operand === undefined ? '' : n.statement;
+    const item = `${n.operand ?? n.statement} ${n.file !== undefined ? `${n.file}:` : ''}${n.line}`;
     const list = groups.get(key);
-    if (list === undefined) groups.set(key, [n]);
-    else list.push(n);
+    if (list === undefined) groups.set(key, [item]);
+    else list.push(item);
   }
-  out.push(`Accepted, not modelled (${p.notModelled.length}):${groups.size === 0 ? ' nothing' : ''}`);
-  for (const [key, items] of groups) out.push(`  ${pad(key, 34)}line ${whereList(items)}`);
+  out.push(`Accepted, not modelled (${p.notModelled.length}, with lines):${groups.size === 0 ? ' nothing' : ''}`);
+  const statements = groups.get('');
+  if (statements !== undefined) out.push(...wrap('statements', statements));
+  for (const [key, items] of groups) if (key !== '') out.push(...wrap(key, items));
   out.push('Refused: nothing');
   return out.join('\n') + '\n';
 }

@@ -45,6 +45,8 @@ export class StatementAbort {
 export class Diagnostics {
   readonly errors: ProfileError[] = [];
   readonly warnings: ProfileError[] = [];
+  /** Errors reported, counting those dropped as repeats: tells a statement that one of its words was wrong. */
+  reported = 0;
 
   constructor(readonly file: string) {}
 
@@ -53,8 +55,12 @@ export class Diagnostics {
     return new ProfileError(at.file ?? this.file, at.line, at.col, text);
   }
 
+  /** Record an error; a second one at the same place (a word already found wrong) adds nothing. */
   error(at: Pos, message: string): void {
-    this.errors.push(this.make(at, message));
+    const e = this.make(at, message);
+    this.reported++;
+    if (this.errors.some((x) => x.file === e.file && x.line === e.line && x.col === e.col)) return;
+    this.errors.push(e);
   }
 
   warn(at: Pos, message: string): void {

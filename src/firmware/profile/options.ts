@@ -77,8 +77,15 @@ export function notAnOperand(tok: Token, statement: string, operands: readonly K
 export function scanOptions(c: Cursor, specs: readonly OptionSpec[], ctx: ScanContext): void {
   const keywords = specs.map((s) => s.keyword);
   while (!endsOptions(c.peek(), ctx)) {
+    const next = c.peek()!;
+    const spec = specs.find((s) => isKw(next, s.keyword));
+    if (spec === undefined && startsLine(next, c.peek(-1)) && !isValueWord(next) &&
+        nearest(next.up, keywords.map((k) => k.full)) === null && tooShortMessage(next, keywords) === null) {
+      // An unknown word that starts a line is most likely a statement we do not know (or mistyped): the
+      // statement loop says so, instead of this statement calling it an operand.
+      return;
+    }
     const tok = c.take();
-    const spec = specs.find((s) => isKw(tok, s.keyword));
     if (spec?.run !== undefined) {
       try {
         spec.run(tok);
@@ -103,6 +110,11 @@ export function scanOptions(c: Cursor, specs: readonly OptionSpec[], ctx: ScanCo
     c.diag.error(tok, notAnOperand(tok, ctx.statement, keywords));
     while (isValueWord(c.peek()) && !endsOptions(c.peek(), ctx)) c.take();
   }
+}
+
+/** True when `tok` is the first word on its line (of its file). */
+export function startsLine(tok: Token, before: Token | undefined): boolean {
+  return before === undefined || before.line !== tok.line || before.file !== tok.file;
 }
 
 /** Consume every word up to the next statement (the operands of a statement whose grammar is free). */

@@ -1,5 +1,5 @@
-// MVS system symbols in profile text: `&NAME.` or `&NAME` (a name of 1-8 characters: a letter, #, @ or $, then
-// those or digits) is replaced by its value, as z/OS does for a PROFILE.TCPIP shared across a sysplex
+// MVS system symbols in profile text: `&NAME.` or `&NAME` (a name of 1-16 characters: a letter, #, @ or $, then
+// those, digits or _; 8 is the classic limit, longer site symbols such as &HOMEIPADDRESS1 are in use) is replaced by its value, as z/OS does for a PROFILE.TCPIP shared across a sysplex
 // (`&SYSNAME.`, `&SYSCLONE.`, site symbols such as `&HOMEIP1.`). The period ends the name and is consumed, so
 // `TCPIP.&SYSNAME..PROFILE` keeps one period. Substitution is per word, after lexing: every token keeps the
 // line and column it had in the original text, and an undefined symbol is an error at its own column.
@@ -7,7 +7,7 @@
 import type { Diagnostics } from './errors.js';
 import type { Token } from './lexer.js';
 
-const SYMBOL = /&([A-Z#@$][A-Z0-9#@$]{0,7})(\.?)/gi;
+const SYMBOL = /&([A-Z#@$][A-Z0-9#@$_]{0,15})(\.?)/gi;
 
 /** Values by symbol name (upper case, without & and period). */
 export type SymbolTable = Readonly<Record<string, string>>;

@@ -24,9 +24,9 @@ export function globalConfigOptions(c: Cursor, b: ProfileBuilder): OptionSpec[] 
   const g = b.globalConfig;
   const mon = g.sysplexMonitor;
   return [
-      opt('XCFGRPID', () => (g.xcfGroupId = c.needInt('XCFGRPID', 2, 31).value)),
-      opt('SYSPLEXWLMPOLL', () => (g.sysplexWlmPoll = c.needInt('SYSPLEXWLMPOLL', 1, 180).value)),
-      opt('SYSPLEXMONITOR', () => {
+      opt('XCFGRPid', () => (g.xcfGroupId = c.needInt('XCFGRPID', 2, 31).value)),
+      opt('SYSPLEXWLMPoll', () => (g.sysplexWlmPoll = c.needInt('SYSPLEXWLMPOLL', 1, 180).value)),
+      opt('SYSPLEXMONitor', () => {
         // Sub-options follow in any order.
         for (;;) {
           const t = c.peek();

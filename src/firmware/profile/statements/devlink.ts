@@ -6,7 +6,7 @@ import type { ProfileBuilder } from '../builder.js';
 import { pos } from '../errors.js';
 import { type Cursor, isDecimal, ipv4Of } from '../cursor.js';
 import { kw, statementAt } from '../keywords.js';
-import { isValueWord, notAnOperand } from '../options.js';
+import { isValueWord, notAnOperand, startsLine } from '../options.js';
 import { nearest } from '../suggest.js';
 import type { Token } from '../lexer.js';
 import type { DeviceCommand } from '../types.js';
@@ -36,8 +36,12 @@ const OPERAND_KW = OPERANDS.map((o) => kw(o));
 function operands(c: Cursor, statement: string): string[] {
   const words: string[] = [];
   while (!c.atEnd && statementAt(c.peek()) === null) {
+    const next = c.peek()!;
+    const unknown = !isValueWord(next) && !OPERANDS.includes(next.up);
+    // An unknown word starting a line is left to the statement loop (most likely an unknown statement).
+    if (unknown && startsLine(next, c.peek(-1)) && nearest(next.up, OPERANDS) === null) break;
     const tok = c.take();
-    if (!isValueWord(tok) && !OPERANDS.includes(tok.up)) c.fail(tok, notAnOperand(tok, statement, OPERAND_KW));
+    if (unknown) c.fail(tok, notAnOperand(tok, statement, OPERAND_KW));
     words.push(tok.up);
     if (TAKES_WORD.has(tok.up) && !c.atEnd && statementAt(c.peek()) === null) words.push(c.take().up);
   }

@@ -87,7 +87,7 @@ export function parseInterface(c: Cursor, stmt: Token, b: ProfileBuilder): void 
     monSysplex: false,
   };
 
-  const errorsBefore = c.diag.errors.length;
+  const errorsBefore = c.diag.reported;
   scanOptions(
     c,
     [
@@ -138,7 +138,7 @@ export function parseInterface(c: Cursor, stmt: Token, b: ProfileBuilder): void 
   );
 
   // An option already in error (a bad IPADDR) is not also reported as missing.
-  if (c.diag.errors.length > errorsBefore) return;
+  if (c.diag.reported > errorsBefore) return;
   if (v.addr === null) c.fail(stmt, `INTERFACE ${name}: IPADDR is required`);
   if (type === 'IPAQENET' && v.portName === null) c.fail(stmt, `INTERFACE ${name}: PORTNAME is required for IPAQENET`);
   if (type === 'IPAQIDIO' && v.chpid === null) c.fail(stmt, `INTERFACE ${name}: CHPID is required for IPAQIDIO`);

@@ -40,7 +40,7 @@ function parseRoute(c: Cursor, b: ProfileBuilder, routeTok: Token): void {
   let prefixLen = 0;
   const isDefault = isKw(destTok, DEFAULT) || isKw(destTok, DEFAULTNET);
   if (!isDefault) {
-    if (destTok.text.includes(':')) {
+    if (destTok.text.includes(':') || destTok.up === 'DEFAULT6') {
       // An IPv6 route in the same block: accepted, not modelled.
       while (!atRouteBoundary(c.peek())) c.take();
       b.ignore('ROUTE (IPv6)', routeTok);

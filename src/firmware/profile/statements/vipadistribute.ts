@@ -298,7 +298,9 @@ export function parseVipaDistribute(c: Cursor, stmt: Token, b: ProfileBuilder): 
     return;
   }
 
-  if (isIpv6Word(c.peek(1))) {
+  // IPv6: `intfname PORT ...` (the DVIPA named by its interface) or an address with colons.
+  const first = c.peek();
+  if (isIpv6Word(c.peek(1)) || isIpv6Word(first) || (first !== undefined && !first.quoted && /^[A-Z@#$][A-Z0-9@#$]*$/i.test(first.text) && !/^[0-9]/.test(first.text))) {
     while (!atVipaBoundary(c.peek())) c.take();
     b.ignore('VIPADISTRIBUTE (IPv6)', stmt);
     return;
