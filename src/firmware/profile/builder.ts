@@ -60,6 +60,8 @@ export class ProfileBuilder {
 
   /** Names of interfaces the emulator does not model (IPv6 ...), so routes over them are not reported unknown. */
   readonly unmodelledInterfaces = new Set<string>();
+  /** Interface names of IPv6 DVIPAs (VIPADEFINE/VIPABACKUP/VIPARANGE intfname ipv6addr), which VIPADISTRIBUTE may name. */
+  readonly ipv6DvipaNames = new Set<string>();
   /** Where each DVIPA was defined (VIPADEFINE or VIPABACKUP), for the duplicate check; VIPADELETE clears it. */
   readonly dvipaOrigins = new Map<number, { statement: 'VIPADEFINE' | 'VIPABACKUP'; at: Pos }>();
 

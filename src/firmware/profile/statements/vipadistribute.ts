@@ -11,6 +11,7 @@ import { pos } from '../errors.js';
 import { isKw, kw, matchKw, tooShortMessage, type Keyword } from '../keywords.js';
 import type { Token } from '../lexer.js';
 import { formatIpv4, looksLikeIpv4, parseIpv4 } from '../ipv4.js';
+import { isValueWord, notAnOperand } from '../options.js';
 import type { DistDestination, DistMethod, VipaDistribute } from '../types.js';
 import { atVipaBoundary, isIpv6Word } from './vipablock.js';
 
@@ -98,6 +99,8 @@ interface OptionState {
   serverWlm: Token[];
   /** The address is read: a multi-tier keyword now is misplaced rather than a form we do not model. */
   afterAddress: boolean;
+  /** Interface names of the profile's IPv6 DVIPAs. */
+  ipv6Names: ReadonlySet<string>;
 }
 
 /** One option at the cursor, when there is one: true when it was read. Multi-tier forms throw Unmodelled. */
@@ -112,6 +115,10 @@ function readOption(c: Cursor, d: Mutable<VipaDistribute>, st: OptionState): boo
   if (k === null) {
     const short = tooShortMessage(tok, [...OPTIONS, ...TIER_FORMS]);
     if (short !== null) c.fail(tok, short);
+    // Not an option: the address (or an IPv6 DVIPA's interface name), PORT, DESTIP, or a word that is none.
+    if (!st.afterAddress && !isValueWord(tok) && !isIpv6Word(tok) && !st.ipv6Names.has(tok.up)) {
+      c.fail(tok, notAnOperand(tok, 'VIPADISTRIBUTE', [...OPTIONS, K.port, K.destIp]));
+    }
     return false;
   }
   c.take();
@@ -287,7 +294,7 @@ export function parseVipaDistribute(c: Cursor, stmt: Token, b: ProfileBuilder): 
     autoSwitchBack: true, healthSwitch: true, optLocal: null, timedAffinity: 0, sysplexPorts: false,
     destinations: 'ALL', at: pos(stmt),
   };
-  const st: OptionState = { del: false, hotOptions: [], baseWlm: [], serverWlm: [], afterAddress: false };
+  const st: OptionState = { del: false, hotOptions: [], baseWlm: [], serverWlm: [], afterAddress: false, ipv6Names: b.ipv6DvipaNames };
   try {
     readOptions(c, d, st);
   } catch (e) {
@@ -300,7 +307,7 @@ export function parseVipaDistribute(c: Cursor, stmt: Token, b: ProfileBuilder): 
 
   // IPv6: `intfname PORT ...` (the DVIPA named by its interface) or an address with colons.
   const first = c.peek();
-  if (isIpv6Word(c.peek(1)) || isIpv6Word(first) || (first !== undefined && !first.quoted && /^[A-Z@#$][A-Z0-9@#$]*$/i.test(first.text) && !/^[0-9]/.test(first.text))) {
+  if (isIpv6Word(c.peek(1)) || isIpv6Word(first) || (first !== undefined && b.ipv6DvipaNames.has(first.up))) {
     while (!atVipaBoundary(c.peek())) c.take();
     b.ignore('VIPADISTRIBUTE (IPv6)', stmt);
     return;

@@ -67,6 +67,7 @@ function readAddresses(c: Cursor, what: string): Token[] {
 /** IPv6 form `intfname ipv6addr`: accepted and kept as ignored. Returns true when it was one. */
 function skipIpv6Form(c: Cursor, b: ProfileBuilder, stmt: Token, name: string): boolean {
   if (!isIpv6Word(c.peek(1)) && !isIpv6Word(c.peek())) return false;
+  if (isIpv6Word(c.peek(1)) && c.peek() !== undefined) b.ipv6DvipaNames.add(c.peek()!.up);
   while (!atVipaBoundary(c.peek())) c.take();
   b.ignore(`${name} (IPv6)`, stmt);
   return true;
