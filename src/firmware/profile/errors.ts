@@ -47,6 +47,8 @@ export class Diagnostics {
   readonly warnings: ProfileError[] = [];
   /** Errors reported, counting those dropped as repeats: tells a statement that one of its words was wrong. */
   reported = 0;
+  /** Words already found wrong before parsing (an undefined symbol): later errors about them add nothing. */
+  private readonly tainted = new Set<string>();
 
   constructor(readonly file: string) {}
 
@@ -59,8 +61,14 @@ export class Diagnostics {
   error(at: Pos, message: string): void {
     const e = this.make(at, message);
     this.reported++;
+    if (this.tainted.has(`${e.file}:${e.line}:${e.col}`)) return;
     if (this.errors.some((x) => x.file === e.file && x.line === e.line && x.col === e.col)) return;
     this.errors.push(e);
+  }
+
+  /** Mark the word at `at` as already reported. */
+  taint(at: Pos): void {
+    this.tainted.add(`${at.file ?? this.file}:${at.line}:${at.col}`);
   }
 
   warn(at: Pos, message: string): void {

@@ -16,6 +16,7 @@ export type SymbolTable = Readonly<Record<string, string>>;
 function substitute(tok: Token, symbols: SymbolTable, diag: Diagnostics): Token {
   if (!tok.text.includes('&')) return tok;
   let changed = false;
+  let undefinedSeen = false;
   const text = tok.text.replace(SYMBOL, (whole, name: string, _dot: string, offset: number) => {
     const value = symbols[name.toUpperCase()];
     if (value === undefined) {
@@ -23,11 +24,14 @@ function substitute(tok: Token, symbols: SymbolTable, diag: Diagnostics): Token 
       diag.error({ ...tok, col: tok.col + offset + (tok.quoted ? 1 : 0) },
         `system symbol &${name.toUpperCase()}. is not defined (${known === '' ? 'no symbols are defined' : `defined: ${known}`}; ` +
         'add it to lpars[].symbols of the topology or pass --symbol NAME=VALUE)');
+      undefinedSeen = true;
       return whole;
     }
     changed = true;
     return value;
   });
+  // A word with an undefined symbol is reported: what the parser would say about it adds nothing.
+  if (undefinedSeen) diag.taint(tok);
   if (!changed) return tok;
   return { ...tok, text, up: text.toUpperCase(), subst: true };
 }
