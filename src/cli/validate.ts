@@ -30,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
   }, { min: 1, max: 1 });
   const file = args.positionals[0]!;
   const json = flag(args, 'json');
-  const symbols = pairs(list(args, 'symbol'), 'symbol', /^&?[A-Za-z#@$][A-Za-z0-9#@$]{0,7}\.?$/);
+  const symbols = pairs(list(args, 'symbol'), 'symbol', /^&?[A-Za-z#@$][A-Za-z0-9#@$_]{0,15}\.?$/);
   for (const k of Object.keys(symbols)) {
     const bare = k.replace(/^&/, '').replace(/\.$/, '');
     if (bare !== k) {

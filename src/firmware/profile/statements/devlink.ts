@@ -32,8 +32,9 @@ const OPERANDS = [
 const TAKES_WORD = new Set(['PORTNAME', 'LIS', 'READSTORAGE', 'ENVIRONMENT']);
 const OPERAND_KW = OPERANDS.map((o) => kw(o));
 
-/** The operands after the positional ones: values and known keywords, up to the next statement. */
-function operands(c: Cursor, statement: string): string[] {
+/** The operands after the positional ones: values and known keywords, up to the next statement. Keywords are
+ *  kept and listed as not modelled (the emulator models the OSA from the topology). */
+function operands(c: Cursor, statement: string, b: ProfileBuilder): string[] {
   const words: string[] = [];
   while (!c.atEnd && statementAt(c.peek()) === null) {
     const next = c.peek()!;
@@ -42,6 +43,7 @@ function operands(c: Cursor, statement: string): string[] {
     if (unknown && startsLine(next, c.peek(-1)) && nearest(next.up, OPERANDS) === null) break;
     const tok = c.take();
     if (unknown) c.fail(tok, notAnOperand(tok, statement, OPERAND_KW));
+    if (!isValueWord(tok)) b.ignoreOperand(statement, tok.up, tok);
     words.push(tok.up);
     if (TAKES_WORD.has(tok.up) && !c.atEnd && statementAt(c.peek()) === null) words.push(c.take().up);
   }
@@ -68,7 +70,7 @@ export function parseDevice(c: Cursor, _stmt: Token, b: ProfileBuilder): void {
   checkType(c, type, Object.keys(DEVICE_TYPES), 'DEVICE');
   const positional: string[] = [];
   for (let i = 0; i < DEVICE_TYPES[type.up]!; i++) positional.push(needName(c, `operand ${i + 1} of DEVICE ${type.up}`).up);
-  b.devices.push({ name: name.up, type: type.up, options: [...positional, ...operands(c, `DEVICE ${type.up}`)], at: pos(name) });
+  b.devices.push({ name: name.up, type: type.up, options: [...positional, ...operands(c, `DEVICE ${type.up}`, b)], at: pos(name) });
 }
 
 /** LINK name type [adapter number] device [operands]. */
@@ -80,7 +82,7 @@ export function parseLink(c: Cursor, _stmt: Token, b: ProfileBuilder): void {
   const device = needName(c, 'the device name of the link');
   const dup = b.links.find((l) => l.name === name.up) ?? b.interfaces.find((i) => i.name === name.up);
   if (dup !== undefined) c.fail(name, `link ${name.up} is already defined at ${dup.at.line}:${dup.at.col}`);
-  b.links.push({ name: name.up, type: type.up, device: device.up, options: operands(c, `LINK ${type.up}`), at: pos(name) });
+  b.links.push({ name: name.up, type: type.up, device: device.up, options: operands(c, `LINK ${type.up}`, b), at: pos(name) });
 }
 
 /** HOME ip linkname [ip linkname ...]. As on the stack, an error ends the list. */

@@ -69,8 +69,11 @@ function parseEntry(c: Cursor, b: ProfileBuilder, netTok: Token): void {
   while (!atEntryEnd(c.peek()) && !isValueWord(c.peek()) && !isKw(c.peek(), DEFAULTNET)) {
     const tok = c.take();
     if (isKw(tok, REPLACEABLE)) replaceable = true;
-    else if (matchKw(tok, FLAGS) !== null) continue;
-    else if (matchKw(tok, VALUED) !== null) c.needInt(tok.up, 0, 999999);
+    else if (matchKw(tok, FLAGS) !== null) b.ignoreOperand('GATEWAY', matchKw(tok, FLAGS)!.full, tok);
+    else if (matchKw(tok, VALUED) !== null) {
+      b.ignoreOperand('GATEWAY', matchKw(tok, VALUED)!.full, tok);
+      c.needInt(tok.up, 0, 999999);
+    }
     else c.fail(tok, notAnOperand(tok, 'a GATEWAY entry', [...FLAGS, ...VALUED]));
   }
   b.routes.push({

@@ -85,8 +85,9 @@ function parseRoute(c: Cursor, b: ProfileBuilder, routeTok: Token): void {
     } else if (isKw(tok, NOREPLACEABLE)) {
       replaceable = false;
     } else if (matchKw(tok, FLAGS) !== null) {
-      // DELAYACKS / NODELAYACKS: accepted, not modelled.
+      b.ignoreOperand('ROUTE', matchKw(tok, FLAGS)!.full, tok); // DELAYACKS / NODELAYACKS
     } else if (matchKw(tok, VALUED) !== null) {
+      b.ignoreOperand('ROUTE', matchKw(tok, VALUED)!.full, tok);
       c.needInt(tok.up, 0, 999999);
     } else {
       c.fail(tok, tooShortMessage(tok, OPTION_KEYWORDS) ?? `unknown ROUTE option ${tok.text} (expected MTU, REPLACEABLE ... or the next ROUTE)`);
