@@ -36,7 +36,14 @@ function substitute(tok: Token, symbols: SymbolTable, diag: Diagnostics): Token 
   return { ...tok, text, up: text.toUpperCase(), subst: true };
 }
 
-/** Substitute symbols in every token (quoted values too, as z/OS substitutes the whole record). */
+/**
+ * Substitute symbols in every token (quoted values too, as z/OS substitutes the whole record). A value with
+ * blanks outside a quoted value gives several words, as it would on z/OS; all keep the original word's position.
+ */
 export function substituteSymbols(tokens: readonly Token[], symbols: SymbolTable, diag: Diagnostics): Token[] {
-  return tokens.map((t) => substitute(t, symbols, diag));
+  return tokens.flatMap((t) => {
+    const s = substitute(t, symbols, diag);
+    if (s === t || s.quoted || !/[ \t]/.test(s.text)) return [s];
+    return s.text.split(/[ \t]+/).filter((w) => w !== '').map((w) => ({ ...s, text: w, up: w.toUpperCase() }));
+  });
 }

@@ -75,6 +75,14 @@ describe('system symbols', () => {
     expect(r.profile.interfaces.map((i) => [i.name, i.portName, i.ip, i.prefixLen])).toEqual([['OSAS2', 'PSYS2.X', ip('10.1.1.2'), 24]]);
   });
 
+  test('a value with blanks gives several words, each at the symbol\'s word', () => {
+    const r = parseProfile('IPCONFIG &FLAGS. TTL 9\n', 't.tcpip', { symbols: { FLAGS: 'SYSPLEXROUTING  NODATAGRAMFWD' } });
+    if (!r.ok) expect.fail(r.errors.map(String).join('\n'));
+    expect([r.profile.ipconfig.sysplexRouting, r.profile.ipconfig.datagramFwd, r.profile.ipconfig.ttl]).toEqual([true, false, 9]);
+    const bad = parseProfile('IPCONFIG &FLAGS.\n', 't.tcpip', { symbols: { FLAGS: 'SYSPLEXROUTING BOGUS' } });
+    expect(bad.ok ? [] : bad.errors.map((e) => `${e.line}:${e.col} ${e.message}`)).toEqual(['1:10 BOGUS is not an operand of IPCONFIG']);
+  });
+
   test('an undefined symbol is an error at its own column; the rest of the line keeps its columns', () => {
     const r = parseProfile('IPCONFIG TTL &NOPE. ARPTO &XCF. TTL 999\n', 't.tcpip', { symbols });
     expect(r.ok ? [] : r.errors.map((e) => `${e.line}:${e.col} ${e.message.slice(0, 40)}`)).toEqual([
