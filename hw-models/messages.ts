@@ -47,13 +47,30 @@ export interface TransmitMsg {
 export interface InboundAckMsg {
   readonly kind: 'ack';
   readonly count: number;
+  /** The read queue (0 primary, 1 the sysplex distributor's with IWQ; absent = 0). */
+  readonly queue?: number;
 }
-export type LparToOsaMsg = RegisterMsg | DeregisterMsg | DeregisterAllMsg | TransmitMsg | InboundAckMsg;
+/** IWQ: the stack's distributor forwards (ip, port) (on) or no longer does (off): the OSA puts such inbound
+ *  datagrams on the sysplex distributor's read queue. */
+export interface IwqSdMsg {
+  readonly kind: 'iwq-sd';
+  readonly ip: number;
+  readonly port: number;
+  readonly on: boolean;
+}
+/** INBPERF DYNAMIC: the stack sets how long the OSA may hold a ready inbound frame before it interrupts. */
+export interface InbperfTuneMsg {
+  readonly kind: 'inbperf';
+  readonly holdPs: number;
+}
+export type LparToOsaMsg = RegisterMsg | DeregisterMsg | DeregisterAllMsg | TransmitMsg | InboundAckMsg | InbperfTuneMsg | IwqSdMsg;
 
 /** One inbound interrupt: the IPv4 datagrams (MAC header stripped) the OSA put in this LPAR's read queue. */
 export interface DeliverMsg {
   readonly kind: 'deliver';
   readonly packets: Uint8Array[];
+  /** The read queue they came from (absent = 0, the primary one). */
+  readonly queue?: number;
 }
 /** The OSA port stopped (osa-down) or resumed (osa-up) carrying frames. */
 export interface PortStateMsg {
@@ -108,3 +125,18 @@ export interface OperatorControl {
   readonly command: string;
 }
 export type ControlMsg = LparControl | OsaControl | XcfControl | LossControl | OperatorControl;
+
+// ---- LPAR <-> CPC (PR/SM) ---------------------------------------------------------------------------------
+
+/** A shared LPAR tells PR/SM how many physical CPs it would use now (its logical CPs when work waits). */
+export interface PrsmDemandMsg {
+  readonly kind: 'prsm-demand';
+  readonly demand: number;
+}
+/** PR/SM's answer: how fast the LPAR's logical CPs run now (the share of a physical CP each gets while it has
+ *  work, 0-1) and the LPAR's entitlement in physical CPs (its weight's share of the pool). */
+export interface PrsmShareMsg {
+  readonly kind: 'prsm-share';
+  readonly speed: number;
+  readonly entitlement: number;
+}

@@ -19,6 +19,7 @@ export interface HalBackend {
   halCancelTimer(id: number): void;
   halTcpConnection(event: 'open' | 'close' | 'reset', localIp: number, localPort: number, remoteIp: number, remotePort: number): void;
   halWlmWeight(): number;
+  halWlmCapacity(): { readonly unused: number; readonly total: number };
 }
 
 export class HostHal implements Hal {
@@ -67,6 +68,9 @@ export class HostHal implements Hal {
   }
   wlmWeight(): number {
     return this.host.halWlmWeight();
+  }
+  wlmCapacity(): { readonly unused: number; readonly total: number } {
+    return this.host.halWlmCapacity();
   }
   trace(kind: string, fields: Record<string, unknown>): void {
     if (this.live) this.host.trace(kind, fields);

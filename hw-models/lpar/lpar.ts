@@ -15,12 +15,14 @@ import { type Port } from '../../src/kernel/index.js';
 import { ModelComponent } from '../model-component.js';
 import type { Firmware, FirmwareConfig, FirmwareFactory, FirmwareView, XcfMembershipEvent } from '../../src/firmware/hal.js';
 import { ipToString } from '../../src/net/index.js';
-import type { ControlMsg, LparToOsaMsg, OsaToLparMsg, XcfPathMsg } from '../messages.js';
-import { OSA } from '../osa/datasheet.js';
+import type { ControlMsg, LparToOsaMsg, OsaToLparMsg, PrsmShareMsg, XcfPathMsg } from '../messages.js';
+import { APPLICATION, PRSM } from '../cpc/datasheet.js';
+import { type Inbperf, OSA } from '../osa/datasheet.js';
 import { XcfSignalling, type XcfStats } from '../xcf/signalling.js';
 import { Cpu } from './cpu.js';
 import { type CostTable, LPAR_COSTS } from './datasheet.js';
 import { type HalBackend, HostHal } from './host-hal.js';
+import { LanIdleTuner } from './lan-idle.js';
 import { ConnectionLedger, type ServiceLedger } from './ledger.js';
 import { InputKind, RunQueue } from './run-queue.js';
 import { TimerHeap } from './timer-heap.js';
@@ -29,6 +31,11 @@ const TAG_DISPATCH = 0;
 const TAG_OUTPUT = 1;
 const TAG_FW_TIMER = 2;
 const TAG_XCF = 3; // and 4
+const TAG_PRSM = 5;
+const TAG_APP = 6;
+const TAG_IWQ = 7;
+/** How often the stack re-registers its distributed services with IWQ OSAs (assumed). */
+const IWQ_REFRESH_PS = 1_000_000_000;
 /** callFirmware kind for the IPL (firmware.start). */
 const KIND_IPL = -1;
 
@@ -41,6 +48,8 @@ export interface LparConfig {
   readonly failureDetectionPs: number;
   readonly costs?: Partial<CostTable>;
   readonly wlmWindowPs?: number;
+  /** Application work beside the stack, percent of the logical CPs' capacity (runs below the stack). */
+  readonly loadPct?: number;
 }
 
 /** Something the firmware sent, released when the CP finishes the work that produced it. */
@@ -100,7 +109,13 @@ export class LparHost extends ModelComponent implements HalBackend {
   private readonly ifNames: string[] = [];
   private readonly ifByName = new Map<string, number>();
   private readonly osaUp: boolean[] = [];
+  /** Datagrams taken per OSA and read queue (index osa x 2 + queue), to acknowledge. */
   private readonly ackPending: number[] = [];
+  /** OSAs with inbound workload queueing, and the services registered with them for the SD queue. */
+  private readonly iwqOsas: number[] = [];
+  private iwqServices = new Set<string>();
+  /** INBPERF DYNAMIC: the stack's tuner per OSA (null for other settings). */
+  private readonly lanIdle: (LanIdleTuner | null)[] = [];
   private readonly peerIndex = new Map<string, number>();
   private readonly peerNames: string[] = [];
 
@@ -121,6 +136,12 @@ export class LparHost extends ModelComponent implements HalBackend {
   private releasedUntil = 0;
   private services: DistributedService[] = [];
   private readonly counts = { inputs: 0, dropped: 0, unknownInterface: 0, waitedPs: 0 };
+  /** PR/SM: the port to the CPC when the logical CPs are shared, and the busy time at the last report. */
+  private cpcPort: Port | null = null;
+  private prsmBusy = 0;
+  /** Application work waiting for a CP, cycles, and when it was last added. */
+  private appCycles = 0;
+  private appAddedAt = 0;
 
   constructor(name: string, private readonly cfg: LparConfig) {
     super(name);
@@ -131,8 +152,8 @@ export class LparHost extends ModelComponent implements HalBackend {
 
   // ---- wiring -------------------------------------------------------------------------------------------
 
-  /** The port to an OSA this LPAR defines. */
-  addOsa(osa: string): Port {
+  /** The port to an OSA this LPAR defines (with DYNAMIC the stack tunes its interrupts). */
+  addOsa(osa: string, inbperf?: Inbperf, workloadQ = false): Port {
     const port = this.port(osa);
     if (!this.osaIndex.has(port)) {
       this.osaIndex.set(port, this.osaPorts.length);
@@ -140,9 +161,17 @@ export class LparHost extends ModelComponent implements HalBackend {
       this.osaPorts.push(port);
       this.ifNames.push(osa);
       this.osaUp.push(true);
-      this.ackPending.push(0);
+      if (workloadQ) this.iwqOsas.push(this.osaPorts.length - 1);
+      this.ackPending.push(0, 0);
+      this.lanIdle.push(inbperf === 'DYNAMIC' ? new LanIdleTuner() : null);
     }
     return port;
+  }
+
+  /** The port to the CPC when this LPAR's logical CPs are shared (PR/SM then sets how fast they run). */
+  attachCpc(): Port {
+    this.cpcPort = this.port('cpc');
+    return this.cpcPort;
   }
 
   /** A new signalling path to `peer`: the port to connect (`xcf.<peer>.<n>`). */
@@ -232,9 +261,18 @@ export class LparHost extends ModelComponent implements HalBackend {
   override start(): void {
     super.start();
     this.ipl();
+    if (this.cpcPort !== null) this.at(0, TAG_PRSM);
+    if ((this.cfg.loadPct ?? 0) > 0) this.at(APPLICATION.tickPs, TAG_APP);
+    if (this.iwqOsas.length > 0) this.at(IWQ_REFRESH_PS, TAG_IWQ);
   }
 
   override onMessage(port: Port, message: unknown): void {
+    if (port === this.cpcPort) {
+      const m = message as PrsmShareMsg;
+      this.cpu.speed = Math.max(1e-3, m.speed);
+      this.cpu.capacityCps = m.entitlement;
+      return;
+    }
     const osa = this.osaIndex.get(port);
     if (osa === undefined) {
       this.xcf.onMessage(port, message as XcfPathMsg);
@@ -256,9 +294,15 @@ export class LparHost extends ModelComponent implements HalBackend {
       return;
     }
     const packets = m.packets;
+    const tuner = this.lanIdle[osa];
+    if (tuner != null) {
+      const hold = tuner.interrupt(this.now, packets.length);
+      if (hold >= 0) port.send({ kind: 'inbperf', holdPs: hold } satisfies LparToOsaMsg, 0);
+    }
     // The firmware may look at the whole interrupt first; that costs no virtual time and changes nothing.
     if (packets.length > 1) this.fw!.inboundBurst?.(this.ifNames[osa]!, packets);
-    for (let k = 0; k < packets.length; k++) this.rq.push(InputKind.Packet, packets[k], osa, k === 0 ? 1 : 0, this.now);
+    const sd = m.queue === 1 ? 2 : 0;
+    for (let k = 0; k < packets.length; k++) this.rq.push(InputKind.Packet, packets[k], osa, (k === 0 ? 1 : 0) | sd, this.now);
     this.dispatch();
   }
 
@@ -284,6 +328,20 @@ export class LparHost extends ModelComponent implements HalBackend {
         this.dispatch();
         return;
       }
+      case TAG_PRSM:
+        this.reportDemand();
+        return;
+      case TAG_IWQ:
+        this.refreshIwq();
+        this.at(this.now + IWQ_REFRESH_PS, TAG_IWQ);
+        return;
+      case TAG_APP:
+        if (this.up) {
+          this.addApplicationWork();
+          this.dispatch();
+        }
+        this.at(this.now + APPLICATION.tickPs, TAG_APP);
+        return;
       default:
         if (this.xcf.ownsTimer(tag)) this.xcf.onTimer(tag, data);
     }
@@ -339,6 +397,8 @@ export class LparHost extends ModelComponent implements HalBackend {
     this.fwTimerAt = Infinity;
     this.dispatchAt = Infinity;
     this.cpu.halt(this.now);
+    this.appCycles = 0;
+    this.iwqServices = new Set();
     this.releasedUntil = 0;
     this.xcf.stop();
     this.connections.down();
@@ -367,7 +427,58 @@ export class LparHost extends ModelComponent implements HalBackend {
       }
       this.execute(cp);
     }
+    // Application work runs below the stack: only on CPs the stack's inputs leave free, a slice at a time.
+    while (this.appCycles > 0 && rq.count === 0 && this.up) {
+      const cp = this.cpu.earliest();
+      const free = this.cpu.freeTime(cp);
+      if (free > now) {
+        this.armDispatch(free);
+        break;
+      }
+      const slice = Math.min(this.appCycles, this.cpu.cyclesIn(APPLICATION.slicePs));
+      this.appCycles -= slice;
+      this.cpu.run(cp, now, slice);
+      if (this.appCycles > 0) this.armDispatch(this.cpu.freeTime(cp));
+    }
     this.flushAcks();
+  }
+
+  /** IWQ: registers with each WORKLOADQ OSA the (DVIPA, port) services this stack distributes now (the DVIPAs
+   *  it owns that its VDPT distributes), so the OSA puts their inbound datagrams on the SD read queue. */
+  private refreshIwq(): void {
+    const now = new Set<string>();
+    if (this.fw !== null) {
+      const view = this.fw.inspect();
+      for (const r of view.vdpt) if (view.dvipas.some((d) => d.ip === r.dvipa && d.owner === this.name)) now.add(`${r.dvipa}:${r.port}`);
+    }
+    const change = (key: string, on: boolean): void => {
+      const [ip, port] = key.split(':');
+      const octets = ip!.split('.').map(Number);
+      const addr = ((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) >>> 0;
+      for (const i of this.iwqOsas) this.osaPorts[i]!.send({ kind: 'iwq-sd', ip: addr, port: Number(port), on } satisfies LparToOsaMsg, 0);
+    };
+    for (const k of now) if (!this.iwqServices.has(k)) change(k, true);
+    for (const k of this.iwqServices) if (!now.has(k)) change(k, false);
+    this.iwqServices = now;
+  }
+
+  /** Application work since the last tick: `loadPct` of the logical CPs' capacity at full speed. */
+  private addApplicationWork(): void {
+    const dt = this.now - this.appAddedAt;
+    this.appAddedAt = this.now;
+    this.appCycles += ((this.cfg.loadPct ?? 0) / 100) * this.cfg.processors * this.cfg.clockHz * (dt / 1e12);
+  }
+
+  /** Tells PR/SM the physical CPs this LPAR would use now: all its logical CPs while work waits, else what it
+   *  used over the last interval. */
+  private reportDemand(): void {
+    const now = this.now;
+    const used = this.cpu.physicalUntil(now);
+    const waiting = this.rq.count > 0 || this.appCycles > 0;
+    const demand = waiting || !this.up ? (this.up ? this.cfg.processors : 0) : (used - this.prsmBusy) / PRSM.intervalPs;
+    this.prsmBusy = used;
+    this.cpcPort!.send({ kind: 'prsm-demand', demand: Math.min(this.cfg.processors, demand) }, 0);
+    this.at(now + PRSM.intervalPs, TAG_PRSM);
   }
 
   private armDispatch(at: number): void {
@@ -388,8 +499,8 @@ export class LparHost extends ModelComponent implements HalBackend {
     let cost: number;
     switch (kind) {
       case InputKind.Packet:
-        this.ackPending[a]!++;
-        cost = this.costs.packetReceived + (b === 1 ? this.costs.interrupt : 0);
+        this.ackPending[a * 2 + (b >> 1)]!++;
+        cost = this.costs.packetReceived + this.costs.perByte * (obj as Uint8Array).length + ((b & 1) === 1 ? this.costs.interrupt : 0);
         break;
       case InputKind.Xcf:
         cost = this.costs.xcfMessage;
@@ -487,7 +598,8 @@ export class LparHost extends ModelComponent implements HalBackend {
     const acks = this.ackPending;
     for (let i = 0; i < acks.length; i++) {
       if (acks[i] === 0) continue;
-      this.osaPorts[i]!.send({ kind: 'ack', count: acks[i]! } satisfies LparToOsaMsg, 0);
+      const msg: LparToOsaMsg = (i & 1) === 0 ? { kind: 'ack', count: acks[i]! } : { kind: 'ack', count: acks[i]!, queue: 1 };
+      this.osaPorts[i >> 1]!.send(msg, 0);
       acks[i] = 0;
     }
   }
@@ -534,7 +646,7 @@ export class LparHost extends ModelComponent implements HalBackend {
   halTransmit(ifName: string, packet: Uint8Array, nextHop: number): void {
     const i = this.resolveIf(ifName);
     if (i < 0) return;
-    this.cycles += this.costs.packetSent;
+    this.cycles += this.costs.packetSent + this.costs.perByte * packet.length;
     const queue = OSA.queueByPrecedence[(packet.length > 1 ? packet[1]! : 0) >>> 5]!;
     this.output({ to: 'osa', port: this.osaPorts[i]!, msg: { kind: 'transmit', packet, nextHop: nextHop >>> 0, queue }, bytes: packet.length });
   }
@@ -573,6 +685,10 @@ export class LparHost extends ModelComponent implements HalBackend {
 
   halWlmWeight(): number {
     return this.cpu.wlmWeight(this.now);
+  }
+
+  halWlmCapacity(): { readonly unused: number; readonly total: number } {
+    return this.cpu.wlmCapacity(this.now);
   }
 }
 

@@ -2,7 +2,7 @@
 // parallel arrays (kind, payload, two numbers, arrival time): no object per queued input.
 
 export const InputKind = {
-  /** An inbound datagram: obj = packet, a = OSA index, b = 1 when it opened an interrupt (charged once). */
+  /** An inbound datagram: obj = packet, a = OSA index, b: bit 0 when it opened an interrupt (charged once), bit 1 when it came on the SD read queue (IWQ). */
   Packet: 0,
   /** A firmware message over XCF: obj = bytes, a = peer index. */
   Xcf: 1,

@@ -1,6 +1,7 @@
 // `OSA1`: one OSA-Express port in QDIO layer-3 mode, shared by the LPARs that define it. Ports: one per LPAR
-// (named after it) and `lan` to the switch. Per LPAR it keeps one inbound queue and four outbound priority
-// queues of SBALs x entries; the OSA Address Table says which LPAR gets which inbound datagram; the OSA answers
+// (named after it) and `lan` to the switch. Per LPAR it keeps one read queue (READSTORAGE SBALs of 64 KB that
+// datagrams are packed into, see read-queue.ts) and four outbound priority queues of SBALs x entries; the OSA
+// Address Table says which LPAR gets which inbound datagram; the OSA answers
 // ARP for registered addresses itself, sends a gratuitous ARP when an address is registered, and resolves
 // outbound next hops with an ARP cache of its own. The wire is serialised at the `lan` link's bit rate; each
 // frame also spends a fixed processing latency in the adapter (pipelined). Inbound interrupts are coalesced per
@@ -30,8 +31,9 @@ import type { ControlMsg, DeliverMsg, FrameMsg, LparToOsaMsg, PortStateMsg } fro
 import { ArpTable, type ArpTableParams } from '../lan/arp-table.js';
 import { wireBytes } from '../lan/wire.js';
 import { AddressTable } from './address-table.js';
-import { type Inbperf, type InterruptPolicy, OSA, queueCapacity } from './datasheet.js';
+import { type Inbperf, type InterruptPolicy, OSA, queueCapacity, type ReadStorage, readSbals } from './datasheet.js';
 import { FrameRing } from './frame-ring.js';
+import { ReadQueue, type ReadQueueStats } from './read-queue.js';
 
 const TAG_TX = 0;
 const TAG_IRQ = 1;
@@ -42,8 +44,14 @@ export interface OsaConfig {
   readonly inbperf: Inbperf;
   /** Per-frame processing latency, ps. */
   readonly frameLatencyPs: number;
+  /** Write queue geometry (default 128 SBALs x 16 entries). */
   readonly sbals?: number;
   readonly entriesPerSbal?: number;
+  /** Read storage of each LPAR's read queue (QDIOSTG / READSTORAGE; default MAX = 64 SBALs). */
+  readonly readStorage?: ReadStorage;
+  /** Inbound workload queueing (INTERFACE ... WORKLOADQ): a second read queue per LPAR for the datagrams its
+   *  sysplex distributor forwards. */
+  readonly workloadQ?: boolean;
   readonly arp?: ArpTableParams;
 }
 
@@ -55,22 +63,55 @@ interface HeldDatagram {
 }
 
 /** One sharing LPAR as the OSA sees it. */
-class LparSlot {
-  readonly inbound: FrameRing;
-  readonly outbound: FrameRing[] = [];
-  /** Delivered to the LPAR, not yet acknowledged: the buffers are still in use. */
-  outstanding = 0;
+/** One read queue of an LPAR: its buffers and its interrupt state. */
+class InboundQueue {
+  readonly rq: ReadQueue;
   /** When the pending interrupt fires (Infinity: none armed). */
   irqAt = Infinity;
-  lastArrival = -Infinity;
+  constructor(
+    readSbals: number,
+    readonly policy: InterruptPolicy,
+    /** The interrupt hold time now: the policy's, or what the stack set (INBPERF DYNAMIC), ps. */
+    public holdPs: number,
+  ) {
+    this.rq = new ReadQueue(readSbals, OSA.sbalBytes, OSA.qdioHeaderBytes);
+  }
+}
+
+class LparSlot {
+  /** Read queues: the primary one, and with WORKLOADQ the sysplex distributor's ancillary queue. */
+  readonly queues: InboundQueue[] = [];
+  readonly outbound: FrameRing[] = [];
+  /** Frames transmitted per write priority queue 1..4. */
+  readonly txByQueue = [0, 0, 0, 0];
+  /** Datagrams put on the sysplex distributor's read queue (IWQ). */
+  sdFrames = 0;
+  /** IWQ: the (DVIPA, port) services this LPAR's distributor forwards (ip x 65536 + port). */
+  readonly sdServices = new Set<number>();
   constructor(
     readonly name: string,
     readonly port: Port,
     capacity: number,
+    readSbals: number,
+    policy: InterruptPolicy,
+    workloadQ: boolean,
   ) {
-    this.inbound = new FrameRing(capacity);
+    this.queues.push(new InboundQueue(readSbals, policy, policy.holdPs));
+    if (workloadQ) this.queues.push(new InboundQueue(readSbals, OSA.sdQueueInterrupts, OSA.sdQueueInterrupts.holdPs));
     for (let q = 0; q < OSA.outboundQueues; q++) this.outbound.push(new FrameRing(capacity));
   }
+  get inbound(): ReadQueue {
+    return this.queues[0]!.rq;
+  }
+}
+
+/** One sharing LPAR's queues, for the report. */
+export interface OsaSlotSummary extends ReadQueueStats {
+  readonly lpar: string;
+  readonly readStorage: number;
+  readonly txByQueue: readonly number[];
+  /** Datagrams the OSA put on the sysplex distributor's read queue (IWQ; 0 without WORKLOADQ). */
+  readonly sdQueueFrames: number;
 }
 
 export interface OsaStats {
@@ -99,6 +140,7 @@ export class OsaPort extends ModelComponent {
   readonly arp: ArpTable<HeldDatagram>;
   private readonly control: FrameRing;
   private readonly capacity: number;
+  private readonly readSbals: number;
   private readonly policy: InterruptPolicy;
   private up = true;
   private txWakeAt = Infinity;
@@ -113,6 +155,7 @@ export class OsaPort extends ModelComponent {
   constructor(name: string, private readonly cfg: OsaConfig) {
     super(name);
     this.capacity = queueCapacity(cfg.sbals ?? OSA.sbals, cfg.entriesPerSbal ?? OSA.entriesPerSbal);
+    this.readSbals = readSbals(cfg.readStorage ?? 'MAX');
     this.policy = OSA.interrupts[cfg.inbperf];
     this.arp = new ArpTable(cfg.arp ?? OSA.arp);
     this.control = new FrameRing(OSA.controlQueue);
@@ -135,14 +178,26 @@ export class OsaPort extends ModelComponent {
     if (existing !== undefined) return existing.port;
     const port = this.port(lpar);
     this.slotByPort.set(port, this.slots.length);
-    this.slots.push(new LparSlot(lpar, port, this.capacity));
+    this.slots.push(new LparSlot(lpar, port, this.capacity, this.readSbals, this.policy, this.cfg.workloadQ === true));
     return port;
   }
 
   /** Frames in an LPAR's inbound queue (waiting or delivered but unacknowledged), for tests and inspection. */
   inboundOccupancy(lpar: string): number {
     const s = this.slots.find((x) => x.name === lpar);
-    return s === undefined ? 0 : s.inbound.count + s.outstanding;
+    return s === undefined ? 0 : s.queues.reduce((n, q) => n + q.rq.held, 0);
+  }
+
+  /** Read SBALs an LPAR's inbound queue has in use now. */
+  inboundSbals(lpar: string): number {
+    return this.slots.find((x) => x.name === lpar)?.inbound.inUse ?? 0;
+  }
+
+  /** Per sharing LPAR: read storage, its high-water marks and frames sent per write queue. */
+  slotSummaries(): OsaSlotSummary[] {
+    return this.slots.map((s) => ({
+      lpar: s.name, readStorage: this.readSbals, ...s.inbound.stats, txByQueue: [...s.txByQueue], sdQueueFrames: s.sdFrames,
+    }));
   }
 
   // ---- events -------------------------------------------------------------------------------------------
@@ -159,10 +214,11 @@ export class OsaPort extends ModelComponent {
       this.txWakeAt = Infinity;
       this.serviceWire();
     } else if (tag === TAG_IRQ) {
-      const s = this.slots[data as number]!;
-      if (this.now !== s.irqAt) return;
-      s.irqAt = Infinity;
-      this.interrupt(data as number);
+      const slot = (data as number) >> 1;
+      const q = this.slots[slot]!.queues[(data as number) & 1]!;
+      if (this.now !== q.irqAt) return;
+      q.irqAt = Infinity;
+      this.interrupt(slot, (data as number) & 1);
     } else if (tag === TAG_ARP) {
       this.arpExpired(data as number);
     }
@@ -181,9 +237,18 @@ export class OsaPort extends ModelComponent {
       case 'transmit':
         this.transmit(slot, m.packet, m.nextHop, m.queue);
         break;
-      case 'ack': {
-        const s = this.slots[slot]!;
-        s.outstanding = Math.max(0, s.outstanding - m.count);
+      case 'ack':
+        this.slots[slot]!.queues[m.queue ?? 0]?.rq.take(m.count);
+        break;
+      case 'inbperf':
+        // INBPERF DYNAMIC: the stack re-tunes how long this port holds inbound frames before it interrupts.
+        if (this.cfg.inbperf === 'DYNAMIC') this.slots[slot]!.queues[0]!.holdPs = m.holdPs;
+        break;
+      case 'iwq-sd': {
+        const set = this.slots[slot]!.sdServices;
+        const key = (m.ip >>> 0) * 65536 + m.port;
+        if (m.on) set.add(key);
+        else set.delete(key);
         break;
       }
       case 'register':
@@ -214,10 +279,12 @@ export class OsaPort extends ModelComponent {
   private deregisterAll(slot: number): void {
     const s = this.slots[slot]!;
     const gone = this.oat.removeAll(slot);
-    s.inbound.clear();
+    for (const q of s.queues) {
+      q.rq.clear();
+      q.irqAt = Infinity;
+    }
     for (const q of s.outbound) q.clear();
-    s.outstanding = 0;
-    s.irqAt = Infinity;
+    s.sdServices.clear();
     if (this.tracing) this.trace('osa.deregister', { lpar: s.name, all: true, ips: gone.map(ipToString) });
   }
 
@@ -343,6 +410,10 @@ export class OsaPort extends ModelComponent {
       if (ring === null) break;
       const frame = ring.shift();
       this.stats.txFrames++;
+      if (owner >= 0) {
+        const s = this.slots[owner]!;
+        s.txByQueue[s.outbound.indexOf(ring)]!++;
+      }
       if (this.tracing) this.traceTx(owner, frame);
       const msg: FrameMsg = { kind: 'frame', frame };
       lan.send(msg, wireBytes(frame.length));
@@ -431,46 +502,47 @@ export class OsaPort extends ModelComponent {
 
   private acceptInbound(slot: number, packet: Uint8Array): void {
     const s = this.slots[slot]!;
-    if (s.inbound.count + s.outstanding >= this.capacity) {
+    const now = this.now;
+    const ready = now + this.cfg.frameLatencyPs;
+    const qi = s.queues.length > 1 && s.sdServices.size > 0 && s.sdServices.has(serviceKey(packet)) ? 1 : 0;
+    const q = s.queues[qi]!;
+    if (!q.rq.push(packet, ready)) {
       this.drop('inbound-full', slot, packet.length);
       return;
     }
-    const now = this.now;
-    const ready = now + this.cfg.frameLatencyPs;
-    s.inbound.push(packet, ready);
-    const p = this.policy;
-    const idle = p.idleGapPs !== undefined && now - s.lastArrival >= p.idleGapPs;
-    s.lastArrival = now;
-    if (s.inbound.count >= p.maxFrames) this.armInterrupt(slot, ready);
-    else if (s.inbound.count === 1) this.armInterrupt(slot, idle ? ready : ready + p.holdPs);
+    if (qi === 1) s.sdFrames++;
+    if (q.rq.count >= q.policy.maxFrames) this.armInterrupt(slot, qi, ready);
+    else if (q.rq.count === 1) this.armInterrupt(slot, qi, ready + q.holdPs);
   }
 
-  private armInterrupt(slot: number, at: number): void {
-    const s = this.slots[slot]!;
-    if (at >= s.irqAt) return;
-    s.irqAt = at;
-    this.at(at, TAG_IRQ, slot);
+  private armInterrupt(slot: number, qi: number, at: number): void {
+    const q = this.slots[slot]!.queues[qi]!;
+    if (at >= q.irqAt) return;
+    q.irqAt = at;
+    this.at(at, TAG_IRQ, slot * 2 + qi);
   }
 
-  /** One interrupt: every ready frame of the LPAR's inbound queue goes up in one message. */
-  private interrupt(slot: number): void {
+  /** One interrupt: every ready frame of one of the LPAR's read queues goes up in one message. */
+  private interrupt(slot: number, qi: number): void {
     const s = this.slots[slot]!;
+    const q = s.queues[qi]!;
+    const inbound = q.rq;
     const now = this.now;
     const packets: Uint8Array[] = [];
-    while (s.inbound.count > 0 && s.inbound.readyAt() <= now) packets.push(s.inbound.shift());
+    while (inbound.count > 0 && inbound.readyAt() <= now) packets.push(inbound.shift());
+    inbound.presented();
     if (packets.length > 0) {
-      s.outstanding += packets.length;
       this.stats.interrupts++;
-      const msg: DeliverMsg = { kind: 'deliver', packets };
+      const msg: DeliverMsg = qi === 0 ? { kind: 'deliver', packets } : { kind: 'deliver', packets, queue: qi };
       let bytes = 0;
       for (const p of packets) bytes += p.length;
       s.port.send(msg, bytes);
     }
-    if (s.inbound.count === 0) return;
-    const p = this.policy;
-    const k = Math.min(s.inbound.count, p.maxFrames) - 1;
-    const at = s.inbound.count >= p.maxFrames ? s.inbound.readyAt(k) : s.inbound.readyAt() + p.holdPs;
-    this.armInterrupt(slot, at > now ? at : now);
+    if (inbound.count === 0) return;
+    const p = q.policy;
+    const k = Math.min(inbound.count, p.maxFrames) - 1;
+    const at = inbound.count >= p.maxFrames ? inbound.readyAt(k) : inbound.readyAt() + q.holdPs;
+    this.armInterrupt(slot, qi, at > now ? at : now);
   }
 
   // ---- faults -------------------------------------------------------------------------------------------
@@ -479,9 +551,11 @@ export class OsaPort extends ModelComponent {
     this.up = false;
     let lost = this.control.clear();
     for (const s of this.slots) {
-      lost += s.inbound.clear();
+      for (const q of s.queues) {
+        lost += q.rq.clear();
+        q.irqAt = Infinity;
+      }
       for (const q of s.outbound) lost += q.clear();
-      s.irqAt = Infinity;
     }
     this.stats.dropPortDown += lost + this.arp.clear();
     this.txWakeAt = Infinity;
@@ -528,4 +602,13 @@ export class OsaPort extends ModelComponent {
     f.len = len;
     this.trace('osa.drop', f);
   }
+}
+
+/** A datagram's destination service for IWQ: ip x 65536 + TCP/UDP destination port (0 for other protocols). */
+function serviceKey(packet: Uint8Array): number {
+  const proto = packet[9];
+  const dst = ipv4Dst(packet) >>> 0;
+  if (proto !== 6 && proto !== 17) return dst * 65536;
+  const hl = (packet[0]! & 0x0f) * 4;
+  return dst * 65536 + (packet.length >= hl + 4 ? readU16(packet, hl + 2) : 0);
 }

@@ -7,8 +7,8 @@
 
 import { US } from '../../src/kernel/index.js';
 
-/** Coupling link types. */
-export type CouplingLinkType = 'ICA-SR' | 'CE-LR' | 'IC';
+/** Coupling link types, and FICON (a channel, for CTC paths between z/OS images). */
+export type CouplingLinkType = 'ICA-SR' | 'CE-LR' | 'IC' | 'FICON';
 
 export interface CouplingLinkModel {
   /** Data rate, bits per second. */
@@ -27,6 +27,8 @@ export const COUPLING_LINKS: Readonly<Record<CouplingLinkType, CouplingLinkModel
   'CE-LR': { bps: 10_000_000_000, maxDistanceM: 100_000, messageCostPs: 4 * US },
   /** IC: about 6 GB/s, no fibre (SG24-5444); 1 us per message (assumed). */
   IC: { bps: 48_000_000_000, maxDistanceM: 0, messageCostPs: 1 * US },
+  /** FICON Express16S: 16 Gb/s Fibre Channel, 10 km unrepeated; 4 us per CTC transfer (assumed). */
+  FICON: { bps: 16_000_000_000, maxDistanceM: 100_000, messageCostPs: 4 * US },
 };
 
 export const XCF = {

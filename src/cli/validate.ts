@@ -3,7 +3,8 @@
 // accepted without being modelled (also as warnings on stderr) and, with exit 2, what is refused.
 
 import { readFileSync } from 'node:fs';
-import { loadRunFile, InputError, formatTime } from '../scenario/index.js';
+import { InputError } from '../errors.js';
+import { loadRunFile, formatTime } from '../scenario/index.js';
 import { bareProfileSource, profileSourceOf } from '../scenario/datasets.js';
 import type { Scenario } from '../scenario/types.js';
 import { describeProfile, parseProfile, type ProfileWarning } from '../firmware/profile/index.js';

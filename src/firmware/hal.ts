@@ -43,8 +43,14 @@ export interface Hal {
    *  timeout): the LPAR charges its per-connection cycles and keeps the run's accounting (report `lost`). */
   tcpConnection(event: 'open' | 'close' | 'reset', localIp: number, localPort: number, remoteIp: number, remotePort: number): void;
 
-  /** This LPAR's WLM system weight now (0-64, from spare capacity), which BASEWLM distribution uses. */
+  /** This LPAR's WLM system weight now (0-64, from its own spare capacity), which BASEWLM distribution uses
+   *  when the host gives no wlmCapacity. */
   wlmWeight(): number;
+  /** WLM's capacity data for this system (z/OS MVS Programming: WLM Services, "Calculation of server
+   *  weights"): the service units a second left unused over WLM's 3-minute window, and the system's capacity.
+   *  The distributor turns them into system weights normalised across the sysplex (SUs x 64 / total SUs).
+   *  Optional: hosts without it fall back to wlmWeight. */
+  wlmCapacity?(): { readonly unused: number; readonly total: number };
 
   /** Record a trace event (CONTRACT.md kinds: vcrt.insert, tcp.open ...). Call only when `tracing` is true. */
   trace(kind: string, fields: Record<string, unknown>): void;

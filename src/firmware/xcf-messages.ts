@@ -48,7 +48,9 @@ export type ControlMessage =
   | { m: 'conn-end'; ip: number; port: number; client: number; clientPort: number }
   | { m: 'query'; ip: number }
   | { m: 'report'; ip: number; listeners: [number, number][]; conns: ConnTuple[] }
-  | { m: 'wlm'; weight: number }
+  /** A target's WLM data: its system weight (0-64, unnormalised) and, from hosts that have them, the service
+   *  units a second WLM counts as unused and in total (the distributor normalises them across the systems). */
+  | { m: 'wlm'; weight: number; unused?: number; total?: number }
   /** A target's WLM server-specific weight for the server listening on (ip, port): SERVERWLM. */
   | { m: 'sweight'; ip: number; port: number; weight: number }
   /** Distributor to target: may a connection the target originates to ip:port stay local (OPTLOCAL)? */
@@ -172,10 +174,18 @@ function checkControl(v: unknown): string | null {
     case 'sweight':
       return isU32(v.ip) && isPort(v.port) && typeof v.weight === 'number' && Number.isInteger(v.weight) && v.weight >= 0 && v.weight <= 64 ? null : 'bad sweight';
     case 'wlm':
-      return typeof v.weight === 'number' && Number.isInteger(v.weight) && v.weight >= 0 && v.weight <= 64 ? null : 'bad wlm';
+      return typeof v.weight === 'number' && Number.isInteger(v.weight) && v.weight >= 0 && v.weight <= 64 &&
+        (v.unused === undefined || isSu(v.unused)) && (v.total === undefined || isSu(v.total)) && (v.unused === undefined) === (v.total === undefined)
+        ? null
+        : 'bad wlm';
     case 'optlocal':
       return isU32(v.ip) && isPort(v.port) && typeof v.keep === 'boolean' ? null : 'bad optlocal';
     default:
       return `unknown message '${String(v.m).slice(0, 20)}'`;
   }
+}
+
+/** A WLM service-unit rate: finite and not negative. */
+function isSu(x: unknown): boolean {
+  return typeof x === 'number' && Number.isFinite(x) && x >= 0;
 }

@@ -3,7 +3,7 @@
 
 import { formatTime } from '../kernel/time.js';
 
-export interface LparReport { name: string; up: boolean; cpuBusyPct: number }
+export interface LparReport { name: string; up: boolean; cpuBusyPct: number; physicalCps?: number }
 export interface DvipaReport { ip: string; owner: string | null; state: string; backups: string[] }
 export interface TargetReport { stack: string; ready: number; totalConn: number; activeConn: number; lost: number }
 export interface DistributionReport { dvipa: string; port: number; method: string; targets: TargetReport[] }
@@ -13,6 +13,13 @@ export interface ReplayReport {
   skipped: { notToDvipa: number; nonIpv4: number; malformed: number };
 }
 export interface ExpectationReport { expr: string; ok: boolean; actual: unknown }
+/** One OSA port: frames, interrupts and drops; per sharing LPAR its read storage in SBALs, the high-water marks
+ *  of its read queue and the frames it sent on each write priority queue (1..4). */
+export interface OsaReport {
+  name: string; rxFrames: number; txFrames: number; interrupts: number;
+  drops: { inboundFull: number; outboundFull: number; unregistered: number; portDown: number; arpUnresolved: number };
+  lpars: { lpar: string; readStorage: number; peakSbals: number; maxFramesPerSbal: number; peakFrames: number; txByQueue: number[]; sdQueueFrames: number }[];
+}
 
 export interface Report {
   virtualTimePs: number;
@@ -24,6 +31,7 @@ export interface Report {
   dvipas: DvipaReport[];
   distribution: DistributionReport[];
   clients: ClientsReport;
+  osas?: OsaReport[];
   replay?: ReplayReport;
   expectations?: ExpectationReport[];
   [more: string]: unknown;

@@ -6,14 +6,16 @@ import { type Component, JsonlTraceWriter, Simulation, SimulationError, type Tra
 import { TeeSink } from '../kernel/trace.js';
 import { createFirmware } from '../firmware/index.js';
 import type { DvipaRow, FirmwareFactory, VdptRow } from '../firmware/hal.js';
-import { evaluate, InputError } from '../scenario/index.js';
+import { InputError } from '../errors.js';
+import { evaluate } from '../scenario/index.js';
 import type { LanSpec, Scenario } from '../scenario/types.js';
 import { buildSysplex, type Sysplex } from './wiring.js';
 import { ClientHosts } from '../../hw-models/lan/clients.js';
 import { inSubnet, ipToU32, parseSubnet } from '../scenario/ipv4.js';
 import type { DistributedService } from '../../hw-models/lpar/lpar.js';
 import { remoteKey } from '../../hw-models/lpar/ledger.js';
-import type { ClientsReport, DistributionReport, DvipaReport, Report, TargetReport } from './report.js';
+import type { ClientsReport, DistributionReport, DvipaReport, OsaReport, Report, TargetReport } from './report.js';
+import type { OsaSlotSummary, OsaStats } from '../../hw-models/osa/osa.js';
 
 export interface RunOptions {
   seed?: number;
@@ -153,12 +155,22 @@ export type NotCompleted = [number, number, number][];
 export interface ReportPart {
   lpars: LparPart[];
   clients: { index: number; totals: ClientsReport }[];
+  /** The local OSA ports (index in sysplex.osas); absent in parts of older workers. */
+  osas?: OsaPart[];
+}
+export interface OsaPart {
+  index: number;
+  name: string;
+  stats: OsaStats;
+  slots: OsaSlotSummary[];
 }
 export interface LparPart {
   index: number;
   name: string;
   up: boolean;
   cpuBusyPct: number;
+  /** Physical CPs used on average over the run (PR/SM's view; equals busy logical CPs when dedicated). */
+  physicalCps?: number;
   /** The firmware's tables the report reads (only while up). */
   view: { stack: string; dvipas: DvipaRow[]; vdpt: VdptRow[] } | null;
   services: DistributedService[];
@@ -202,19 +214,21 @@ export function reportPart(p: Prepared, notCompleted: NotCompleted, isLocal: (c:
       name: l.name,
       up: l.isUp,
       cpuBusyPct: round(l.cpuBusyPct(sim.now), 2),
+      physicalCps: sim.now > 0 ? round(l.cpu.physicalUntil(sim.now) / sim.now, 3) : 0,
       view: v === null ? null : { stack: v.stack, dvipas: [...v.dvipas], vdpt: [...v.vdpt] },
       services: l.distributedServices(),
       ledgers,
     });
   });
   const clients = p.clients.flatMap((c, index) => (isLocal(c) ? [{ index, totals: c.summary() }] : []));
-  return { lpars, clients };
+  const osas = sysplex.osas.flatMap((o, index) => (isLocal(o) ? [{ index, name: o.name, stats: { ...o.stats }, slots: o.slotSummaries() }] : []));
+  return { lpars, clients, osas };
 }
 
 /** One report from the parts of every partition (each LPAR and client component in exactly one part). */
 export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs: number; events: number; wallMs: number; seed: number; partitions: number }): Report {
   const all = parts.flatMap((x) => x.lpars).sort((a, b) => a.index - b.index);
-  const lpars = all.map((l) => ({ name: l.name, up: l.up, cpuBusyPct: l.cpuBusyPct }));
+  const lpars = all.map((l) => ({ name: l.name, up: l.up, cpuBusyPct: l.cpuBusyPct, physicalCps: l.physicalCps ?? 0 }));
   const views = all.filter((l) => l.up && l.view !== null).map((l) => l.view!);
 
   // DVIPAs: every address some stack defines or backs up; the owner is the stack that has it ACTIVE as owner.
@@ -253,6 +267,20 @@ export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs:
   for (const c of parts.flatMap((x) => x.clients).sort((a, b) => a.index - b.index)) {
     for (const k of Object.keys(clients) as (keyof ClientsReport)[]) clients[k] += c.totals[k];
   }
+  const osas: OsaReport[] = parts
+    .flatMap((x) => x.osas ?? [])
+    .sort((a, b) => a.index - b.index)
+    .map((o) => ({
+      name: o.name,
+      rxFrames: o.stats.rxFrames,
+      txFrames: o.stats.txFrames,
+      interrupts: o.stats.interrupts,
+      drops: {
+        inboundFull: o.stats.dropInboundFull, outboundFull: o.stats.dropOutboundFull, unregistered: o.stats.dropUnregistered,
+        portDown: o.stats.dropPortDown, arpUnresolved: o.stats.dropArpUnresolved,
+      },
+      lpars: o.slots.map((s) => ({ ...s, txByQueue: [...s.txByQueue] })),
+    }));
   return {
     virtualTimePs: meta.virtualTimePs,
     events: meta.events,
@@ -263,6 +291,7 @@ export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs:
     dvipas,
     distribution,
     clients,
+    osas,
   };
 }
 

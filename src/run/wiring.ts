@@ -17,7 +17,7 @@
 import type { Component, Link, Port, Simulation } from '../kernel/index.js';
 import type { FirmwareFactory } from '../firmware/hal.js';
 import { ipFromString, parseCidr } from '../net/index.js';
-import { InputError } from '../scenario/errors.js';
+import { InputError } from '../errors.js';
 import { profileSourceOf } from '../scenario/datasets.js';
 import type { FaultSpec, LanSpec, SourcePos, Topology } from '../scenario/types.js';
 import { ROUTER } from '../../hw-models/lan/datasheet.js';
@@ -29,6 +29,8 @@ import { LparHost } from '../../hw-models/lpar/lpar.js';
 import type { ControlMsg } from '../../hw-models/messages.js';
 import { OSA } from '../../hw-models/osa/datasheet.js';
 import { OsaPort } from '../../hw-models/osa/osa.js';
+import { Cpc } from '../../hw-models/cpc/cpc.js';
+import { PRSM } from '../../hw-models/cpc/datasheet.js';
 import { type PathTiming, pathTiming } from '../../hw-models/xcf/path-timing.js';
 
 /** Picks the firmware image of an LPAR by its name (a function of exactly one parameter). */
@@ -37,7 +39,7 @@ export type FirmwareSelector = (lpar: string) => FirmwareFactory;
 export interface SysplexOptions {
   /** Cycle costs overriding the LPAR datasheet (all LPARs). */
   readonly costs?: Partial<CostTable>;
-  /** QDIO queue geometry overriding the OSA datasheet (all OSAs). */
+  /** QDIO write queue geometry overriding the OSA datasheet (all OSAs). */
   readonly sbals?: number;
   readonly entriesPerSbal?: number;
   /** Bit rate of each router's LAN interface (default ROUTER.lanBps). */
@@ -113,6 +115,8 @@ export function buildSysplex(sim: Simulation, topology: Topology, firmware: Firm
         mac: macFor(o.name),
         inbperf: o.inbperf,
         frameLatencyPs: o.frameLatencyPs,
+        readStorage: o.readStorage,
+        workloadQ: o.workloadQ,
         ...(options.sbals !== undefined ? { sbals: options.sbals } : {}),
         ...(options.entriesPerSbal !== undefined ? { entriesPerSbal: options.entriesPerSbal } : {}),
       }),
@@ -130,21 +134,39 @@ export function buildSysplex(sim: Simulation, topology: Topology, firmware: Firm
         clockHz: l.clockHz,
         firmware: factoryFor(l.name),
         firmwareConfig: { profile: l.profile, profileFile: l.profileFile, applications: l.applications, profileSource: profileSourceOf(l, topology) },
-        failureDetectionPs: topology.xcf.failureDetectionPs,
+        failureDetectionPs: topology.xcf.failureDetectionPs ?? l.failureDetectionPs,
         ...(options.costs !== undefined ? { costs: options.costs } : {}),
+        ...(l.loadPct > 0 ? { loadPct: l.loadPct } : {}),
       }),
     );
     for (const name of l.osas) {
       const osa = osas.get(name) ?? fail(l.at, `LPAR ${l.name}: no OSA named ${name}`);
-      sim.connect(lpar.addOsa(name), osa.attachLpar(l.name), OSA.qdioLatencyPs, 0, `${l.name}-${name}`);
+      const spec = topology.osas.find((o) => o.name === name);
+      sim.connect(lpar.addOsa(name, spec?.inbperf, spec?.workloadQ === true), osa.attachLpar(l.name), OSA.qdioLatencyPs, 0, `${l.name}-${name}`);
     }
     lpars.set(l.name, lpar);
+  }
+
+  // PR/SM: a CPC with shared LPARs divides its shared CPs (its CPs less the dedicated ones) among them.
+  const cpcs: Cpc[] = [];
+  for (const c of topology.cpcs) {
+    const mine = topology.lpars.filter((l) => l.cpc === c.name);
+    const shared = mine.filter((l) => l.cps === 'shared');
+    if (shared.length === 0) continue;
+    const dedicated = mine.filter((l) => l.cps === 'dedicated').reduce((n, l) => n + l.processors, 0);
+    const cpc = sim.add(new Cpc(`${c.name}.prsm`, c.processors - dedicated));
+    for (const l of shared) {
+      const port = cpc.attachLpar(l.name, { weight: l.weight, logicalCps: l.processors, capped: l.capped });
+      sim.connect(lpars.get(l.name)!.attachCpc(), port, PRSM.latencyPs, 0, `${l.name}-${cpc.name}`);
+    }
+    cpcs.push(cpc);
   }
 
   // XCF signalling paths.
   const xcfLinks: XcfLinkHandle[] = [];
   for (const x of topology.xcf.links) {
     const [a, b] = x.between;
+    if (topology.cfs.some((c) => c.name === a || c.name === b)) continue; // coupling links to a CF: not wired yet
     const la = lpars.get(a) ?? fail(x.at, `XCF link ${a}-${b}: no LPAR named ${a}`);
     const lb = lpars.get(b) ?? fail(x.at, `XCF link ${a}-${b}: no LPAR named ${b}`);
     if (a === b) fail(x.at, `XCF link ${a}-${b} joins a system to itself`);

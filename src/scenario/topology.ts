@@ -4,12 +4,15 @@
 import { basename, extname, resolve } from 'node:path';
 import { Builder, known } from './builder.js';
 import { DEFAULTS } from './defaults.js';
-import { type Result, failure, sortErrors, success } from './errors.js';
+import { type Result, failure, sortErrors, success } from '../errors.js';
 import { inSubnet, ipToU32, overlaps, parseSubnet, type Subnet, u32ToIp } from './ipv4.js';
 import { validateTopology } from './schema.js';
 import type {
   ApplicationSpec,
   BackplaneSpec,
+  CfSpec,
+  CompressedValue,
+  CpcSpec,
   LanSpec,
   LparSpec,
   OsaSpec,
@@ -29,18 +32,25 @@ export interface RawWorkload {
   rate?: Unit; request?: Unit; response?: Unit; hold?: string; start?: string;
 }
 interface RawLan { name: string; subnet: string; router: string; clients?: string; latency?: string; routerLatency?: string; clientSpeed?: string }
-interface RawOsa { name: string; lan: string; speed?: '1GbE' | '10GbE' | '25GbE'; inbperf?: OsaSpec['inbperf']; frameLatency?: string }
+interface RawOsa {
+  name: string; lan: string; speed?: '1GbE' | '10GbE' | '25GbE'; inbperf?: OsaSpec['inbperf']; frameLatency?: string;
+  readStorage?: OsaSpec['readStorage']; workloadQ?: boolean;
+}
 interface RawApp { app: 'echo' | 'http'; port: number; response?: Unit; backlog?: number }
 interface RawLpar {
   name: string; processors?: number; clock?: string; weight?: number; profile: string; firmware?: string;
-  osas?: string[]; applications?: RawApp[]; partition?: number;
+  osas?: string[]; applications?: RawApp[]; partition?: number; cpc?: string; cps?: 'dedicated' | 'shared';
+  capped?: boolean; load?: number;
   datasets?: Record<string, string>; symbols?: Record<string, string>;
 }
 interface RawLink { between: [string, string]; model: XcfLinkModel; distance?: string; paths?: number; signalling?: 'CTC' | 'STRUCTURE' }
+interface RawCpc { name: string; processors?: number }
+interface RawCf { name: string; processors?: number; cpc?: string }
+interface RawXcf { failureDetection?: string; links?: RawLink[]; classLength?: Unit; maxMsg?: Unit }
 interface RawBackplane { bind?: string; curveServerKey?: string; curveClientKey?: string; pin?: Record<string, number> }
 export interface RawTopology {
-  name?: string; lans: RawLan[]; osas: RawOsa[]; lpars: RawLpar[];
-  xcf?: { failureDetection?: string; links?: RawLink[] }; workload?: RawWorkload[]; backplane?: RawBackplane;
+  name?: string; lans: RawLan[]; osas: RawOsa[]; lpars: RawLpar[]; cpcs?: RawCpc[]; cfs?: RawCf[];
+  xcf?: RawXcf; workload?: RawWorkload[]; backplane?: RawBackplane;
 }
 
 /** Loads a topology file: `FILE:LINE:COL: message` errors, or the typed topology. */
@@ -79,26 +89,45 @@ function buildTopology(b: Builder, raw: RawTopology, base: Path): Topology {
   const lanNames = new Set(lans.map((l) => l.name));
   const osas = raw.osas.map((o, i) => buildOsa(b, o, [...base, 'osas', i], claim, lanNames));
   const osaNames = new Set(osas.map((o) => o.name));
-  const lpars = raw.lpars.map((l, i) => buildLpar(b, l, [...base, 'lpars', i], claim, osaNames));
-  const lparNames = new Set(lpars.map((l) => l.name));
-  const links = (raw.xcf?.links ?? []).map((l, i) => buildLink(b, l, [...base, 'xcf', 'links', i], lparNames));
+  const cpcs = buildCpcs(b, raw.cpcs, base, claim);
+  const explicitFdi = raw.xcf?.failureDetection === undefined ? undefined : b.unit([...base, 'xcf', 'failureDetection'], raw.xcf.failureDetection, parseTime, 0);
+  const lpars = raw.lpars.map((l, i) => buildLpar(b, l, [...base, 'lpars', i], claim, osaNames, cpcs, explicitFdi));
+  const cfs = (raw.cfs ?? []).map((c, i) => buildCf(b, c, [...base, 'cfs', i], claim, cpcs));
+  sizeCpcs(b, raw.cpcs, cpcs, lpars, base);
+  const ends = new Map<string, { kind: 'lpar' | 'cf'; cpc: string }>();
+  for (const l of lpars) ends.set(l.name, { kind: 'lpar', cpc: l.cpc });
+  for (const c of cfs) ends.set(c.name, { kind: 'cf', cpc: c.cpc });
+  const links = (raw.xcf?.links ?? []).map((l, i) => buildLink(b, l, [...base, 'xcf', 'links', i], ends));
   checkDuplicateLinks(b, links, [...base, 'xcf', 'links']);
   const workload = buildWorkloads(b, raw.workload ?? [], [...base, 'workload']);
+  const classLength = b.unit([...base, 'xcf', 'classLength'], raw.xcf?.classLength, parseSize, DEFAULTS.xcf.classLength);
+  if (classLength > MAX_CLASSLEN) b.fail([...base, 'xcf', 'classLength'], `CLASSLEN is at most ${MAX_CLASSLEN} bytes (SETXCF), not ${classLength}`);
+  const maxMsgBytes = b.unit([...base, 'xcf', 'maxMsg'], raw.xcf?.maxMsg, parseSize, DEFAULTS.xcf.maxMsgBytes);
+  if (maxMsgBytes < classLength) b.fail([...base, 'xcf', 'maxMsg'], `MAXMSG must hold at least one signal of CLASSLEN (${classLength} bytes), as XCF requires`);
+  const compressed: CompressedValue[] = [];
+  if (explicitFdi !== undefined) {
+    const real = Math.min(...lpars.map((l) => spinFdiPs(l.cps)));
+    if (explicitFdi < real) compressed.push({ key: 'xcf.failureDetection', valuePs: explicitFdi, realPs: real, at: b.at([...base, 'xcf', 'failureDetection']) });
+  }
   const topology: Topology = {
     file: b.src.file.abs,
     name: raw.name ?? basename(b.src.file.abs, extname(b.src.file.abs)),
     lans,
     osas,
     lpars,
+    cpcs,
+    cfs,
     xcf: {
-      failureDetectionPs: b.unit([...base, 'xcf', 'failureDetection'], raw.xcf?.failureDetection, parseTime, DEFAULTS.xcf.failureDetectionPs),
+      ...(explicitFdi !== undefined ? { failureDetectionPs: explicitFdi } : {}),
       links,
+      transportClass: { classLength, maxMsgBytes },
     },
+    compressed,
     workload,
   };
   if (raw.backplane) {
     const components = new Set([...names.keys(), ...links.map(linkName)]);
-    return { ...topology, backplane: buildBackplane(b, raw.backplane, [...base, 'backplane'], components, raw.lpars) };
+    return { ...topology, backplane: buildBackplane(b, raw.backplane, [...base, 'backplane'], components, raw.lpars, new Set(lans.map((l) => l.name))) };
   }
   return topology;
 }
@@ -150,11 +179,65 @@ function buildOsa(b: Builder, raw: RawOsa, path: Path, claim: Claim, lans: Reado
     bps: b.unit([...path, 'speed'], raw.speed, parseBitRate, DEFAULTS.osa.bps),
     inbperf: raw.inbperf ?? DEFAULTS.osa.inbperf,
     frameLatencyPs: b.unit([...path, 'frameLatency'], raw.frameLatency, parseTime, DEFAULTS.osa.frameLatencyPs),
+    readStorage: raw.readStorage ?? DEFAULTS.osa.readStorage,
+    workloadQ: raw.workloadQ ?? false,
     at: b.at(path),
   };
 }
 
-function buildLpar(b: Builder, raw: RawLpar, path: Path, claim: Claim, osas: ReadonlySet<string>): LparSpec {
+/** CLASSLEN's upper bound (SETXCF START,CLASSDEF). */
+const MAX_CLASSLEN = 62_464;
+
+/** z/OS's spin failure detection interval for a system with `cps` CPs: (N + 1) x SPINTIME + 5 s. */
+export function spinFdiPs(cps: 'dedicated' | 'shared'): number {
+  return (DEFAULTS.xcf.spinActions + 1) * DEFAULTS.xcf.spinTimePs[cps] + DEFAULTS.xcf.spinFdiExtraPs;
+}
+
+function buildCpcs(b: Builder, raw: readonly RawCpc[] | undefined, base: Path, claim: Claim): CpcSpec[] {
+  if (raw === undefined) return [{ name: DEFAULTS.cpc, implicit: true, processors: 0, at: b.at(base) }];
+  return raw.map((c, i) => {
+    claim(c.name, 'CPC', [...base, 'cpcs', i]);
+    return { name: c.name, implicit: false, processors: c.processors ?? 0, at: b.at([...base, 'cpcs', i]) };
+  });
+}
+
+/** The CPC an LPAR or CF names, or the only one there is. */
+/** Each CPC's physical CPs: as given, or as many as its LPARs' logical CPs. Dedicated CPs must exist, and a
+ *  shared LPAR cannot have more logical CPs than the CPC has shared ones (PR/SM Planning Guide). */
+function sizeCpcs(b: Builder, raw: readonly RawCpc[] | undefined, cpcs: CpcSpec[], lpars: readonly LparSpec[], base: Path): void {
+  cpcs.forEach((c, i) => {
+    const mine = lpars.filter((l) => l.cpc === c.name);
+    const logical = mine.reduce((n, l) => n + l.processors, 0);
+    const dedicated = mine.filter((l) => l.cps === 'dedicated').reduce((n, l) => n + l.processors, 0);
+    const given = raw?.[i]?.processors;
+    (c as { processors: number }).processors = given ?? Math.max(1, logical);
+    if (given === undefined) return;
+    const at = [...base, 'cpcs', i, 'processors'];
+    if (dedicated > given) b.fail(at, `${c.name} has ${given} CPs but its LPARs dedicate ${dedicated}`);
+    const shared = given - dedicated;
+    for (const l of mine) {
+      if (l.cps === 'shared' && l.processors > shared) b.fail(at, `${l.name} has ${l.processors} shared logical CPs but ${c.name} shares only ${shared}`);
+    }
+  });
+}
+
+function cpcOf(b: Builder, named: string | undefined, path: Path, cpcs: readonly CpcSpec[]): string {
+  if (named !== undefined) {
+    if (!cpcs.some((c) => c.name === named && !c.implicit)) {
+      b.fail([...path, 'cpc'], `unknown CPC "${named}" (${cpcs[0]?.implicit ? 'the file has no cpcs: list' : `CPCs: ${known(cpcs.map((c) => c.name))}`})`);
+    }
+    return named;
+  }
+  if (cpcs.length > 1) b.fail(path, `cpc is missing: the topology has ${cpcs.length} CPCs (${known(cpcs.map((c) => c.name))}), say which one it runs on`);
+  return cpcs[0]!.name;
+}
+
+function buildCf(b: Builder, raw: RawCf, path: Path, claim: Claim, cpcs: readonly CpcSpec[]): CfSpec {
+  claim(raw.name, 'CF', path);
+  return { name: raw.name, processors: raw.processors ?? DEFAULTS.cf.processors, cpc: cpcOf(b, raw.cpc, path, cpcs), at: b.at(path) };
+}
+
+function buildLpar(b: Builder, raw: RawLpar, path: Path, claim: Claim, osas: ReadonlySet<string>, cpcs: readonly CpcSpec[], explicitFdi: number | undefined): LparSpec {
   claim(raw.name, 'LPAR', path);
   const profileRef = refFrom(b.src.file.display, b.src.file.abs, raw.profile);
   const profileText = readText(profileRef);
@@ -199,6 +282,7 @@ function buildLpar(b: Builder, raw: RawLpar, path: Path, claim: Claim, osas: Rea
     symbols[name.toUpperCase()] = value;
   }
 
+  const cps = raw.cps ?? DEFAULTS.lpar.cps;
   const lpar: LparSpec = {
     name: raw.name,
     processors: raw.processors ?? DEFAULTS.lpar.processors,
@@ -211,18 +295,49 @@ function buildLpar(b: Builder, raw: RawLpar, path: Path, claim: Claim, osas: Rea
     firmware,
     osas: lparOsas,
     applications,
+    cpc: cpcOf(b, raw.cpc, path, cpcs),
+    cps,
+    capped: raw.capped ?? false,
+    loadPct: raw.load ?? 0,
+    failureDetectionPs: explicitFdi ?? spinFdiPs(cps),
     at: b.at(path),
   };
   return raw.partition !== undefined ? { ...lpar, partition: raw.partition } : lpar;
 }
 
-function buildLink(b: Builder, raw: RawLink, path: Path, lpars: ReadonlySet<string>): XcfLinkSpec {
+/** The one line naming the right form, for every link that cannot exist. */
+const RIGHT_FORM =
+  'coupling links join an LPAR to a CF ({ between: [SYS1, CF01], model: ICA-SR }: list-structure signalling); ' +
+  'two LPARs signal over FICON ({ between: [SYS1, SYS2], model: FICON, signalling: CTC }); tools/migrate-xcf.mjs rewrites older files';
+
+function buildLink(b: Builder, raw: RawLink, path: Path, ends: ReadonlyMap<string, { kind: 'lpar' | 'cf'; cpc: string }>): XcfLinkSpec {
   const [a, z] = raw.between;
+  let known_ = true;
   raw.between.forEach((s, j) => {
-    if (!lpars.has(s)) b.fail([...path, 'between', j], `unknown LPAR "${s}" (LPARs: ${known(lpars)})`);
+    if (!ends.has(s)) {
+      known_ = false;
+      b.fail([...path, 'between', j], `unknown LPAR or CF "${s}" (${known([...ends.keys()])})`);
+    }
   });
-  if (a === z) b.fail([...path, 'between'], `a link joins two different LPARs, not ${a} with itself`);
+  if (a === z) b.fail([...path, 'between'], `a link joins two different ends, not ${a} with itself`);
   const model = raw.model;
+  const legacy = model !== 'FICON' && ends.get(a)?.kind === 'lpar' && ends.get(z)?.kind === 'lpar';
+  const signalling = raw.signalling ?? (legacy ? 'CTC' : DEFAULTS.xcf.signalling[model]);
+  if (known_ && a !== z) {
+    const ea = ends.get(a)!;
+    const ez = ends.get(z)!;
+    const cfs = (ea.kind === 'cf' ? 1 : 0) + (ez.kind === 'cf' ? 1 : 0);
+    if (model === 'FICON') {
+      if (cfs > 0) b.fail([...path, 'between'], `FICON does not reach a CF: ${RIGHT_FORM}`);
+      else if (signalling !== 'CTC') b.fail([...path, 'signalling'], `a FICON link carries CTC signalling, not a structure: ${RIGHT_FORM}`);
+    } else {
+      if (cfs === 0) {
+        // LEGACY (until the fixtures migrate): an LPAR-to-LPAR coupling link is still read as before.
+      } else if (cfs === 2) b.fail([...path, 'between'], `${a} and ${z} are both CFs: XCF signals between LPARs: ${RIGHT_FORM}`);
+      else if (cfs > 0 && signalling !== 'STRUCTURE') b.fail([...path, 'signalling'], `CTC signalling does not run over a coupling link: ${RIGHT_FORM}`);
+      else if (model === 'IC' && ea.cpc !== ez.cpc) b.fail([...path, 'model'], `IC is internal to one CPC, but ${a} runs on ${ea.cpc} and ${z} on ${ez.cpc}: use ICA-SR or CE-LR`);
+    }
+  }
   const distanceM = b.unit([...path, 'distance'], raw.distance, parseDistance, DEFAULTS.xcf.distanceM[model]);
   const max = DEFAULTS.xcf.maxDistanceM[model];
   if (distanceM > max) {
@@ -236,7 +351,7 @@ function buildLink(b: Builder, raw: RawLink, path: Path, lpars: ReadonlySet<stri
     model,
     distanceM,
     paths: raw.paths ?? DEFAULTS.xcf.paths,
-    signalling: raw.signalling ?? DEFAULTS.xcf.signalling,
+    signalling,
     at: b.at(path),
   };
 }
@@ -278,7 +393,7 @@ export function buildWorkloads(b: Builder, raw: readonly RawWorkload[], path: Pa
   });
 }
 
-function buildBackplane(b: Builder, raw: RawBackplane, path: Path, components: ReadonlySet<string>, lpars: readonly RawLpar[]): BackplaneSpec {
+function buildBackplane(b: Builder, raw: RawBackplane, path: Path, components: ReadonlySet<string>, lpars: readonly RawLpar[], lans: ReadonlySet<string>): BackplaneSpec {
   const out: { -readonly [K in keyof BackplaneSpec]: BackplaneSpec[K] } = {};
   if (raw.bind !== undefined) {
     out.bind = raw.bind;
@@ -296,7 +411,9 @@ function buildBackplane(b: Builder, raw: RawBackplane, path: Path, components: R
   }
   if (raw.pin) {
     for (const [name, partition] of Object.entries(raw.pin)) {
-      if (!components.has(name)) {
+      // A LAN's router and client hosts may be pinned too (the cut between them is a LAN's longest link).
+      const lanPart = /^(.+)\.(router|clients)$/.exec(name);
+      if (!components.has(name) && !(lanPart !== null && lans.has(lanPart[1]!))) {
         b.errors.push(b.src.keyError([...path, 'pin'], name, `backplane.pin: unknown component "${name}" (${known(components)})`));
       }
       const lpar = lpars.find((l) => l.name === name);
@@ -317,4 +434,24 @@ function isLoopback(endpoint: string): boolean {
 
 function netString(s: Subnet): string {
   return `${u32ToIp(s.network)}/${s.prefix}`;
+}
+
+/** One XCF signalling path between two LPARs: a FICON CTC device pair, or the list structure in a CF both
+ *  reach over coupling links. */
+export type SignallingPath = { readonly kind: 'CTC'; readonly link: XcfLinkSpec; readonly device: number } | { readonly kind: 'STRUCTURE'; readonly cf: string };
+
+/** The signalling paths between LPARs `a` and `b`, numbered as xcf-down `A-B:n` counts them: the CTC device
+ *  pairs of the FICON links between them (in file order), then one structure per CF both reach (in `cfs` order). */
+export function signallingPaths(t: Pick<Topology, 'cfs' | 'xcf'>, a: string, b: string): SignallingPath[] {
+  const out: SignallingPath[] = [];
+  for (const l of t.xcf.links) {
+    if (l.signalling !== 'CTC') continue;
+    if ((l.between[0] === a && l.between[1] === b) || (l.between[0] === b && l.between[1] === a)) {
+      for (let d = 0; d < l.paths; d++) out.push({ kind: 'CTC', link: l, device: d });
+    }
+  }
+  const reaches = (lpar: string, cf: string): boolean =>
+    t.xcf.links.some((l) => l.signalling === 'STRUCTURE' && l.between.includes(lpar) && l.between.includes(cf));
+  for (const cf of t.cfs) if (reaches(a, cf.name) && reaches(b, cf.name)) out.push({ kind: 'STRUCTURE', cf: cf.name });
+  return out;
 }

@@ -35,6 +35,10 @@ export interface OsaSpec {
   readonly inbperf: 'BALANCED' | 'DYNAMIC' | 'MINCPU' | 'MINLATENCY';
   /** Per-frame processing latency in ps (assumed value by default). */
   readonly frameLatencyPs: number;
+  /** Read storage of each sharing LPAR's read queue: QDIOSTG / READSTORAGE MAX, AVG, MIN or SBALs (8-126). */
+  readonly readStorage: 'MAX' | 'AVG' | 'MIN' | number;
+  /** Inbound workload queueing: the sysplex distributor's own read queue. */
+  readonly workloadQ: boolean;
   readonly at: SourcePos;
 }
 
@@ -68,28 +72,82 @@ export interface LparSpec {
   readonly applications: readonly ApplicationSpec[];
   /** Partition this LPAR is pinned to in a partitioned run, if any. */
   readonly partition?: number;
+  /** The CPC (machine) the LPAR runs on (the implicit one when the file names none). */
+  readonly cpc: string;
+  /** Its logical CPs are dedicated or shared physical CPs (z/OS's default SPINTIME, and so the failure
+   *  detection interval, depends on it). */
+  readonly cps: 'dedicated' | 'shared';
+  /** PR/SM initial capping of a shared LPAR. */
+  readonly capped: boolean;
+  /** Application work beside the stack, percent of the logical CPs' capacity (0-100). */
+  readonly loadPct: number;
+  /** Effective failure detection interval of this system, ps: xcf.failureDetection when the file gives one,
+   *  else the spin failure detection interval z/OS derives from its SPINTIME. */
+  readonly failureDetectionPs: number;
   readonly at: SourcePos;
 }
 
-export type XcfLinkModel = 'ICA-SR' | 'CE-LR' | 'IC';
+/** A central processor complex: one machine. IC links and (later) HiperSockets stay inside one. */
+export interface CpcSpec {
+  readonly name: string;
+  /** True for the CPC a file without `cpcs:` gets. */
+  readonly implicit: boolean;
+  /** Physical general-purpose CPs (default: its LPARs' logical CPs, nothing overcommitted). */
+  readonly processors: number;
+  readonly at: SourcePos;
+}
+
+/** A coupling facility LPAR: list structures (XCF signalling) served by its processors. */
+export interface CfSpec {
+  readonly name: string;
+  /** CF processors (ICFs) serving requests. */
+  readonly processors: number;
+  readonly cpc: string;
+  readonly at: SourcePos;
+}
+
+/** Coupling links join a z/OS image to a CF; FICON joins two z/OS images (CTC). */
+export type CouplingModel = 'ICA-SR' | 'CE-LR' | 'IC';
+export type XcfLinkModel = CouplingModel | 'FICON';
 
 export interface XcfLinkSpec {
-  /** The two systems, in the order written. The link's name is `A-B`. */
+  /** The two ends, in the order written: an LPAR and a CF (coupling link), or two LPARs (FICON CTC). The
+   *  link's name is `A-B`. */
   readonly between: readonly [string, string];
   readonly model: XcfLinkModel;
   /** Fibre length in metres (CE LR up to 10 km and more; ICA SR up to 150 m). */
   readonly distanceM: number;
-  /** Number of signalling paths between the two systems (failover between them). */
+  /** Coupling link: CHPIDs to the CF; FICON: CTC device pairs (signalling paths) between the two systems. */
   readonly paths: number;
-  /** CTC pairs or a CF list structure. */
+  /** CTC (FICON) or STRUCTURE (a list structure in the CF the coupling link reaches). */
   readonly signalling: 'CTC' | 'STRUCTURE';
   readonly at: SourcePos;
 }
 
+/** A transport class (COUPLExx CLASSDEF/PATHOUT): how long a signal fits a buffer, how much buffer space a
+ *  path's outbound signals may take. */
+export interface TransportClassSpec {
+  /** CLASSLEN, bytes. */
+  readonly classLength: number;
+  /** MAXMSG, bytes of buffer space per outbound path. */
+  readonly maxMsgBytes: number;
+}
+
+/** A value the file sets shorter than z/OS's own, listed in the reports as compressed. */
+export interface CompressedValue {
+  /** The key, e.g. `xcf.failureDetection`. */
+  readonly key: string;
+  readonly valuePs: number;
+  /** What z/OS would use, ps. */
+  readonly realPs: number;
+  readonly at: SourcePos;
+}
+
 export interface XcfSpec {
-  /** Failure detection interval, ps (demo 2 ms, an assumed value). */
-  readonly failureDetectionPs: number;
+  /** Failure detection interval the file sets for every system, ps (none: each system's spin FDI). */
+  readonly failureDetectionPs?: number;
   readonly links: readonly XcfLinkSpec[];
+  readonly transportClass: TransportClassSpec;
 }
 
 export interface WorkloadSpec {
@@ -112,7 +170,9 @@ export interface WorkloadSpec {
   readonly at: SourcePos;
 }
 
-export type FaultAction = 'lpar-down' | 'lpar-up' | 'osa-down' | 'osa-up' | 'xcf-down' | 'xcf-up' | 'loss';
+export type FaultAction =
+  | 'lpar-down' | 'lpar-up' | 'osa-down' | 'osa-up' | 'xcf-down' | 'xcf-up' | 'loss'
+  | 'cf-down' | 'cf-up' | 'stack-stop' | 'stack-start';
 
 export interface FaultSpec {
   readonly atPs: number;
@@ -132,7 +192,11 @@ export interface Topology {
   readonly lans: readonly LanSpec[];
   readonly osas: readonly OsaSpec[];
   readonly lpars: readonly LparSpec[];
+  readonly cpcs: readonly CpcSpec[];
+  readonly cfs: readonly CfSpec[];
   readonly xcf: XcfSpec;
+  /** Values set shorter than z/OS's own (the reports list them). */
+  readonly compressed: readonly CompressedValue[];
   /** A default workload, used when a scenario gives none. */
   readonly workload: readonly WorkloadSpec[];
   /** Partitioned runs: where the LAN and its clients go (default: with the first LPAR's partition). */

@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
+import { needs } from '../support/tools.js';
 import {
   EtherType,
   FdChunkSource,
@@ -40,12 +41,12 @@ describe.each(FIXTURES)('$file', ({ file, frames: expected, format }) => {
       'ip.len',
     ]));
 
-  test('frame count matches tshark (one line per frame) and the README', () => {
+  test('frame count matches tshark (one line per frame) and the README', needs('tshark'), () => {
     expect(frames.length).toBe(expected);
     expect(tsharkRows().length).toBe(expected);
   });
 
-  test('timestamps, lengths and interfaces match tshark frame by frame', () => {
+  test('timestamps, lengths and interfaces match tshark frame by frame', needs('tshark'), () => {
     frames.forEach((f, i) => {
       const [time, len, capLen, ifId] = tsharkRows()[i]!;
       expect(f.index).toBe(i);
@@ -56,7 +57,7 @@ describe.each(FIXTURES)('$file', ({ file, frames: expected, format }) => {
     });
   });
 
-  test('the network layer agrees with tshark: IPv4 addresses, lengths, ARP', () => {
+  test('the network layer agrees with tshark: IPv4 addresses, lengths, ARP', needs('tshark'), () => {
     frames.forEach((f, i) => {
       const [, , , , ethType, src, dst, ipLen] = tsharkRows()[i]!;
       expect(f.etherType).toBe(Number(ethType));

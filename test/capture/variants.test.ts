@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { needs } from '../support/tools.js';
 import { openCapture, readCaptureBytes } from '../../src/capture/index.js';
 import { hex, readAll } from './read-all.js';
 import { tsharkFields } from './tshark.js';
@@ -56,7 +57,7 @@ describe('pcapng details', () => {
     expect(frames[1]!.origLen).toBe(14 + 1020);
   });
 
-  test('tshark reads the synthetic pcapng the same way (time, section, interface)', () => {
+  test('tshark reads the synthetic pcapng the same way (time, section, interface)', needs('tshark'), () => {
     const dir = mkdtempSync(join(tmpdir(), 'capture-'));
     const file = join(dir, 'two-sections.pcapng');
     writeFileSync(file, twoSections!.bytes);

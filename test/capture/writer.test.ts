@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { needs } from '../support/tools.js';
 import {
   CaptureWriteError,
   MemorySink,
@@ -129,7 +130,7 @@ describe('PcapngWriter to a file', () => {
     expect(existsSync(`${path}.partial`)).toBe(false);
   });
 
-  test('tshark reads it without errors or malformed packets, fields as written', () => {
+  test('tshark reads it without errors or malformed packets, fields as written', needs('tshark'), () => {
     const path = join(dir, 'conversation.pcapng');
     const w = PcapngWriter.toFile(path, { pointName: 'OSA1', sectionComment: 'sysplex-emu test' });
     const conv = conversation();

@@ -1,13 +1,15 @@
 // `sysplex-emu run FILE --inspect SYS2 --partitions 3`: SYS2's partition runs under the Node inspector (with
 // `--inspect-wait`, it waits for the debugger before its IPL). The test is the IDE: it reads the inspector's
 // address, connects over WebSocket, places a breakpoint on a line of the firmware's TypeScript source through
-// the source map, sees SYS2's firmware stop there, holds it (the other partitions wait), resumes, and checks
+// the source map, sees SYS2's firmware stop there, holds it past the backplane's silence limit (the coordinator
+// must not declare it dead; the other partitions wait), resumes, and checks
 // the run's report is the one a single-process run gives.
 
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CHECK_MS, SILENCE_MS } from '../../src/backplane/timing.js';
 import { cli, MAIN, ROOT } from '../e2e/cli.js';
 import { withTimeout } from './helpers.js';
 import { decodeMappings, generatedFor, originalFor, type RawSourceMap } from './source-map.js';
@@ -85,8 +87,11 @@ describe('run --inspect', () => {
       const now = (await evaluate('now')) as number;
       expect(now).toBeGreaterThan(40e9); // past the workload's start (40 ms, in ps)
 
-      // Held for a while: the coordinator waits for this partition instead of declaring it dead.
-      await new Promise((r) => setTimeout(r, 1500));
+      // Held past the silence limit: a partition silent that long is declared dead (exit 3) unless, as the
+      // inspected one, the coordinator waits for it. SILENCE_MS + CHECK_MS is when the check fires; the run
+      // must still end with 0.
+      await new Promise((r) => setTimeout(r, SILENCE_MS + 4 * CHECK_MS));
+      expect(proc.exitCode).toBeNull();
       await cdp.send('Debugger.removeBreakpoint', { breakpointId: bp.breakpointId });
       await cdp.send('Debugger.resume');
       cdp.close();
@@ -100,7 +105,7 @@ describe('run --inspect', () => {
     expect(plain.status).toBe(0);
     const single = JSON.parse(plain.stdout) as Record<string, unknown>;
     expect(partitioned.partitions).toBe(3);
-    const strip = ({ wallMs: _w, partitions: _p, ...rest }: Record<string, unknown>) => rest;
+    const strip = ({ wallMs: _w, partitions: _p, backplane: _b, ...rest }: Record<string, unknown>) => rest;
     expect(strip(partitioned)).toEqual(strip(single));
   });
 

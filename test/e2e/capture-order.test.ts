@@ -5,9 +5,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { needs } from '../support/tools.js';
 import { cli } from './cli.js';
 
-it('the demo on LAN1: no out-of-order segment, no retransmission, no RST', () => {
+it('the demo on LAN1: no out-of-order segment, no retransmission, no RST', needs('tshark'), () => {
   const file = join(mkdtempSync(join(tmpdir(), 'order-')), 'lan1.pcapng');
   const r = cli(['run', 'fixtures/topologies/demo.yaml', '--quiet', '--capture', `LAN1=${file}`], { timeoutMs: 120_000 });
   expect(r.status).toBe(0);

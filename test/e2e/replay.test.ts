@@ -2,6 +2,7 @@
 // reset over all three targets; open mode injects every client->DVIPA frame (counted independently by tshark).
 
 import { describe, expect, test } from 'vitest';
+import { needs } from '../support/tools.js';
 import { cli } from './cli.js';
 import { tsharkFields } from '../capture/tshark.js';
 
@@ -45,7 +46,7 @@ function tsharkCounts(path: string): { flows: number; toDvipa: number; frames: n
 describe.each(CAPTURES)('replay %s', (file) => {
   const path = `fixtures/captures/${file}`;
 
-  test('closed mode completes every flow with no reset, spread over SYS1, SYS2 and SYS3', () => {
+  test('closed mode completes every flow with no reset, spread over SYS1, SYS2 and SYS3', needs('tshark'), () => {
     const r = replay([path]);
     const t = tsharkCounts(path);
     expect(r.replay.framesRead).toBe(t.frames);
@@ -65,7 +66,7 @@ describe.each(CAPTURES)('replay %s', (file) => {
     expect(total).toBe(r.replay.flows);
   });
 
-  test('open mode injects every client frame to the DVIPA, at its recorded offset and as fast as possible', () => {
+  test('open mode injects every client frame to the DVIPA, at its recorded offset and as fast as possible', needs('tshark'), () => {
     const t = tsharkCounts(path);
     for (const pace of ['recorded', 'asap']) {
       const r = replay([path, '--mode', 'open', '--pace', pace]);

@@ -5,9 +5,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { needs } from '../support/tools.js';
 import { cli } from './cli.js';
 
-it('writes timeline.vcd, perfetto.json and report.html for the failing scenario only', () => {
+it('writes timeline.vcd, perfetto.json and report.html for the failing scenario only', needs('vcd2fst'), () => {
   const art = mkdtempSync(join(tmpdir(), 'art-'));
   const r = cli(['test', 'test/suite/fixtures/mixed', '--artifacts', art, '--jobs', '1'], { timeoutMs: 180_000 });
   expect(r.status).toBe(1);

@@ -30,7 +30,7 @@ function brokenCopy(dir: string, scenario: string, firmware: string): string {
 // scenario -> the broken firmware, and an expectation the breakage must falsify.
 const CASES = [
   { scenario: 'roundrobin', firmware: 'drop-listen', falsified: 'distribution[port=80].targets[stack=SYS2].totalConn == 100 (actual: 0)' },
-  { scenario: 'basewlm', firmware: 'ignore-wlm', falsified: 'distribution[port=80].targets[stack=SYS1].totalConn <= 190 (actual: 200)' },
+  { scenario: 'basewlm', firmware: 'ignore-wlm', falsified: 'distribution[port=80].targets[stack=SYS3].totalConn >= 280 (actual: 200)' },
   { scenario: 'timedaffinity', firmware: 'no-affinity', falsified: 'distribution[port=80].targets[stack=SYS2].totalConn == 20' },
   { scenario: 'leave-join', firmware: 'ignore-leavegroup', falsified: 'distribution[port=80].targets[stack=SYS1].totalConn <= 80' },
   { scenario: 'arp-takeover', firmware: 'no-interface-state', falsified: 'clients.completed == 600' },

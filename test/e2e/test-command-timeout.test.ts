@@ -1,11 +1,11 @@
 // `sysplex-emu test --timeout`: a scenario that runs past its wall-clock limit is stopped and counted as a failed
 // run (exit 3, a JUnit <error type="run">) naming the limit and the virtual time it reached, while the others
 // still run and pass; no worker process is left behind.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { processes } from '../support/processes.js';
 import { findAll, parseXml } from '../suite/xml.js';
 import { cli, ROOT } from './cli.js';
 
@@ -49,8 +49,7 @@ expect:
     expect(findAll(long, 'error').map((e) => e.attrs.type)).toEqual(['run']);
     // The killed worker is gone: with the command over, a worker of its would be an orphan (parent pid 1); other
     // tests' workers running meanwhile still have their command as parent.
-    const ps = execFileSync('ps', ['-eo', 'ppid=,args='], { encoding: 'utf8' });
-    expect(ps.split('\n').filter((l) => l.includes('suite/worker.js') && l.trim().startsWith('1 '))).toEqual([]);
+    expect(processes().filter((p) => p.args.includes('suite/worker.js') && p.ppid === 1)).toEqual([]);
   }, 130_000);
 
   it('refuses a limit that is not a wall-clock duration (exit 2)', () => {

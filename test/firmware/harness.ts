@@ -269,7 +269,8 @@ export class HttpGet implements TcpHandler {
 }
 
 export function profile(n: number, vipa: string, dist = 'VIPADISTRIBUTE DEFINE DISTMETHOD ROUNDROBIN 10.1.1.10 PORT 7 80 DESTIP ALL'): string {
-  return `IPCONFIG DATAGRAMFWD SYSPLEXROUTING DYNAMICXCF 10.9.9.${n} 255.255.255.0 1
+  return `GLOBALCONFIG SYSPLEXWLMPOLL 1
+IPCONFIG DATAGRAMFWD SYSPLEXROUTING DYNAMICXCF 10.9.9.${n} 255.255.255.0 1
 INTERFACE OSA${n} DEFINE IPAQENET PORTNAME OSA${n} IPADDR 10.1.1.${n}/24
 BEGINROUTES
   ROUTE 10.1.1.0/24 = OSA${n} MTU 1500
@@ -285,6 +286,8 @@ PORT 7 TCP ECHOSRV
 }
 
 export const STACKS = ['SYS1', 'SYS2', 'SYS3'] as const;
+/** A little more than one SYSPLEXWLMPOLL interval of the harness profiles (1 s). */
+export const WLM_POLL = 1_100 * MS;
 export const DVIPA = '10.1.1.10';
 
 /** The demo sysplex (SYS1 owns 10.1.1.10, SYS2 backs it up at 200, SYS3 at 100) with `dist` as every stack's

@@ -1,7 +1,7 @@
 // Distribution methods end to end: three firmware instances in the in-memory harness, real TCP clients, the
 // methods' outcomes read from where connections were accepted and from the distributor's VDPT display.
 import { describe, expect, it } from 'vitest';
-import { DVIPA, type Harness, HttpGet, MS, STACKS, acceptedBy, ip, openMany, openOn, sysplex } from './harness.js';
+import { DVIPA, type Harness, HttpGet, MS, STACKS, acceptedBy, ip, openMany, openOn, sysplex, WLM_POLL } from './harness.js';
 
 const D = `10.1.1.10`;
 
@@ -126,7 +126,7 @@ describe('BASEWLM', () => {
     const h = sysplex(dist);
     const w = (a: number, b: number, c: number) => STACKS.forEach((s, i) => (h.nodes.get(s)!.weight = [a, b, c][i]!));
     w(8, 16, 40);
-    h.run(h.now + 15 * MS); // one SYSPLEXWLMPOLL interval (10 ms in the emulator)
+    h.run(h.now + WLM_POLL); // one SYSPLEXWLMPOLL interval (1 s in these profiles)
     expect(h.nodes.get('SYS1')!.fw.inspect().vdpt.map((r) => r.weight)).toEqual([8, 16, 40]);
     const before = acceptedBy(h);
     const gets = openMany(h, 64, { gap: 20_000 });
@@ -135,7 +135,7 @@ describe('BASEWLM', () => {
     expect(acceptedBy(h).map((v, i) => v - before[i]!)).toEqual([8, 16, 40]);
     // SYS3 gets busy: its weight drops, and the next polling interval moves the share.
     w(30, 30, 4);
-    h.run(h.now + 15 * MS);
+    h.run(h.now + WLM_POLL);
     expect(vdptRows(h).map((r) => r[0])).toEqual(['10.9.9.1', '10.9.9.2', '10.9.9.3']);
     const mid = acceptedBy(h);
     const more = openMany(h, 64, { gap: 20_000, first: 100 });
@@ -159,7 +159,7 @@ describe('SERVERWLM', () => {
   it('follows the server-specific weights the targets report, and gives a server without a listener nothing', () => {
     const h = sysplex(dist);
     STACKS.forEach((s, i) => (h.nodes.get(s)!.weight = [8, 16, 40][i]!));
-    h.run(h.now + 15 * MS);
+    h.run(h.now + WLM_POLL);
     // Every target reported a weight for its server on port 80 (idle servers: their system weight).
     expect(h.nodes.get('SYS1')!.fw.inspect().vdpt.map((r) => r.weight)).toEqual([8, 16, 40]);
     const before = acceptedBy(h);
@@ -169,7 +169,7 @@ describe('SERVERWLM', () => {
     expect(acceptedBy(h).map((v, i) => v - before[i]!)).toEqual([8, 16, 40]);
     // SYS3's server stops: its next report is weight 0 and it gets no new work.
     expect(h.operator('SYS3', 'P HTTPSRV')).toMatch(/ENDED/);
-    h.run(h.now + 15 * MS);
+    h.run(h.now + WLM_POLL);
     const mid = acceptedBy(h);
     const more = openMany(h, 24, { gap: 20_000, first: 100 });
     h.run(h.now + 100 * MS);

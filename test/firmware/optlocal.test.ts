@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Stack } from '../../src/firmware/stack.js';
 import type { TcpConnection } from '../../src/firmware/tcp/connection.js';
 import type { TcpHandler } from '../../src/firmware/tcp/types.js';
-import { DVIPA, type Harness, MS, STACKS, acceptedBy, ip, sysplex } from './harness.js';
+import { DVIPA, type Harness, MS, STACKS, acceptedBy, ip, sysplex, WLM_POLL } from './harness.js';
 
 /** An HTTP GET an LPAR application sends through its stack's sockets API. */
 class LparGet implements TcpHandler {
@@ -88,10 +88,10 @@ describe('OPTLOCAL', () => {
   it('OPTLOCAL 1 keeps local only while the local WLM weight is not zero (BASEWLM)', () => {
     const h = sysplex(`VIPADISTRIBUTE DEFINE DISTMETHOD BASEWLM OPTLOCAL 1 ${DVIPA} PORT 80 DESTIP ALL`);
     STACKS.forEach((s, i) => (h.nodes.get(s)!.weight = [20, 0, 20][i]!));
-    h.run(h.now + 15 * MS);
+    h.run(h.now + WLM_POLL);
     expect(exchanges(h, 'SYS2', 4)).toEqual([2, 0, 2]);
     h.nodes.get('SYS2')!.weight = 10;
-    h.run(h.now + 15 * MS);
+    h.run(h.now + WLM_POLL);
     expect(exchanges(h, 'SYS2', 3)).toEqual([0, 3, 0]);
   });
 

@@ -250,6 +250,9 @@ export function lpar(name: string, osas: string[], over: Partial<LparSpec> = {})
     firmware: 'builtin',
     osas,
     applications: [],
+    cpc: 'CPC1',
+    cps: 'dedicated',
+    failureDetectionPs: 45_000_000_000_000,
     at: AT,
     ...over,
   };
@@ -267,7 +270,10 @@ export function demoTopology(over: Partial<Topology> = {}): Topology {
     lans: [lan('LAN1')],
     osas: [osa('OSA1'), osa('OSA2'), osa('OSA3')],
     lpars: [lpar('SYS1', ['OSA1']), lpar('SYS2', ['OSA2']), lpar('SYS3', ['OSA3'])],
-    xcf: { failureDetectionPs: 2_000_000_000, links: [xcfLink('SYS1', 'SYS2'), xcfLink('SYS1', 'SYS3'), xcfLink('SYS2', 'SYS3')] },
+    cpcs: [{ name: 'CPC1', implicit: true, at: AT }],
+    cfs: [],
+    xcf: { failureDetectionPs: 2_000_000_000, links: [xcfLink('SYS1', 'SYS2'), xcfLink('SYS1', 'SYS3'), xcfLink('SYS2', 'SYS3')], transportClass: { classLength: 956, maxMsgBytes: 2_048_000 } },
+    compressed: [],
     workload: [],
     ...over,
   };

@@ -10,6 +10,9 @@ import { AT, FakeFirmware, type FakeScript, TraceCollector, datagram, demoTopolo
 
 const CLOCK = 5_200_000_000;
 const cyclesPs = (c: number) => Math.round((c * 1e12) / CLOCK);
+/** Receiving one of the rig's datagrams (64 bytes of UDP payload: 84 bytes of IPv4), and sending it on. */
+const RECEIVED = LPAR_COSTS.packetReceived + LPAR_COSTS.perByte * 84;
+const SENT = LPAR_COSTS.packetSent + LPAR_COSTS.perByte * 84;
 
 /** Stands in for an OSA: delivers datagrams to the LPAR (one per interrupt) and records what the LPAR sends. */
 class FakeOsa extends Component {
@@ -62,7 +65,7 @@ function host(script: FakeScript, processors = 1, seed = 1) {
 }
 
 describe('LPAR CPU model', () => {
-  const service = cyclesPs(LPAR_COSTS.packetReceived + LPAR_COSTS.interrupt);
+  const service = cyclesPs(RECEIVED + LPAR_COSTS.interrupt);
 
   /** Mean wait before the firmware sees an input, at utilisation rho of one CP. */
   function meanWait(rho: number, n = 4000) {
@@ -132,7 +135,7 @@ describe('LPAR CPU model', () => {
     expect(fw.received.map((r) => r.packet)).toEqual([...packets, expect.anything()]);
     // Each datagram still costs its own processing: the interrupt once per burst, then one packet each.
     const t = fw.received.map((r) => r.t);
-    const packetOnly = cyclesPs(LPAR_COSTS.packetReceived);
+    const packetOnly = cyclesPs(RECEIVED);
     expect([t[1]! - t[0]!, t[2]! - t[1]!, t[3]! - t[2]!]).toEqual([service, packetOnly, packetOnly]);
   });
 
@@ -159,7 +162,7 @@ describe('LPAR CPU model', () => {
     const rx = h.fw().received[0]!.t;
     const tx = h.osa.fromLpar.filter((x) => x.m.kind === 'transmit');
     expect(tx).toHaveLength(1);
-    expect(tx[0]!.t).toBe(rx + cyclesPs(LPAR_COSTS.packetReceived + LPAR_COSTS.interrupt + LPAR_COSTS.packetSent) + OSA.qdioLatencyPs);
+    expect(tx[0]!.t).toBe(rx + cyclesPs(RECEIVED + LPAR_COSTS.interrupt + SENT) + OSA.qdioLatencyPs);
     expect(tx[0]!.m).toMatchObject({ kind: 'transmit', nextHop: ip('10.1.1.254'), queue: 4 });
     // The inbound buffer went back to the OSA when the CP took the datagram.
     expect(h.osa.fromLpar.find((x) => x.m.kind === 'ack')).toEqual({ t: rx + OSA.qdioLatencyPs, m: { kind: 'ack', count: 1 } });
@@ -173,7 +176,7 @@ describe('LPAR CPU model', () => {
     // No path to SYS2 in this rig: the signal is dropped, but when it was let go shows what it cost.
     const drop = h.trace.of('xcf.drop', 'SYS1');
     expect(drop).toHaveLength(1);
-    expect(drop[0]!.t).toBe(rx + cyclesPs(LPAR_COSTS.packetReceived + LPAR_COSTS.interrupt + LPAR_COSTS.packetForwarded));
+    expect(drop[0]!.t).toBe(rx + cyclesPs(RECEIVED + LPAR_COSTS.interrupt + LPAR_COSTS.packetForwarded));
   });
 });
 

@@ -24,7 +24,7 @@ interface Rig {
 /** One OSA shared by the given LPARs, a LAN host wired straight to its `lan` port (10 GbE, 500 ns). */
 function rig(
   scripts: Record<string, FakeScript>,
-  opts: { inbperf?: Inbperf; sbals?: number; entries?: number; costs?: Record<string, number>; processors?: number } = {},
+  opts: { inbperf?: Inbperf; sbals?: number; entries?: number; readStorage?: number; costs?: Record<string, number>; processors?: number } = {},
 ): Rig {
   const sim = new Simulation(1);
   const trace = new TraceCollector();
@@ -36,6 +36,7 @@ function rig(
       frameLatencyPs: 2 * US,
       ...(opts.sbals !== undefined ? { sbals: opts.sbals } : {}),
       ...(opts.entries !== undefined ? { entriesPerSbal: opts.entries } : {}),
+      ...(opts.readStorage !== undefined ? { readStorage: opts.readStorage } : {}),
     }),
   );
   const host = sim.add(new LanHost('HOST', HOST_MAC, HOST_IP));
@@ -54,7 +55,7 @@ function rig(
         ...(opts.costs !== undefined ? { costs: opts.costs } : {}),
       }),
     );
-    sim.connect(l.addOsa('OSA1'), osa.attachLpar(name), OSA.qdioLatencyPs, 0);
+    sim.connect(l.addOsa('OSA1', opts.inbperf ?? 'MINLATENCY'), osa.attachLpar(name), OSA.qdioLatencyPs, 0);
     lpars.set(name, l);
   }
   sim.seal();
@@ -117,22 +118,42 @@ describe('OSA-Express address table and ARP offload', () => {
 });
 
 describe('OSA-Express queues', () => {
-  it('drops and counts inbound frames when the LPAR has not returned its buffers (osa.drop)', () => {
-    // 1 SBAL x 4 entries; a slow single-CP LPAR: the first datagram keeps its CP busy for 1 ms.
-    const r = rig({ SYS1: reg('10.1.1.1') }, { sbals: 1, entries: 4, processors: 1, costs: { packetReceived: 5_200_000 } });
+  it('packs inbound datagrams into 64 KB read SBALs; with none free it drops and counts (osa.drop)', () => {
+    // One read SBAL; a slow single-CP LPAR: each datagram keeps its CP busy for 1 ms. 1500-byte datagrams behind
+    // a 32-byte QDIO header: 42 fit in 64 KB, the other 8 of the burst find no free buffer.
+    const r = rig({ SYS1: reg('10.1.1.1') }, { readStorage: 1, processors: 1, costs: { packetReceived: 5_200_000 } });
     const osaMac = macFor('OSA1');
-    for (let i = 0; i < 10; i++) r.host.sendAt(100 * US, ipv4Frame(osaMac, HOST_MAC, datagram(HOST_IP, ip('10.1.1.1'), 100, i)));
-    r.sim.runUntil(10_000 * US);
-    expect(r.osa.stats.dropInboundFull).toBe(6);
+    for (let i = 0; i < 50; i++) r.host.sendAt(100 * US, ipv4Frame(osaMac, HOST_MAC, datagram(HOST_IP, ip('10.1.1.1'), 1480, i)));
+    r.sim.runUntil(5_000 * US);
+    expect(r.osa.stats.dropInboundFull).toBe(8);
     const drops = r.trace.of('osa.drop');
-    expect(drops).toHaveLength(6);
+    expect(drops).toHaveLength(8);
     expect(drops.every((d) => d.f.reason === 'inbound-full' && d.f.lpar === 'SYS1')).toBe(true);
+    // The LPAR took the first datagram before the 42nd arrived: 41 held at most.
+    expect(r.osa.slotSummaries()[0]).toMatchObject({ readStorage: 1, peakSbals: 1, maxFramesPerSbal: 42, peakFrames: 41 });
     // What was accepted is delivered, in order, as the LPAR's CP gets to it (1 ms each).
     const got = r.fw('SYS1').received;
-    expect(got.map((x) => tagOf(x.packet))).toEqual([0, 1, 2, 3]);
+    expect(got.map((x) => tagOf(x.packet))).toEqual([0, 1, 2, 3, 4]);
     // Each datagram came with its own interrupt (MINLATENCY), charged on top of the receive cost.
-    expect(got[1]!.t - got[0]!.t).toBe(Math.round(((5_200_000 + LPAR_COSTS.interrupt) * 1e12) / 5.2e9));
+    expect(got[1]!.t - got[0]!.t).toBe(Math.round(((5_200_000 + LPAR_COSTS.perByte * 1500 + LPAR_COSTS.interrupt) * 1e12) / 5.2e9));
+    r.sim.runUntil(50_000 * US);
     expect(r.osa.inboundOccupancy('SYS1')).toBe(0);
+    expect(r.osa.inboundSbals('SYS1')).toBe(0);
+  });
+
+  it('holds as many frames as fit in QDIOSTG MAX (64 SBALs of 64 KB): about 2700 of 1500 bytes, thousands more when small', () => {
+    const held = (size: number, n: number): { accepted: number; sbals: number; perSbal: number } => {
+      // An LPAR that never gets to its datagrams (one CP busy for a second); MINCPU lets the SBALs fill.
+      const r = rig({ SYS1: reg('10.1.1.1') }, { inbperf: 'MINCPU', processors: 1, costs: { packetReceived: 5_200_000_000 } });
+      for (let i = 0; i < n; i++) r.host.sendAt(100 * US, ipv4Frame(macFor('OSA1'), HOST_MAC, datagram(HOST_IP, ip('10.1.1.1'), size - 20, i)));
+      r.sim.runUntil(100_000 * US);
+      const s = r.osa.slotSummaries()[0]!;
+      return { accepted: n - r.osa.stats.dropInboundFull, sbals: s.peakSbals, perSbal: s.maxFramesPerSbal };
+    };
+    expect(held(1500, 3000)).toEqual({ accepted: 64 * 42, sbals: 64, perSbal: 42 });
+    const small = held(64, 6000);
+    expect(small.accepted).toBe(6000); // 682 fit in one SBAL: 6000 use 9
+    expect(small.perSbal).toBe(Math.floor(65_536 / (64 + 32)));
   });
 
   it('drops and counts outbound frames beyond the write queue, and serialises the rest at line rate', () => {
@@ -238,6 +259,50 @@ describe('OSA-Express inbound interrupts (INBPERF)', () => {
     const lastArrival = r.trace.of('osa.rx').at(-1)!.t;
     const delivered = r.fw('SYS1').received[0]!.t;
     expect(delivered - lastArrival).toBe(2 * US + OSA.qdioLatencyPs); // frame latency + QDIO, no hold
+  });
+});
+
+describe('INBPERF DYNAMIC and write priorities', () => {
+  it('DYNAMIC: the stack asks for no hold while traffic is sparse and for BALANCED\'s hold once it is dense', () => {
+    const r = rig({ SYS1: reg('10.1.1.1') }, { inbperf: 'DYNAMIC' });
+    const frame = (tag: number) => ipv4Frame(macFor('OSA1'), HOST_MAC, datagram(HOST_IP, ip('10.1.1.1'), 100, tag));
+    // Sparse: one frame every 200 us (5 000/s) for 3 ms: each interrupts on its own, without waiting.
+    for (let i = 0; i < 15; i++) r.host.sendAt((100 + 200 * i) * US, frame(i));
+    r.sim.runUntil(3_200 * US);
+    expect(r.osa.stats.interrupts).toBe(15);
+    const rx = r.trace.of('osa.rx');
+    const got = r.fw('SYS1').received;
+    expect(got[14]!.t - rx[14]!.t).toBe(2 * US + OSA.qdioLatencyPs);
+    // Dense: one frame every 10 us (100 000/s) for 4 ms: after a sample interval the OSA holds frames for 20 us.
+    for (let i = 0; i < 400; i++) r.host.sendAt((3_200 + 10 * i) * US, frame(100 + i));
+    r.sim.runUntil(8_000 * US);
+    const dense = r.osa.stats.interrupts - 15;
+    expect(dense).toBeLessThan(250);
+    expect(dense).toBeGreaterThan(400 / 3 - 10);
+    expect(r.fw('SYS1').received).toHaveLength(415);
+  });
+
+  it('picks the write priority queue from the IP precedence with IBM\'s default table (000,001 -> 4; 010 -> 3; 011 -> 2; 1xx -> 1)', () => {
+    // 2^p datagrams with precedence p: each queue's count names exactly the precedences mapped to it.
+    const r = rig({
+      SYS1: {
+        ...reg('10.1.1.1'),
+        onStart: (fw) => fw.hal.setTimer(1, 300 * US),
+        onTimer: (fw) => {
+          for (let p = 0; p < 8; p++) {
+            for (let k = 0; k < 2 ** p; k++) {
+              const d = datagram(ip('10.1.1.1'), HOST_IP, 64, k);
+              d[1] = p << 5; // checksum left stale: the OSA does not check outbound headers
+              fw.hal.transmit('OSA1', d, HOST_IP);
+            }
+          }
+        },
+      },
+    }, { sbals: 128 });
+    // The host asks for 10.1.1.1 first, so the OSA knows its MAC and holds nothing for ARP.
+    r.host.sendAt(100 * US, buildEthernetFrame({ dst: MAC_BROADCAST, src: HOST_MAC, etherType: EtherType.ARP }, arpRequest(HOST_MAC, HOST_IP, ip('10.1.1.1'))));
+    r.sim.runUntil(2_000 * US);
+    expect(r.osa.slotSummaries()[0]!.txByQueue).toEqual([16 + 32 + 64 + 128, 8, 4, 1 + 2]);
   });
 });
 

@@ -22,7 +22,7 @@ function pair(link: Partial<Parameters<typeof xcfLink>[2]> = {}, failureDetectio
   return demoTopology({
     osas: [osa('OSA1'), osa('OSA2')],
     lpars: [lpar('SYS1', ['OSA1']), lpar('SYS2', ['OSA2'])],
-    xcf: { failureDetectionPs, links: [xcfLink('SYS1', 'SYS2', link)] },
+    xcf: { failureDetectionPs, links: [xcfLink('SYS1', 'SYS2', link)], transportClass: { classLength: 956, maxMsgBytes: 2_048_000 } },
   });
 }
 

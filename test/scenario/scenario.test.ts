@@ -115,7 +115,7 @@ describe('scenario errors at FILE:LINE:COL', () => {
     ['fault target of the wrong kind', `${base}faults: [{ at: 1ms, action: osa-down, target: SYS1 }]\n`,
       'FILE:2:47: faults[0].target: osa-down: no OSA port named "SYS1" (OSA1, OSA2, OSA3)'],
     ['unknown link', `${base}faults: [{ at: 1ms, action: xcf-up, target: SYS1-SYS4 }]\n`,
-      'FILE:2:45: faults[0].target: xcf-up: no XCF link (SYS1-SYS2) named "SYS1-SYS4" (SYS1-SYS2, SYS1-SYS3, SYS2-SYS3)'],
+      'FILE:2:45: faults[0].target: xcf-up: no pair of signalling LPARs (SYS1-SYS2) named "SYS1-SYS4" (SYS1-SYS2, SYS1-SYS3, SYS2-SYS3)'],
     ['fault without a target', `${base}faults: [{ at: 1ms, action: lpar-up }]\n`, 'FILE:2:10: faults[0]: lpar-up needs a target (LPAR)'],
     ['fault with neither action nor operator', `${base}faults: [{ at: 1ms, target: SYS1 }]\n`,
       'FILE:2:10: faults[0]: a fault needs either action (lpar-down, osa-down, xcf-down, loss ...) or operator ("V TCPIP,...")'],

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { DEFAULTS, scenarioSchema, topologySchema } from '../../src/scenario/index.js';
+import { spinFdiPs } from '../../src/scenario/topology.js';
 import {
   BITRATE_PATTERN, DISTANCE_PATTERN, FREQUENCY_PATTERN, parseBitRate, parseDistance, parseFrequency, parseSize, parseTime,
   RATE_PATTERN, SIZE_PATTERN, TIME_PATTERN,
@@ -74,9 +75,12 @@ test('defaults written in the descriptions are the defaults the loader applies',
   expect(Number(said(d.lpar.properties.processors.description))).toBe(DEFAULTS.lpar.processors);
   expect(value(parseFrequency(said(d.lpar.properties.clock.description)))).toBe(DEFAULTS.lpar.clockHz);
   expect(Number(said(d.lpar.properties.weight.description))).toBe(DEFAULTS.lpar.weight);
-  expect(value(parseTime(said(d.xcf.properties.failureDetection.description)))).toBe(DEFAULTS.xcf.failureDetectionPs);
+  expect(d.xcf.properties.failureDetection.description).toContain(`default spinfdi: ${spinFdiPs('dedicated') / 1e12}s with dedicated CPs, ${spinFdiPs('shared') / 1e12}s with shared`);
+  expect(d.lpar.properties.cps.description).toContain(`(default ${DEFAULTS.lpar.cps})`);
+  expect(Number(said(d.cf.properties.processors.description))).toBe(DEFAULTS.cf.processors);
+  expect(value(parseSize(said(d.xcf.properties.classLength.description)))).toBe(DEFAULTS.xcf.classLength);
+  expect(value(parseSize(said(d.xcf.properties.maxMsg.description)))).toBe(DEFAULTS.xcf.maxMsgBytes);
   expect(Number(said(d.xcfLink.properties.paths.description))).toBe(DEFAULTS.xcf.paths);
-  expect(d.xcfLink.properties.signalling.description).toContain(`Default ${DEFAULTS.xcf.signalling}.`);
   const distances = d.xcfLink.properties.distance.description;
   for (const [model, m] of Object.entries(DEFAULTS.xcf.distanceM)) {
     const written = new RegExp(`${model} ([0-9.]+k?m)`).exec(distances)![1]!;

@@ -141,12 +141,12 @@ describe('errors at FILE:LINE:COL', () => {
     ['duplicate YAML key', SMALL.replace('name: small', 'name: small\nname: again'), 'FILE:2:1: YAML: Map keys must be unique'],
     ['unknown top-level key', SMALL + 'lpar: []\n', 'FILE:13:1: unknown key "lpar" (did you mean "lpars"?)'],
     ['unknown nested key', SMALL.replace('{ name: OSA1, lan: LAN1 }', '{ name: OSA1, lan: LAN1, mtu: 1500 }'),
-      'FILE:5:30: osas[0]: unknown key "mtu" (known keys: name, lan, speed, inbperf, frameLatency)'],
+      'FILE:5:30: osas[0]: unknown key "mtu" (known keys: name, lan, speed, inbperf, frameLatency, readStorage, workloadQ)'],
     ['missing required key', SMALL.replace(', router: 10.1.1.254', ''), 'FILE:3:5: lans[0]: missing required key "router"'],
     ['missing top-level section', SMALL.replace(/osas:\n.*\n.*\n/, ''), 'FILE:1:1: missing required key "osas"'],
     ['wrong type', SMALL.replace('{ name: SYS1,', '{ name: SYS1, processors: two,'), 'FILE:8:31: lpars[0].processors: must be an integer (got string "two")'],
     ['negative count', SMALL.replace('{ name: SYS1,', '{ name: SYS1, processors: -2,'), 'FILE:8:31: lpars[0].processors: must be >= 1 (got -2)'],
-    ['bad enum', SMALL.replace('model: CE-LR', 'model: CE-SR'), 'FILE:12:39: xcf.links[0].model: must be one of ICA-SR, CE-LR, IC (got "CE-SR")'],
+    ['bad enum', SMALL.replace('model: CE-LR', 'model: CE-SR'), 'FILE:12:39: xcf.links[0].model: must be one of ICA-SR, CE-LR, IC, FICON (got "CE-SR")'],
     ['bad address', SMALL.replace('router: 10.1.1.254', 'router: 10.1.1.300'), 'FILE:3:48: lans[0].router: "10.1.1.300" is not a dotted IPv4 address (e.g. 10.1.1.10)'],
     ['bad name', SMALL.replace('name: OSA1, lan', 'name: OSA-1, lan'), `FILE:5:13: osas[0].name: "OSA-1" is not a name: a letter, then letters, digits, _, #, @ or $ (no '-')`],
     ['bad time unit', SMALL.replace('xcf:\n', 'xcf:\n  failureDetection: 10 parsecs\n'),
@@ -169,8 +169,8 @@ describe('errors at FILE:LINE:COL', () => {
     ['host bits in subnet', SMALL.replace('subnet: 10.1.1.0/24', 'subnet: 10.1.1.7/24'), 'FILE:3:27: lans[0].subnet: 10.1.1.7/24 has host bits set: did you mean 10.1.1.0/24?'],
     ['clients inside the LAN', SMALL.replace('router: 10.1.1.254', 'router: 10.1.1.254, clients: 10.1.0.0/16'),
       'FILE:3:69: lans[0].clients: client subnet 10.1.0.0/16 overlaps the LAN\'s subnet 10.1.1.0/24: clients sit behind the router'],
-    ['link to an unknown LPAR', SMALL.replace('between: [SYS1, SYS2]', 'between: [SYS1, SYS4]'), 'FILE:12:25: xcf.links[0].between[1]: unknown LPAR "SYS4" (LPARs: SYS1, SYS2)'],
-    ['link to itself', SMALL.replace('between: [SYS1, SYS2]', 'between: [SYS2, SYS2]'), 'FILE:12:18: xcf.links[0].between: a link joins two different LPARs, not SYS2 with itself'],
+    ['link to an unknown LPAR', SMALL.replace('between: [SYS1, SYS2]', 'between: [SYS1, SYS4]'), 'FILE:12:25: xcf.links[0].between[1]: unknown LPAR or CF "SYS4" (SYS1, SYS2)'],
+    ['link to itself', SMALL.replace('between: [SYS1, SYS2]', 'between: [SYS2, SYS2]'), 'FILE:12:18: xcf.links[0].between: a link joins two different ends, not SYS2 with itself'],
     ['duplicate link', `${SMALL}    - { between: [SYS2, SYS1], model: IC }\n`,
       'FILE:13:18: xcf.links[1].between: a link between SYS2 and SYS1 is already defined at line 12 (give it more paths instead)'],
     ['ICA SR too long', SMALL.replace('model: CE-LR, distance: 10km', 'model: ICA-SR, distance: 300m'), 'FILE:12:57: xcf.links[0].distance: ICA-SR reaches at most 150 m, not 300m'],
@@ -197,7 +197,7 @@ describe('errors at FILE:LINE:COL', () => {
     expect(errorLines(loadTopology(join(dir, 't.yaml'))).map((l) => l.slice(dir.length + 8))).toEqual([
       '5:24: osas[0].lan: unknown LAN "LAN3" (LANs: LAN1)',
       '9:56: lpars[1].osas[0]: unknown OSA port "OSA5" (OSA ports: OSA1, OSA2)',
-      '12:19: xcf.links[0].between[0]: unknown LPAR "SYS9" (LPARs: SYS1, SYS2)',
+      '12:19: xcf.links[0].between[0]: unknown LPAR or CF "SYS9" (SYS1, SYS2)',
     ]);
   });
 

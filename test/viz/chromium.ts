@@ -3,6 +3,7 @@
 // page tried to fetch, and, per plot and per marked event, whether the marker's dashed line is drawn there.
 
 import { chromium } from 'playwright-core';
+import { CHROMIUM } from '../support/tools.js';
 
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -22,7 +23,7 @@ export interface Rendered {
 /** Renders `file` and saves a screenshot; when `zoomMs` is given, every plot is then zoomed to that window
  *  (ms) before the markers are looked for, and a second screenshot saved beside the first (`-zoomed`). */
 export async function renderReport(file: string, screenshot: string, zoomMs?: [number, number]): Promise<Rendered> {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
     const consoleErrors: string[] = [];

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { needs } from '../support/tools.js';
 import { cli, STACK_FRAME } from '../e2e/cli.js';
 import { renderReport } from './chromium.js';
 import { perfettoProblems } from './perfetto-check.js';
@@ -31,7 +32,7 @@ describe('the demo with --vcd, --perfetto and --html', () => {
     expect(report.timelines).toMatchObject({ sampleIntervalPs: 1_000_000_000, samples: 1001, files: { vcd: f.vcd, perfetto: f.perfetto, html: f.html } });
   });
 
-  it('writes a VCD with a scope per component that vcd2fst converts', () => {
+  it('writes a VCD with a scope per component that vcd2fst converts', needs('vcd2fst'), () => {
     const text = readFileSync(files(1).vcd, 'utf8');
     const vcd = parseVcd(text);
     expect(vcd.timescale).toBe('1 ps');
@@ -74,7 +75,7 @@ describe('the demo with --vcd, --perfetto and --html', () => {
     expect(ev.some((e) => e.ph === 'i' && e.name === 'activate 10.1.1.10 -> SYS1')).toBe(true);
   });
 
-  it('writes an HTML report that renders every plot in headless Chromium, with no console errors and no network', async () => {
+  it('writes an HTML report that renders every plot in headless Chromium, with no console errors and no network', needs('chromium'), async () => {
     const html = readFileSync(files(1).html, 'utf8');
     expect(/<script[^>]+src=|<link[^>]+href=/.test(html)).toBe(false); // and the browser below fetches nothing
     const shot = join(dir, 'demo-report.png');
@@ -99,7 +100,7 @@ describe('timeline files that cannot be written', () => {
     expect(r.stdout).toBe('');
     const same = cli(['run', 'fixtures/topologies/demo.yaml', '--vcd', join(dir, 'a'), '--html', join(dir, 'a'), '--until', '1ms']);
     expect(same.status).toBe(2);
-    expect(same.stderr).toMatch(/--html .*--vcd writes the same file/);
+    expect(same.stderr).toMatch(/the HTML report .*the VCD timeline writes the same file/);
     expect(existsSync(join(dir, 'a'))).toBe(false);
   });
 });

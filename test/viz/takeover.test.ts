@@ -6,6 +6,7 @@ import { readFileSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { needs } from '../support/tools.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { loadRunFile } from '../../src/scenario/index.js';
 import { timelineInstruments } from '../../src/viz/index.js';
@@ -67,7 +68,7 @@ describe('the takeover scenario with --vcd, --perfetto and --html', () => {
     expect(doc.traceEvents.filter((e) => e.ph === 'E' && e.args?.end === 'lpar-down').length).toBeGreaterThan(0);
   });
 
-  it('HTML: the fault and the takeover listed at their times and drawn on every plot', async () => {
+  it('HTML: the fault and the takeover listed at their times and drawn on every plot', needs('chromium'), async () => {
     const html = readFileSync(f.html, 'utf8');
     const data = JSON.parse(/<script id="timeline-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!) as { markers: { ps: number; label: string; category: string }[] };
     expect(data.markers).toEqual([

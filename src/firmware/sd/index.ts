@@ -29,7 +29,6 @@ export {
 } from './distribute.js';
 export {
   forwardDecision,
-  diagnose,
   FlowKey,
   ForwardBatch,
   NEW_CONNECTION,
@@ -38,5 +37,4 @@ export {
   MALFORMED,
   NOT_DISTRIBUTED,
   FRAGMENT,
-  type PacketDiagnosis,
 } from './forward.js';

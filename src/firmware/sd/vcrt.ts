@@ -224,11 +224,6 @@ export class Vcrt {
     return true;
   }
 
-  /** Target of the row in `slot` (from `lastSlot`). */
-  targetAt(slot: number): number {
-    return this.slots[slot * STRIDE + 2]! & 0xff;
-  }
-
   /** Flags of the row in `slot` (from `lastSlot`). */
   flagsAt(slot: number): number {
     return (this.slots[slot * STRIDE + 2]! >>> 8) & 0xff;

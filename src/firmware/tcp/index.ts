@@ -18,4 +18,3 @@ export {
 } from './types.js';
 export { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
 export * from './apps.js';
-export { HalTcpHost, type HalRoute, type HalTcpHostOptions } from './hal-host.js';

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  diagnose,
   FlowKey,
   ForwardBatch,
   forwardDecision,
@@ -13,6 +12,7 @@ import {
   NOT_TCP,
   Vcrt,
 } from '../../../src/firmware/sd/index.js';
+import { diagnose } from './diagnose.js';
 import { ACK, FIN, ip, RST, SYN, tcpPacket, writeTcpPacket, type TcpPacketSpec } from './packets.js';
 
 const DVIPA = ip('10.1.1.10');

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { EchoServer } from '../../../src/firmware/tcp/apps/echo.js';
-import { buildHttpRequest, HttpClient, type HttpExchange } from '../../../src/firmware/tcp/apps/http-client.js';
 import { HttpServer } from '../../../src/firmware/tcp/apps/http-server.js';
 import { bodyByte } from '../../../src/firmware/tcp/apps/http-text.js';
 import { LINUX_TCP_CONFIG, tcpConfig, ZOS_TCP_CONFIG } from '../../../src/firmware/tcp/config.js';
 import { TcpState } from '../../../src/firmware/tcp/types.js';
 import { TcpFlag } from '../../../src/net/tcp.js';
 import { CLIENT_IP, pattern, Recorder, S, SERVER_IP, TestNet } from './harness.js';
+import { buildHttpRequest, HttpClient, type HttpExchange } from './http-client.js';
 
 const text = (b: Uint8Array) => String.fromCharCode(...b);
 const bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));

@@ -1,5 +1,6 @@
-// Small helpers shared by the HTTP server and client: header blocks are ASCII, read byte by byte. The hot
-// paths (the server reading requests, client hosts reading responses) never turn a head into strings.
+// Small helpers for HTTP heads, shared by the HTTP server and the emulated client hosts: header blocks are
+// ASCII, read byte by byte. The hot paths (the server reading requests, client hosts reading responses) never
+// turn a head into strings.
 
 /** Index just past the first CRLFCRLF in bytes[0, len), or -1. */
 export function findHeaderEnd(bytes: Uint8Array, len: number, from = 0): number {
@@ -7,12 +8,6 @@ export function findHeaderEnd(bytes: Uint8Array, len: number, from = 0): number 
     if (bytes[i] === 0x0a && bytes[i - 1] === 0x0d && bytes[i - 2] === 0x0a && bytes[i - 3] === 0x0d) return i + 1;
   }
   return -1;
-}
-
-export function ascii(bytes: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!);
-  return s;
 }
 
 export function encodeAscii(text: string): Uint8Array {

@@ -1,12 +1,18 @@
-// An HTTP/1.1 client for emulated client hosts and tests: one GET per connection, request padded to a chosen
-// size, response parsed (status, Content-Length) and counted; the client closes once the body is in (or
-// when the server closes first, as it does with Connection: close). Outcomes are counted the way the
-// `clients` section of the run report counts them.
+// The tests' HTTP/1.1 client, to drive the firmware's HttpServer end to end (the emulated client hosts,
+// hw-models/lan/clients.ts, have their own): one GET per connection, request padded to a chosen size,
+// response parsed (status, Content-Length) and counted; the client closes once the body is in (or when the
+// server closes first, as it does with Connection: close).
 
-import type { TcpConnection } from '../connection.js';
-import type { TcpEngine } from '../engine.js';
-import type { CloseReason, TcpHandler, TcpResult } from '../types.js';
-import { ascii, ByteAccumulator, contentLengthOf, encodeAscii, findHeaderEnd, lineEnd } from './http-text.js';
+import type { TcpConnection } from '../../../src/firmware/tcp/connection.js';
+import type { TcpEngine } from '../../../src/firmware/tcp/engine.js';
+import type { CloseReason, TcpHandler, TcpResult } from '../../../src/firmware/tcp/types.js';
+import { ByteAccumulator, contentLengthOf, encodeAscii, findHeaderEnd, lineEnd } from '../../../src/firmware/tcp/apps/http-text.js';
+
+function ascii(bytes: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!);
+  return s;
+}
 
 export interface HttpClientStats {
   opened: number;

@@ -1,0 +1,168 @@
+// Group membership: joining and leaving the TCP/IP sysplex group, members joining and failing as the XCF
+// model reports them, the hellos in which stacks announce their DVIPA definitions to each other, and the
+// periodic WLM weight exchange.
+
+import type { ControlMessage, DvipaStatus } from '../xcf-messages.js';
+import type { Distributor } from './distributor.js';
+import { refreshOptLocal } from './optlocal.js';
+import type { Ownership } from './ownership.js';
+import type { SysplexState } from './state.js';
+import type { Target } from './target.js';
+import { JOIN_SETTLE_PS, JOIN_TIMER, WLM_TIMER } from './timers.js';
+
+export class Membership {
+  constructor(
+    private readonly s: SysplexState,
+    private readonly distributor: Distributor,
+    private readonly ownership: Ownership,
+    private readonly target: Target,
+    private readonly timerBase: number,
+  ) {}
+
+  /** IPL or JOINGROUP: join the group and activate the DVIPAs this stack defines (once the join settles). */
+  join(now: number): void {
+    const s = this.s;
+    s.inGroup = true;
+    s.hal.xcfJoin(true);
+    s.vdpt.setMember(s.indexOf(s.self), true);
+    s.vdpt.setPathUp(s.indexOf(s.self), true);
+    s.hal.setTimer(this.timerBase + JOIN_TIMER, now + JOIN_SETTLE_PS);
+    // The first poll at once: a distributor has weights from the start, not only after SYSPLEXWLMPOLL.
+    s.hal.setTimer(this.timerBase + WLM_TIMER, now);
+  }
+
+  /** The join settle time passed: the members' hellos are in, so the ownership rules can be applied. */
+  settle(now: number): void {
+    this.s.settled = true;
+    this.ownership.resolveAll(now, false);
+  }
+
+  /** LEAVEGROUP (or the stack stopping): give up every DVIPA and leave the group. */
+  leave(_now: number): void {
+    const s = this.s;
+    for (const d of s.dvipas.values()) {
+      if (d.owner === s.self) this.ownership.deactivateLocally(d);
+      d.owner = null;
+      d.ad = null;
+    }
+    s.members.clear();
+    s.inGroup = false;
+    s.settled = false;
+    s.hal.xcfJoin(false);
+    s.hal.cancelTimer(this.timerBase + WLM_TIMER);
+  }
+
+  /** The XCF model reports a member joining or leaving (after the failure detection interval if it failed). */
+  membership(now: number, stack: string, joined: boolean): void {
+    const s = this.s;
+    if (!s.inGroup || stack === s.self) return;
+    const t = s.indexOf(stack);
+    if (joined) {
+      s.vdpt.setMember(t, true);
+      s.vdpt.setPathUp(t, true);
+      s.send(stack, { m: 'hello', xcfIp: s.xcfIp, dvipas: this.status(), reply: false });
+      // A joining system learns this one's WLM data now rather than at the next poll.
+      s.send(stack, this.wlmMessage());
+      refreshOptLocal(s);
+      return;
+    }
+    s.members.delete(stack);
+    if (s.wlm.delete(t)) this.applyWlmWeights();
+    // Connections on the lost target are gone; the VCRT forgets them and the VDPT stops counting them.
+    s.vcrt.deleteTarget(t);
+    s.affinity.deleteTarget(t);
+    s.vdpt.targetLost(t);
+    for (const d of s.dvipas.values()) {
+      d.awaiting.delete(stack);
+      d.optLocalSent.clear();
+      if (d.owner === stack) {
+        d.owner = null;
+        d.ad = null;
+        d.keepLocalPorts.clear();
+        d.activatedAt = -1;
+      }
+    }
+    this.ownership.resolveAll(now, true);
+    refreshOptLocal(s);
+  }
+
+  /** A member's hello: what it defines and backs up. Answers a first one, and tells a newcomer what this stack
+   *  owns (adding it as a target where DESTIP covers it). */
+  hello(now: number, from: string, m: Extract<ControlMessage, { m: 'hello' }>): void {
+    const s = this.s;
+    const t = s.indexOf(from);
+    const known = s.members.has(from);
+    s.members.set(from, { xcfIp: m.xcfIp, dvipas: new Map(m.dvipas.map((x) => [x.ip, x])) });
+    // A newcomer (or a re-IPLed stack) knows no OPTLOCAL verdicts yet: send them all again.
+    if (!known) for (const d of s.dvipas.values()) d.optLocalSent.clear();
+    s.vdpt.setMember(t, true);
+    s.vdpt.setPathUp(t, true);
+    if (!m.reply || !known) s.send(from, { m: 'hello', xcfIp: s.xcfIp, dvipas: this.status(), reply: true });
+    for (const d of s.dvipas.values()) {
+      if (d.owner !== s.self) continue;
+      s.send(from, { m: 'active', ip: d.ip, dist: d.ad });
+      this.distributor.addMember(d, from);
+    }
+    this.ownership.resolveAll(now, false);
+    refreshOptLocal(s);
+  }
+
+  /** Another member's WLM data: its capacity (normalised with everyone's), or from older hosts its weight. */
+  wlm(from: string, m: Extract<ControlMessage, { m: 'wlm' }>): void {
+    const t = this.s.indexOf(from);
+    if (m.unused !== undefined && m.total !== undefined) {
+      this.s.wlm.set(t, { unused: m.unused, total: m.total });
+      this.applyWlmWeights();
+    } else {
+      this.s.vdpt.setSystemWeight(t, m.weight);
+    }
+    refreshOptLocal(this.s);
+  }
+
+  /** The WLM poll (every SYSPLEXWLMPOLL): this system's WLM data to every member and into the normalised
+   *  weights, server weights to the distributors. */
+  pollWlm(now: number, id: number): void {
+    const s = this.s;
+    if (!s.inGroup) return;
+    const m = this.wlmMessage();
+    const self = s.indexOf(s.self);
+    if (m.unused !== undefined && m.total !== undefined) {
+      s.wlm.set(self, { unused: m.unused, total: m.total });
+      this.applyWlmWeights();
+    } else {
+      s.vdpt.setSystemWeight(self, m.weight);
+    }
+    for (const stack of s.members.keys()) s.send(stack, m);
+    this.target.reportServerWeights(s.vdpt.systemWeight[self]!);
+    s.hal.setTimer(id, now + s.wlmPollPs);
+  }
+
+  /** This system's WLM data as the host's WLM gives it now. */
+  private wlmMessage(): Extract<ControlMessage, { m: 'wlm' }> {
+    const hal = this.s.hal;
+    const weight = Math.max(0, Math.min(64, Math.round(hal.wlmWeight())));
+    const c = hal.wlmCapacity?.();
+    return c === undefined ? { m: 'wlm', weight } : { m: 'wlm', weight, unused: c.unused, total: c.total };
+  }
+
+  /** BASEWLM system weights: every reporting system's, normalised across them (WlmWeights). */
+  private applyWlmWeights(): void {
+    for (const [t, w] of this.s.wlm.weights()) this.s.vdpt.setSystemWeight(t, w);
+  }
+
+  /** This stack's DVIPA definitions, as its hellos announce them. */
+  status(): DvipaStatus[] {
+    return [...this.s.dvipas.values()].map((d) => ({
+      ip: d.ip,
+      define: d.define === null ? null : (d.define.moveable ?? 'IMMEDIATE'),
+      rank: d.backup?.rank ?? 0,
+      deactivated: d.deactivated,
+    }));
+  }
+
+  /** The operator changed a definition here: tell every member. */
+  broadcastHello(): void {
+    const s = this.s;
+    for (const stack of s.members.keys()) s.send(stack, { m: 'hello', xcfIp: s.xcfIp, dvipas: this.status(), reply: true });
+  }
+}
