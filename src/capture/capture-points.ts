@@ -10,6 +10,7 @@
 import type { Port } from '../kernel/index.js';
 import { parseProfile } from '../firmware/profile/index.js';
 import { InputError, RequestError } from '../errors.js';
+import { profileSourceOf } from '../scenario/datasets.js';
 import type { Report } from '../run/report.js';
 import type { Instrument, Prepared } from '../run/run-scenario.js';
 import type { FrameMsg, XcfPathMsg } from '../../hw-models/messages.js';
@@ -154,7 +155,7 @@ function resolvePoint(p: Prepared, spec: CaptureSpec): ResolvedPoint {
 function xcfEndpoints(p: Prepared): Map<string, XcfEndpoint> {
   const out = new Map<string, XcfEndpoint>();
   p.scenario.topology.lpars.forEach((l, i) => {
-    const r = parseProfile(l.profile, l.profileFile);
+    const r = parseProfile(l.profile, l.profileFile, profileSourceOf(l, p.scenario.topology));
     const ip = r.ok && r.profile.dynamicXcf !== null ? r.profile.dynamicXcf.ip : (0xa9fe0000 + i + 1) >>> 0;
     out.set(l.name, { name: l.name, ip, mac: macFor(`${l.name}.xcf`) });
   });

@@ -82,12 +82,17 @@ options:
   },
   validate: {
     summary: 'check a topology, scenario or TCP/IP profile and say what it holds',
-    usage: `usage: sysplex-emu validate <topology.yaml|scenario.yaml|profile.tcpip> [--json]
+    usage: `usage: sysplex-emu validate <topology.yaml|scenario.yaml|profile.tcpip> [--json] [--symbol NAME=VALUE ...]
+                          [--dataset DSN=FILE ...]
 
-Exit 0 when the file is valid; exit 2 with FILE:LINE:COL: what is wrong otherwise.
+Exit 0 when the file is valid; exit 2 with FILE:LINE:COL: what is wrong otherwise. For a profile: a summary of
+what is modelled, what is accepted but not modelled (also as warnings on stderr) and what is refused.
 
 options:
   --json                 print what was understood as JSON
+  --symbol NAME=VALUE    a system symbol (&NAME.) for the profile(s); SYSNAME=X also gives &SYSCLONE. (repeatable)
+  --dataset DSN=FILE     a data set a profile INCLUDEs: a file, or a folder of members (repeatable); members
+                         are also looked for in the profile's own folder
   -h, --help             show this help`,
   },
   sweep: {

@@ -7,6 +7,8 @@
 //
 // IPv4 addresses cross this boundary as unsigned 32-bit numbers (10.1.1.10 = 0x0a01010a).
 
+import type { ProfileSource } from './profile/include.js';
+
 /** A seeded source of numbers; the host derives it from the run seed and the LPAR's name. */
 export interface Rng {
   /** A uniformly distributed unsigned 32-bit integer. */
@@ -80,6 +82,8 @@ export interface FirmwareConfig {
   readonly profile: string;
   readonly profileFile: string;
   readonly applications: readonly ApplicationConfig[];
+  /** INCLUDEd data sets and system symbols of the profile (absent: no INCLUDE, no symbols beyond none). */
+  readonly profileSource?: ProfileSource;
 }
 
 /** The firmware as its host sees it. `now` is virtual time in integer picoseconds. */

@@ -66,7 +66,7 @@ export class Stack implements Firmware, SysplexHost {
     readonly hal: Hal,
     readonly config: FirmwareConfig,
   ) {
-    const parsed = parseProfile(config.profile, config.profileFile);
+    const parsed = parseProfile(config.profile, config.profileFile, config.profileSource);
     if (!parsed.ok) throw new ProfileRejected(parsed.errors.map((e) => e.toString()).join('\n'));
     this.profile = parsed.profile;
     for (const i of this.profile.interfaces) this.homes.push({ ip: i.ip, ifName: i.name, prefixLen: i.prefixLen });

@@ -18,6 +18,7 @@ import type { Component, Link, Port, Simulation } from '../kernel/index.js';
 import type { FirmwareFactory } from '../firmware/hal.js';
 import { ipFromString, parseCidr } from '../net/index.js';
 import { InputError } from '../errors.js';
+import { profileSourceOf } from '../scenario/datasets.js';
 import type { FaultSpec, LanSpec, SourcePos, Topology } from '../scenario/types.js';
 import { ROUTER } from '../../hw-models/lan/datasheet.js';
 import { EdgeRouter } from '../../hw-models/lan/router.js';
@@ -132,7 +133,7 @@ export function buildSysplex(sim: Simulation, topology: Topology, firmware: Firm
         processors: l.processors,
         clockHz: l.clockHz,
         firmware: factoryFor(l.name),
-        firmwareConfig: { profile: l.profile, profileFile: l.profileFile, applications: l.applications },
+        firmwareConfig: { profile: l.profile, profileFile: l.profileFile, applications: l.applications, profileSource: profileSourceOf(l, topology) },
         failureDetectionPs: topology.xcf.failureDetectionPs ?? l.failureDetectionPs,
         ...(options.costs !== undefined ? { costs: options.costs } : {}),
         ...(l.loadPct > 0 ? { loadPct: l.loadPct } : {}),

@@ -158,7 +158,10 @@ function toInputError(src: YamlFile, e: ErrorObject, base: Path): InputError | u
       return src.error(path, `${prefix}is longer than ${(e.params as { limit: number }).limit} characters`);
     case 'propertyNames': {
       const name = (e.params as { propertyName: string }).propertyName;
-      return src.keyError(path, name, `${prefix}"${name}" is not a component name`);
+      const last = path[path.length - 1];
+      const what = last === 'datasets' ? 'a data-set name (HLQ.NAME, HLQ.NAME(MEMBER) or /path)'
+        : last === 'symbols' ? 'a symbol name (1-16 characters: a letter, #, @ or $, then those, digits or _)' : 'a component name';
+      return src.keyError(path, name, `${prefix}"${name}" is not ${what}`);
     }
     default:
       return src.error(path, `${prefix}${e.message ?? 'is not valid'}`);

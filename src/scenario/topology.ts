@@ -23,6 +23,7 @@ import type {
 } from './types.js';
 import { parseBitRate, parseDistance, parseFrequency, parseRate, parseSize, parseTime } from './units.js';
 import { type FileRef, fileProblem, type Path, readText, refFrom, YamlFile } from './yaml-source.js';
+import { datasetProblem } from './datasets.js';
 
 // The shapes the schema guarantees (optional where the schema has a default).
 type Unit = string | number;
@@ -40,6 +41,7 @@ interface RawLpar {
   name: string; processors?: number; clock?: string; weight?: number; profile: string; firmware?: string;
   osas?: string[]; applications?: RawApp[]; partition?: number; cpc?: string; cps?: 'dedicated' | 'shared';
   capped?: boolean; load?: number;
+  datasets?: Record<string, string>; symbols?: Record<string, string>;
 }
 interface RawLink { between: [string, string]; model: XcfLinkModel; distance?: string; paths?: number; signalling?: 'CTC' | 'STRUCTURE' }
 interface RawCpc { name: string; processors?: number }
@@ -267,6 +269,19 @@ function buildLpar(b: Builder, raw: RawLpar, path: Path, claim: Claim, osas: Rea
     return app;
   });
 
+  const datasets: Record<string, string> = {};
+  for (const [dsn, file] of Object.entries(raw.datasets ?? {})) {
+    const ref = refFrom(b.src.file.display, b.src.file.abs, file);
+    const problem = datasetProblem(ref.abs);
+    if (problem) b.fail([...path, 'datasets', dsn], `data set ${dsn}: ${ref.display}: ${problem}`);
+    datasets[dsn.startsWith('/') ? dsn : dsn.toUpperCase()] = ref.abs;
+  }
+  const symbols: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw.symbols ?? {})) {
+    if (name.toUpperCase() === 'SYSNAME') b.fail([...path, 'symbols', name], 'SYSNAME is the LPAR\'s name; it cannot be set');
+    symbols[name.toUpperCase()] = value;
+  }
+
   const cps = raw.cps ?? DEFAULTS.lpar.cps;
   const lpar: LparSpec = {
     name: raw.name,
@@ -275,6 +290,8 @@ function buildLpar(b: Builder, raw: RawLpar, path: Path, claim: Claim, osas: Rea
     weight: raw.weight ?? DEFAULTS.lpar.weight,
     profileFile: profileRef.abs,
     profile: profileText.ok ? profileText.value : '',
+    ...(raw.datasets !== undefined ? { datasets } : {}),
+    ...(raw.symbols !== undefined ? { symbols } : {}),
     firmware,
     osas: lparOsas,
     applications,

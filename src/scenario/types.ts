@@ -61,6 +61,10 @@ export interface LparSpec {
   /** Absolute path of the PROFILE.TCPIP file, and its text. */
   readonly profileFile: string;
   readonly profile: string;
+  /** Data sets the profile may INCLUDE: name (upper case) -> absolute path of a file, or of a folder of members. */
+  readonly datasets?: Readonly<Record<string, string>>;
+  /** System symbols for the profile (upper-case names without & and period), beyond the built-ins. */
+  readonly symbols?: Readonly<Record<string, string>>;
   /** Firmware image module: 'builtin' or an absolute path of a module exporting createFirmware. */
   readonly firmware: string;
   /** Names of the OSA ports this LPAR defines (a port may be shared by several LPARs). */

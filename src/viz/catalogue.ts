@@ -6,6 +6,7 @@
 import { parseProfile } from '../firmware/profile/index.js';
 import { ipFromString, ipToString } from '../net/ipv4.js';
 import type { Prepared } from '../run/run-scenario.js';
+import { profileSourceOf } from '../scenario/datasets.js';
 import type { LparHost } from '../../hw-models/lpar/lpar.js';
 import type { OsaPort } from '../../hw-models/osa/osa.js';
 import type { XcfLinkHandle } from '../run/wiring.js';
@@ -184,7 +185,7 @@ function dvipaPorts(p: Prepared): Map<string, number[]> {
     return s;
   };
   for (const l of p.scenario.topology.lpars) {
-    const parsed = parseProfile(l.profile, l.profileFile);
+    const parsed = parseProfile(l.profile, l.profileFile, profileSourceOf(l, p.scenario.topology));
     if (!parsed.ok) continue; // the run itself reports a bad profile
     const prof = parsed.profile;
     for (const d of prof.vipaDefines) add(d.ip >>> 0);

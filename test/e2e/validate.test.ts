@@ -225,3 +225,58 @@ describe.skipIf(!existsSync(PROFILE_PARSER))('validate a PROFILE.TCPIP', () => {
     expect(m![2]).toMatch(/10\.1\.1\.256 is not a valid IPv4 address/);
   });
 });
+
+describe.skipIf(!existsSync(PROFILE_PARSER))('validate: profiles as their owners wrote them', () => {
+  const corpusArgs = (path: string): string[] =>
+    (/^; corpus:(.*)$/m.exec(readFileSync(join(ROOT, path), 'utf8'))?.[1] ?? '').trim().split(/\s+/).filter((w) => w !== '');
+  const listOf = (dir: string): string[] => readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.tcpip')).sort().map((f) => `${dir}/${f}`);
+  const CORPUS = 'fixtures/profiles/corpus';
+
+  it.each(listOf(CORPUS))('%s: --json is its golden; stderr holds only warnings', (path) => {
+    const r = cli(['validate', '--json', ...corpusArgs(path), path]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(readFileSync(join(ROOT, path.replace(/\.tcpip$/, '.json')), 'utf8')));
+    for (const line of errLines(r)) expect(line).toMatch(/^\S+:\d+:\d+: warning: /);
+  });
+
+  it.each(listOf(`${CORPUS}/invalid`))('%s exits 2 at the FILE:LINE:COL it names', (path) => {
+    const m = /^; EXPECT-ERROR (\S+:\d+:\d+) (.+)$/m.exec(readFileSync(join(ROOT, path), 'utf8'))!;
+    const lines = expectBadInput(cli(['validate', ...corpusArgs(path), path]));
+    expect(lines[0]!.startsWith(`${m[1]}: `), lines[0]).toBe(true);
+    expect(lines[0]).toContain(m[2]!.trim());
+  });
+
+  it('prints a one-screen summary: modelled, accepted but not modelled with lines, refused', () => {
+    const r = cli(['validate', 'fixtures/profiles/production.tcpip']);
+    expect(r.status, r.stderr).toBe(0);
+    const screen = r.stdout.split('\n\n')[0]!.split('\n');
+    expect(screen[0]).toBe('fixtures/profiles/production.tcpip: valid');
+    expect(screen[1]).toMatch(/^Modelled: .*INTERFACE x5.*VIPADYNAMIC/);
+    expect(screen.join('\n')).toMatch(/Accepted, not modelled \(29, with lines\):\n {2}statements +ARPAGE 7, IPCONFIG6 25,/);
+    expect(screen.join('\n')).toMatch(/ {2}GLOBALCONFIG +NOTCPIPSTATISTICS 9, ECSALIMIT 10,/);
+    expect(screen.at(-1)).toBe('Refused: nothing');
+    expect(screen.length).toBeLessThanOrEqual(24);
+    // The same items as warnings on stderr, one a line, each with its position.
+    const warnings = errLines(r);
+    expect(warnings).toHaveLength(29);
+    expect(warnings[0]).toBe('fixtures/profiles/production.tcpip:7:1: warning: ARPAGE is accepted but not modelled');
+  });
+
+  it('--symbol fills symbols; a bad --symbol is a usage error', () => {
+    const path = `${CORPUS}/invalid/undefined-symbol.tcpip`;
+    const ok = cli(['validate', '--json', '--symbol', 'SYSNAME=SYS1', '--symbol', '&HOMEIPADDRESS1.=10.1.1.7', path]);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect((JSON.parse(ok.stdout) as { interfaces: { name: string; ip: string }[] }).interfaces).toEqual([expect.objectContaining({ name: 'OSAS1', ip: '10.1.1.7' })]);
+    const bad = cli(['validate', '--symbol', 'NOVALUE', path]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--symbol NOVALUE: expected NAME=VALUE/);
+  });
+
+  it('a topology shares one profile: symbols per LPAR and members from a folder of data sets', () => {
+    const r = cli(['validate', 'test/e2e/fixtures/shared-profile/topology.yaml']);
+    expect(r.status, r.stderr).toBe(0);
+    const bad = cli(['validate', '--symbol', 'XCF=300', 'test/e2e/fixtures/shared-profile/topology.yaml']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/shared\.tcpip:2:48: expected the dynamic XCF address|10\.9\.9\.300 is not a valid IPv4 address/);
+  });
+});

@@ -12,6 +12,7 @@ import { MAX_TIME_PS } from '../../kernel/time.js';
 import { ipOf } from '../../net/ipv4.js';
 import { InputError } from '../../errors.js';
 import { DEFAULTS } from '../../scenario/defaults.js';
+import { profileSourceOf } from '../../scenario/datasets.js';
 import type { Scenario } from '../../scenario/types.js';
 import type { Report } from '../../run/report.js';
 import { checkProfiles, lanOf, prepare, runPrepared, type Instrument, type Prepared, type RunOptions } from '../../run/run-scenario.js';
@@ -99,7 +100,7 @@ export function toInputError(e: unknown): unknown {
 export function dvipasOf(s: Scenario): Set<number> {
   const out = new Set<number>();
   for (const l of s.topology.lpars) {
-    const r = parseProfile(l.profile, l.profileFile);
+    const r = parseProfile(l.profile, l.profileFile, profileSourceOf(l, s.topology));
     if (!r.ok) continue;
     for (const d of r.profile.vipaDefines) out.add(d.ip >>> 0);
     for (const d of r.profile.vipaBackups) out.add(d.ip >>> 0);

@@ -1,8 +1,9 @@
 // The mutable state of one parse; `build` freezes it into the Profile the firmware receives.
 
 import type { Pos } from './errors.js';
+import type { IncludedDataset } from './include.js';
 import type {
-  Device, DeviceCommand, DynamicXcf, HomeEntry, IgnoredStatement, Interface, Link, OtherOption,
+  Device, NotModelled, DeviceCommand, DynamicXcf, HomeEntry, IgnoredStatement, Interface, Link, OtherOption,
   PortReservation, Profile, Route, SysplexMonitor, VipaBackup, VipaDefine, VipaDistribute, VipaRange, VipaRoute,
 } from './types.js';
 
@@ -51,14 +52,34 @@ export class ProfileBuilder {
   readonly starts: DeviceCommand[] = [];
   readonly stops: DeviceCommand[] = [];
   readonly ignored: IgnoredStatement[] = [];
+  /** Statements, operands and interface types accepted but not modelled, in the order written. */
+  readonly notModelled: NotModelled[] = [];
+  readonly includes: IncludedDataset[] = [];
+  /** How many of each modelled statement the profile has. */
+  readonly modelled = new Map<string, number>();
 
   /** Names of interfaces the emulator does not model (IPv6 ...), so routes over them are not reported unknown. */
   readonly unmodelledInterfaces = new Set<string>();
+  /** Interface names of IPv6 DVIPAs (VIPADEFINE/VIPABACKUP/VIPARANGE intfname ipv6addr), which VIPADISTRIBUTE may name. */
+  readonly ipv6DvipaNames = new Set<string>();
   /** Where each DVIPA was defined (VIPADEFINE or VIPABACKUP), for the duplicate check; VIPADELETE clears it. */
   readonly dvipaOrigins = new Map<number, { statement: 'VIPADEFINE' | 'VIPABACKUP'; at: Pos }>();
 
+  /** A statement accepted but not modelled. */
   ignore(name: string, at: Pos): void {
-    this.ignored.push({ name, line: at.line, col: at.col });
+    const where = { line: at.line, col: at.col, ...(at.file !== undefined ? { file: at.file } : {}) };
+    this.ignored.push({ name, ...where });
+    this.notModelled.push({ statement: name, ...where });
+  }
+
+  /** An operand (or interface type) of a modelled statement, accepted but not modelled. */
+  ignoreOperand(statement: string, operand: string, at: Pos): void {
+    this.notModelled.push({ statement, operand, line: at.line, col: at.col, ...(at.file !== undefined ? { file: at.file } : {}) });
+  }
+
+  /** The ScanContext callback that records unmodelled options of `statement`. */
+  operandsOf(statement: string): (option: string, at: Pos) => void {
+    return (option, at) => this.ignoreOperand(statement, option, at);
   }
 
   build(file: string): Profile {
@@ -84,6 +105,9 @@ export class ProfileBuilder {
       starts: this.starts,
       stops: this.stops,
       ignored: this.ignored,
+      notModelled: this.notModelled,
+      includes: this.includes,
+      modelled: Object.fromEntries([...this.modelled].sort(([a], [z]) => (a < z ? -1 : a > z ? 1 : 0))),
     };
   }
 }

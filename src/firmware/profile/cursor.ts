@@ -67,6 +67,11 @@ export class Cursor {
     return { value: intOf(this, tok, what, min, max), tok };
   }
 
+  /** A token already taken as a decimal integer within [min, max]. */
+  needIntOf(tok: Token, what: string, min: number, max: number): number {
+    return intOf(this, tok, what, min, max);
+  }
+
   /** The next token as a contiguous dotted mask. */
   needMask(what: string): { mask: number; prefixLen: number; tok: Token } {
     const tok = this.need(what);
@@ -106,7 +111,7 @@ export function splitSlash(tok: Token): { left: Token; right: Token | null } {
   const l = tok.text.slice(0, slash);
   const r = tok.text.slice(slash + 1);
   return {
-    left: { text: l, up: l.toUpperCase(), quoted: false, line: tok.line, col: tok.col },
-    right: { text: r, up: r.toUpperCase(), quoted: false, line: tok.line, col: tok.col + slash + 1 },
+    left: { ...tok, text: l, up: l.toUpperCase(), quoted: false },
+    right: { ...tok, text: r, up: r.toUpperCase(), quoted: false, col: tok.subst === true ? tok.col : tok.col + slash + 1 },
   };
 }

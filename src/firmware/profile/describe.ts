@@ -7,6 +7,8 @@ import type { DistDestination, Profile, VipaDistribute } from './types.js';
 export interface ProfileDescription {
   /** Lines for a terminal, ending with a newline. */
   readonly human: string;
+  /** The one-screen summary: what was modelled, what was accepted without modelling (with lines). */
+  readonly summary: string;
   /** The same content as plain JSON data (addresses dotted). */
   readonly json: Record<string, unknown>;
 }
@@ -53,6 +55,48 @@ function distributionOptions(d: VipaDistribute): string[] {
   if (d.timedAffinity > 0) o.push(`TIMEDAFFINITY ${d.timedAffinity}`);
   if (d.sysplexPorts) o.push('SYSPLEXPORTS');
   return o;
+}
+
+/** `  LABEL  a 1, b 2,` lines of at most 110 columns, continuation lines indented under the first item. */
+function wrap(label: string, items: readonly string[]): string[] {
+  const head = `  ${pad(label, 22)}`;
+  const lines: string[] = [];
+  let line = head;
+  items.forEach((item, i) => {
+    const text = i < items.length - 1 ? `${item}, ` : item;
+    if (line.length + text.length > 110 && line.trim() !== label) {
+      lines.push(line.trimEnd());
+      line = ' '.repeat(head.length);
+    }
+    line += text;
+  });
+  lines.push(line.trimEnd());
+  return lines;
+}
+
+/** The one-screen summary `validate` prints first. */
+export function summarize(p: Profile): string {
+  const out: string[] = [];
+  const modelled = Object.entries(p.modelled).map(([k, n]) => (n > 1 ? `${k} x${n}` : k));
+  out.push(`Modelled: ${modelled.length === 0 ? 'nothing' : modelled.join(', ')}`);
+  out.push(`  ${p.interfaces.length + p.links.length} interfaces, ${p.routes.length} routes, ` +
+    `${p.vipaDefines.length + p.vipaBackups.length} DVIPAs, ${p.vipaDistributes.length} distributions` +
+    `${p.includes.length > 0 ? `, ${p.includes.length} INCLUDEd data sets (${p.includes.map((i) => i.dsn).join(', ')})` : ''}`);
+  // Whole statements on shared lines; operands grouped under their statement, one line each.
+  const groups = new Map<string, string[]>();
+  for (const n of p.notModelled) {
+    const key = n.operand === undefined ? '' : n.statement;
+    const item = `${n.operand ?? n.statement} ${n.file !== undefined ? `${n.file}:` : ''}${n.line}`;
+    const list = groups.get(key);
+    if (list === undefined) groups.set(key, [item]);
+    else list.push(item);
+  }
+  out.push(`Accepted, not modelled (${p.notModelled.length}, with lines):${groups.size === 0 ? ' nothing' : ''}`);
+  const statements = groups.get('');
+  if (statements !== undefined) out.push(...wrap('statements', statements));
+  for (const [key, items] of groups) if (key !== '') out.push(...wrap(key, items));
+  out.push('Refused: nothing');
+  return out.join('\n') + '\n';
 }
 
 const pad = (s: string, n: number): string => (s.length >= n ? `${s} ` : s + ' '.repeat(n - s.length));
@@ -120,7 +164,7 @@ export function describeProfile(p: Profile): ProfileDescription {
     }
   }
   out.push(`Ignored statements (${p.ignored.length}, accepted but not modelled):`);
-  for (const s of p.ignored) out.push(`  ${pad(s.name, 28)}at ${s.line}:${s.col}`);
+  for (const s of p.ignored) out.push(`  ${pad(s.name, 28)}at ${s.file !== undefined ? `${s.file}:` : ''}${s.line}:${s.col}`);
 
   const json: Record<string, unknown> = {
     file: p.file,
@@ -160,6 +204,9 @@ export function describeProfile(p: Profile): ProfileDescription {
     })),
     starts: p.starts.map((s) => s.name),
     ignored: p.ignored,
+    modelled: p.modelled,
+    notModelled: p.notModelled,
+    includes: p.includes.map((i) => ({ dsn: i.dsn, file: i.file, line: i.at.line, col: i.at.col, ...(i.at.file !== undefined ? { from: i.at.file } : {}) })),
   };
-  return { human: out.join('\n') + '\n', json };
+  return { human: out.join('\n') + '\n', summary: summarize(p), json };
 }

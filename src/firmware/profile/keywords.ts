@@ -54,71 +54,94 @@ export function tooShortMessage(tok: Token | undefined, list: readonly Keyword[]
   return null;
 }
 
-/** How a top-level statement is handled. */
+/** How a top-level statement is read: its operands up to the next statement, or a block up to its END word. */
 export type StatementKind = 'parsed' | 'ignored' | 'block';
 
 export interface StatementDef {
   readonly keyword: Keyword;
   readonly kind: StatementKind;
+  /** True when the statement changes the emulation; false for a z/OS statement the emulator accepts and lists. */
+  readonly modelled: boolean;
   /** For blocks (ignored or parsed): the keyword that closes them. */
   readonly end?: Keyword;
+  /** Why it is kept although z/OS no longer takes it (older releases), for the catalogue. */
+  readonly note?: string;
 }
 
-function def(notation: string, kind: StatementKind, end?: string): StatementDef {
-  return end === undefined ? { keyword: kw(notation), kind } : { keyword: kw(notation), kind, end: kw(end) };
+function def(notation: string, kind: StatementKind, modelled: boolean, end?: string, note?: string): StatementDef {
+  return {
+    keyword: kw(notation), kind, modelled,
+    ...(end !== undefined ? { end: kw(end) } : {}),
+    ...(note !== undefined ? { note } : {}),
+  };
 }
+
+const OLDER = 'older releases (before z/OS V1R9 or V2R1); still found in long-lived profiles';
 
 /**
- * Every top-level statement of PROFILE.TCPIP we know. Abbreviations: IPCONFig, AUTOLog, DEVice, BEGINRoutes,
+ * Every top-level statement of PROFILE.TCPIP, from the statement index of the z/OS Communications Server IP
+ * Configuration Reference ("TCP/IP profile (PROFILE.TCPIP) and configuration statements"), plus the statements
+ * of older releases that long-lived profiles still carry. Abbreviations: IPCONFig, AUTOLog, DEVice, BEGINRoutes,
  * VIPADynamic are documented (IBM diagrams, IPCS-reconstructed profiles); GLOBALCONFig/TCPCONFig/UDPCONFig follow
- * IPCONFig by analogy (assumed); the rest must be written in full.
+ * IPCONFig by analogy (assumed); the rest must be written in full. `modelled` is what the emulator uses.
  */
 export const STATEMENTS: readonly StatementDef[] = [
-  def('IPCONFig', 'parsed'),
-  def('IPCONFIG6', 'ignored'),
-  def('INTERFACE', 'parsed'),
-  def('DEVice', 'parsed'),
-  def('LINK', 'parsed'),
-  def('HOME', 'parsed'),
-  def('BEGINRoutes', 'parsed', 'ENDRoutes'),
-  def('GATEWAY', 'ignored'),
-  def('VIPADynamic', 'parsed', 'ENDVIPADynamic'),
-  def('PORT', 'parsed'),
-  def('PORTRANGE', 'ignored'),
-  def('START', 'parsed'),
-  def('STOP', 'parsed'),
-  def('GLOBALCONFig', 'parsed'),
-  def('TCPCONFig', 'parsed'),
-  def('UDPCONFig', 'parsed'),
-  def('DELETE', 'ignored'),
-  def('INCLUDE', 'ignored'),
-  def('ARPAGE', 'ignored'),
-  def('ATMARPSV', 'ignored'),
-  def('ATMLIS', 'ignored'),
-  def('ATMPVC', 'ignored'),
-  def('ITRACE', 'ignored'),
-  def('TRACE', 'ignored'),
-  def('PKTTRACE', 'ignored'),
-  def('NETMONITOR', 'ignored'),
-  def('PRIMARYINTERFACE', 'ignored'),
-  def('SACONFIG', 'ignored'),
-  def('SMFCONFIG', 'ignored'),
-  def('SMFPARMS', 'ignored'),
-  def('SOMAXCONN', 'ignored'),
-  def('TRANSLATE', 'ignored'),
-  def('AUTOLog', 'block', 'ENDAUTOLog'),
-  def('IPSEC', 'block', 'ENDIPSEC'),
-  def('NETACCESS', 'block', 'ENDNETACCESS'),
-  def('SRCIP', 'block', 'ENDSRCIP'),
-  def('BSDROUTINGPARMS', 'block', 'ENDBSDROUTINGPARMS'),
-  def('DEFADDRTABLE', 'block', 'ENDDEFADDRTABLE'),
-  def('TELNETGLOBALS', 'block', 'ENDTELNETGLOBALS'),
-  def('TELNETPARMS', 'block', 'ENDTELNETPARMS'),
-  def('BEGINVTAM', 'block', 'ENDVTAM'),
-  def('ASSORTEDPARMS', 'block', 'ENDASSORTEDPARMS'),
-  def('KEEPALIVEOPTIONS', 'block', 'ENDKEEPALIVEOPTIONS'),
-  def('INFORM', 'block', 'ENDINFORM'),
+  def('IPCONFig', 'parsed', true),
+  def('IPCONFIG6', 'ignored', false),
+  def('INTERFACE', 'parsed', true),
+  def('DEVice', 'parsed', true),
+  def('LINK', 'parsed', true),
+  def('HOME', 'parsed', true),
+  def('BEGINRoutes', 'parsed', true, 'ENDRoutes'),
+  def('GATEWAY', 'parsed', true),
+  def('VIPADynamic', 'parsed', true, 'ENDVIPADynamic'),
+  def('PORT', 'parsed', true),
+  def('PORTRANGE', 'ignored', false),
+  def('START', 'parsed', true),
+  def('STOP', 'parsed', true),
+  def('GLOBALCONFig', 'parsed', true),
+  def('TCPCONFig', 'parsed', true),
+  def('UDPCONFig', 'parsed', true),
+  def('INCLUDE', 'parsed', true),
+  def('DELETE', 'ignored', false),
+  def('ARPAGE', 'ignored', false),
+  def('ATMARPSV', 'ignored', false, undefined, OLDER),
+  def('ATMLIS', 'ignored', false, undefined, OLDER),
+  def('ATMPVC', 'ignored', false, undefined, OLDER),
+  def('ITRACE', 'ignored', false),
+  def('TRACE', 'ignored', false, undefined, OLDER),
+  def('PKTTRACE', 'ignored', false),
+  def('NETMONITOR', 'ignored', false),
+  def('PRIMARYINTERFACE', 'ignored', false),
+  def('SACONFIG', 'ignored', false),
+  def('SMFCONFIG', 'ignored', false),
+  def('SMFPARMS', 'ignored', false),
+  def('SOMAXCONN', 'ignored', false),
+  def('TRANSLATE', 'ignored', false),
+  def('AUTOLog', 'block', false, 'ENDAUTOLog'),
+  def('IPSEC', 'block', false, 'ENDIPSEC'),
+  def('NETACCESS', 'block', false, 'ENDNETACCESS'),
+  def('SRCIP', 'block', false, 'ENDSRCIP'),
+  def('BSDROUTINGPARMS', 'block', false, 'ENDBSDROUTINGPARMS'),
+  def('DEFADDRTABLE', 'block', false, 'ENDDEFADDRTABLE'),
+  def('TELNETGLOBALS', 'block', false, 'ENDTELNETGLOBALS', OLDER),
+  def('TELNETPARMS', 'block', false, 'ENDTELNETPARMS', OLDER),
+  def('BEGINVTAM', 'block', false, 'ENDVTAM', OLDER),
+  def('ASSORTEDPARMS', 'block', false, 'ENDASSORTEDPARMS', OLDER),
+  def('KEEPALIVEOPTIONS', 'block', false, 'ENDKEEPALIVEOPTIONS', OLDER),
+  def('INFORM', 'block', false, 'ENDINFORM', OLDER),
 ];
+
+/** Statements of other configuration files, named when a profile carries one by mistake. */
+export const FOREIGN_STATEMENTS: Readonly<Record<string, string>> = Object.fromEntries([
+  ...['DATASETPREFIX', 'TCPIPJOBNAME', 'HOSTNAME', 'DOMAINORIGIN', 'DOMAIN', 'NSINTERADDR', 'NAMESERVER', 'NSPORTADDR',
+    'RESOLVEVIA', 'RESOLVERTIMEOUT', 'RESOLVERUDPRETRIES', 'LOOKUP', 'SEARCH', 'MESSAGECASE', 'TCPIPUSERID', 'TRACE RESOLVER',
+    'ALWAYSWTO', 'NOCACHE', 'SORTLIST', 'OPTIONS', 'LOADDBCSTABLES'].map((n) => [n, 'a TCPIP.DATA statement']),
+  ...['OSPF_INTERFACE', 'RIP_INTERFACE', 'AREA', 'ROUTERID', 'OSPF', 'RIP', 'ORIGINATE_RIP_DEFAULT', 'GLOBAL_OPTIONS',
+    'IPV6_OSPF', 'IPV6_RIP', 'IPV6_INTERFACE', 'DEFAULT_ROUTE'].map((n) => [n, 'an OMPROUTE configuration statement']),
+  ...['TELNETDEVICE', 'LUGROUP', 'PRTGROUP', 'LUMAP', 'PRTMAP', 'DEFAULTLUS', 'ALLOWAPPL', 'USSTCP', 'INACTIVE']
+    .map((n) => [n, 'a TN3270E Telnet statement (inside TELNETPARMS or BEGINVTAM)']),
+]);
 
 const STATEMENT_KEYWORDS = STATEMENTS.map((s) => s.keyword);
 

@@ -1,20 +1,21 @@
 // Scanning of keyword-option lists (IPCONFIG, INTERFACE, GLOBALCONFIG ...): options in any order up to the
-// next statement. Options the emulator models have a handler; options it knows but does not model are kept with
-// their values; unknown words are kept too (with a warning where the statement's option list is fully known),
-// because a real profile may carry options of a newer release.
+// next statement. Every word is accounted for: an option the emulator models has a handler; an option of the
+// IP Configuration Reference it does not model is kept with its values and listed as not modelled; any other
+// word is an error at its position (with the nearest option or statement when it looks like a typo).
 
 import type { Cursor } from './cursor.js';
-import { pos, StatementAbort } from './errors.js';
-import { isKw, kw, statementAt, statementTooShort, tooShortMessage, type Keyword } from './keywords.js';
+import { pos, StatementAbort, type Pos } from './errors.js';
+import { isKw, kw, statementAt, statementTooShort, STATEMENTS, tooShortMessage, type Keyword } from './keywords.js';
 import type { Token } from './lexer.js';
+import { nearest } from './suggest.js';
 import type { OtherOption } from './types.js';
 
 export interface OptionSpec {
   readonly keyword: Keyword;
   /** Modelled option: reads its own values from the cursor. */
   readonly run?: (tok: Token) => void;
-  /** Known, unmodelled option: how many values follow it (kept in otherOptions). */
-  readonly values?: number;
+  /** Known, unmodelled option: how many words follow it ('list': every value word that follows). */
+  readonly values?: number | 'list';
 }
 
 /** A modelled option. */
@@ -23,8 +24,13 @@ export function opt(notation: string, run: (tok: Token) => void): OptionSpec {
 }
 
 /** A known option that is only kept (with `values` following words). */
-export function keep(notation: string, values = 0): OptionSpec {
+export function keep(notation: string, values: number | 'list' = 0): OptionSpec {
   return { keyword: kw(notation), values };
+}
+
+/** Known flags and their NO forms: `keepPairs('SMCD', 'IQDMULTIWRITE')`. */
+export function keepPairs(...notations: string[]): OptionSpec[] {
+  return notations.flatMap((n) => [keep(n), keep(`NO${n}`)]);
 }
 
 /** Words that are values rather than keywords: numbers, addresses, masks, sizes (64K), `*`, quoted text. */
@@ -38,10 +44,10 @@ export function isValueWord(tok: Token | undefined): boolean {
 export interface ScanContext {
   /** Statement name for messages (`IPCONFIG`). */
   readonly statement: string;
-  /** Where unknown and unmodelled options go. */
+  /** Where unmodelled options go. */
   readonly other: OtherOption[];
-  /** Warn about unknown options (the statement's option list is fully known to us). */
-  readonly warnUnknown: boolean;
+  /** Told of every known option the emulator does not model (absent when the whole statement is not modelled). */
+  readonly notModelled?: (option: string, at: Pos) => void;
   /** Extra end condition (a block's own keywords); statements always end the list. */
   readonly stop?: (tok: Token) => boolean;
 }
@@ -51,6 +57,19 @@ export function endsOptions(tok: Token | undefined, ctx: ScanContext): boolean {
   return tok === undefined || statementAt(tok) !== null || (ctx.stop !== undefined && ctx.stop(tok));
 }
 
+const STATEMENT_NAMES = STATEMENTS.map((s) => s.keyword.full);
+
+/** The message for a word that is neither an operand of `statement` nor a statement. */
+export function notAnOperand(tok: Token, statement: string, operands: readonly Keyword[]): string {
+  const short = tooShortMessage(tok, operands) ?? (tok.up.length >= 5 ? statementTooShort(tok) : null);
+  if (short !== null) return short;
+  const near = nearest(tok.up, operands.map((k) => k.full));
+  if (near !== null) return `${tok.text} is not an operand of ${statement} (did you mean ${near}?)`;
+  const stmt = nearest(tok.up, STATEMENT_NAMES);
+  if (stmt !== null) return `${tok.text} is neither an operand of ${statement} nor a PROFILE.TCPIP statement (did you mean the statement ${stmt}?)`;
+  return `${tok.text} is not an operand of ${statement}`;
+}
+
 /**
  * Read options until the next statement (or ctx.stop). Errors in one option are recorded and the scan goes on
  * with the next word, so one pass reports every bad option of the statement.
@@ -58,8 +77,15 @@ export function endsOptions(tok: Token | undefined, ctx: ScanContext): boolean {
 export function scanOptions(c: Cursor, specs: readonly OptionSpec[], ctx: ScanContext): void {
   const keywords = specs.map((s) => s.keyword);
   while (!endsOptions(c.peek(), ctx)) {
+    const next = c.peek()!;
+    const spec = specs.find((s) => isKw(next, s.keyword));
+    if (spec === undefined && startsLine(next, c.peek(-1)) && !isValueWord(next) &&
+        nearest(next.up, keywords.map((k) => k.full)) === null && tooShortMessage(next, keywords) === null) {
+      // An unknown word that starts a line is most likely a statement we do not know (or mistyped): the
+      // statement loop says so, instead of this statement calling it an operand.
+      return;
+    }
     const tok = c.take();
-    const spec = specs.find((s) => isKw(tok, s.keyword));
     if (spec?.run !== undefined) {
       try {
         spec.run(tok);
@@ -72,23 +98,26 @@ export function scanOptions(c: Cursor, specs: readonly OptionSpec[], ctx: ScanCo
     }
     if (spec !== undefined) {
       const values: string[] = [];
-      for (let n = 0; n < (spec.values ?? 0) && !endsOptions(c.peek(), ctx); n++) values.push(c.take().text);
+      if (spec.values === 'list') {
+        while (isValueWord(c.peek()) && !endsOptions(c.peek(), ctx)) values.push(c.take().text);
+      } else {
+        for (let n = 0; n < (spec.values ?? 0) && !endsOptions(c.peek(), ctx); n++) values.push(c.take().text);
+      }
       ctx.other.push({ name: spec.keyword.full, values, at: pos(tok) });
+      ctx.notModelled?.(spec.keyword.full, tok);
       continue;
     }
-    const short = tooShortMessage(tok, keywords) ?? (tok.up.length >= 5 ? statementTooShort(tok) : null);
-    if (short !== null) {
-      c.diag.error(tok, short);
-      continue;
-    }
-    const values: string[] = [];
-    while (isValueWord(c.peek()) && !endsOptions(c.peek(), ctx)) values.push(c.take().text);
-    ctx.other.push({ name: tok.up, values, at: pos(tok) });
-    if (ctx.warnUnknown) c.diag.warn(tok, `${ctx.statement} option ${tok.text} is not known to the emulator; kept, not used`);
+    c.diag.error(tok, notAnOperand(tok, ctx.statement, keywords));
+    while (isValueWord(c.peek()) && !endsOptions(c.peek(), ctx)) c.take();
   }
 }
 
-/** Consume every word up to the next statement (an ignored statement's operands). */
+/** True when `tok` is the first word on its line (of its file). */
+export function startsLine(tok: Token, before: Token | undefined): boolean {
+  return before === undefined || before.line !== tok.line || before.file !== tok.file;
+}
+
+/** Consume every word up to the next statement (the operands of a statement whose grammar is free). */
 export function skipOperands(c: Cursor): void {
   while (!c.atEnd && statementAt(c.peek()) === null) c.take();
 }

@@ -3,8 +3,9 @@
 // Every entry carries `at`, the position of the word that defined it, so later checks can name FILE:LINE:COL.
 
 import type { Pos } from './errors.js';
+import type { IncludedDataset } from './include.js';
 
-export type { Pos };
+export type { Pos, IncludedDataset };
 
 /** IPCONFIG DYNAMICXCF ip mask cost: this stack's dynamic XCF address, which identifies it as a target. */
 export interface DynamicXcf {
@@ -52,7 +53,7 @@ export type InbPerf = 'BALANCED' | 'DYNAMIC' | 'MINCPU' | 'MINLATENCY';
 /** INTERFACE name DEFINE IPAQENET|IPAQIDIO|VIRTUAL ... (IPv4 interfaces; IPv6 ones are kept as ignored). */
 export interface Interface {
   readonly name: string;
-  readonly type: 'IPAQENET' | 'IPAQIDIO' | 'VIRTUAL';
+  readonly type: 'IPAQENET' | 'IPAQIDIO' | 'VIRTUAL' | 'EQENET';
   /** PORTNAME of the OSA port (IPAQENET), else null. */
   readonly portName: string | null;
   /** CHPID (IPAQIDIO), else null. */
@@ -123,8 +124,8 @@ export interface VipaDefine {
   readonly ip: number;
   readonly mask: number;
   readonly prefixLen: number;
-  /** MOVEABLE IMMEDIATE|WHENIDLE, or null when not coded. */
-  readonly moveable: Moveable | null;
+  /** MOVEABLE IMMEDIATE|WHENIDLE; IMMEDIATE when not coded (the z/OS default, as Netstat VIPADCFG shows). */
+  readonly moveable: Moveable;
   readonly serviceMgr: boolean;
   readonly at: Pos;
 }
@@ -252,6 +253,18 @@ export interface IgnoredStatement {
   readonly name: string;
   readonly line: number;
   readonly col: number;
+  /** The INCLUDEd file it is in; absent for the profile itself. */
+  readonly file?: string;
+}
+
+/** A statement, or an operand of a modelled statement, that z/OS takes and the emulator does not model. */
+export interface NotModelled {
+  readonly statement: string;
+  /** The operand (or INTERFACE type); absent when the whole statement is not modelled. */
+  readonly operand?: string;
+  readonly line: number;
+  readonly col: number;
+  readonly file?: string;
 }
 
 /** START/STOP of a device or interface. */
@@ -283,4 +296,10 @@ export interface Profile {
   readonly starts: readonly DeviceCommand[];
   readonly stops: readonly DeviceCommand[];
   readonly ignored: readonly IgnoredStatement[];
+  /** Everything accepted but not modelled: the statements of `ignored`, and operands of modelled statements. */
+  readonly notModelled: readonly NotModelled[];
+  /** How many of each modelled statement the profile has (INCLUDE counted once per INCLUDE). */
+  readonly modelled: Readonly<Record<string, number>>;
+  /** The data sets INCLUDE brought in. */
+  readonly includes: readonly IncludedDataset[];
 }

@@ -62,7 +62,7 @@ describe('describeProfile', () => {
     expect(human).toContain('  10.20.10.61 PORT all (dynamic)\n');
     expect(human).toContain('  AUTOLOG                     at 77:1\n');
     expect(human).toContain('  VIPAROUTE 10.20.99.2 -> 10.20.1.12\n');
-    expect((json['ignored'] as unknown[]).length).toBe(17);
+    expect((json['ignored'] as unknown[]).length).toBe(18); // the INCLUDEd member's TELNETPARMS and BEGINVTAM
     expect(json['routes']).toContainEqual({ dest: 'DEFAULT', gateway: '10.20.1.1', ifName: 'OSAQDIOA', mtu: null });
     expect(json['dynamicXcf']).toEqual({ ip: '10.20.99.1', mask: '255.255.255.0', prefixLen: 24, cost: 2 });
   });

@@ -155,12 +155,18 @@ describe('interfaces and routes', () => {
 });
 
 describe('warnings: accepted, not modelled', () => {
-  test('unknown IPCONFIG and INTERFACE options are kept, with a warning at the word', () => {
-    const { profile, warnings } = parseOk(PRE.replace('IPCONFIG DATAGRAMFWD', 'IPCONFIG NEWOPTION 5 DATAGRAMFWD'));
-    expect(warnings.map((w) => `${w.line}:${w.col} ${w.message}`)).toEqual([
-      '1:10 IPCONFIG option NEWOPTION is not known to the emulator; kept, not used',
+  test('unknown IPCONFIG and INTERFACE options are errors at the word, with the nearest option', () => {
+    expect(parseErrors(PRE.replace('IPCONFIG DATAGRAMFWD', 'IPCONFIG NEWOPTION 5 DATAGRAMFWD')).map(String)).toEqual([
+      'test.tcpip:1:10: NEWOPTION is not an operand of IPCONFIG',
     ]);
-    expect(profile.ipconfig.otherOptions).toEqual([{ name: 'NEWOPTION', values: ['5'], at: { line: 1, col: 10 } }]);
+    expect(parseErrors(PRE.replace('IPCONFIG DATAGRAMFWD', 'IPCONFIG DATAGRAMFWS')).map((e) => e.message)).toEqual([
+      'DATAGRAMFWS is not an operand of IPCONFIG (did you mean DATAGRAMFWD?)',
+    ]);
+  });
+  test('known options the emulator does not model are kept and listed with their line', () => {
+    const { profile } = parseOk(PRE.replace('IPCONFIG DATAGRAMFWD', 'IPCONFIG CHECKSUMOFFLOAD DATAGRAMFWD'));
+    expect(profile.ipconfig.otherOptions).toEqual([{ name: 'CHECKSUMOFFLOAD', values: [], at: { line: 1, col: 10 } }]);
+    expect(profile.notModelled).toContainEqual({ statement: 'IPCONFIG', operand: 'CHECKSUMOFFLOAD', line: 1, col: 10 });
   });
   test('START of something undefined, HOME over an undefined link, VIPADISTRIBUTE without DYNAMICXCF', () => {
     expect(parseOk(`${PRE}START OSA9\n`).warnings.map((w) => `${w.line}:${w.col}`)).toEqual(['7:7']);
@@ -194,7 +200,7 @@ describe('statements accepted and kept as ignored', () => {
     expect(warnings).toEqual([]);
     expect(profile.ignored.map((s) => s.name)).toEqual([
       'ARPAGE', 'ATMLIS', 'ATMPVC', 'ATMARPSV', 'AUTOLOG', 'BSDROUTINGPARMS', 'DEFADDRTABLE', 'DELETE', 'DELETE', 'DELETE',
-      'INTERFACE', 'IPCONFIG6', 'IPSEC', 'ITRACE', 'NETACCESS', 'NETMONITOR', 'PKTTRACE', 'PORTRANGE', 'PRIMARYINTERFACE',
+      'INTERFACE DELETE', 'IPCONFIG6', 'IPSEC', 'ITRACE', 'NETACCESS', 'NETMONITOR', 'PKTTRACE', 'PORTRANGE', 'PRIMARYINTERFACE',
       'SACONFIG', 'SMFCONFIG', 'SMFPARMS', 'SOMAXCONN', 'SRCIP', 'TRACE', 'TRANSLATE', 'TELNETGLOBALS', 'TELNETPARMS',
       'BEGINVTAM', 'INFORM', 'ASSORTEDPARMS', 'KEEPALIVEOPTIONS',
     ]);

@@ -146,7 +146,7 @@ describe('production-like profile (abbreviations, mixed case, comments, ignored 
     expect(p.vipaDefines.map((d) => [d.ip, d.prefixLen, d.moveable])).toEqual([
       [ip('10.20.10.30'), 24, 'IMMEDIATE'],
       [ip('10.20.10.40'), 24, 'WHENIDLE'],
-      [ip('10.20.10.21'), 24, null],
+      [ip('10.20.10.21'), 24, 'IMMEDIATE'], // not coded: the z/OS default
     ]);
     expect(p.vipaBackups.map((d) => [d.ip, d.rank, d.moveable, d.prefixLen])).toEqual([
       [ip('10.20.10.50'), 120, 'IMMEDIATE', 24],
@@ -196,15 +196,15 @@ describe('production-like profile (abbreviations, mixed case, comments, ignored 
     expect(p.portReservations.find((r) => r.port === 161)).toMatchObject({ protocol: 'UDP', jobName: 'OSNMPD' });
   });
 
-  test('statements not modelled are kept with their positions; INCLUDE is the only warning', () => {
+  test('statements not modelled are kept with their positions, the INCLUDEd member\'s in its own file', () => {
     expect(p.ignored.map((s) => `${s.name}@${s.line}:${s.col}`)).toEqual([
       'ARPAGE@7:1', 'IPCONFIG6@25:1', 'SOMAXCONN@27:1', 'SMFCONFIG@32:1', 'NETMONITOR@34:1', 'ITRACE@35:1',
       'INTERFACE IPAQENET6@59:1', 'PRIMARYINTERFACE@64:1', 'ROUTE (IPv6)@72:1', 'AUTOLOG@77:1', 'PORTRANGE@98:1',
-      'SACONFIG@99:1', 'NETACCESS@101:1', 'SRCIP@107:1', 'IPSEC@112:1', 'VIPADEFINE (IPv6)@152:4', 'INCLUDE@159:1',
+      'SACONFIG@99:1', 'NETACCESS@101:1', 'SRCIP@107:1', 'IPSEC@112:1', 'VIPADEFINE (IPv6)@152:4', 'TELNETPARMS@3:1', 'BEGINVTAM@8:1',
     ]);
-    expect(warnings.map(String)).toEqual([
-      "fixtures/profiles/production.tcpip:159:1: INCLUDE 'SYS1.TCPPARMS(TN3270A)' is not followed: paste the included statements into this profile to use them",
-    ]);
+    expect(p.ignored.slice(-2).map((s) => s.file)).toEqual(['fixtures/profiles/TN3270A.tcpip', 'fixtures/profiles/TN3270A.tcpip']);
+    expect(p.includes).toEqual([{ dsn: 'SYS1.TCPPARMS(TN3270A)', file: 'fixtures/profiles/TN3270A.tcpip', at: { line: 159, col: 9 } }]);
+    expect(warnings.map(String)).toEqual([]);
   });
 });
 
@@ -229,13 +229,21 @@ describe('legacy profile (DEVICE/LINK/HOME, GATEWAY, TN3270 blocks)', () => {
       { xcfIp: ip('10.30.99.1'), role: 'PREFERRED' },
       { xcfIp: ip('10.30.99.2'), role: 'BACKUP', rank: 1 },
     ]);
-    expect(warnings.map((w) => `${w.line}:${w.col}`)).toEqual(['22:1', '43:19']);
-    expect(warnings[0]!.message).toContain('GATEWAY');
+    expect(warnings.map((w) => `${w.line}:${w.col}`)).toEqual(['43:19']);
+  });
+
+  test('GATEWAY entries are routes, as BEGINROUTES would give them', () => {
+    expect(p.routes.map((r) => [r.isDefault, r.dest, r.prefixLen, r.gateway, r.ifName, r.mtu])).toEqual([
+      [false, ip('172.19.154.0'), 24, null, 'SM03CIP', 4096],
+      [true, 0, 0, ip('172.19.154.8'), 'SM03CIP', 4096],
+      [false, ip('10.30.1.0'), 24, null, 'OSAL1', 1500],
+      [true, 0, 0, ip('10.30.1.1'), 'OSAL1', 1500],
+    ]);
   });
 
   test('blocks are skipped whole, their inner PORT words are not PORT statements', () => {
     expect(p.ignored.map((s) => s.name)).toEqual([
-      'ARPAGE', 'KEEPALIVEOPTIONS', 'ATMLIS', 'TRANSLATE', 'GATEWAY', 'BSDROUTINGPARMS', 'AUTOLOG', 'TELNETPARMS', 'BEGINVTAM',
+      'ARPAGE', 'KEEPALIVEOPTIONS', 'ATMLIS', 'TRANSLATE', 'BSDROUTINGPARMS', 'AUTOLOG', 'TELNETPARMS', 'BEGINVTAM',
     ]);
     expect(p.portReservations.map((r) => r.port)).toEqual([7, 7, 21, 751, 7554]);
   });

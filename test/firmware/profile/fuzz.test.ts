@@ -7,11 +7,13 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { parseProfile, ProfileError } from '../../../src/firmware/profile/index.js';
 import { withoutPositions } from './helpers.js';
+import { CORPUS, INVALID, corpusFiles } from './corpus.js';
 
 const FIXTURES = [
   'fixtures/profiles/SYS1.tcpip', 'fixtures/profiles/production.tcpip', 'fixtures/profiles/legacy.tcpip',
   ...['weightedactive', 'hotstandby', 'basewlm', 'serverwlm', 'optlocal', 'timedaffinity'].map((d) => `fixtures/profiles/${d}/SYS2.tcpip`),
   ...readdirSync('fixtures/profiles/invalid').map((f) => `fixtures/profiles/invalid/${f}`),
+  ...corpusFiles(CORPUS), ...corpusFiles(INVALID),
 ].map((path) => readFileSync(path, 'utf8'));
 
 const VOCABULARY = [
@@ -25,6 +27,10 @@ const VOCABULARY = [
   'INCLUDE', 'IPSEC', 'ENDIPSEC', 'TIER1', 'MOVE', 'VIPA', 'VIPAD', 'HOST', 'REPL', 'VMAC', 'VIRTUAL', 'IPAQENET6',
   '10.1.1.10', '10.9.9.1', '255.255.255.0', '255.0.255.0', '10.1.1.0/24', '10.1.1.300', '2001:db8::1', '0', '1',
   '80', '100', '254', '65536', '80-90', '90-80', 'OSA1', 'JOB*', '*', ';', '"', '"QUOTED VALUE"', '\n', '\t', ' ',
+  'DEFAULTNET', '9', '130.50', '0.255.255.0', 'DEFAULTSIZE', 'EQENET', 'EQENET6', 'IPAQIDIO6', 'DATASETPREFIX',
+  'SMFCONFIG', 'TYPE119', 'PKTTRACE', 'ABBREV=200', 'IPCONFIG6', 'MPCIPA', 'LCS', 'E20', 'TRANSLATE', 'PORTRANGE',
+  '&SYSNAME.', '&SYSCLONE', '&NOPE.', '&', '&&', 'OSA&SYSCLONE.A', "'A.B(C)'", 'A.B(C)', 'X(Y)', 'DEFAULT6', '00010000',
+  '\u0001', 'VIPADYNAMC', 'FOOBAR',
 ];
 
 /** Invariants of any result, for any text. */
@@ -90,6 +96,34 @@ describe('parseProfile never throws', () => {
         checkResult(ms.reduce(mutate, fixture));
       }),
       { numRuns: 1500 },
+    );
+  });
+
+  test('random INCLUDE trees (cycles, missing members, symbols, throwing resolvers): positions lie in the file named', () => {
+    const soup = fc.array(fc.constantFrom(...VOCABULARY, 'INCLUDE', 'A', 'B', 'C(D)', "'B'"), { maxLength: 60 }).map((w) => w.join(' '));
+    const names = ['A', 'B', 'C(D)'];
+    fc.assert(
+      fc.property(soup, fc.array(fc.option(soup), { minLength: 3, maxLength: 3 }), fc.dictionary(fc.constantFrom('SYSNAME', 'SYSCLONE', 'X', 'NOPE'), fc.constantFrom('1', 'A B', '', '&X.', '10.1.1.1')), fc.boolean(),
+        (main, members, symbols, throwing) => {
+          const texts = new Map<string, string>([['main.tcpip', main]]);
+          names.forEach((n, i) => { if (members[i] !== null) texts.set(`${n}.txt`, members[i]!); });
+          const r = parseProfile(main, 'main.tcpip', {
+            symbols,
+            include: (dsn) => {
+              if (throwing && dsn === 'B') throw new Error('boom');
+              const t = texts.get(`${dsn}.txt`);
+              return t === undefined ? { error: 'missing' } : { file: `${dsn}.txt`, text: t };
+            },
+          });
+          for (const e of r.ok ? r.warnings : [...r.errors, ...r.warnings]) {
+            expect(e.message).not.toContain('internal error');
+            const text = texts.get(e.file);
+            expect(text, e.file).toBeDefined();
+            expect(e.line).toBeLessThanOrEqual(text!.split('\n').length);
+            expect(e.col).toBeGreaterThanOrEqual(1);
+          }
+        }),
+      { numRuns: 800 },
     );
   });
 

@@ -1,8 +1,10 @@
 // Shared by the profile tests: parse a fixture or a text and insist on success or failure.
 
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { expect } from 'vitest';
 import { parseIpv4, parseProfile, type Profile, type ProfileError } from '../../../src/firmware/profile/index.js';
+import { datasetResolver } from '../../../src/scenario/datasets.js';
 
 export function parseOk(text: string, file = 'test.tcpip'): { profile: Profile; warnings: readonly ProfileError[] } {
   const r = parseProfile(text, file);
@@ -10,8 +12,11 @@ export function parseOk(text: string, file = 'test.tcpip'): { profile: Profile; 
   return { profile: r.profile, warnings: r.warnings };
 }
 
-export function parseFixture(path: string): { profile: Profile; warnings: readonly ProfileError[] } {
-  return parseOk(readFileSync(path, 'utf8'), path);
+/** A fixture with its INCLUDEs read from its own folder (member names as files), as `validate FILE` does. */
+export function parseFixture(path: string, symbols: Record<string, string> = {}): { profile: Profile; warnings: readonly ProfileError[] } {
+  const r = parseProfile(readFileSync(path, 'utf8'), path, { include: datasetResolver({}, dirname(path)), symbols });
+  if (!r.ok) expect.fail(`expected ${path} to parse, got:\n${r.errors.map(String).join('\n')}`);
+  return { profile: r.profile, warnings: r.warnings };
 }
 
 export function parseErrors(text: string, file = 'test.tcpip'): readonly ProfileError[] {

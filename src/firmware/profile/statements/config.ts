@@ -1,11 +1,12 @@
-// GLOBALCONFIG, TCPCONFIG and UDPCONFIG: stack-wide settings. Only what the emulator uses is interpreted; every
-// other option is kept as written (these statements have many release-dependent options, so no warnings).
+// GLOBALCONFIG, TCPCONFIG and UDPCONFIG: stack-wide settings. What the emulator uses is interpreted; every other
+// option of the IP Configuration Reference's syntax diagrams is kept as written and listed as not modelled;
+// any other word is an error.
 
 import type { ProfileBuilder } from '../builder.js';
 import type { Cursor } from '../cursor.js';
 import { kw, isKw } from '../keywords.js';
 import type { Token } from '../lexer.js';
-import { keep, opt, scanOptions } from '../options.js';
+import { keep, keepPairs, opt, type OptionSpec, scanOptions } from '../options.js';
 
 const TIMERSECS = kw('TIMERSECS');
 
@@ -19,15 +20,13 @@ function needSize(c: Cursor, what: string): number {
   return n;
 }
 
-export function parseGlobalConfig(c: Cursor, _stmt: Token, b: ProfileBuilder): void {
+export function globalConfigOptions(c: Cursor, b: ProfileBuilder): OptionSpec[] {
   const g = b.globalConfig;
   const mon = g.sysplexMonitor;
-  scanOptions(
-    c,
-    [
-      opt('XCFGRPID', () => (g.xcfGroupId = c.needInt('XCFGRPID', 2, 31).value)),
-      opt('SYSPLEXWLMPOLL', () => (g.sysplexWlmPoll = c.needInt('SYSPLEXWLMPOLL', 1, 180).value)),
-      opt('SYSPLEXMONITOR', () => {
+  return [
+      opt('XCFGRPid', () => (g.xcfGroupId = c.needInt('XCFGRPID', 2, 31).value)),
+      opt('SYSPLEXWLMPoll', () => (g.sysplexWlmPoll = c.needInt('SYSPLEXWLMPOLL', 1, 180).value)),
+      opt('SYSPLEXMONitor', () => {
         // Sub-options follow in any order.
         for (;;) {
           const t = c.peek();
@@ -45,25 +44,39 @@ export function parseGlobalConfig(c: Cursor, _stmt: Token, b: ProfileBuilder): v
           else if (isKw(t, kw('NOMONINTERFACE'))) mon.monInterface = false;
           else if (isKw(t, kw('DYNROUTE')) || isKw(t, kw('NODYNROUTE')) || isKw(t, kw('JOIN')) || isKw(t, kw('NOJOIN'))) {
             g.otherOptions.push({ name: `SYSPLEXMONITOR ${t!.up}`, values: [], at: { line: t!.line, col: t!.col } });
+            b.ignoreOperand('GLOBALCONFIG', `SYSPLEXMONITOR ${t!.up}`, t!);
           } else break;
           c.take();
         }
       }),
-      keep('ADJUSTDVIPAMSS', 1),
-      keep('ECSALIMIT', 1),
-      keep('POOLLIMIT', 1),
+      keep('ADJUSTDVipamss', 1),
+      keep('ECSALimit', 1),
+      keep('POOLLimit', 1),
       keep('EXPLICITBINDPORTRANGE', 2),
+      keep('NOEXPLICITBINDPORTRANGE'),
       keep('MAXRECS', 1),
-    ],
-    { statement: 'GLOBALCONFIG', other: g.otherOptions, warnUnknown: false },
-  );
+      keep('IQDVLANID', 1),
+      keep('IKEDREQuired', 1),
+      keep('POLICYREQuired', 1),
+      ...keepPairs('AUTOIQDX', 'AUTOIQDC', 'IQDMULTIWRITE', 'IQDIOMULTIWRITE', 'MLSCHKTERMinate', 'SEGMENTATIONOFFLoad',
+        'SMCD', 'SMCR', 'TCPIPStatistics', 'WLMPRIORITYQ', 'ZERT', 'IPSECURITY', 'AUTOCACHE', 'AUTOSMC', 'SYSTEMEID',
+        'AGGregation'),
+      keep('ALLTRAFFIC'), keep('NOLARGEDATA'), keep('ZIIP'), keep('AIASSIST'), keep('BATCHOUTbound'), keep('NOBATCHOUTbound'),
+      keep('SMCGlobal'), keep('SMCEID', 'list'), keep('ENDSMCEID'), keep('SMCPERMIT', 'list'), keep('ENDSMCPERMIT'),
+      keep('SMCEXCLUDE', 'list'), keep('ENDSMCEXCLUDE'),
+      keep('FIXEDMemory', 1), keep('TCPKEEPMININTerval', 1), keep('PFID', 1), keep('PORTNUM', 1), keep('MTU', 1),
+      keep('IOPRI1', 'list'), keep('IOPRI2', 'list'), keep('IOPRI3', 'list'), keep('IOPRI4', 'list'),
+      keep('INTVAL', 1), keep('SMFINTVAL'), keep('SYNCVAL', 1), keep('VTAMGRPID', 1),
+  ];
 }
 
-export function parseTcpConfig(c: Cursor, _stmt: Token, b: ProfileBuilder): void {
+export function parseGlobalConfig(c: Cursor, _stmt: Token, b: ProfileBuilder): void {
+  scanOptions(c, globalConfigOptions(c, b), { statement: 'GLOBALCONFIG', other: b.globalConfig.otherOptions, notModelled: b.operandsOf('GLOBALCONFIG') });
+}
+
+export function tcpConfigOptions(c: Cursor, b: ProfileBuilder): OptionSpec[] {
   const t = b.tcpConfig;
-  scanOptions(
-    c,
-    [
+  return [
       opt('TCPSENDBFRSIZE', () => (t.sendBufferSize = needSize(c, 'TCPSENDBFRSIZE'))),
       opt('TCPRCVBUFRSIZE', () => (t.receiveBufferSize = needSize(c, 'TCPRCVBUFRSIZE'))),
       opt('RESTRICTLOWPORTS', () => (t.restrictLowPorts = true)),
@@ -72,19 +85,28 @@ export function parseTcpConfig(c: Cursor, _stmt: Token, b: ProfileBuilder): void
       keep('TCPMAXSENDBUFRSIZE', 1),
       keep('FINWAIT2TIME', 1),
       keep('INTERVAL', 1),
+      keep('KEEPALIVEPROBES', 1),
+      keep('KAPROBEINTERVAL', 1),
       keep('SENDGARBAGE', 1),
-      keep('TCPTIMESTAMP'),
-      keep('NOTCPTIMESTAMP'),
-    ],
-    { statement: 'TCPCONFIG', other: t.otherOptions, warnUnknown: false },
-  );
+      keep('QUEUEDRTT', 1),
+      keep('RETRANSMITATTEMPT', 1),
+      keep('TIMEWAITINTERVAL', 1),
+      keep('FRRTHRESHOLD', 1),
+      keep('MAXSYNRCVD', 1),
+      keep('CONNECTTERMREAD', 1),
+      keep('DEFAULTKEEPALIVE', 1),
+      keep('EPHEMERALPORTS', 2),
+      ...keepPairs('TCPTIMESTAMP', 'DELAYACKS', 'NAGLE', 'SELECTIVEACK', 'TTLS', 'AUTODELAYACKS', 'CONNECTTERM'),
+  ];
 }
 
-export function parseUdpConfig(c: Cursor, _stmt: Token, b: ProfileBuilder): void {
+export function parseTcpConfig(c: Cursor, _stmt: Token, b: ProfileBuilder): void {
+  scanOptions(c, tcpConfigOptions(c, b), { statement: 'TCPCONFIG', other: b.tcpConfig.otherOptions, notModelled: b.operandsOf('TCPCONFIG') });
+}
+
+export function udpConfigOptions(_c: Cursor, b: ProfileBuilder): OptionSpec[] {
   const u = b.udpConfig;
-  scanOptions(
-    c,
-    [
+  return [
       opt('RESTRICTLOWPORTS', () => (u.restrictLowPorts = true)),
       opt('UNRESTRICTLOWPORTS', () => (u.restrictLowPorts = false)),
       keep('UDPCHKSUM'),
@@ -93,7 +115,9 @@ export function parseUdpConfig(c: Cursor, _stmt: Token, b: ProfileBuilder): void
       keep('NOUDPQUEUELIMIT'),
       keep('UDPSENDBFRSIZE', 1),
       keep('UDPRCVBUFRSIZE', 1),
-    ],
-    { statement: 'UDPCONFIG', other: u.otherOptions, warnUnknown: false },
-  );
+  ];
+}
+
+export function parseUdpConfig(c: Cursor, _stmt: Token, b: ProfileBuilder): void {
+  scanOptions(c, udpConfigOptions(c, b), { statement: 'UDPCONFIG', other: b.udpConfig.otherOptions, notModelled: b.operandsOf('UDPCONFIG') });
 }

@@ -6,7 +6,7 @@ import { type Cursor, intOf, ipv4Of, splitSlash } from '../cursor.js';
 import { kw } from '../keywords.js';
 import type { Token } from '../lexer.js';
 import { prefixToMask } from '../ipv4.js';
-import { keep, opt, scanOptions } from '../options.js';
+import { keep, keepPairs, opt, type OptionSpec, scanOptions } from '../options.js';
 
 const PERCONNECTION = kw('PERConnection');
 const PERPACKET = kw('PERPacket');
@@ -30,11 +30,9 @@ function parseDynamicXcf(c: Cursor, b: ProfileBuilder, at: Token): void {
   b.dynamicXcf = { ip, mask: prefixToMask(prefixLen), prefixLen, cost, at: pos(at) };
 }
 
-export function parseIpconfig(c: Cursor, _stmt: Token, b: ProfileBuilder): void {
+export function ipconfigOptions(c: Cursor, b: ProfileBuilder): OptionSpec[] {
   const ipc = b.ipconfig;
-  scanOptions(
-    c,
-    [
+  return [
       opt('DATAGRamfwd', () => (ipc.datagramFwd = true)),
       opt('NODATAGRamfwd', () => (ipc.datagramFwd = false)),
       opt('SYSPLEXRouting', () => (ipc.sysplexRouting = true)),
@@ -81,7 +79,14 @@ export function parseIpconfig(c: Cursor, _stmt: Token, b: ProfileBuilder): void 
       keep('NOVARSUBNETTING'),
       keep('CLAWUSEDOUBLENOP'),
       keep('STOPONCLAWERROR'),
-    ],
-    { statement: 'IPCONFIG', other: ipc.otherOptions, warnUnknown: true },
-  );
+      keep('NOIGNORERedirect'),
+      keep('NOSTOPONCLAWERROR'),
+      keep('NOCLAWUSEDOUBLENOP'),
+      ...keepPairs('SMCR'),
+      keep('LOGENABLE'), keep('LOGDISABLE'), keep('LOGIMPLICIT'), keep('NOLOGIMPLICIT'),
+  ];
+}
+
+export function parseIpconfig(c: Cursor, _stmt: Token, b: ProfileBuilder): void {
+  scanOptions(c, ipconfigOptions(c, b), { statement: 'IPCONFIG', other: b.ipconfig.otherOptions, notModelled: b.operandsOf('IPCONFIG') });
 }

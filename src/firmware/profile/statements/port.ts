@@ -35,10 +35,11 @@ function parseEntry(c: Cursor, b: ProfileBuilder, portTok: Token): void {
       keep('NODELAYACKS'),
       keep('NOSMC'),
       keep('NOSMCR'),
+      keep('NOSMCD'),
       keep('OPTLOCAL'),
     ],
     // The next entry starts with its port number.
-    { statement: `PORT ${port}`, other, warnUnknown: true, stop: (t) => isDecimal(t) },
+    { statement: `PORT ${port}`, other, notModelled: (o, at) => b.ignoreOperand('PORT', o, at), stop: (t) => isDecimal(t) },
   );
   b.portReservations.push({ port, protocol, jobName: job.up, ...v, otherOptions: other, at: pos(portTok) });
 }

@@ -40,7 +40,7 @@ function parseRoute(c: Cursor, b: ProfileBuilder, routeTok: Token): void {
   let prefixLen = 0;
   const isDefault = isKw(destTok, DEFAULT) || isKw(destTok, DEFAULTNET);
   if (!isDefault) {
-    if (destTok.text.includes(':')) {
+    if (destTok.text.includes(':') || destTok.up === 'DEFAULT6') {
       // An IPv6 route in the same block: accepted, not modelled.
       while (!atRouteBoundary(c.peek())) c.take();
       b.ignore('ROUTE (IPv6)', routeTok);
@@ -85,8 +85,9 @@ function parseRoute(c: Cursor, b: ProfileBuilder, routeTok: Token): void {
     } else if (isKw(tok, NOREPLACEABLE)) {
       replaceable = false;
     } else if (matchKw(tok, FLAGS) !== null) {
-      // DELAYACKS / NODELAYACKS: accepted, not modelled.
+      b.ignoreOperand('ROUTE', matchKw(tok, FLAGS)!.full, tok); // DELAYACKS / NODELAYACKS
     } else if (matchKw(tok, VALUED) !== null) {
+      b.ignoreOperand('ROUTE', matchKw(tok, VALUED)!.full, tok);
       c.needInt(tok.up, 0, 999999);
     } else {
       c.fail(tok, tooShortMessage(tok, OPTION_KEYWORDS) ?? `unknown ROUTE option ${tok.text} (expected MTU, REPLACEABLE ... or the next ROUTE)`);

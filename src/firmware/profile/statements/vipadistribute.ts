@@ -2,7 +2,8 @@
 //   VIPADISTribute [DEFINE|DELEte] [DISTMethod m ...] [NOOPTLOCAL|OPTLOCAL [n]] [SYSPLEXPorts]
 //                  [TIMEDAFFinity s] ipv4_addr [PORT n|n-m ...] DESTIP ALL | xcfip [WEIGHT w | PREFERRED |
 //                  BACKUP rank] ...
-// Options before the address may come in any order; the rest is positional (as on z/OS).
+// The address, its PORT list and the DESTIP list come in that order; the options may come before the address,
+// between the lists or after DESTIP, in any order (IBM's own examples put PROCTYPE after DESTIP ALL).
 
 import type { ProfileBuilder } from '../builder.js';
 import { type Cursor, intOf, ipv4Of, isDecimal } from '../cursor.js';
@@ -10,6 +11,7 @@ import { pos } from '../errors.js';
 import { isKw, kw, matchKw, tooShortMessage, type Keyword } from '../keywords.js';
 import type { Token } from '../lexer.js';
 import { formatIpv4, looksLikeIpv4, parseIpv4 } from '../ipv4.js';
+import { isValueWord, notAnOperand } from '../options.js';
 import type { DistDestination, DistMethod, VipaDistribute } from '../types.js';
 import { atVipaBoundary, isIpv6Word } from './vipablock.js';
 
@@ -53,6 +55,7 @@ const TIER_FORMS: readonly Keyword[] = [kw('TIER1'), kw('TIER2'), kw('GRE'), kw(
 const HOTSTANDBY_OPTIONS: readonly Keyword[] = [K.autoSwitchBack, K.noAutoSwitchBack, K.healthSwitch, K.noHealthSwitch];
 const OPTIONS: readonly Keyword[] = [
   K.define, K.del, K.distMethod, K.optLocal, K.noOptLocal, K.sysplexPorts, K.timedAffinity, ...HOTSTANDBY_OPTIONS,
+  K.procType, K.procXCost, K.ilWeighting,
 ];
 
 /** TIMEDAFFINITY maximum is not documented; 99999 seconds assumed. */
@@ -85,29 +88,77 @@ function readMethod(c: Cursor, d: Mutable<VipaDistribute>): void {
       `unknown DISTMETHOD ${tok.text} (BASEWLM, ROUNDROBIN, SERVERWLM, WEIGHTEDACTIVE or HOTSTANDBY)`);
   }
   d.method = METHODS.get(k)!;
-  if (d.method === 'BASEWLM' && c.accept(K.procType) !== null) {
+}
+
+interface OptionState {
+  del: boolean;
+  /** HOTSTANDBY-only options as written, checked once the method is known. */
+  hotOptions: Token[];
+  /** BASEWLM-only (PROCTYPE) and SERVERWLM-only (PROCXCOST, ILWEIGHTING) options as written. */
+  baseWlm: Token[];
+  serverWlm: Token[];
+  /** The address is read: a multi-tier keyword now is misplaced rather than a form we do not model. */
+  afterAddress: boolean;
+  /** Interface names of the profile's IPv6 DVIPAs. */
+  ipv6Names: ReadonlySet<string>;
+}
+
+/** One option at the cursor, when there is one: true when it was read. Multi-tier forms throw Unmodelled. */
+function readOption(c: Cursor, d: Mutable<VipaDistribute>, st: OptionState): boolean {
+  const tok = c.peek();
+  if (tok === undefined || atVipaBoundary(tok)) return false;
+  if (matchKw(tok, TIER_FORMS) !== null) {
+    if (st.afterAddress) c.fail(tok, `${tok.up} must come before the DVIPA address`);
+    throw new Unmodelled();
+  }
+  const k = matchKw(tok, OPTIONS);
+  if (k === null) {
+    const short = tooShortMessage(tok, [...OPTIONS, ...TIER_FORMS]);
+    if (short !== null) c.fail(tok, short);
+    // Not an option: the address (or an IPv6 DVIPA's interface name), PORT, DESTIP, or a word that is none.
+    if (!st.afterAddress && !isValueWord(tok) && !isIpv6Word(tok) && !st.ipv6Names.has(tok.up)) {
+      c.fail(tok, notAnOperand(tok, 'VIPADISTRIBUTE', [...OPTIONS, K.port, K.destIp]));
+    }
+    return false;
+  }
+  c.take();
+  if (k === K.define) st.del = false;
+  else if (k === K.del) st.del = true;
+  else if (k === K.distMethod) readMethod(c, d);
+  else if (k === K.noOptLocal) d.optLocal = null;
+  else if (k === K.optLocal) d.optLocal = isDecimal(c.peek()) ? intOf(c, c.take(), 'OPTLOCAL', 0, 16) : 1;
+  else if (k === K.sysplexPorts) d.sysplexPorts = true;
+  else if (k === K.timedAffinity) d.timedAffinity = c.needInt('TIMEDAFFINITY seconds', 0, MAX_TIMED_AFFINITY).value;
+  else if (k === K.procType) {
+    st.baseWlm.push(tok);
     const w = readWeights(c, [K.cp, K.zaap, K.ziip], 0, 100);
     d.procType = { cp: w.get(K.cp) ?? 0, zaap: w.get(K.zaap) ?? 0, ziip: w.get(K.ziip) ?? 0 };
+  } else if (k === K.procXCost) {
+    st.serverWlm.push(tok);
+    const w = readWeights(c, [K.zaap, K.ziip], 1, 100);
+    d.procXCost = { zaap: w.get(K.zaap) ?? 1, ziip: w.get(K.ziip) ?? 1 };
+  } else if (k === K.ilWeighting) {
+    st.serverWlm.push(tok);
+    d.ilWeighting = c.needInt('ILWEIGHTING', 0, 3).value;
+  } else {
+    st.hotOptions.push(tok);
+    if (k === K.autoSwitchBack) d.autoSwitchBack = true;
+    else if (k === K.noAutoSwitchBack) d.autoSwitchBack = false;
+    else if (k === K.healthSwitch) d.healthSwitch = true;
+    else d.healthSwitch = false;
   }
-  if (d.method === 'SERVERWLM') {
-    for (;;) {
-      if (c.accept(K.procXCost) !== null) {
-        const w = readWeights(c, [K.zaap, K.ziip], 1, 100);
-        d.procXCost = { zaap: w.get(K.zaap) ?? 1, ziip: w.get(K.ziip) ?? 1 };
-      } else if (c.accept(K.ilWeighting) !== null) {
-        d.ilWeighting = c.needInt('ILWEIGHTING', 0, 3).value;
-      } else {
-        break;
-      }
-    }
-  }
+  return true;
+}
+
+function readOptions(c: Cursor, d: Mutable<VipaDistribute>, st: OptionState): void {
+  while (readOption(c, d, st));
 }
 
 /** PORT n|n-m ...: ranges expanded; duplicates are errors. */
 function readPorts(c: Cursor, portTok: Token): number[] {
   const ports: number[] = [];
   const seen = new Set<number>();
-  while (!atVipaBoundary(c.peek()) && !isKw(c.peek(), K.destIp)) {
+  while (!atVipaBoundary(c.peek()) && !isKw(c.peek(), K.destIp) && matchKw(c.peek(), OPTIONS) === null) {
     const tok = c.take();
     const m = /^([0-9]+)(?:-([0-9]+))?$/.exec(tok.text);
     if (m === null) c.fail(tok, `expected a port number or range (n or n-m), found ${tok.text}`);
@@ -183,7 +234,14 @@ function checkHotStandby(c: Cursor, d: VipaDistribute, stmt: Token, destTok: Tok
 }
 
 /** Options that only some methods take, checked once the method is known (options come in any order). */
-function checkMethodOptions(c: Cursor, d: VipaDistribute, seen: RoleTokens, hotOptions: Token[]): void {
+function checkMethodOptions(c: Cursor, d: VipaDistribute, seen: RoleTokens, st: OptionState): void {
+  const hotOptions = st.hotOptions;
+  if (d.method !== 'BASEWLM' && st.baseWlm.length > 0) {
+    c.fail(st.baseWlm[0]!, `${st.baseWlm[0]!.up} is valid only with DISTMETHOD BASEWLM (this one is ${d.method})`);
+  }
+  if (d.method !== 'SERVERWLM' && st.serverWlm.length > 0) {
+    c.fail(st.serverWlm[0]!, `${st.serverWlm[0]!.up} is valid only with DISTMETHOD SERVERWLM (this one is ${d.method})`);
+  }
   if (d.method !== 'WEIGHTEDACTIVE' && seen.weight.length > 0) {
     c.fail(seen.weight[0]!, `WEIGHT is valid only with DISTMETHOD WEIGHTEDACTIVE (this one is ${d.method})`);
   }
@@ -236,35 +294,9 @@ export function parseVipaDistribute(c: Cursor, stmt: Token, b: ProfileBuilder): 
     autoSwitchBack: true, healthSwitch: true, optLocal: null, timedAffinity: 0, sysplexPorts: false,
     destinations: 'ALL', at: pos(stmt),
   };
-  let del = false;
-  const hotOptions: Token[] = [];
+  const st: OptionState = { del: false, hotOptions: [], baseWlm: [], serverWlm: [], afterAddress: false, ipv6Names: b.ipv6DvipaNames };
   try {
-    for (;;) {
-      const tok = c.peek();
-      if (tok === undefined || atVipaBoundary(tok)) break;
-      if (matchKw(tok, TIER_FORMS) !== null) throw new Unmodelled();
-      const k = matchKw(tok, OPTIONS);
-      if (k === null) {
-        const short = tooShortMessage(tok, [...OPTIONS, ...TIER_FORMS]);
-        if (short !== null) c.fail(tok, short);
-        break; // the address
-      }
-      c.take();
-      if (k === K.define) del = false;
-      else if (k === K.del) del = true;
-      else if (k === K.distMethod) readMethod(c, d);
-      else if (k === K.noOptLocal) d.optLocal = null;
-      else if (k === K.optLocal) d.optLocal = isDecimal(c.peek()) ? intOf(c, c.take(), 'OPTLOCAL', 0, 16) : 1;
-      else if (k === K.sysplexPorts) d.sysplexPorts = true;
-      else if (k === K.timedAffinity) d.timedAffinity = c.needInt('TIMEDAFFINITY seconds', 0, MAX_TIMED_AFFINITY).value;
-      else {
-        hotOptions.push(tok);
-        if (k === K.autoSwitchBack) d.autoSwitchBack = true;
-        else if (k === K.noAutoSwitchBack) d.autoSwitchBack = false;
-        else if (k === K.healthSwitch) d.healthSwitch = true;
-        else d.healthSwitch = false;
-      }
-    }
+    readOptions(c, d, st);
   } catch (e) {
     if (!(e instanceof Unmodelled)) throw e;
     c.diag.warn(stmt, 'multi-tier VIPADISTRIBUTE (TIER1/TIER2/GRE/ENCAP/TARGCONTROLLED) is not modelled; statement ignored');
@@ -273,7 +305,9 @@ export function parseVipaDistribute(c: Cursor, stmt: Token, b: ProfileBuilder): 
     return;
   }
 
-  if (isIpv6Word(c.peek(1))) {
+  // IPv6: `intfname PORT ...` (the DVIPA named by its interface) or an address with colons.
+  const first = c.peek();
+  if (isIpv6Word(c.peek(1)) || isIpv6Word(first) || (first !== undefined && b.ipv6DvipaNames.has(first.up))) {
     while (!atVipaBoundary(c.peek())) c.take();
     b.ignore('VIPADISTRIBUTE (IPv6)', stmt);
     return;
@@ -281,11 +315,14 @@ export function parseVipaDistribute(c: Cursor, stmt: Token, b: ProfileBuilder): 
   const { ip, tok: ipTok } = c.needIpv4('the DVIPA address of VIPADISTRIBUTE');
   d.ip = ip;
   d.at = pos(ipTok);
+  st.afterAddress = true;
+  readOptions(c, d, st);
   const portTok = c.accept(K.port);
   if (portTok !== null) d.ports = readPorts(c, portTok);
+  readOptions(c, d, st);
   const destTok = c.peek();
   if (!isKw(destTok, K.destIp)) {
-    if (del && atVipaBoundary(destTok)) {
+    if (st.del && atVipaBoundary(destTok)) {
       applyDelete(c, b, d, stmt);
       return;
     }
@@ -295,12 +332,13 @@ export function parseVipaDistribute(c: Cursor, stmt: Token, b: ProfileBuilder): 
   c.take();
   const seen: RoleTokens = { weight: [], roles: [] };
   readDestinations(c, d, seen);
+  readOptions(c, d, st);
   if (isKw(c.peek(), K.port)) c.fail(c.peek()!, 'PORT must come before DESTIP');
-  if (del) {
+  if (st.del) {
     applyDelete(c, b, d, stmt);
     return;
   }
-  checkMethodOptions(c, d, seen, hotOptions);
+  checkMethodOptions(c, d, seen, st);
   if (d.method === 'HOTSTANDBY') checkHotStandby(c, d, stmt, destTok!);
   checkOverlap(c, b, d, ipTok);
   b.vipaDistributes.push(d);

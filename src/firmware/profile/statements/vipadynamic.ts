@@ -30,11 +30,14 @@ const ZCX = kw('ZCX');
 interface DvipaOptions {
   moveable: Moveable | null;
   serviceMgr: boolean;
+  /** TIER1, TIER2, CPCSCOPE as written: listed as not modelled. */
+  tiers: Token[];
 }
 
 /** Options before the mask of VIPADEFINE/VIPABACKUP, in any order. */
 function readDvipaOptions(c: Cursor): DvipaOptions {
-  const o: DvipaOptions = { moveable: null, serviceMgr: false };
+  const o: DvipaOptions = { moveable: null, serviceMgr: false, tiers: [] };
+  const tiers = o.tiers;
   for (;;) {
     const tok = c.peek();
     if (isKw(tok, MOVEABLE)) {
@@ -44,7 +47,7 @@ function readDvipaOptions(c: Cursor): DvipaOptions {
       c.take();
       o.serviceMgr = true;
     } else if (matchKw(tok, TIER_OPTIONS) !== null) {
-      c.take(); // multi-tier / CPC scope: accepted, not modelled
+      tiers.push(c.take()); // multi-tier / CPC scope: accepted, not modelled
     } else {
       const short = tooShortMessage(tok, [MOVEABLE, SERVICEMGR, ...TIER_OPTIONS]);
       if (short !== null) c.fail(tok!, short);
@@ -67,6 +70,7 @@ function readAddresses(c: Cursor, what: string): Token[] {
 /** IPv6 form `intfname ipv6addr`: accepted and kept as ignored. Returns true when it was one. */
 function skipIpv6Form(c: Cursor, b: ProfileBuilder, stmt: Token, name: string): boolean {
   if (!isIpv6Word(c.peek(1)) && !isIpv6Word(c.peek())) return false;
+  if (isIpv6Word(c.peek(1)) && c.peek() !== undefined) b.ipv6DvipaNames.add(c.peek()!.up);
   while (!atVipaBoundary(c.peek())) c.take();
   b.ignore(`${name} (IPv6)`, stmt);
   return true;
@@ -87,12 +91,14 @@ function claimDvipa(c: Cursor, b: ProfileBuilder, tok: Token, ip: number, statem
 /** VIPADEFINE [options] mask ip [ip ...] */
 function parseVipaDefine(c: Cursor, stmt: Token, b: ProfileBuilder): void {
   const o = readDvipaOptions(c);
+  for (const t of o.tiers) b.ignoreOperand('VIPADEFINE', t.up, t);
   if (skipIpv6Form(c, b, stmt, 'VIPADEFINE')) return;
   const { mask, prefixLen } = c.needMask('the VIPADEFINE address mask');
   for (const tok of readAddresses(c, 'VIPADEFINE')) {
     const ip = parseIpv4(tok.text)!;
     if (!claimDvipa(c, b, tok, ip, 'VIPADEFINE')) continue;
-    b.vipaDefines.push({ ip, mask, prefixLen, moveable: o.moveable, serviceMgr: o.serviceMgr, at: pos(tok) });
+    // Not coded: MOVEABLE IMMEDIATE, the default of the syntax diagram (Netstat VIPADCFG shows Immediate).
+    b.vipaDefines.push({ ip, mask, prefixLen, moveable: o.moveable ?? 'IMMEDIATE', serviceMgr: o.serviceMgr, at: pos(tok) });
   }
 }
 
@@ -101,6 +107,7 @@ function parseVipaBackup(c: Cursor, stmt: Token, b: ProfileBuilder): void {
   let rank = 1;
   if (isDecimal(c.peek())) rank = intOf(c, c.take(), 'the VIPABACKUP rank', 1, 254);
   const o = readDvipaOptions(c);
+  for (const t of o.tiers) b.ignoreOperand('VIPABACKUP', t.up, t);
   if (skipIpv6Form(c, b, stmt, 'VIPABACKUP')) return;
   let mask: number | null = null;
   let prefixLen: number | null = null;
@@ -182,7 +189,8 @@ function parseVipaRoute(c: Cursor, stmt: Token, b: ProfileBuilder): void {
 }
 
 /** VIPASMPARMS options (multicast group of the sysplex-wide security associations): kept as written. */
-function parseVipaSmParms(c: Cursor, _stmt: Token, b: ProfileBuilder): void {
+function parseVipaSmParms(c: Cursor, stmt: Token, b: ProfileBuilder): void {
+  b.ignore('VIPASMPARMS', stmt);
   while (!atVipaBoundary(c.peek())) {
     const tok = c.take();
     const values: string[] = [];
