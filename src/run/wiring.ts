@@ -135,7 +135,7 @@ export function buildSysplex(sim: Simulation, topology: Topology, firmware: Firm
         firmware: factoryFor(l.name),
         firmwareConfig: { profile: l.profile, profileFile: l.profileFile, applications: l.applications, profileSource: profileSourceOf(l, topology) },
         failureDetectionPs: topology.xcf.failureDetectionPs ?? l.failureDetectionPs,
-        ...(options.costs !== undefined ? { costs: options.costs } : {}),
+        ...(options.costs !== undefined || l.cycles !== undefined ? { costs: { ...options.costs, ...l.cycles } } : {}),
         ...(l.loadPct > 0 ? { loadPct: l.loadPct } : {}),
       }),
     );

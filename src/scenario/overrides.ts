@@ -97,8 +97,11 @@ function setAll(node: unknown, steps: readonly (PathStep | EveryStep)[], value: 
         if (last) {
           (n as Record<string | number, unknown>)[k] = structuredClone(value);
         } else {
-          const child = (n as Record<string | number, unknown>)[k];
-          if (child === undefined) return `${describeUpTo(steps, s + 1)} is not in the file (only the last field of a path may be added)`;
+          let child = (n as Record<string | number, unknown>)[k];
+          // A missing mapping on the way is added (`lpars[name=SYS1].cycles.packetForwarded`); a missing list
+          // cannot be, since its elements could not be selected.
+          if (child === undefined && steps[s + 1]!.kind === 'field') child = (n as Record<string | number, unknown>)[k] = {};
+          if (child === undefined) return `${describeUpTo(steps, s + 1)} is not in the file (a list to select from must be)`;
           next.push(child);
         }
       }

@@ -40,7 +40,7 @@ interface RawApp { app: 'echo' | 'http'; port: number; response?: Unit; backlog?
 interface RawLpar {
   name: string; processors?: number; clock?: string; weight?: number; profile: string; firmware?: string;
   osas?: string[]; applications?: RawApp[]; partition?: number; cpc?: string; cps?: 'dedicated' | 'shared';
-  capped?: boolean; load?: number;
+  capped?: boolean; load?: number; cycles?: Record<string, number>;
   datasets?: Record<string, string>; symbols?: Record<string, string>;
 }
 interface RawLink { between: [string, string]; model: XcfLinkModel; distance?: string; paths?: number; signalling?: 'CTC' | 'STRUCTURE' }
@@ -299,6 +299,7 @@ function buildLpar(b: Builder, raw: RawLpar, path: Path, claim: Claim, osas: Rea
     cps,
     capped: raw.capped ?? false,
     loadPct: raw.load ?? 0,
+    ...(raw.cycles !== undefined ? { cycles: raw.cycles } : {}),
     failureDetectionPs: explicitFdi ?? spinFdiPs(cps),
     at: b.at(path),
   };

@@ -81,6 +81,8 @@ export interface LparSpec {
   readonly capped: boolean;
   /** Application work beside the stack, percent of the logical CPs' capacity (0-100). */
   readonly loadPct: number;
+  /** Cycle costs of the stack's work overriding the LPAR datasheet's (hw-models/lpar/datasheet.ts), by name. */
+  readonly cycles?: Readonly<Record<string, number>>;
   /** Effective failure detection interval of this system, ps: xcf.failureDetection when the file gives one,
    *  else the spin failure detection interval z/OS derives from its SPINTIME. */
   readonly failureDetectionPs: number;

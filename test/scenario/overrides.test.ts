@@ -46,6 +46,7 @@ describe('applyOverrides', () => {
   it('refuses a selector that matches nothing and a missing middle of a path', () => {
     expect(applyOverrides(doc, [set('lpars[name=SYS9].processors=1')])).toEqual({ ok: false, message: 'set lpars[name=SYS9].processors=1: lpars[name=SYS9]: no element matches (the list has 2)' });
     expect(applyOverrides(doc, [set('cfs[0].processors=1')])).toMatchObject({ ok: false, message: expect.stringMatching(/cfs is not in the file/) });
+    expect(applyOverrides(doc, [set('lpars[0].cycles.packetForwarded=16000')])).toMatchObject({ ok: true, value: { lpars: [{ name: 'SYS1', processors: 2, cycles: { packetForwarded: 16000 } }, { name: 'SYS2', processors: 2 }] } });
     expect(applyOverrides(doc, [set('lpars.processors=1')])).toMatchObject({ ok: false, message: expect.stringMatching(/a list has no field processors/) });
   });
 });
