@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import * as zmq from 'zeromq';
 import { formatTime } from '../kernel/time.js';
 import type { TraceSink } from '../kernel/index.js';
-import { RunError } from '../cli/errors.js';
+import { RunError } from '../errors.js';
 import type { ReportPart } from '../run/run-scenario.js';
 import type { Prepared } from '../run/run-scenario.js';
 import type { Scenario } from '../scenario/types.js';

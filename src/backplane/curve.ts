@@ -10,7 +10,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as zmq from 'zeromq';
-import { InputError } from '../scenario/errors.js';
+import { InputError } from '../errors.js';
 
 export interface CurveCertificate {
   publicKey: string;

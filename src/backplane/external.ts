@@ -8,7 +8,7 @@
 // The component forwards with no serialisation of its own, so a frame takes L + D where it took L before.
 
 import { Component, type Link, type Port, type Simulation } from '../kernel/index.js';
-import { UsageError } from '../cli/errors.js';
+import { RequestError } from '../errors.js';
 import type { Instrument } from '../run/run-scenario.js';
 
 export interface ExternalSpec {
@@ -33,8 +33,8 @@ export class ExternalComponent extends Component {
 /** Splices `component` into the link named spec.link (before the simulation is sealed). */
 export function spliceLink(sim: Simulation, spec: ExternalSpec, component: Component): { a: Link; b: Link } {
   const index = sim.links.findIndex((l) => l.name === spec.link);
-  if (index < 0) throw new UsageError(`external component ${spec.name}: no link named ${spec.link} (links: ${sim.links.map((l) => l.name).join(', ')})`, 'run');
-  if (!Number.isSafeInteger(spec.latencyPs) || spec.latencyPs < 1) throw new UsageError(`external component ${spec.name}: latency must be an integer >= 1 ps`, 'run');
+  if (index < 0) throw new RequestError(`external component ${spec.name}: no link named ${spec.link} (links: ${sim.links.map((l) => l.name).join(', ')})`);
+  if (!Number.isSafeInteger(spec.latencyPs) || spec.latencyPs < 1) throw new RequestError(`external component ${spec.name}: latency must be an integer >= 1 ps`);
   const old = sim.links[index]!;
   const ends: [Port, Port] = [old.a, old.b];
   for (const p of ends) {

@@ -11,8 +11,7 @@
 // The lookahead between two participants is the smallest latency of the links that join them.
 
 import type { Component } from '../kernel/index.js';
-import { UsageError } from '../cli/errors.js';
-import { InputError } from '../scenario/errors.js';
+import { InputError, RequestError } from '../errors.js';
 import type { Prepared } from '../run/run-scenario.js';
 import type { ExternalSpec } from './external.js';
 
@@ -40,7 +39,7 @@ export function planPartitions(p: Prepared, partitions: number, externals: reado
   const where = new Map<string, number>();
   const pins: Record<string, number> = { ...(topology.backplane?.pin ?? {}), ...morePins };
   for (const name of Object.keys(morePins)) {
-    if (sim.component(name) === undefined) throw new UsageError(`pin: no component named ${name}`, 'run');
+    if (sim.component(name) === undefined) throw new RequestError(`pin: no component named ${name}`);
   }
   const checkPin = (name: string, n: number): number => {
     if (n >= partitions) {
@@ -115,7 +114,7 @@ export function planPartitions(p: Prepared, partitions: number, externals: reado
   }
   for (let i = 0; i < partitions; i++) {
     if (members[i]!.length === 0) {
-      throw new UsageError(`--partitions ${partitions}: partition ${i} would run nothing (the topology has ${units.length} units to place: ${units.map((u) => u.label).join(', ')})`, 'run');
+      throw new RequestError(`--partitions ${partitions}: partition ${i} would run nothing (the topology has ${units.length} units to place: ${units.map((u) => u.label).join(', ')})`);
     }
   }
   const lookaheadPs = sim.minLatency((l) => byId[l.a.owner.id] !== byId[l.b.owner.id]);

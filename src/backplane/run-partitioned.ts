@@ -3,7 +3,7 @@
 // same as a single-process run's; only `partitions` and `wallMs` differ (and `external` when an external
 // component joins).
 
-import { UsageError } from '../cli/errors.js';
+import { RequestError } from '../errors.js';
 import type { Report } from '../run/report.js';
 import { evaluateScenarioExpectations, mergeReport, prepare, type RunOptions } from '../run/run-scenario.js';
 import type { Scenario } from '../scenario/types.js';
@@ -62,25 +62,25 @@ export interface BackplaneStats {
 
 export async function runPartitioned(scenario: Scenario, options: PartitionOptions): Promise<Report> {
   const n = options.partitions;
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError('--partitions must be at least 1', 'run');
-  if ((options.instruments ?? []).length > 0) throw new UsageError('--capture, --vcd, --perfetto and --html do not work with --partitions or --inspect yet', 'run');
-  if (options.clientsFor !== undefined || scenario.capture !== undefined) throw new UsageError('a replay (a scenario with a capture) cannot run with --partitions or --inspect yet', 'run');
+  if (!Number.isSafeInteger(n) || n < 1) throw new RequestError('--partitions must be at least 1');
+  if ((options.instruments ?? []).length > 0) throw new RequestError('--capture, --vcd, --perfetto and --html do not work with --partitions or --inspect yet');
+  if (options.clientsFor !== undefined || scenario.capture !== undefined) throw new RequestError('a replay (a scenario with a capture) cannot run with --partitions or --inspect yet');
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const topology = scenario.topology;
 
   const bind = options.bind ?? topology.backplane?.bind ?? DEFAULT_BIND;
   const problem = endpointProblem(bind);
-  if (problem !== null) throw new UsageError(`backplane endpoint: ${problem}`, 'run');
+  if (problem !== null) throw new RequestError(`backplane endpoint: ${problem}`);
   const tb = topology.backplane;
   const curveFiles = options.curve ?? (tb?.curveServerKey !== undefined && tb.curveClientKey !== undefined ? { serverKey: tb.curveServerKey, clientKey: tb.curveClientKey } : undefined);
   if (!isLoopback(bind) && curveFiles === undefined) {
-    throw new UsageError(`backplane endpoint ${bind} is not a loopback address: it needs CURVE keys (backplane.curveServerKey and curveClientKey)`, 'run');
+    throw new RequestError(`backplane endpoint ${bind} is not a loopback address: it needs CURVE keys (backplane.curveServerKey and curveClientKey)`);
   }
   const curve = curveFiles === undefined ? undefined : { files: curveFiles, keys: readCurveFiles(curveFiles, 'coordinator') };
   const externals = options.external ?? [];
   const fromEnv = process.env.SYSPLEX_EMU_LOCAL_WORKERS;
   const local = options.localWorkers ?? (fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : n);
-  if (!Number.isSafeInteger(local) || local < 0 || local > n) throw new UsageError(`the number of local workers (SYSPLEX_EMU_LOCAL_WORKERS) must be 0-${n}`, 'run');
+  if (!Number.isSafeInteger(local) || local < 0 || local > n) throw new RequestError(`the number of local workers (SYSPLEX_EMU_LOCAL_WORKERS) must be 0-${n}`);
 
   const seed = options.seed ?? scenario.seed;
   const untilPs = options.untilPs ?? scenario.untilPs;
@@ -91,7 +91,7 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
   let inspected: { partition: number; lpar: string } | undefined;
   if (options.inspect !== undefined) {
     const lpar = topology.lpars.find((l) => l.name.toUpperCase() === options.inspect!.toUpperCase());
-    if (lpar === undefined) throw new UsageError(`--inspect: no LPAR named ${options.inspect} (${topology.lpars.map((l) => l.name).join(', ')})`, 'run');
+    if (lpar === undefined) throw new RequestError(`--inspect: no LPAR named ${options.inspect} (${topology.lpars.map((l) => l.name).join(', ')})`);
     inspected = { partition: plan.assignment[lpar.name]!, lpar: lpar.name };
   }
   const inspectFlags = options.inspectFlags ?? [options.inspectWait === true ? '--inspect-wait=127.0.0.1:0' : '--inspect=127.0.0.1:0', '--enable-source-maps'];

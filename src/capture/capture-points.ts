@@ -7,11 +7,9 @@
 //              Ethernet + IPv4 between their dynamic XCF addresses (xcf-encap.ts)
 // One pcapng interface per point, timestamps in virtual nanoseconds from the start of the run.
 
-import { resolve } from 'node:path';
-import { UsageError } from '../cli/errors.js';
 import type { Port } from '../kernel/index.js';
 import { parseProfile } from '../firmware/profile/index.js';
-import { InputError } from '../scenario/errors.js';
+import { InputError, RequestError } from '../errors.js';
 import type { Report } from '../run/report.js';
 import type { Instrument, Prepared } from '../run/run-scenario.js';
 import type { FrameMsg, XcfPathMsg } from '../../hw-models/messages.js';
@@ -33,29 +31,9 @@ export interface CaptureReport {
   frames: number;
 }
 
-/** Parses `POINT=FILE` specs; a malformed one or a file named twice is a UsageError (exit 2). */
-export function parseCaptureSpecs(specs: readonly string[]): CaptureSpec[] {
-  const out: CaptureSpec[] = [];
-  const files = new Set<string>();
-  for (const spec of specs) {
-    const eq = spec.indexOf('=');
-    const point = eq < 0 ? '' : spec.slice(0, eq).trim();
-    const file = eq < 0 ? '' : spec.slice(eq + 1).trim();
-    if (eq < 0 || point === '' || file === '') {
-      throw new UsageError(`--capture '${spec}': expected POINT=FILE.pcapng (POINT an OSA, a LAN or an XCF link like SYS1-SYS2)`);
-    }
-    if (!/^[A-Za-z0-9_.$#@-]+$/.test(point)) throw new UsageError(`--capture '${spec}': '${point}' is not a capture point name`);
-    const abs = resolve(file);
-    if (files.has(abs)) throw new UsageError(`--capture '${spec}': ${file} is already the file of another capture point`);
-    files.add(abs);
-    out.push({ point, file });
-  }
-  return out;
-}
-
-export function captureInstruments(specs: readonly string[]): Instrument[] {
-  const parsed = parseCaptureSpecs(specs);
-  return parsed.length === 0 ? [] : [new CapturePoints(parsed)];
+/** The instrument that writes the capture points asked for (none, and no cost to the run, when none is). */
+export function captureInstruments(specs: readonly CaptureSpec[]): Instrument[] {
+  return specs.length === 0 ? [] : [new CapturePoints(specs)];
 }
 
 /** A point resolved against the built sysplex: the ports to tap and how a message becomes a frame. */
@@ -129,7 +107,7 @@ class CapturePoints implements Instrument {
 /** A file that cannot be created or written is the user's path: exit 2 with the reason. */
 function asInputError(e: unknown): unknown {
   if (e instanceof CaptureIoError) return new InputError(e.file, e.message);
-  if (isCaptureError(e)) return new InputError('--capture', formatCaptureError(e));
+  if (isCaptureError(e)) return new RequestError(`capture: ${formatCaptureError(e)}`);
   return e;
 }
 
@@ -139,7 +117,7 @@ function resolvePoint(p: Prepared, spec: CaptureSpec): ResolvedPoint {
   const osa = sysplex.osa(name);
   if (osa !== undefined) {
     const port = osa.port('lan');
-    if (port.link === null) throw new UsageError(`--capture ${name}: the OSA is not on a LAN`);
+    if (port.link === null) throw new RequestError(`capture point ${name}: the OSA is not on a LAN`);
     return { spec, taps: [{ port, frame: lanFrame }, { port: port.peer!, frame: lanFrame }] };
   }
   const sw = sysplex.lans.find((l) => l.name === name);
@@ -169,7 +147,7 @@ function resolvePoint(p: Prepared, spec: CaptureSpec): ResolvedPoint {
     ...sysplex.lans.map((l) => l.name),
     ...[...new Set(sysplex.xcfLinks.map((x) => x.between.join('-')))],
   ];
-  throw new UsageError(`--capture ${name}: no OSA, LAN or XCF link of that name (this topology has ${known.join(', ')})`);
+  throw new RequestError(`capture point ${name}: no OSA, LAN or XCF link of that name (this topology has ${known.join(', ')})`);
 }
 
 /** Each LPAR's dynamic XCF address from its profile (169.254.0.n when it has none) and a stable MAC. */

@@ -46,3 +46,13 @@ export function int(p: Parsed, name: string, command: string): number | undefine
   if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new UsageError(`--${name} must be a non-negative integer, not '${v}'`, command);
   return Number(v);
 }
+
+const WALL_UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+
+/** `--timeout` as seconds: a positive number with a unit (500ms, 90s, 10m, 1h). */
+export function wallSeconds(text: string, command: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
+  const seconds = m === null ? NaN : Number(m[1]) * WALL_UNITS[m[2]!]!;
+  if (!(seconds > 0) || seconds > 2_000_000) throw new UsageError(`--timeout ${text}: write a wall-clock duration such as 90s, 10m or 1h`, command);
+  return seconds;
+}

@@ -1,8 +1,9 @@
 // How the CLI ends: every failure becomes one clear line on stderr and the exit status of CONTRACT.md
-// (2 bad input, 3 the run itself failed). Stack traces only with SYSPLEX_EMU_DEBUG=1.
+// (2 bad input, 3 the run itself failed). Stack traces only with SYSPLEX_EMU_DEBUG=1. The errors below the CLI
+// live in src/errors.ts; UsageError is the CLI's own (a command line that does not parse).
 
 import { SimulationError } from '../kernel/simulation.js';
-import { InputError } from '../scenario/errors.js';
+import { InputError, RequestError, RunError } from '../errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED_EXPECTATION = 1;
@@ -19,8 +20,6 @@ export class UsageError extends Error {
   }
 }
 
-/** A run failed after it started (a partition died, a model threw): exit 3. */
-export class RunError extends Error {}
 
 /** Prints `err` and returns the exit status it means. */
 export function report(err: unknown): number {
@@ -32,6 +31,10 @@ export function report(err: unknown): number {
   if (err instanceof UsageError) {
     const help = err.command ? `sysplex-emu ${err.command} --help` : 'sysplex-emu --help';
     process.stderr.write(`sysplex-emu: ${err.message} (see '${help}')\n`);
+    return EXIT_BAD_INPUT;
+  }
+  if (err instanceof RequestError) {
+    process.stderr.write(`sysplex-emu: ${err.message}\n`);
     return EXIT_BAD_INPUT;
   }
   if (err instanceof SimulationError || err instanceof RunError) {

@@ -12,6 +12,7 @@ const loaders: Record<string, () => Promise<{ main(argv: string[]): Promise<numb
   test: () => import('./test.js'),
   debug: () => import('./debug.js'),
   worker: () => import('./worker.js'),
+  sweep: () => import('./sweep.js'),
 };
 
 function version(): string {

@@ -15,7 +15,7 @@ export async function main(argv: string[]): Promise<number> {
   const untilPs = untilOption(args, 'replay');
   const seed = int(args, 'seed', 'replay');
   const [topology, capture] = args.positionals as [string, string];
-  const scenario = loadOrReport(topology);
+  const scenario = loadOrReport(topology, args, 'replay');
   if (scenario === null) return 2;
   const progress = !flag(args, 'quiet') && process.stderr.isTTY ? progressLine() : undefined;
   const instruments = await instrumentsOf(args);

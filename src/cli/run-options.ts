@@ -1,8 +1,10 @@
 // What `run` and `replay` share: their common options, the end time, loading the file, the instruments the
 // options ask for, and printing the report.
 
+import { resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
-import { loadRunFile, parseTime } from '../scenario/index.js';
+import type { CaptureSpec } from '../capture/capture-points.js';
+import { type Override, loadRunFile, parseOverride, parseTime } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
 import { MAX_TIME_PS } from '../kernel/time.js';
 import { formatReport, type Report } from '../run/report.js';
@@ -20,6 +22,7 @@ export const RUN_OUTPUT_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   vcd: { type: 'string' },
   perfetto: { type: 'string' },
   html: { type: 'string' },
+  set: { type: 'string', multiple: true },
 };
 
 /** --until as picoseconds, or undefined when not given. */
@@ -32,9 +35,15 @@ export function untilOption(args: Parsed, command: string): number | undefined {
   return t.value;
 }
 
-/** The topology or scenario, or null after printing its errors (exit 2). */
-export function loadOrReport(file: string): Scenario | null {
-  const loaded = loadRunFile(file);
+/** The topology or scenario with the `--set PATH=VALUE` overrides, or null after printing its errors (exit 2). */
+export function loadOrReport(file: string, args: Parsed, command: string): Scenario | null {
+  const overrides: Override[] = [];
+  for (const text of list(args, 'set')) {
+    const o = parseOverride(text);
+    if (typeof o === 'string') throw new UsageError(`--set ${o}`, command);
+    overrides.push(o);
+  }
+  const loaded = loadRunFile(file, overrides);
   if (loaded.ok) return loaded.value;
   for (const e of loaded.errors) process.stderr.write(`${e.toString()}\n`);
   return null;
@@ -46,9 +55,29 @@ export async function instrumentsOf(args: Parsed): Promise<Instrument[]> {
   const { captureInstruments } = await import('../capture/capture-points.js');
   const { timelineInstruments } = await import('../viz/index.js');
   return [
-    ...captureInstruments(list(args, 'capture')),
+    ...captureInstruments(captureSpecs(list(args, 'capture'))),
     ...timelineInstruments({ vcd: str(args, 'vcd'), perfetto: str(args, 'perfetto'), html: str(args, 'html') }),
   ];
+}
+
+/** Parses `--capture POINT=FILE` options; a malformed one or a file named twice is a UsageError (exit 2). */
+export function captureSpecs(specs: readonly string[]): CaptureSpec[] {
+  const out: CaptureSpec[] = [];
+  const files = new Set<string>();
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    const point = eq < 0 ? '' : spec.slice(0, eq).trim();
+    const file = eq < 0 ? '' : spec.slice(eq + 1).trim();
+    if (eq < 0 || point === '' || file === '') {
+      throw new UsageError(`--capture '${spec}': expected POINT=FILE.pcapng (POINT an OSA, a LAN or an XCF link like SYS1-SYS2)`);
+    }
+    if (!/^[A-Za-z0-9_.$#@-]+$/.test(point)) throw new UsageError(`--capture '${spec}': '${point}' is not a capture point name`);
+    const abs = resolve(file);
+    if (files.has(abs)) throw new UsageError(`--capture '${spec}': ${file} is already the file of another capture point`);
+    files.add(abs);
+    out.push({ point, file });
+  }
+  return out;
 }
 
 /** Prints the report (human or --json, nothing with --quiet) and returns the exit status it means. */

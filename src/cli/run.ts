@@ -32,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
   const clientKey = str(args, 'curve-client-key');
   if ((serverKey === undefined) !== (clientKey === undefined)) throw new UsageError('--curve-server-key and --curve-client-key go together', 'run');
   const bind = str(args, 'bind');
-  const scenario = loadOrReport(args.positionals[0]!);
+  const scenario = loadOrReport(args.positionals[0]!, args, 'run');
   if (scenario === null) return 2;
   const progress = !flag(args, 'quiet') && process.stderr.isTTY ? progressLine() : undefined;
   const options = { seed, untilPs, trace: str(args, 'trace'), progress: progress?.update, instruments: await instrumentsOf(args) };

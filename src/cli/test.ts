@@ -7,8 +7,9 @@ import { dirname } from 'node:path';
 import { discover } from '../suite/discover.js';
 import { junitXml } from '../suite/junit.js';
 import { runSuites, summaryLine } from '../suite/runner.js';
-import { flag, int, parse, str } from './args.js';
-import { RunError, UsageError } from './errors.js';
+import { flag, int, parse, str, wallSeconds } from './args.js';
+import { RunError } from '../errors.js';
+import { UsageError } from './errors.js';
 
 export async function main(argv: string[]): Promise<number> {
   const args = parse(
@@ -32,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError(`--artifacts ${artifacts}: is a file, not a folder`, 'test');
   }
   const timeout = str(args, 'timeout');
-  const timeoutS = timeout === undefined ? undefined : wallSeconds(timeout);
+  const timeoutS = timeout === undefined ? undefined : wallSeconds(timeout, 'test');
   const suites = discover(args.positionals);
   const t0 = performance.now();
   const run = await runSuites(suites, {
@@ -70,12 +71,3 @@ function checkWritable(path: string, option: string): void {
   if (exists(path) && statSync(path).isDirectory()) throw new UsageError(`${option} ${path}: is a folder, not a file`, 'test');
 }
 
-const WALL_UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
-
-/** `--timeout` as seconds: a positive number with a unit (500ms, 90s, 10m, 1h). */
-function wallSeconds(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
-  const seconds = m === null ? NaN : Number(m[1]) * WALL_UNITS[m[2]!]!;
-  if (!(seconds > 0) || seconds > 2_000_000) throw new UsageError(`--timeout ${text}: write a wall-clock duration such as 90s, 10m or 1h`, 'test');
-  return seconds;
-}

@@ -22,6 +22,8 @@ options:
   --vcd FILE             write a Value Change Dump of counters (GTKWave)
   --perfetto FILE        write a Chrome/Perfetto JSON trace
   --html FILE            write a self-contained HTML report with plots
+  --set PATH=VALUE       change a topology or scenario field for this run (lpars[name=SYS1].processors=4,
+                         osas[*].frameLatency=4us); repeatable; see 'sysplex-emu sweep --help' for the paths
   --quiet                print nothing but errors (the exit status tells the result)
   -h, --help             show this help`,
   },
@@ -35,7 +37,7 @@ options:
   --mode closed|open     closed (default): stateful per flow, like tcpliveplay; open: every frame at its offset
   --pace asap|recorded   open mode: recorded offsets (default) or as fast as possible
   --until T              run to virtual time T (default: shortly after every flow is decided)
-  --json, --trace FILE, --capture POINT=FILE, --vcd FILE, --perfetto FILE, --html FILE, --seed N, --quiet
+  --json, --trace FILE, --capture POINT=FILE, --vcd FILE, --perfetto FILE, --html FILE, --seed N, --set P=V, --quiet
   -h, --help             show this help`,
   },
   test: {
@@ -75,6 +77,26 @@ Exit 0 when the file is valid; exit 2 with FILE:LINE:COL: what is wrong otherwis
 
 options:
   --json                 print what was understood as JSON
+  -h, --help             show this help`,
+  },
+  sweep: {
+    summary: 'run a scenario over a cross product of parameter values; CSV, JSON and plots',
+    usage: `usage: sysplex-emu sweep <scenario.yaml|topology.yaml> --set PATH=V1,V2,... [--set ...] [options]
+
+Runs every combination of the values (N at a time, each run deterministic) and writes DIR/results.csv and
+DIR/results.json (one row per point: the values set and every number of its report, named as an expect line
+would name it) and DIR/sweep.html (a plot per metric that varies, against the first --set's values). PATH is an
+expectation-style path into the topology or the scenario, with [*] for every element:
+  osas[*].frameLatency=1us,2us,4us   lpars[name=SYS1].processors=1,2   xcf.links[name=SYS1-CF01].distance=1km,10km
+A point that fails (a bad value, a run error, a false expectation) is a row with its error; the sweep goes on.
+Exit status: 0 every point ran and held, 1 a point failed, 2 bad input (the file or an option).
+
+options:
+  --set PATH=V1,V2,...   a parameter and its values; repeat for more parameters (cross product)
+  --seeds N              run each point with N seeds (the scenario's and the next N-1): mean, min, max, sd
+  --jobs N               runs at a time (default: number of cores)
+  --out DIR              where the results go (default sweep-out)
+  --timeout T            stop a run past T of wall time (90s, 10m) and count its point as failed
   -h, --help             show this help`,
   },
   worker: {

@@ -1,7 +1,8 @@
 // sysplex-emu validate FILE [--json]: a topology, scenario or PROFILE.TCPIP; says what it understood.
 
 import { readFileSync } from 'node:fs';
-import { loadRunFile, InputError, formatTime } from '../scenario/index.js';
+import { InputError } from '../errors.js';
+import { loadRunFile, formatTime } from '../scenario/index.js';
 import type { Scenario } from '../scenario/types.js';
 import { describeProfile, parseProfile } from '../firmware/profile/index.js';
 import { parse, flag } from './args.js';

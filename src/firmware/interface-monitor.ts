@@ -10,7 +10,7 @@
 import type { Hal } from './hal.js';
 import type { SysplexMonitor } from './profile/types.js';
 
-/** What the monitor needs of the sysplex group membership (src/firmware/sysplex.ts). */
+/** What the monitor needs of the sysplex group membership (src/firmware/sysplex/membership.ts). */
 export interface MonitoredGroup {
   readonly inGroup: boolean;
   /** Other members of the group. */

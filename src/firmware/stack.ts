@@ -6,7 +6,7 @@ import { inSubnet } from '../net/ipv4.js';
 import type { ApplicationConfig, Firmware, FirmwareConfig, FirmwareView, Hal, VcrtRow, VdptRow, DvipaRow } from './hal.js';
 import { parseProfile } from './profile/index.js';
 import type { Profile, Route } from './profile/types.js';
-import { Sysplex, type SysplexHost } from './sysplex.js';
+import { Sysplex, type SysplexHost } from './sysplex/index.js';
 import type { ConnTuple } from './xcf-messages.js';
 import { TcpEngine } from './tcp/engine.js';
 import { ZOS_TCP_CONFIG, type TcpConfig } from './tcp/config.js';

@@ -6,7 +6,8 @@ import { type Component, JsonlTraceWriter, Simulation, SimulationError, type Tra
 import { TeeSink } from '../kernel/trace.js';
 import { createFirmware } from '../firmware/index.js';
 import type { DvipaRow, FirmwareFactory, VdptRow } from '../firmware/hal.js';
-import { evaluate, InputError } from '../scenario/index.js';
+import { InputError } from '../errors.js';
+import { evaluate } from '../scenario/index.js';
 import type { LanSpec, Scenario } from '../scenario/types.js';
 import { buildSysplex, type Sysplex } from './wiring.js';
 import { ClientHosts } from '../../hw-models/lan/clients.js';

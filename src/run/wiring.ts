@@ -22,7 +22,7 @@
 import type { Component, Link, Port, Simulation } from '../kernel/index.js';
 import type { FirmwareFactory } from '../firmware/hal.js';
 import { ipFromString, parseCidr } from '../net/index.js';
-import { InputError } from '../scenario/errors.js';
+import { InputError } from '../errors.js';
 import type { FaultSpec, LanSpec, SourcePos, Topology } from '../scenario/types.js';
 import { ROUTER } from '../../hw-models/lan/datasheet.js';
 import { EdgeRouter } from '../../hw-models/lan/router.js';

@@ -1,7 +1,7 @@
 // What every section builder shares: the file being built, the errors found so far (all reported, in file
 // order), positions for the typed objects, and unit conversion with a FILE:LINE:COL error on failure.
 
-import type { InputError } from './errors.js';
+import type { InputError } from '../errors.js';
 import { describePath } from './schema.js';
 import type { SourcePos } from './types.js';
 import type { UnitResult } from './units.js';

@@ -57,6 +57,23 @@ export function isExpectError(x: Expectation | ExpectError): x is ExpectError {
 
 export { evaluate, formatSubject, type DisplayFn, type Evaluation } from './expect-eval.js';
 
+/** A path step that addresses every element of a list (`osas[*]`): sweeps and `--set` only. */
+export interface EveryStep {
+  readonly kind: 'every';
+}
+
+/** Parses a field path alone, as `sweep --set` and `run --set` write it (`lpars[name=SYS1].processors`,
+ *  `osas[*].frameLatency`); never throws. */
+export function parseFieldPath(text: string): (PathStep | EveryStep)[] | ExpectError {
+  try {
+    const p = new Parser(text, true);
+    return p.wholePath();
+  } catch (e) {
+    if (e instanceof ExpectError) return e;
+    return new ExpectError('cannot parse this path', 0);
+  }
+}
+
 /** Parses one expectation; never throws (any string in, a value out). */
 export function parseExpectation(text: string): Expectation | ExpectError {
   try {
@@ -76,7 +93,19 @@ const NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
 
 class Parser {
   private i = 0;
-  constructor(private readonly s: string) {}
+  constructor(
+    private readonly s: string,
+    /** Whether `[*]` is allowed (field paths of overrides; an expectation compares one value). */
+    private readonly every = false,
+  ) {}
+
+  wholePath(): (PathStep | EveryStep)[] {
+    this.ws();
+    const steps = this.path();
+    this.ws();
+    if (this.i < this.s.length) this.fail(`unexpected ${this.describeHere()} after the path`);
+    return steps;
+  }
 
   expectation(): Expectation {
     this.ws();
@@ -108,11 +137,11 @@ class Parser {
         return { kind: 'display', command };
       }
     }
-    return { kind: 'path', steps: this.path() };
+    return { kind: 'path', steps: this.path() as PathStep[] };
   }
 
-  private path(): PathStep[] {
-    const steps: PathStep[] = [{ kind: 'field', name: this.ident('a report field name (clients, dvipas, lpars ...)') }];
+  private path(): (PathStep | EveryStep)[] {
+    const steps: (PathStep | EveryStep)[] = [{ kind: 'field', name: this.ident('a report field name (clients, dvipas, lpars ...)') }];
     for (;;) {
       const c = this.s[this.i];
       if (c === '.') {
@@ -132,8 +161,12 @@ class Parser {
     }
   }
 
-  private selector(): PathStep {
+  private selector(): PathStep | EveryStep {
     const c = this.s[this.i];
+    if (c === '*' && this.every) {
+      this.i++;
+      return { kind: 'every' };
+    }
     if (c !== undefined && /[-0-9]/.test(c)) {
       const start = this.i;
       while (this.i < this.s.length && /[-0-9]/.test(this.s[this.i]!)) this.i++;

@@ -1,7 +1,7 @@
 // The scenario layer's public face: loaders, the error type, units, expectations, and the schema objects.
-export { InputError, type InputErrorPos, type Result, failure, success } from './errors.js';
 export { loadTopology } from './topology.js';
 export { loadRunFile, loadScenario, scenarioOfTopology } from './scenario.js';
+export { type Override, type SweepAxis, overrideOf, parseAxis, parseOverride } from './overrides.js';
 export {
   parseExpectation, evaluate, isExpectError, formatSubject, ExpectError,
   type Expectation, type Evaluation, type DisplayFn, type CompareOp, type PathStep, type Scalar, type Subject, type Condition,

@@ -4,13 +4,14 @@
 import { basename, extname, resolve } from 'node:path';
 import { Builder, known } from './builder.js';
 import { DEFAULTS } from './defaults.js';
-import { InputError, type Result, failure, sortErrors, success } from './errors.js';
+import { InputError, type Result, failure, sortErrors, success } from '../errors.js';
 import { isExpectError, parseExpectation } from './expect.js';
 import { describePath as describe, validateScenario } from './schema.js';
 import { buildWorkloads, signallingPaths, type RawTopology, type RawWorkload, topologyFromYaml } from './topology.js';
 import type { ExpectationSpec, FaultAction, FaultSpec, Scenario, Topology } from './types.js';
 import { parseTime } from './units.js';
 import { type FileRef, fileProblem, type Path, refFrom, YamlFile } from './yaml-source.js';
+import { type Override, SCENARIO_KEYS, applyOverrides, rootField } from './overrides.js';
 
 interface RawFault { at: string; action?: FaultAction; target?: string; pct?: number; operator?: string }
 interface RawScenario {
@@ -18,21 +19,33 @@ interface RawScenario {
   faults?: RawFault[]; expect?: string[]; golden?: string; capture?: string; captureMode?: 'closed' | 'open';
 }
 
-/** Loads a scenario file. */
-export function loadScenario(path: string): Result<Scenario> {
+/** Loads a scenario file, with `overrides` of its fields or its topology's (src/scenario/overrides.ts). */
+export function loadScenario(path: string, overrides: readonly Override[] = []): Result<Scenario> {
   const src = YamlFile.read(fileRef(path));
   if (!src.ok) return src;
-  return scenarioFromYaml(src.value);
+  return scenarioFromYaml(src.value, overrides);
 }
 
 /** Loads what `run` is given: a scenario (it has a `topology` key) or else a topology with its defaults. */
-export function loadRunFile(path: string): Result<Scenario> {
+export function loadRunFile(path: string, overrides: readonly Override[] = []): Result<Scenario> {
   const src = YamlFile.read(fileRef(path));
   if (!src.ok) return src;
   const v = src.value.value;
-  if (isObject(v) && Object.hasOwn(v, 'topology')) return scenarioFromYaml(src.value);
-  const topology = topologyFromYaml(src.value, v, []);
+  if (isObject(v) && Object.hasOwn(v, 'topology')) return scenarioFromYaml(src.value, overrides);
+  const scenarioOnly = overrides.find((o) => SCENARIO_KEYS.has(rootField(o)) && rootField(o) !== 'workload');
+  if (scenarioOnly !== undefined) {
+    return failure([new InputError(src.value.file.display, `set ${scenarioOnly.text}: ${rootField(scenarioOnly)} is a scenario field, and this file is a topology`)]);
+  }
+  const file = overridden(src.value, overrides);
+  if (!file.ok) return file;
+  const topology = topologyFromYaml(file.value, file.value.value, []);
   return topology.ok ? success(scenarioOfTopology(topology.value)) : topology;
+}
+
+/** The file with overrides applied to its plain value. */
+function overridden(src: YamlFile, overrides: readonly Override[]): Result<YamlFile> {
+  const applied = applyOverrides(src.value, overrides);
+  return applied.ok ? success(applied.value === src.value ? src : src.withValue(applied.value)) : failure([new InputError(src.file.display, applied.message)]);
 }
 
 /** A topology run on its own: its default workload, seed 1, until 1 s, no faults, no expectations. */
@@ -53,7 +66,16 @@ function fileRef(path: string): FileRef {
   return { abs: resolve(path), display: path };
 }
 
-function scenarioFromYaml(src: YamlFile): Result<Scenario> {
+function scenarioFromYaml(original: YamlFile, overrides: readonly Override[] = []): Result<Scenario> {
+  // An override goes to the scenario when it names one of the scenario's own fields (a `workload` only when the
+  // scenario writes one), otherwise to its topology, inline or in its own file.
+  const own = (o: Override) => SCENARIO_KEYS.has(rootField(o)) && (rootField(o) !== 'workload' || hasKey(original.value, 'workload'));
+  const inline = isObject(original.value) && typeof original.value.topology === 'object';
+  const toTopology = overrides.filter((o) => !own(o));
+  const mine = [...overrides.filter(own), ...(inline ? toTopology.map((o) => ({ ...o, steps: [{ kind: 'field' as const, name: 'topology' }, ...o.steps] })) : [])];
+  const file = overridden(original, mine);
+  if (!file.ok) return file;
+  const src = file.value;
   const value = src.value;
   if (value === null || value === undefined) return failure([src.error([], 'the file is empty: expected a scenario')]);
   const schemaErrors = validateScenario(src, value);
@@ -61,13 +83,13 @@ function scenarioFromYaml(src: YamlFile): Result<Scenario> {
   if (schemaErrors.length > 0) {
     // Still report what is wrong in the topology file it names, so one run shows every error.
     const ref = (value as { topology?: unknown }).topology;
-    const topology = typeof ref === 'string' ? resolveTopology(b, ref) : undefined;
+    const topology = typeof ref === 'string' ? resolveTopology(b, ref, toTopology) : undefined;
     return failure(sortErrors([...schemaErrors, ...(topology && !topology.ok ? topology.errors : [])]));
   }
   const raw = value as RawScenario;
   const errors: InputError[] = [];
 
-  const topology = resolveTopology(b, raw.topology);
+  const topology = resolveTopology(b, raw.topology, inline ? [] : toTopology);
   if (!topology.ok) errors.push(...topology.errors);
 
   const untilPs = b.unit(['until'], raw.until, parseTime, DEFAULTS.scenario.untilPs);
@@ -102,7 +124,7 @@ function scenarioFromYaml(src: YamlFile): Result<Scenario> {
   return success(scenario);
 }
 
-function resolveTopology(b: Builder, raw: string | RawTopology): Result<Topology> {
+function resolveTopology(b: Builder, raw: string | RawTopology, overrides: readonly Override[]): Result<Topology> {
   const src = b.src;
   if (typeof raw !== 'string') return topologyFromYaml(src, raw, ['topology']);
   const ref = refFrom(src.file.display, src.file.abs, raw);
@@ -117,7 +139,9 @@ function resolveTopology(b: Builder, raw: string | RawTopology): Result<Topology
   if (isObject(v) && Object.hasOwn(v, 'topology') && !Object.hasOwn(v, 'lpars')) {
     return failure([src.error(['topology'], `topology ${ref.display} is a scenario, not a topology`)]);
   }
-  return topologyFromYaml(file.value, v, []);
+  const changed = overridden(file.value, overrides);
+  if (!changed.ok) return changed;
+  return topologyFromYaml(changed.value, changed.value.value, []);
 }
 
 type TargetKind = 'lpar' | 'osa' | 'link' | 'cf' | 'any';
@@ -226,4 +250,8 @@ function buildExpectation(b: Builder, text: string, path: Path): ExpectationSpec
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function hasKey(v: unknown, key: string): boolean {
+  return isObject(v) && Object.hasOwn(v, key);
 }

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import scenarioSchema from '../../schema/scenario.schema.json' with { type: 'json' };
 import topologySchema from '../../schema/topology.schema.json' with { type: 'json' };
-import type { InputError } from './errors.js';
+import type { InputError } from '../errors.js';
 import {
   BITRATE_PATTERN,
   DISTANCE_PATTERN,

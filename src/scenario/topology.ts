@@ -4,7 +4,7 @@
 import { basename, extname, resolve } from 'node:path';
 import { Builder, known } from './builder.js';
 import { DEFAULTS } from './defaults.js';
-import { type Result, failure, sortErrors, success } from './errors.js';
+import { type Result, failure, sortErrors, success } from '../errors.js';
 import { inSubnet, ipToU32, overlaps, parseSubnet, type Subnet, u32ToIp } from './ipv4.js';
 import { validateTopology } from './schema.js';
 import type {

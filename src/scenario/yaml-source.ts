@@ -16,7 +16,7 @@ import {
   parseDocument,
   type Scalar,
 } from 'yaml';
-import { InputError, type Result, failure, success } from './errors.js';
+import { InputError, type Result, failure, success } from '../errors.js';
 
 export type PathStep = string | number;
 export type Path = readonly PathStep[];
@@ -73,8 +73,15 @@ export class YamlFile {
     readonly text: string,
     private readonly doc: Document.Parsed,
     private readonly lines: LineCounter,
+    value?: unknown,
   ) {
-    this.value = doc.toJS({ maxAliasCount: 10_000 });
+    this.value = value === undefined ? doc.toJS({ maxAliasCount: 10_000 }) : value;
+  }
+
+  /** The same file with another plain value (a sweep's or `--set`'s overrides applied): positions still point at
+   *  what the user wrote, or at the nearest enclosing node for a field the override added. */
+  withValue(value: unknown): YamlFile {
+    return new YamlFile(this.file, this.text, this.doc, this.lines, value);
   }
 
   /** Parses a YAML file; syntax errors come back as `FILE:LINE:COL: message`, one line each. */

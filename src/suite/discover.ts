@@ -6,7 +6,7 @@
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InputError } from '../scenario/errors.js';
+import { InputError } from '../errors.js';
 import type { Suite } from './types.js';
 
 const SCENARIO_KEY = /^["']?topology["']?[ \t]*:/m;

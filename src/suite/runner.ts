@@ -48,10 +48,10 @@ export async function runSuites(suites: readonly Suite[], opts: SuiteOptions): P
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
-    const jobs: WorkerJob[] = files.map((file, i) => {
+    const jobs = files.map((file, i) => {
       const dir = join(scratch, String(i));
       mkdirSync(dir);
-      return { file, tracePath: join(dir, 'trace.jsonl'), timelines: opts.artifacts !== undefined };
+      return { file, tracePath: join(dir, 'trace.jsonl'), timelines: opts.artifacts !== undefined } satisfies WorkerJob;
     });
     await runPool(jobs, opts.jobs, opts.timeoutS ?? Number.POSITIVE_INFINITY, (i, timed) => {
       const job = jobs[i]!;

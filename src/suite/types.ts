@@ -11,12 +11,17 @@ export interface Suite {
   readonly files: readonly string[];
 }
 
-/** What a worker is asked to do: run one scenario file, writing its trace to `tracePath`. */
+/** What a worker is asked to do: run one scenario file, writing its trace to `tracePath` (none without). */
 export interface WorkerJob {
   readonly file: string;
-  readonly tracePath: string;
+  readonly tracePath?: string;
   /** Also write timelines (timeline.vcd, perfetto.json, report.html) beside the trace, for the artifacts. */
   readonly timelines?: boolean;
+  /** A sweep's point: `PATH=VALUE` overrides of the file's fields, and the seed to run with. */
+  readonly overrides?: readonly string[];
+  readonly seed?: number;
+  /** The file may also be a topology run with its defaults (a sweep over a topology), not only a scenario. */
+  readonly runFile?: boolean;
 }
 
 /** What a worker sends while it runs: how far its virtual time got (for the message of a timed-out run). */

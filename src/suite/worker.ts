@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { timelineInstruments } from '../viz/index.js';
 import { SimulationError } from '../kernel/simulation.js';
-import { InputError, loadScenario } from '../scenario/index.js';
+import { InputError } from '../errors.js';
+import { type Override, loadRunFile, loadScenario, parseOverride } from '../scenario/index.js';
 import type { Report } from '../run/report.js';
 import type { Simulation } from '../kernel/simulation.js';
 import type { WorkerJob, WorkerProgress, WorkerResult } from './types.js';
@@ -18,14 +19,20 @@ function progress(sim: Simulation): void {
 
 /** Runs one scenario file to its verdict data; never throws. */
 export async function runJob(job: WorkerJob): Promise<WorkerResult> {
-  const loaded = loadScenario(job.file);
+  const overrides: Override[] = [];
+  for (const text of job.overrides ?? []) {
+    const o = parseOverride(text);
+    if (typeof o === 'string') return { kind: 'input-error', name: null, seed: null, messages: [`${job.file}: set ${o}`] };
+    overrides.push(o);
+  }
+  const loaded = job.runFile === true ? loadRunFile(job.file, overrides) : loadScenario(job.file, overrides);
   if (!loaded.ok) return { kind: 'input-error', name: null, seed: null, messages: loaded.errors.map((e) => e.toString()) };
-  const scenario = loaded.value;
+  const scenario = job.seed !== undefined ? { ...loaded.value, seed: job.seed } : loaded.value;
   const { name, seed } = scenario;
   try {
     // With --artifacts, every run also draws its timelines; only a failing scenario's are kept.
-    const dir = dirname(job.tracePath);
-    const instruments = job.timelines === true
+    const dir = dirname(job.tracePath ?? '.');
+    const instruments = job.timelines === true && job.tracePath !== undefined
       ? timelineInstruments({ vcd: join(dir, 'timeline.vcd'), perfetto: join(dir, 'perfetto.json'), html: join(dir, 'report.html') })
       : [];
     let report: Report;
@@ -58,7 +65,7 @@ function writesUntil(file: string): boolean {
 
 function isJob(v: unknown): v is WorkerJob {
   const j = v as Partial<WorkerJob> | null;
-  return typeof j === 'object' && j !== null && typeof j.file === 'string' && typeof j.tracePath === 'string';
+  return typeof j === 'object' && j !== null && typeof j.file === 'string' && (j.tracePath === undefined || typeof j.tracePath === 'string');
 }
 
 // Started by the suite's pool: wait for the one job, answer, and leave once the answer is flushed.

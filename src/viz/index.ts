@@ -2,7 +2,7 @@
 // them as an Instrument; `test --artifacts` makes one per scenario with its own file names.
 
 import { resolve } from 'node:path';
-import { UsageError } from '../cli/errors.js';
+import { RequestError } from '../errors.js';
 import { US } from '../kernel/time.js';
 import type { Instrument } from '../run/run-scenario.js';
 import { TimelineInstrument, type TimelineFiles } from './instrument.js';
@@ -21,22 +21,22 @@ export interface TimelineOptions {
  *  (0.5 ms), so that an idle sysplex shows steady counters instead of an alias of its heartbeat. */
 export const DEFAULT_SAMPLE_INTERVAL_PS = 1000 * US;
 
-/** The instruments for the timeline files asked for: none (and no cost to the run) when none is. A repeated
- *  file or a bad interval is a UsageError (exit 2). */
+/** The instruments for the timeline files asked for: none (and no cost to the run) when none is. A missing or
+ *  repeated file or a bad interval is a RequestError (exit 2). */
 export function timelineInstruments(o: TimelineOptions): Instrument[] {
-  const named: [string, string | undefined][] = [['--vcd', o.vcd], ['--perfetto', o.perfetto], ['--html', o.html]];
+  const named: [string, string | undefined][] = [['the VCD timeline', o.vcd], ['the Perfetto trace', o.perfetto], ['the HTML report', o.html]];
   const seen = new Map<string, string>();
-  for (const [flag, file] of named) {
+  for (const [what, file] of named) {
     if (file === undefined) continue;
-    if (file.trim() === '') throw new UsageError(`${flag} needs a file name`);
+    if (file.trim() === '') throw new RequestError(`${what} needs a file name`);
     const abs = resolve(file);
     const other = seen.get(abs);
-    if (other !== undefined) throw new UsageError(`${flag} ${file}: ${other} writes the same file`);
-    seen.set(abs, flag);
+    if (other !== undefined) throw new RequestError(`${what} ${file}: ${other} writes the same file`);
+    seen.set(abs, what);
   }
   const interval = o.sampleIntervalPs ?? DEFAULT_SAMPLE_INTERVAL_PS;
   if (!Number.isSafeInteger(interval) || interval < 1) {
-    throw new UsageError(`the sample interval must be a whole number of picoseconds >= 1, not ${interval}`);
+    throw new RequestError(`the sample interval must be a whole number of picoseconds >= 1, not ${interval}`);
   }
   if (seen.size === 0) return [];
   const files: TimelineFiles = {};

@@ -5,7 +5,7 @@
 // more in a run than in isolation, the collections they cause landing in the middle of the simulation).
 
 import { PartialFile } from '../kernel/partial-file.js';
-import { InputError } from '../scenario/errors.js';
+import { InputError } from '../errors.js';
 
 const SIZE = 1 << 18;
 /** Room always left for one number or one short piece before a flush is needed. */

@@ -1,11 +1,11 @@
 // Where components go in a partitioned run, the lookahead that follows, and external components spliced into
 // links (built in-process: nothing is started here).
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
 import { spliceInstrument } from '../../src/backplane/external.js';
 import { planPartitions } from '../../src/backplane/plan.js';
 import { prepare } from '../../src/run/run-scenario.js';
-import { InputError, loadRunFile } from '../../src/scenario/index.js';
+import { InputError, RequestError } from '../../src/errors.js';
+import { loadRunFile } from '../../src/scenario/index.js';
 import type { Scenario, Topology } from '../../src/scenario/types.js';
 import type { ExternalSpec } from '../../src/backplane/external.js';
 
@@ -73,7 +73,7 @@ describe('partition plan', () => {
     const s = demo((t) => ({ ...t, backplane: { pin: { SYS2: 4 } } }));
     await expect(plan(s, 2)).rejects.toThrow(InputError);
     await expect(plan(s, 2)).rejects.toThrow(/SYS2 is pinned to partition 4, but the run has 2 partitions/);
-    await expect(plan(demo(), 5)).rejects.toThrow(UsageError);
+    await expect(plan(demo(), 5)).rejects.toThrow(RequestError);
     await expect(plan(demo(), 5)).rejects.toThrow(/partition 4 would run nothing/);
   });
 

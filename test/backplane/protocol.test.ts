@@ -12,7 +12,7 @@ import { payloadProblem } from '../../src/backplane/payload-check.js';
 import { PendingEvents } from '../../src/backplane/pending.js';
 import { checkFromCoordinator, checkFromParticipant, encode, PROTOCOL_VERSION, unpack, type WireEvent } from '../../src/backplane/protocol.js';
 import { ChunkMerger, TraceChunkSink } from '../../src/backplane/trace-chunks.js';
-import { InputError } from '../../src/scenario/errors.js';
+import { InputError } from '../../src/errors.js';
 
 describe('messages', () => {
   it('round-trip through msgpack with binary as plain Uint8Arrays (slice() copies) and 64-bit times as numbers', () => {

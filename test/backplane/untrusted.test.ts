@@ -10,7 +10,7 @@ import * as zmq from 'zeromq';
 import { describe, expect, it } from 'vitest';
 import { writeCertificate } from '../../src/backplane/curve.js';
 import { runPartitioned } from '../../src/backplane/run-partitioned.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { RequestError } from '../../src/errors.js';
 import { loadRunFile } from '../../src/scenario/index.js';
 import { cli, STACK_FRAME } from '../e2e/cli.js';
 import { comparable, freePort, run, start, writeRun } from './processes.js';
@@ -95,7 +95,7 @@ describe.concurrent('untrusted input', () => {
     expect(cli(['worker', '--connect', 'udp://x']).stderr).toMatch(/not an endpoint/);
     const loaded = loadRunFile(writeRun('  bind: tcp://127.0.0.1:0', SMALL));
     if (!loaded.ok) throw new Error('scenario does not load');
-    await expect(runPartitioned(loaded.value, { partitions: 2, bind: 'tcp://0.0.0.0:0' })).rejects.toThrow(UsageError);
+    await expect(runPartitioned(loaded.value, { partitions: 2, bind: 'tcp://0.0.0.0:0' })).rejects.toThrow(RequestError);
     await expect(runPartitioned(loaded.value, { partitions: 2, bind: 'tcp://0.0.0.0:0' })).rejects.toThrow(/needs CURVE keys/);
   }, 60_000);
 

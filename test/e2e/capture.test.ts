@@ -100,7 +100,7 @@ test('bad capture specs and unknown points are exit 2 with one line, and leave n
   const cases: [string, RegExp][] = [
     ['OSA1', /expected POINT=FILE/],
     [`=${out}.pcapng`, /expected POINT=FILE/],
-    [`OSA9=${out}.pcapng`, /--capture OSA9: no OSA, LAN or XCF link of that name \(this topology has OSA1, OSA2, OSA3, LAN1, SYS1-SYS2/],
+    [`OSA9=${out}.pcapng`, /capture point OSA9: no OSA, LAN or XCF link of that name \(this topology has OSA1, OSA2, OSA3, LAN1, SYS1-SYS2/],
     [`SYS1-SYS9=${out}.pcapng`, /no OSA, LAN or XCF link/],
     [`OSA1=${dir}/no/such/dir/x.pcapng`, /cannot create/],
   ];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MS, Simulation, US } from '../../src/kernel/index.js';
 import { ipv4Dst, ipv4Src } from '../../src/net/index.js';
-import { InputError } from '../../src/scenario/errors.js';
+import { InputError } from '../../src/errors.js';
 import type { FaultSpec, Topology } from '../../src/scenario/types.js';
 import { buildSysplex } from '../../src/run/wiring.js';
 import { OSA } from '../../hw-models/osa/datasheet.js';

@@ -2,7 +2,7 @@
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Result } from '../../src/scenario/errors.js';
+import type { Result } from '../../src/errors.js';
 
 export const demoProfile = (n: number): string => readFileSync(`fixtures/profiles/SYS${n}.tcpip`, 'utf8');
 

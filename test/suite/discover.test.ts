@@ -7,7 +7,7 @@ import { artifactIds } from '../../src/suite/artifacts.js';
 import { discover, looksLikeScenario } from '../../src/suite/discover.js';
 import { judge } from '../../src/suite/judge.js';
 import { resultLines, summaryLine } from '../../src/suite/runner.js';
-import { InputError } from '../../src/scenario/errors.js';
+import { InputError } from '../../src/errors.js';
 import type { Report } from '../../src/run/report.js';
 
 function folder(files: Record<string, string>): string {

@@ -99,7 +99,7 @@ describe('timeline files that cannot be written', () => {
     expect(r.stdout).toBe('');
     const same = cli(['run', 'fixtures/topologies/demo.yaml', '--vcd', join(dir, 'a'), '--html', join(dir, 'a'), '--until', '1ms']);
     expect(same.status).toBe(2);
-    expect(same.stderr).toMatch(/--html .*--vcd writes the same file/);
+    expect(same.stderr).toMatch(/the HTML report .*the VCD timeline writes the same file/);
     expect(existsSync(join(dir, 'a'))).toBe(false);
   });
 });

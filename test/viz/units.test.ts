@@ -11,7 +11,7 @@ import { Timeline, type RunMeta, type SignalDef, type SignalValues, type Timelin
 import { VcdWriter, vcdId } from '../../src/viz/vcd.js';
 import { FlightCounter } from '../../src/viz/xcf-flight.js';
 import { timelineInstruments } from '../../src/viz/index.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { RequestError } from '../../src/errors.js';
 import { parseVcd } from './vcd-parse.js';
 import { perfettoProblems } from './perfetto-check.js';
 
@@ -189,10 +189,10 @@ describe('timelineInstruments', () => {
   it('costs nothing without files, and refuses the same file twice or a bad interval', () => {
     expect(timelineInstruments({})).toEqual([]);
     expect(timelineInstruments({ vcd: 'a.vcd' })).toHaveLength(1);
-    expect(() => timelineInstruments({ vcd: 'x', html: './x' })).toThrow(UsageError);
-    expect(() => timelineInstruments({ vcd: '' })).toThrow(UsageError);
-    expect(() => timelineInstruments({ vcd: 'a.vcd', sampleIntervalPs: 0 })).toThrow(UsageError);
-    expect(() => timelineInstruments({ vcd: 'a.vcd', sampleIntervalPs: 1.5 })).toThrow(UsageError);
+    expect(() => timelineInstruments({ vcd: 'x', html: './x' })).toThrow(RequestError);
+    expect(() => timelineInstruments({ vcd: '' })).toThrow(RequestError);
+    expect(() => timelineInstruments({ vcd: 'a.vcd', sampleIntervalPs: 0 })).toThrow(RequestError);
+    expect(() => timelineInstruments({ vcd: 'a.vcd', sampleIntervalPs: 1.5 })).toThrow(RequestError);
   });
 });
 

@@ -9,7 +9,7 @@
 
 import { parseProfile } from '../../firmware/profile/index.js';
 import { MAX_TIME_PS } from '../../kernel/time.js';
-import { InputError } from '../../scenario/errors.js';
+import { InputError } from '../../errors.js';
 import { DEFAULTS } from '../../scenario/defaults.js';
 import type { Scenario } from '../../scenario/types.js';
 import type { Report } from '../../run/report.js';

@@ -3,7 +3,7 @@
 // VIPAROUTE entries (SYSPLEX-DISTRIBUTOR.md 2.3; header tokens reconstructed there).
 
 import type { Stack } from '../stack.js';
-import type { Dvipa } from '../sysplex.js';
+import type { Dvipa } from '../sysplex/index.js';
 import { type ReportBody, ipText, pad, prefixOf, timestamp } from './format.js';
 import type { NetstatOptions } from './options.js';
 

@@ -1,5 +1,9 @@
-// Bad input, reported the way the CLI prints it: `FILE:LINE:COL: what is wrong` (exit status 2).
-// Other layers reuse it: the capture reader reports a byte offset instead of a line (`FILE: byte N: ...`).
+// The errors every layer may raise, kept below all of them so that no layer imports upward for them. The CLI maps
+// them to the exit statuses of the contract (src/cli/errors.ts): InputError and RequestError are bad input (2),
+// RunError is a run that failed after it started (3).
+//
+// InputError is bad input in a file, worded the way the CLI prints it: `FILE:LINE:COL: what is wrong`. Binary
+// readers give a byte offset instead of a line (`FILE: byte N: ...`).
 
 export interface InputErrorPos {
   /** 1-based line. */
@@ -57,4 +61,15 @@ export function sortErrors(errors: InputError[]): InputError[] {
       (a.line ?? 0) - (b.line ?? 0) ||
       (a.col ?? 0) - (b.col ?? 0),
   );
+}
+
+/** The caller asked for something this run cannot do (an unknown component to pin, more partitions than units):
+ *  bad input, worded in the domain's terms; the CLI adds its own flags and a pointer to --help. */
+export class RequestError extends Error {
+  override readonly name = 'RequestError';
+}
+
+/** A run failed after it started (a partition died, a socket broke): exit 3, with what failed and the virtual time. */
+export class RunError extends Error {
+  override readonly name = 'RunError';
 }
