@@ -15,6 +15,7 @@ import { inSubnet, ipToU32, parseSubnet } from '../scenario/ipv4.js';
 import type { DistributedService } from '../../hw-models/lpar/lpar.js';
 import { remoteKey } from '../../hw-models/lpar/ledger.js';
 import type { ClientsReport, DistributionReport, DvipaReport, Report, TargetReport } from './report.js';
+import { compressedOf, type CompressedReport, mergeXcf, type XcfPart, xcfPart } from './xcf-report.js';
 
 export interface RunOptions {
   seed?: number;
@@ -154,6 +155,9 @@ export type NotCompleted = [number, number, number][];
 export interface ReportPart {
   lpars: LparPart[];
   clients: { index: number; totals: ClientsReport }[];
+  /** XCF: systems, CFs and the couple data set of this partition; the values the file compresses. */
+  xcf: XcfPart;
+  compressed: CompressedReport[];
 }
 export interface LparPart {
   index: number;
@@ -209,7 +213,7 @@ export function reportPart(p: Prepared, notCompleted: NotCompleted, isLocal: (c:
     });
   });
   const clients = p.clients.flatMap((c, index) => (isLocal(c) ? [{ index, totals: c.summary() }] : []));
-  return { lpars, clients };
+  return { lpars, clients, xcf: xcfPart(sysplex, isLocal), compressed: compressedOf(p.scenario) };
 }
 
 /** One report from the parts of every partition (each LPAR and client component in exactly one part). */
@@ -264,6 +268,8 @@ export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs:
     dvipas,
     distribution,
     clients,
+    compressed: parts[0]?.compressed ?? [],
+    xcf: mergeXcf(parts.map((x) => x.xcf ?? { systems: [], cfs: [], cds: null })),
   };
 }
 
