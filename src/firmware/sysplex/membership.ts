@@ -11,6 +11,10 @@ import type { Target } from './target.js';
 import { JOIN_SETTLE_PS, JOIN_TIMER, WLM_POLL_PS, WLM_TIMER } from './timers.js';
 
 export class Membership {
+  /** The WLM weight last sent to each member: the poll sends only a changed one (the member keeps the last),
+   *  so an idle sysplex exchanges nothing and the traffic grows with the members, not their square. */
+  private readonly weightSent = new Map<string, number>();
+
   constructor(
     private readonly s: SysplexState,
     private readonly distributor: Distributor,
@@ -45,6 +49,8 @@ export class Membership {
       d.ad = null;
     }
     s.members.clear();
+    this.weightSent.clear();
+    this.target.forgetWeightsSent(null);
     s.inGroup = false;
     s.settled = false;
     s.hal.xcfJoin(false);
@@ -64,6 +70,9 @@ export class Membership {
       return;
     }
     s.members.delete(stack);
+    // What it was told is gone with it: a member that returns is told afresh.
+    this.weightSent.delete(stack);
+    this.target.forgetWeightsSent(stack);
     // Connections on the lost target are gone; the VCRT forgets them and the VDPT stops counting them.
     s.vcrt.deleteTarget(t);
     s.affinity.deleteTarget(t);
@@ -109,13 +118,18 @@ export class Membership {
     refreshOptLocal(this.s);
   }
 
-  /** The WLM poll: this system's weight to every member and to the VDPT, server weights to the distributors. */
+  /** The WLM poll: this system's weight to every member (when it changed) and to the VDPT, server weights to the
+   *  distributors. */
   pollWlm(now: number, id: number): void {
     const s = this.s;
     if (!s.inGroup) return;
     const weight = Math.max(0, Math.min(64, Math.round(s.hal.wlmWeight())));
     s.vdpt.setSystemWeight(s.indexOf(s.self), weight);
-    for (const stack of s.members.keys()) s.send(stack, { m: 'wlm', weight });
+    for (const stack of s.members.keys()) {
+      if (this.weightSent.get(stack) === weight) continue;
+      this.weightSent.set(stack, weight);
+      s.send(stack, { m: 'wlm', weight });
+    }
     this.target.reportServerWeights(weight);
     s.hal.setTimer(id, now + WLM_POLL_PS);
   }
