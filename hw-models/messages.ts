@@ -79,26 +79,97 @@ export interface PortStateMsg {
 }
 export type OsaToLparMsg = DeliverMsg | PortStateMsg;
 
-// ---- LPAR <-> LPAR over an XCF signalling path ------------------------------------------------------------
+// ---- LPAR <-> LPAR over a FICON CTC signalling path ------------------------------------------------------
 
-/** A message of the TCP/IP XCF group, from one stack's firmware to another's. */
+/** A message of the TCP/IP XCF group, from one stack's firmware to another's, on the sender's outbound CTC
+ *  device of path `path`. */
 export interface XcfDataMsg {
   readonly kind: 'xcf-data';
   readonly from: string;
   readonly bytes: Uint8Array;
 }
-/** A member's status update (heartbeat), its join, or its voluntary leave (`joined: false`).
- *  `incarnation` counts the sender's IPLs, so a member that re-IPLed faster than the failure detection
- *  interval is still seen to have failed and rejoined. `reply` asks the receiver to answer with its own status
- *  at once (a joining member learns the group without waiting for the next heartbeat). */
-export interface XcfStatusMsg {
-  readonly kind: 'xcf-status';
-  readonly from: string;
-  readonly joined: boolean;
-  readonly incarnation: number;
-  readonly reply: boolean;
+/** Device end: the receiving side has taken the transfer, the sender's outbound device is free again. */
+export interface CtcAckMsg {
+  readonly kind: 'ctc-ack';
 }
-export type XcfPathMsg = XcfDataMsg | XcfStatusMsg;
+export type XcfPathMsg = XcfDataMsg | CtcAckMsg;
+
+// ---- LPAR <-> CF over a coupling link (list-structure signalling) -----------------------------------------
+
+/** A CF request: `write` puts a signal on the list from `from` to `to` in the CF's signalling structure;
+ *  `read` takes the oldest signal off the list from `from` to `to` (the reader is `to`); `purge` empties every
+ *  list to `to` (its inbound paths start afresh at IPL). `id` comes back in the response. */
+export interface CfRequestMsg {
+  readonly kind: 'cf-req';
+  readonly id: number;
+  readonly op: 'write' | 'read' | 'purge';
+  readonly from: string;
+  readonly to: string;
+  readonly bytes: Uint8Array | null;
+}
+/** The CF finished request `id`: a write's `ok` (false: the list was full or the CF lost the structure), a
+ *  read's signal (null when the list was empty) and whether more wait behind it. */
+export interface CfResponseMsg {
+  readonly kind: 'cf-resp';
+  readonly id: number;
+  readonly ok: boolean;
+  readonly bytes: Uint8Array | null;
+  readonly more: boolean;
+}
+/** List transition: the list from `from` to the receiver went from empty to non-empty. */
+export interface CfNotifyMsg {
+  readonly kind: 'cf-notify';
+  readonly cf: string;
+  readonly from: string;
+}
+export type CfToLparMsg = CfResponseMsg | CfNotifyMsg;
+
+// ---- LPAR <-> sysplex couple data set ----------------------------------------------------------------------
+
+/** A system's status update (its heartbeat in the couple data set), every status-update interval. `fdiPs` is
+ *  its effective failure detection interval, `weight` its SFM weight. */
+export interface CdsStatusMsg {
+  readonly kind: 'cds-status';
+  readonly sys: string;
+  readonly incarnation: number;
+  readonly fdiPs: number;
+  readonly weight: number;
+  /** The system's TCP/IP stack is a member of the group (the member record rides along). */
+  readonly member: boolean;
+}
+/** The system's TCP/IP stack joins or leaves the group (its member record). */
+export interface CdsGroupMsg {
+  readonly kind: 'cds-group';
+  readonly sys: string;
+  readonly incarnation: number;
+  readonly joined: boolean;
+}
+/** The system has no working signalling path left to `peer` (SFM CONNFAIL decides). */
+export interface CdsConnFailMsg {
+  readonly kind: 'cds-connfail';
+  readonly sys: string;
+  readonly peer: string;
+}
+export type LparToCdsMsg = CdsStatusMsg | CdsGroupMsg | CdsConnFailMsg;
+
+/** A member of the group joined or left (`failed`: partitioned out of the sysplex). */
+export interface CdsNoticeMsg {
+  readonly kind: 'cds-notice';
+  readonly stack: string;
+  readonly joined: boolean;
+  readonly failed: boolean;
+}
+/** SFM isolates (fences) this system: it stops at once, as in a non-restartable wait state. */
+export interface CdsIsolateMsg {
+  readonly kind: 'cds-isolate';
+  readonly reason: 'status-missing' | 'connfail';
+}
+/** The system is in the sysplex (its first status update was recorded and it has been told the group's
+ *  members): XCF initialisation is done and the stack may start. */
+export interface CdsReadyMsg {
+  readonly kind: 'cds-ready';
+}
+export type CdsToLparMsg = CdsNoticeMsg | CdsIsolateMsg | CdsReadyMsg;
 
 // ---- control events (faults and operator commands, posted by the run with sim.postControl) ----------------
 
@@ -124,7 +195,16 @@ export interface OperatorControl {
   readonly kind: 'operator';
   readonly command: string;
 }
-export type ControlMsg = LparControl | OsaControl | XcfControl | LossControl | OperatorControl;
+/** Posted to a CF and to every LPAR with a coupling link to it. */
+export interface CfControl {
+  readonly kind: 'cf-down' | 'cf-up';
+  readonly cf: string;
+}
+/** The LPAR's TCP/IP stack ends in an orderly way (P TCPIP) or is started again. */
+export interface StackControl {
+  readonly kind: 'stack-stop' | 'stack-start';
+}
+export type ControlMsg = LparControl | OsaControl | XcfControl | LossControl | OperatorControl | CfControl | StackControl;
 
 // ---- LPAR <-> CPC (PR/SM) ---------------------------------------------------------------------------------
 

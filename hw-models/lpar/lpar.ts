@@ -1,5 +1,6 @@
 // `SYS1`: an LPAR hosting one firmware instance (the z/OS TCP/IP stack) through a Hal. Ports: one per OSA it
-// defines (named after the OSA) and one per XCF signalling path (`xcf.<peer>.<n>`).
+// defines (named after the OSA), one per FICON CTC device pair (`ctc.<peer>.<n>`), one per coupling link CHPID
+// to a CF (`cf.<CF>.<n>`) and one to the sysplex couple data set (`cds`).
 //
 // CPU model: `processors` logical CPs at `clockHz`. Every input (an inbound datagram, an XCF message, a
 // membership change, a firmware timer, an operator command) waits in the run queue until a CP takes it, at
@@ -8,8 +9,10 @@
 // with load, and an overloaded LPAR stops returning inbound buffers, so its OSA drops.
 //
 // Faults: lpar-down stops the LPAR at once (firmware dropped, its OSA registrations removed, no more XCF status
-// updates, inputs lost); lpar-up re-IPLs a fresh firmware from the same factory and profile. Connection
-// accounting (ledger) and CPU time survive a down.
+// updates, inputs lost), as does SFM isolating it; lpar-up re-IPLs a fresh firmware from the same factory and
+// profile. stack-stop (and the operator's `P TCPIP`) ends the stack in order: it leaves the XCF group at once,
+// its addresses go, the LPAR stays up; stack-start (`S TCPIP`) starts a fresh one. Connection accounting
+// (ledger) and CPU time survive a down.
 
 import { type Port } from '../../src/kernel/index.js';
 import { ModelComponent } from '../model-component.js';
@@ -18,7 +21,8 @@ import { ipToString } from '../../src/net/index.js';
 import type { ControlMsg, LparToOsaMsg, OsaToLparMsg, PrsmShareMsg, XcfPathMsg } from '../messages.js';
 import { APPLICATION, PRSM } from '../cpc/datasheet.js';
 import { type Inbperf, OSA } from '../osa/datasheet.js';
-import { XcfSignalling, type XcfStats } from '../xcf/signalling.js';
+import type { CouplingLinkType } from '../xcf/datasheet.js';
+import { type XcfConfig, type XcfPathSummary, XcfSignalling, type XcfStats } from '../xcf/signalling.js';
 import { Cpu } from './cpu.js';
 import { type CostTable, LPAR_COSTS } from './datasheet.js';
 import { type HalBackend, HostHal } from './host-hal.js';
@@ -30,7 +34,7 @@ import { TimerHeap } from './timer-heap.js';
 const TAG_DISPATCH = 0;
 const TAG_OUTPUT = 1;
 const TAG_FW_TIMER = 2;
-const TAG_XCF = 3; // and 4
+const TAG_XCF = 3;
 const TAG_PRSM = 5;
 const TAG_APP = 6;
 const TAG_IWQ = 7;
@@ -44,8 +48,8 @@ export interface LparConfig {
   readonly clockHz: number;
   readonly firmware: FirmwareFactory;
   readonly firmwareConfig: FirmwareConfig;
-  /** XCF failure detection interval, ps. */
-  readonly failureDetectionPs: number;
+  /** XCF: failure detection interval, SFM weight and the transport class. */
+  readonly xcf: XcfConfig;
   readonly costs?: Partial<CostTable>;
   readonly wlmWindowPs?: number;
   /** Application work beside the stack, percent of the logical CPs' capacity (runs below the stack). */
@@ -87,6 +91,10 @@ export interface LparSummary {
   readonly unknownInterface: number;
   readonly wlmWeight: number;
   readonly xcf: XcfStats;
+  /** Each signalling path's transfer times and counts. */
+  readonly xcfPaths: readonly XcfPathSummary[];
+  /** The TCP/IP stack is running (false after stack-stop or P TCPIP). */
+  readonly stackUp: boolean;
   readonly connections: readonly {
     readonly localIp: string;
     readonly localPort: number;
@@ -123,6 +131,8 @@ export class LparHost extends ModelComponent implements HalBackend {
   private up = false;
   generation = 0;
   ipls = 0;
+  /** The stack should run once XCF is ready (false after stack-stop / P TCPIP). */
+  private stackWanted = false;
 
   private readonly rq = new RunQueue();
   private readonly timers = new TimerHeap();
@@ -147,7 +157,12 @@ export class LparHost extends ModelComponent implements HalBackend {
     super(name);
     this.costs = { ...LPAR_COSTS, ...cfg.costs };
     this.cpu = new Cpu(cfg.processors, cfg.clockHz, cfg.wlmWindowPs);
-    this.xcf = new XcfSignalling(this, { membership: (e) => this.onMembership(e), data: (f, b) => this.onXcfData(f, b) }, cfg.failureDetectionPs, TAG_XCF);
+    this.xcf = new XcfSignalling(
+      this,
+      { membership: (e) => this.onMembership(e), data: (f, b) => this.onXcfData(f, b), isolate: (reason) => this.isolated(reason), ready: () => this.xcfReady() },
+      cfg.xcf,
+      TAG_XCF,
+    );
   }
 
   // ---- wiring -------------------------------------------------------------------------------------------
@@ -174,16 +189,42 @@ export class LparHost extends ModelComponent implements HalBackend {
     return this.cpcPort;
   }
 
-  /** A new signalling path to `peer`: the port to connect (`xcf.<peer>.<n>`). */
-  addXcfPath(peer: string): Port {
+  /** A new FICON CTC device pair to `peer` (a signalling path): the port to connect (`ctc.<peer>.<n>`). */
+  addCtcPath(peer: string, via: string): Port {
     const n = this.xcf.pathStates(peer).length;
-    const port = this.port(`xcf.${peer}.${n}`);
-    this.xcf.addPath(peer, port);
+    const port = this.port(`ctc.${peer}.${n}`);
+    this.xcf.addCtcPath(peer, port, via);
+    this.knowPeer(peer);
+    return port;
+  }
+
+  /** A new coupling link CHPID to `cf`: the port to connect (`cf.<cf>.<n>`). */
+  addCfLink(cf: string, model: CouplingLinkType): Port {
+    let n = 0;
+    while (this.ports.some((p) => p.name === `cf.${cf}.${n}`)) n++;
+    const port = this.port(`cf.${cf}.${n}`);
+    this.xcf.addCfLink(cf, port, model);
+    return port;
+  }
+
+  /** The list structure in `cf` becomes the next signalling path to `peer`. */
+  addStructurePath(peer: string, cf: string): number {
+    this.knowPeer(peer);
+    return this.xcf.addStructurePath(peer, cf);
+  }
+
+  /** The port to the sysplex couple data set (`cds`). */
+  coupleDataSetPort(): Port {
+    const port = this.port('cds');
+    this.xcf.setCoupleDataSet(port);
+    return port;
+  }
+
+  private knowPeer(peer: string): void {
     if (!this.peerIndex.has(peer)) {
       this.peerIndex.set(peer, this.peerNames.length);
       this.peerNames.push(peer);
     }
-    return port;
   }
 
   // ---- what the run report and the debugger read --------------------------------------------------------
@@ -244,6 +285,8 @@ export class LparHost extends ModelComponent implements HalBackend {
       unknownInterface: this.counts.unknownInterface,
       wlmWeight: this.cpu.wlmWeight(now),
       xcf: { ...this.xcf.stats },
+      xcfPaths: this.xcf.pathSummaries(),
+      stackUp: this.fw !== null,
       connections: this.connections.entries().map((e) => ({
         localIp: ipToString(e.localIp),
         localPort: e.localPort,
@@ -282,14 +325,14 @@ export class LparHost extends ModelComponent implements HalBackend {
     if (m.kind === 'port-state') {
       this.osaUp[osa] = m.up;
       if (this.tracing) this.trace('lpar.osa', { osa: port.name, up: m.up });
-      if (this.up) {
+      if (this.up && this.fw !== null) {
         // The stack hears of it as z/OS does from the device driver: its next piece of work.
         this.rq.push(InputKind.Interface, m.up, osa, 0, this.now);
         this.dispatch();
       }
       return;
     }
-    if (!this.up) {
+    if (!this.up || this.fw === null) {
       this.counts.dropped += m.packets.length;
       return;
     }
@@ -360,14 +403,41 @@ export class LparHost extends ModelComponent implements HalBackend {
       case 'xcf-up':
         this.xcf.setPaths(c.peer, c.kind === 'xcf-up', c.path);
         break;
-      case 'operator':
+      case 'cf-down':
+      case 'cf-up':
+        this.xcf.setCf(c.cf, c.kind === 'cf-up');
+        break;
+      case 'stack-stop':
+        if (this.up && this.fw !== null) this.stopStack('stack-stop');
+        break;
+      case 'stack-start':
+        if (this.up && this.fw === null) this.startStack(true);
+        break;
+      case 'operator': {
         if (!this.up) {
           if (this.tracing) this.trace('operator', { command: c.command, error: `${this.name} is down` });
+          break;
+        }
+        // START and STOP of the TCP/IP address space are MVS's commands, not the stack's.
+        const mvs = mvsCommand(c.command);
+        if (mvs === 'stop') {
+          if (this.tracing) this.trace('operator', { command: c.command, text: this.fw === null ? 'IEE341I TCPIP NOT ACTIVE' : 'EZZ4201I TCP/IP TERMINATION COMPLETE' });
+          if (this.fw !== null) this.stopStack('operator');
+          break;
+        }
+        if (mvs === 'start') {
+          if (this.tracing) this.trace('operator', { command: c.command, text: this.fw !== null ? 'IEF453I TCPIP ALREADY ACTIVE' : 'EZZ4202I Z/OS UNIX - TCP/IP CONNECTION ESTABLISHED' });
+          if (this.fw === null) this.startStack(true);
+          break;
+        }
+        if (this.fw === null) {
+          if (this.tracing) this.trace('operator', { command: c.command, error: `TCPIP is not active on ${this.name}` });
           break;
         }
         this.rq.push(InputKind.Operator, c.command, 0, 0, this.now);
         this.dispatch();
         break;
+      }
       default:
         break;
     }
@@ -377,17 +447,57 @@ export class LparHost extends ModelComponent implements HalBackend {
 
   private ipl(): void {
     this.up = true;
-    this.generation++;
     this.ipls++;
-    if (this.ipls > 1) this.xcf.restart();
+    this.generation++;
     if (this.tracing) this.trace('lpar.up', { ipl: this.ipls });
+    // XCF initialisation first: the system enters the sysplex through the couple data set, and the stack starts
+    // when it is in (knowing the group), one CDS round trip later. A real IPL takes minutes; not charged.
+    this.stackWanted = true;
+    this.xcf.restart();
+  }
+
+  private xcfReady(): void {
+    if (this.up && this.fw === null && this.stackWanted) this.startStack();
+  }
+
+  /** Starts a fresh TCP/IP stack (at IPL, or S TCPIP after a stop). */
+  private startStack(afterStop = false): void {
+    this.stackWanted = true;
+    this.generation++;
+    if (afterStop && this.tracing) this.trace('stack.start', {});
     const hal = new HostHal(this, this.generation);
     this.fw = this.cfg.firmware(hal, this.cfg.firmwareConfig);
     // IPL itself is not charged: a real one takes minutes; here the stack is up at once (assumed).
     this.callFirmware(KIND_IPL, null, 0, 0, -1);
   }
 
-  private down(): void {
+  /** The stack ends in order: XCF performs its leave at once (the others take its DVIPAs now), its addresses
+   *  leave the OSAs, what it had queued is dropped; the LPAR and its XCF status updates carry on. */
+  private stopStack(why: 'stack-stop' | 'operator'): void {
+    if (this.fw !== null) this.services = servicesOf(this.fw.inspect());
+    if (this.tracing) this.trace('stack.stop', { by: why });
+    this.stackWanted = false;
+    this.xcf.join(false);
+    this.generation++;
+    this.fw = null;
+    this.rq.clear();
+    this.timers.clear();
+    this.fwTimerAt = Infinity;
+    this.dispatchAt = Infinity;
+    this.releasedUntil = 0;
+    this.connections.down();
+    this.ackPending.fill(0);
+    const msg: LparToOsaMsg = { kind: 'deregister-all' };
+    for (const p of this.osaPorts) p.send(msg, 0);
+  }
+
+  /** SFM isolated this system (its status was missing, or it lost the signalling connectivity SFM kept for
+   *  another): it stops as in a wait state. */
+  private isolated(reason: string): void {
+    if (this.up) this.down(reason);
+  }
+
+  private down(reason?: string): void {
     if (this.fw !== null) this.services = servicesOf(this.fw.inspect());
     this.up = false;
     this.generation++;
@@ -405,7 +515,7 @@ export class LparHost extends ModelComponent implements HalBackend {
     this.ackPending.fill(0);
     const msg: LparToOsaMsg = { kind: 'deregister-all' };
     for (const p of this.osaPorts) p.send(msg, 0);
-    if (this.tracing) this.trace('lpar.down', {});
+    if (this.tracing) this.trace('lpar.down', reason === undefined ? {} : { isolated: reason });
   }
 
   // ---- the run queue ------------------------------------------------------------------------------------
@@ -616,13 +726,13 @@ export class LparHost extends ModelComponent implements HalBackend {
   // ---- XCF callbacks ------------------------------------------------------------------------------------
 
   private onMembership(e: XcfMembershipEvent): void {
-    if (!this.up) return;
+    if (!this.up || this.fw === null) return;
     this.rq.push(InputKind.Membership, e, 0, 0, this.now);
     this.dispatch();
   }
 
   private onXcfData(from: string, bytes: Uint8Array): void {
-    if (!this.up) return;
+    if (!this.up || this.fw === null) return;
     this.rq.push(InputKind.Xcf, bytes, this.peerIndex.get(from) ?? 0, 0, this.now);
     this.dispatch();
   }
@@ -690,6 +800,13 @@ export class LparHost extends ModelComponent implements HalBackend {
   halWlmCapacity(): { readonly unused: number; readonly total: number } {
     return this.cpu.wlmCapacity(this.now);
   }
+}
+
+/** `P TCPIP` / `S TCPIP` (optionally routed: `RO SYS1,P TCPIP`): MVS's stop and start of the stack. */
+export function mvsCommand(command: string): 'stop' | 'start' | null {
+  const m = /^\s*(?:RO\s+[^,\s]+\s*,\s*)?(P|STOP|S|START)\s+TCPIP\s*$/i.exec(command);
+  if (m === null) return null;
+  return m[1]!.toUpperCase().startsWith('P') || m[1]!.toUpperCase() === 'STOP' ? 'stop' : 'start';
 }
 
 function servicesOf(view: FirmwareView): DistributedService[] {

@@ -1,22 +1,29 @@
-// XCF signalling as the LPAR host uses it: the paths to every other system, failover between them, and the
-// TCP/IP group's membership. Not a component: it lives inside an LPAR host and uses that host's ports, timers
-// and trace. Membership follows XCF status monitoring: a joined member sends a status update to every peer each
-// failure-detection-interval / 4; a peer whose updates stop for the whole interval is declared failed; a
-// voluntary leave is announced at once; a member that comes back is announced joined again.
+// XCF as the LPAR host uses it: signalling paths to every other system, the transport class, and the TCP/IP
+// group's membership through the sysplex couple data set. Not a component: it lives inside an LPAR host and uses
+// that host's ports, timers and trace.
 //
-// Path selection: a signal goes out on the lowest-numbered working path to its peer, so signals between a pair
-// stay in order; when that path goes down the next one takes over (xcf-down on `SYS1-SYS2` takes every path of
-// the pair down, `SYS1-SYS2:1` only path 1). A signal arriving on a path that is down is lost, as are signals
-// with no working path left (counted, trace `xcf.drop`).
+// Paths to a peer, numbered as xcf-down `A-B:n` counts them: FICON CTC device pairs first, then one list
+// structure per CF both systems reach. A signal goes out on the lowest-numbered working path (signals between a
+// pair stay in order) and waits there as a resource:
+// - CTC: the outbound device carries one transfer at a time, from start to device end (the receiver's ack);
+// - STRUCTURE: a write request to the CF (it queues for a subchannel of the CF links, then for a CF processor);
+//   the CF notifies the receiver, which reads the signal with a second request.
+// Transport class DEFAULT: a signal takes a buffer of max(CLASSLEN, its size) from the path's MAXMSG space until
+// its transfer completes; a signal that does not fit is rejected (trace xcf.drop, reason maxmsg), one longer than
+// CLASSLEN counts as a buffer expansion. When a path fails (xcf-down, cf-down) the signals pending on it are
+// driven again on the next working path; with none left the system reports the connectivity failure to SFM.
+//
+// Membership: the system writes its status to the couple data set every failure detection interval / 4 and its
+// member record when the stack joins or leaves; the couple data set tells the others (see hw-models/cds).
 
 import type { Component, Port } from '../../src/kernel/index.js';
 import type { XcfMembershipEvent } from '../../src/firmware/hal.js';
-import type { XcfDataMsg, XcfPathMsg, XcfStatusMsg } from '../messages.js';
-import { XCF } from './datasheet.js';
+import type { CdsToLparMsg, CfRequestMsg, CfToLparMsg, LparToCdsMsg, XcfPathMsg } from '../messages.js';
+import { CDS } from '../cds/datasheet.js';
+import { COUPLING_LINKS, type CouplingLinkType } from './datasheet.js';
 import { signalBytes } from './path-timing.js';
 
-const TAG_HEARTBEAT = 0;
-const TAG_CHECK = 1;
+const TAG_STATUS = 0;
 
 /** What the signalling service needs from the LPAR that hosts it. */
 export interface XcfHost {
@@ -24,69 +31,191 @@ export interface XcfHost {
   membership(event: XcfMembershipEvent): void;
   /** A firmware message arrived from `from`. */
   data(from: string, bytes: Uint8Array): void;
+  /** SFM isolates this system: it must stop at once. */
+  isolate(reason: string): void;
+  /** XCF initialisation is done (the system is in the sysplex and knows the group): the stack may start. */
+  ready(): void;
+}
+
+export interface XcfConfig {
+  /** Failure detection interval of this system, ps. */
+  readonly failureDetectionPs: number;
+  /** SFM weight. */
+  readonly weight: number;
+  /** Transport class DEFAULT. */
+  readonly classLength: number;
+  readonly maxMsgBytes: number;
+}
+
+interface Signal {
+  readonly bytes: Uint8Array;
+  readonly buffer: number;
+  readonly queuedAt: number;
+}
+
+/** A coupling link attachment to one CF (all the LPAR's CHPIDs to it). */
+class CfAttachment {
+  readonly ports: Port[] = [];
+  up = true;
+  inFlight = 0;
+  nextPort = 0;
+  /** Requests waiting for a subchannel. */
+  readonly waiting: CfRequestMsg[] = [];
+  subchannels = 0;
+  /** Lists being read (by sender), so one notification starts one read loop. */
+  readonly reading = new Set<string>();
+  constructor(readonly name: string) {}
+}
+
+class Path {
+  up = true;
+  /** CTC: a transfer is in flight on the outbound device. */
+  busy = false;
+  /** Generation: a CTC ack or CF response of an older generation (before a failure) is ignored. */
+  gen = 0;
+  readonly pending: Signal[] = [];
+  bufferBytes = 0;
+  readonly stats = { signals: 0, transferSumPs: 0, transferMaxPs: 0, maxPending: 0, rejected: 0, redriven: 0 };
+  constructor(
+    readonly kind: 'CTC' | 'STRUCTURE',
+    /** CTC: the port of this device pair; STRUCTURE: null. */
+    readonly port: Port | null,
+    /** STRUCTURE: the CF attachment; CTC: null. */
+    readonly cf: CfAttachment | null,
+    /** The FICON link's name or the CF's name. */
+    readonly via: string,
+  ) {}
+  get working(): boolean {
+    return this.up && (this.kind === 'CTC' ? this.port!.link !== null && this.port!.link.up : this.cf!.up);
+  }
 }
 
 class Peer {
-  readonly paths: Port[] = [];
-  readonly pathUp: boolean[] = [];
+  readonly paths: Path[] = [];
   joined = false;
-  incarnation = -1;
-  lastHeard = -Infinity;
+  /** The last connectivity failure reported (so it is reported once). */
+  connFailReported = false;
   constructor(readonly name: string) {}
 }
 
 export interface XcfStats {
   sent: number;
   received: number;
-  /** Signals with no working path, or arriving on a path that is down. */
+  /** Signals with no working path, arriving on a path that is down, rejected for MAXMSG, or lost in a CF. */
   dropped: number;
+  /** Signals sent on another path than the first (the first was down). */
   failovers: number;
+  /** Status updates written to the couple data set. */
   statusSent: number;
+  /** Signals refused because the path's MAXMSG buffer space was full. */
+  rejected: number;
+  /** Signals driven again on another path after theirs failed. */
+  redriven: number;
+  /** Signals longer than CLASSLEN (a buffer expansion each). */
+  expanded: number;
+  /** CF requests issued (writes and reads), and those that waited for a subchannel. */
+  cfRequests: number;
+  subchannelWaits: number;
+}
+
+/** One signalling path's figures, for the JSON report (what RMF's XCF activity report shows per path). */
+export interface XcfPathSummary {
+  readonly peer: string;
+  readonly path: number;
+  readonly kind: 'CTC' | 'STRUCTURE';
+  /** FICON link name (`SYS1-SYS2`) or CF name. */
+  readonly via: string;
+  readonly up: boolean;
+  readonly signals: number;
+  /** Mean and longest time from send to the transfer's completion (CTC device end, CF write done), ps. */
+  readonly meanTransferPs: number;
+  readonly maxTransferPs: number;
+  readonly maxPending: number;
+  readonly rejected: number;
+  readonly redriven: number;
 }
 
 export class XcfSignalling {
   private readonly peers: Peer[] = [];
   private readonly byName = new Map<string, Peer>();
-  /** Path port -> [peer, path index]. */
-  private readonly byPort = new Map<Port, [Peer, number]>();
+  /** CTC port -> [peer, path]. */
+  private readonly byPort = new Map<Port, [Peer, Path]>();
+  private readonly cfs = new Map<string, CfAttachment>();
+  private readonly cfByPort = new Map<Port, CfAttachment>();
+  /** In-flight CF requests by id. */
+  private readonly requests = new Map<number, { readonly cf: CfAttachment; readonly gen: number; readonly peer: Peer | null; readonly path: Path | null; readonly signal: Signal | null; readonly from: string }>();
+  private nextRequest = 1;
+  private cdsPort: Port | null = null;
   private member = false;
   /** The LPAR is down: it hears nothing and says nothing until it re-IPLs. */
-  private halted = false;
+  private halted = true;
   private incarnation = 0;
-  /** Generation of the heartbeat timer chain (a leave or a down ends a chain). */
-  private hbGen = 0;
-  private checkAt = Infinity;
-  private readonly heartbeatPs: number;
-  readonly stats: XcfStats = { sent: 0, received: 0, dropped: 0, failovers: 0, statusSent: 0 };
+  /** Generation of the status-update timer chain (a down ends a chain). */
+  private statusGen = 0;
+  private readonly statusPs: number;
+  readonly stats: XcfStats = { sent: 0, received: 0, dropped: 0, failovers: 0, statusSent: 0, rejected: 0, redriven: 0, expanded: 0, cfRequests: 0, subchannelWaits: 0 };
 
   constructor(
     private readonly owner: Component,
     private readonly host: XcfHost,
-    /** Failure detection interval, ps. */
-    readonly failureDetectionPs: number,
-    /** First kernel timer tag the service may use (it uses two). */
+    private readonly cfg: XcfConfig,
+    /** First kernel timer tag the service may use (it uses one). */
     private readonly tagBase: number,
   ) {
-    this.heartbeatPs = Math.max(1, Math.floor(failureDetectionPs / XCF.heartbeatsPerInterval));
+    this.statusPs = Math.max(1, Math.floor(cfg.failureDetectionPs / CDS.updatesPerInterval));
   }
 
-  /** Adds a signalling path to `peer` on `port` (the next path index for that peer). */
-  addPath(peer: string, port: Port): number {
-    let p = this.byName.get(peer);
-    if (p === undefined) {
-      p = new Peer(peer);
-      this.peers.push(p);
-      this.byName.set(peer, p);
-    }
-    p.paths.push(port);
-    p.pathUp.push(true);
-    this.byPort.set(port, [p, p.paths.length - 1]);
+  get failureDetectionPs(): number {
+    return this.cfg.failureDetectionPs;
+  }
+
+  // ---- wiring -------------------------------------------------------------------------------------------
+
+  /** The port to the sysplex couple data set. */
+  setCoupleDataSet(port: Port): void {
+    this.cdsPort = port;
+  }
+
+  /** Adds a FICON CTC device pair to `peer` on `port` (the next path index for that peer). */
+  addCtcPath(peer: string, port: Port, via: string): number {
+    const p = this.peer(peer);
+    const path = new Path('CTC', port, null, via);
+    p.paths.push(path);
+    this.byPort.set(port, [p, path]);
     return p.paths.length - 1;
   }
 
-  /** True when `port` is one of this service's path ports. */
+  /** Adds a coupling link CHPID to `cf` on `port`. */
+  addCfLink(cf: string, port: Port, model: CouplingLinkType): void {
+    let a = this.cfs.get(cf);
+    if (a === undefined) this.cfs.set(cf, (a = new CfAttachment(cf)));
+    a.ports.push(port);
+    a.subchannels += COUPLING_LINKS[model].subchannels;
+    this.cfByPort.set(port, a);
+  }
+
+  /** Adds the list structure in `cf` as the next signalling path to `peer` (its CF links come first). */
+  addStructurePath(peer: string, cf: string): number {
+    const a = this.cfs.get(cf);
+    if (a === undefined) throw new Error(`${this.owner.name}: no coupling link to ${cf}`);
+    const p = this.peer(peer);
+    p.paths.push(new Path('STRUCTURE', null, a, cf));
+    return p.paths.length - 1;
+  }
+
+  private peer(name: string): Peer {
+    let p = this.byName.get(name);
+    if (p === undefined) {
+      p = new Peer(name);
+      this.peers.push(p);
+      this.byName.set(name, p);
+    }
+    return p;
+  }
+
+  /** True when `port` is one of this service's ports (CTC, CF or couple data set). */
   owns(port: Port): boolean {
-    return this.byPort.has(port);
+    return this.byPort.has(port) || this.cfByPort.has(port) || port === this.cdsPort;
   }
 
   get isMember(): boolean {
@@ -100,171 +229,349 @@ export class XcfSignalling {
 
   /** Path states to a peer (true = working). */
   pathStates(peer: string): readonly boolean[] {
-    return this.byName.get(peer)?.pathUp ?? [];
+    return this.byName.get(peer)?.paths.map((p) => p.up) ?? [];
   }
 
   ownsTimer(tag: number): boolean {
-    return tag === this.tagBase + TAG_HEARTBEAT || tag === this.tagBase + TAG_CHECK;
+    return tag === this.tagBase + TAG_STATUS;
+  }
+
+  pathSummaries(): XcfPathSummary[] {
+    const out: XcfPathSummary[] = [];
+    for (const p of this.peers) {
+      p.paths.forEach((path, i) => {
+        const s = path.stats;
+        out.push({
+          peer: p.name, path: i, kind: path.kind, via: path.via, up: path.working, signals: s.signals,
+          meanTransferPs: s.signals === 0 ? 0 : Math.round(s.transferSumPs / s.signals), maxTransferPs: s.transferMaxPs,
+          maxPending: s.maxPending, rejected: s.rejected, redriven: s.redriven,
+        });
+      });
+    }
+    return out;
   }
 
   // ---- what the firmware asks for (through the host's Hal) ----------------------------------------------
 
-  /** Sends a firmware message to `peer`; false when no path works (the signal is lost). */
+  /** Sends a firmware message to `peer`; false when no path works or the class has no buffer (lost). */
   send(peer: string, bytes: Uint8Array): boolean {
     const p = this.byName.get(peer);
-    const path = p === undefined ? -1 : this.workingPath(p);
-    if (p === undefined || path < 0) {
-      this.stats.dropped++;
-      if (this.owner.tracing) this.owner.trace('xcf.drop', { to: peer, bytes: bytes.length, reason: 'no-path' });
+    const i = p === undefined ? -1 : this.workingPath(p);
+    if (p === undefined || i < 0) {
+      this.drop(peer, bytes.length, 'no-path');
       return false;
     }
-    if (path > 0) this.stats.failovers++;
+    const path = p.paths[i]!;
+    const size = signalBytes(bytes.length);
+    const buffer = size > this.cfg.classLength ? size : this.cfg.classLength;
+    if (path.bufferBytes + buffer > this.cfg.maxMsgBytes) {
+      path.stats.rejected++;
+      this.stats.rejected++;
+      this.drop(peer, bytes.length, 'maxmsg');
+      return false;
+    }
+    if (size > this.cfg.classLength) this.stats.expanded++;
+    if (i > 0) this.stats.failovers++;
     this.stats.sent++;
-    if (this.owner.tracing) this.owner.trace('xcf.send', { to: peer, bytes: bytes.length, path });
-    const msg: XcfDataMsg = { kind: 'xcf-data', from: this.owner.name, bytes };
-    p.paths[path]!.send(msg, signalBytes(bytes.length));
+    if (this.owner.tracing) this.owner.trace('xcf.send', { to: peer, bytes: bytes.length, path: i });
+    this.enqueue(p, path, { bytes, buffer, queuedAt: this.owner.now });
     return true;
   }
 
-  /** The local stack joins (true) or leaves (false) the group. Returns the peers already joined, which the
-   *  host announces to the firmware (on a join). */
+  private drop(peer: string, bytes: number, reason: string): void {
+    this.stats.dropped++;
+    if (this.owner.tracing) this.owner.trace('xcf.drop', { to: peer, bytes, reason });
+  }
+
+  private enqueue(p: Peer, path: Path, s: Signal): void {
+    path.pending.push(s);
+    path.bufferBytes += s.buffer;
+    if (path.pending.length > path.stats.maxPending) path.stats.maxPending = path.pending.length;
+    if (path.kind === 'CTC') this.startCtc(path);
+    else this.cfRequest(path.cf!, { kind: 'cf-req', id: 0, op: 'write', from: this.owner.name, to: p.name, bytes: s.bytes }, p, path, s);
+  }
+
+  /** The local stack joins (true) or leaves (false) the group: its member record is written at once. Returns
+   *  the members already there (XCF on this system knows them), which the host announces on a join. */
   join(join: boolean): string[] {
     if (join === this.member) return [];
     this.member = join;
-    this.hbGen++;
     if (this.owner.tracing) {
       if (join) this.owner.trace('xcf.join', { stack: this.owner.name });
       else this.owner.trace('xcf.leave', { stack: this.owner.name, failed: false });
     }
-    this.broadcastStatus(join, join);
-    if (!join) return [];
-    this.owner.at(this.owner.now + this.heartbeatPs, this.tagBase + TAG_HEARTBEAT, this.hbGen);
-    return this.members();
+    this.toCds({ kind: 'cds-group', sys: this.owner.name, incarnation: this.incarnation, joined: join });
+    return join ? this.members() : [];
   }
 
-  /** The LPAR went down: no more status updates, and what it knew of the group is gone. */
+  /** The LPAR went down (or was isolated): no more status updates, what it knew of the group is gone, and what
+   *  was pending on its paths is lost. */
   stop(): void {
     this.halted = true;
     this.member = false;
-    this.hbGen++;
+    this.statusGen++;
     for (const p of this.peers) {
       p.joined = false;
-      p.incarnation = -1;
-      p.lastHeard = -Infinity;
+      p.connFailReported = false;
+      for (const path of p.paths) this.clearPath(path);
     }
-    this.checkAt = Infinity;
+    for (const a of this.cfs.values()) {
+      a.waiting.length = 0;
+      a.inFlight = 0;
+      a.reading.clear();
+    }
+    this.requests.clear();
   }
 
-  /** The LPAR re-IPLed: later status updates carry a new incarnation. */
+  /** The LPAR IPLed: status updates start (a later IPL is a new incarnation). */
   restart(): void {
+    if (!this.halted) return;
     this.halted = false;
     this.incarnation++;
+    this.statusGen++;
+    // Inbound structure paths start empty: what was written for an earlier incarnation is dropped.
+    for (const a of this.cfs.values()) if (a.up) this.cfRequest(a, { kind: 'cf-req', id: 0, op: 'purge', from: '', to: this.owner.name, bytes: null }, null, null, null);
+    // Without a couple data set the system runs in XCF-local mode (a monoplex): ready at once.
+    if (this.cdsPort === null || this.cdsPort.link === null) this.host.ready();
+    else this.writeStatus();
   }
 
   /** xcf-down / xcf-up from the run: all paths to `peer`, or just `path`. */
   setPaths(peer: string, up: boolean, path?: number): void {
     const p = this.byName.get(peer);
     if (p === undefined) return;
-    for (let i = 0; i < p.pathUp.length; i++) {
+    for (let i = 0; i < p.paths.length; i++) {
       if (path !== undefined && path !== i) continue;
-      if (p.pathUp[i] === up) continue;
-      p.pathUp[i] = up;
+      const x = p.paths[i]!;
+      if (x.up === up) continue;
+      x.up = up;
       if (this.owner.tracing) this.owner.trace('xcf.path', { peer, path: i, up });
+      if (!up) this.redrive(p, x);
+    }
+    this.checkConnectivity(p);
+  }
+
+  /** cf-down / cf-up: every structure path through `cf`. */
+  setCf(cf: string, up: boolean): void {
+    const a = this.cfs.get(cf);
+    if (a === undefined || a.up === up) return;
+    a.up = up;
+    if (!up) {
+      // Requests in flight are lost with the CF; writes not yet done are driven again below.
+      for (const [id, r] of this.requests) if (r.cf === a) this.requests.delete(id);
+      a.waiting.length = 0;
+      a.inFlight = 0;
+      a.reading.clear();
+    }
+    for (const p of this.peers) {
+      p.paths.forEach((x, i) => {
+        if (x.cf !== a) return;
+        if (this.owner.tracing) this.owner.trace('xcf.path', { peer: p.name, path: i, up: up && x.up });
+        if (!up) this.redrive(p, x);
+      });
+      this.checkConnectivity(p);
     }
   }
 
   // ---- kernel events routed here by the host ------------------------------------------------------------
 
-  onMessage(port: Port, m: XcfPathMsg): void {
+  onMessage(port: Port, m: XcfPathMsg | CfToLparMsg | CdsToLparMsg): void {
+    if (this.halted) return;
+    if (port === this.cdsPort) {
+      this.onCds(m as CdsToLparMsg);
+      return;
+    }
+    const cf = this.cfByPort.get(port);
+    if (cf !== undefined) {
+      this.onCf(cf, m as CfToLparMsg);
+      return;
+    }
     const entry = this.byPort.get(port);
-    if (entry === undefined || this.halted) return;
+    if (entry === undefined) return;
     const [peer, path] = entry;
-    if (!peer.pathUp[path]) {
-      this.stats.dropped++;
+    const msg = m as XcfPathMsg;
+    if (msg.kind === 'ctc-ack') {
+      this.ctcDone(path);
       return;
     }
-    if (m.kind === 'xcf-status') {
-      this.onStatus(peer, m);
-      return;
-    }
-    this.stats.received++;
-    if (this.owner.tracing) this.owner.trace('xcf.recv', { from: peer.name, bytes: m.bytes.length, path });
-    // A signal proves the sender alive as well as a status update does.
-    if (peer.joined) peer.lastHeard = this.owner.now;
-    if (this.member) this.host.data(peer.name, m.bytes);
+    // Device end goes back at once (the channel's work, not the CPU's).
+    port.send({ kind: 'ctc-ack' } satisfies XcfPathMsg, 0);
+    this.deliver(peer, path, msg.bytes);
   }
 
   onTimer(tag: number, data: unknown): void {
-    if (tag === this.tagBase + TAG_HEARTBEAT) {
-      if (data !== this.hbGen || !this.member) return;
-      this.broadcastStatus(true, false);
-      this.owner.at(this.owner.now + this.heartbeatPs, this.tagBase + TAG_HEARTBEAT, this.hbGen);
-    } else if (tag === this.tagBase + TAG_CHECK) {
-      if (this.owner.now !== this.checkAt || this.halted) return;
-      this.checkAt = Infinity;
-      this.checkMissing();
-    }
+    if (tag !== this.tagBase + TAG_STATUS || data !== this.statusGen || this.halted) return;
+    this.writeStatus();
   }
 
-  // ---- membership ---------------------------------------------------------------------------------------
+  // ---- paths --------------------------------------------------------------------------------------------
 
-  private onStatus(peer: Peer, m: XcfStatusMsg): void {
-    const now = this.owner.now;
-    if (!m.joined) {
-      if (peer.joined) this.lose(peer, false);
-      peer.incarnation = m.incarnation;
+  private deliver(peer: Peer, path: Path, bytes: Uint8Array): void {
+    const i = peer.paths.indexOf(path);
+    if (!path.working) {
+      this.stats.dropped++;
       return;
     }
-    if (peer.joined && peer.incarnation !== m.incarnation) this.lose(peer, true); // re-IPLed in between
-    peer.lastHeard = now;
-    peer.incarnation = m.incarnation;
-    if (!peer.joined) {
-      peer.joined = true;
-      if (this.owner.tracing) this.owner.trace('xcf.join', { stack: peer.name });
-      this.host.membership({ stack: peer.name, joined: true, failed: false });
+    this.stats.received++;
+    if (this.owner.tracing) this.owner.trace('xcf.recv', { from: peer.name, bytes: bytes.length, path: i });
+    if (this.member) this.host.data(peer.name, bytes);
+  }
+
+  private startCtc(path: Path): void {
+    if (path.busy || path.pending.length === 0 || !path.working) return;
+    path.busy = true;
+    const s = path.pending[0]!;
+    path.port!.send({ kind: 'xcf-data', from: this.owner.name, bytes: s.bytes } satisfies XcfPathMsg, signalBytes(s.bytes.length));
+  }
+
+  private ctcDone(path: Path): void {
+    if (!path.busy) return; // an ack from before the path failed
+    path.busy = false;
+    const s = path.pending.shift();
+    if (s !== undefined) this.completed(path, s);
+    this.startCtc(path);
+  }
+
+  private completed(path: Path, s: Signal): void {
+    path.bufferBytes -= s.buffer;
+    const t = this.owner.now - s.queuedAt;
+    path.stats.signals++;
+    path.stats.transferSumPs += t;
+    if (t > path.stats.transferMaxPs) path.stats.transferMaxPs = t;
+  }
+
+  /** Moves what was pending on a failed path to the next working one (or loses it). */
+  private redrive(p: Peer, failed: Path): void {
+    const pending = failed.pending.splice(0);
+    this.clearPath(failed);
+    if (pending.length === 0) return;
+    const i = this.workingPath(p);
+    for (const s of pending) {
+      if (i < 0) {
+        this.drop(p.name, s.bytes.length, 'no-path');
+        continue;
+      }
+      this.stats.redriven++;
+      failed.stats.redriven++;
+      this.enqueue(p, p.paths[i]!, s);
     }
-    if (m.reply && this.member) this.sendStatus(peer, true, false);
-    this.armCheck(now + this.failureDetectionPs);
   }
 
-  private lose(peer: Peer, failed: boolean): void {
-    peer.joined = false;
-    if (this.owner.tracing) this.owner.trace('xcf.leave', { stack: peer.name, failed });
-    this.host.membership({ stack: peer.name, joined: false, failed });
-  }
-
-  private checkMissing(): void {
-    const now = this.owner.now;
-    let next = Infinity;
-    for (const p of this.peers) {
-      if (!p.joined) continue;
-      const due = p.lastHeard + this.failureDetectionPs;
-      if (due <= now) this.lose(p, true);
-      else if (due < next) next = due;
-    }
-    if (next !== Infinity) this.armCheck(next);
-  }
-
-  private armCheck(at: number): void {
-    if (at >= this.checkAt) return;
-    this.checkAt = at;
-    this.owner.at(at, this.tagBase + TAG_CHECK);
-  }
-
-  private broadcastStatus(joined: boolean, reply: boolean): void {
-    for (const p of this.peers) this.sendStatus(p, joined, reply);
-  }
-
-  private sendStatus(peer: Peer, joined: boolean, reply: boolean): void {
-    const path = this.workingPath(peer);
-    if (path < 0) return;
-    this.stats.statusSent++;
-    const msg: XcfStatusMsg = { kind: 'xcf-status', from: this.owner.name, joined, incarnation: this.incarnation, reply };
-    peer.paths[path]!.send(msg, XCF.statusBytes);
+  private clearPath(path: Path): void {
+    path.pending.length = 0;
+    path.bufferBytes = 0;
+    path.busy = false;
+    path.gen++;
   }
 
   private workingPath(p: Peer): number {
-    for (let i = 0; i < p.paths.length; i++) if (p.pathUp[i] && p.paths[i]!.link !== null) return i;
+    for (let i = 0; i < p.paths.length; i++) if (p.paths[i]!.working) return i;
     return -1;
+  }
+
+  /** No working path left to a peer: SFM's CONNFAIL decides which system stays. */
+  private checkConnectivity(p: Peer): void {
+    const none = this.workingPath(p) < 0;
+    if (none && !p.connFailReported && p.paths.length > 0) {
+      p.connFailReported = true;
+      if (this.owner.tracing) this.owner.trace('xcf.connfail', { peer: p.name });
+      this.toCds({ kind: 'cds-connfail', sys: this.owner.name, peer: p.name });
+    } else if (!none) p.connFailReported = false;
+  }
+
+  // ---- CF requests --------------------------------------------------------------------------------------
+
+  private cfRequest(cf: CfAttachment, req: CfRequestMsg, peer: Peer | null, path: Path | null, signal: Signal | null): void {
+    const id = this.nextRequest++;
+    const r = { ...req, id };
+    this.requests.set(id, { cf, gen: path?.gen ?? 0, peer, path, signal, from: req.from });
+    this.stats.cfRequests++;
+    if (cf.inFlight >= cf.subchannels) {
+      this.stats.subchannelWaits++;
+      cf.waiting.push(r);
+      return;
+    }
+    this.issue(cf, r);
+  }
+
+  private issue(cf: CfAttachment, r: CfRequestMsg): void {
+    cf.inFlight++;
+    const port = cf.ports[cf.nextPort]!;
+    cf.nextPort = (cf.nextPort + 1) % cf.ports.length;
+    port.send(r, r.bytes === null ? 0 : signalBytes(r.bytes.length));
+  }
+
+  private onCf(cf: CfAttachment, m: CfToLparMsg): void {
+    if (!cf.up) return;
+    if (m.kind === 'cf-notify') {
+      this.read(cf, m.from);
+      return;
+    }
+    cf.inFlight--;
+    const next = cf.waiting.shift();
+    if (next !== undefined) this.issue(cf, next);
+    const r = this.requests.get(m.id);
+    if (r === undefined) return;
+    this.requests.delete(m.id);
+    if (r.path !== null) {
+      // A write finished: the signal sits in the structure, its buffer is free.
+      if (r.gen !== r.path.gen) return; // the path failed meanwhile: the signal was driven again
+      const k = r.path.pending.indexOf(r.signal!);
+      if (k >= 0) r.path.pending.splice(k, 1);
+      if (m.ok) this.completed(r.path, r.signal!);
+      else {
+        r.path.bufferBytes -= r.signal!.buffer;
+        this.drop(r.peer!.name, r.signal!.bytes.length, 'list-full');
+      }
+      return;
+    }
+    // A read: deliver, and read on while more wait.
+    if (m.bytes !== null) {
+      const peer = this.byName.get(r.from);
+      const path = peer?.paths.find((x) => x.cf === cf);
+      if (peer !== undefined && path !== undefined) this.deliver(peer, path, m.bytes);
+    }
+    if (m.more) this.read(cf, r.from, true);
+    else cf.reading.delete(r.from);
+  }
+
+  private read(cf: CfAttachment, from: string, again = false): void {
+    if (!again && cf.reading.has(from)) return;
+    cf.reading.add(from);
+    this.cfRequest(cf, { kind: 'cf-req', id: 0, op: 'read', from, to: this.owner.name, bytes: null }, null, null, null);
+  }
+
+  // ---- membership through the couple data set -----------------------------------------------------------
+
+  private writeStatus(): void {
+    this.stats.statusSent++;
+    this.toCds({ kind: 'cds-status', sys: this.owner.name, incarnation: this.incarnation, fdiPs: this.cfg.failureDetectionPs, weight: this.cfg.weight, member: this.member });
+    this.owner.at(this.owner.now + this.statusPs, this.tagBase + TAG_STATUS, this.statusGen);
+  }
+
+  private toCds(m: LparToCdsMsg): void {
+    if (this.cdsPort !== null && !this.halted) this.cdsPort.send(m, 0);
+  }
+
+  private onCds(m: CdsToLparMsg): void {
+    if (m.kind === 'cds-isolate') {
+      this.host.isolate(m.reason);
+      return;
+    }
+    if (m.kind === 'cds-ready') {
+      this.host.ready();
+      return;
+    }
+    // XCF on this system follows the group whether or not its own stack is a member; the stack hears of it
+    // only as a member (the host drops it otherwise).
+    if (m.stack === this.owner.name) return;
+    const p = this.peer(m.stack);
+    if (p.joined === m.joined) return;
+    p.joined = m.joined;
+    if (this.owner.tracing && this.member) {
+      if (m.joined) this.owner.trace('xcf.join', { stack: p.name });
+      else this.owner.trace('xcf.leave', { stack: p.name, failed: m.failed });
+    }
+    if (this.member) this.host.membership({ stack: p.name, joined: m.joined, failed: m.failed });
   }
 }

@@ -4,16 +4,16 @@
 //   client's packet exactly as the distributor forwarded it, so Wireshark follows its TCP connection. The
 //   outer IPv4 identification field carries the XCF type (1 forward, 3 redirect).
 // - Every other message goes in UDP from and to port XCF_UDP_PORT: control messages as the stack sent them
-//   (version 1, type 2, a JSON body), member status (heartbeat, join, leave) as version 1, type 0x80, flags
-//   (1 joined, 2 reply requested), name length, incarnation (32 bits, big-endian), member name (ASCII).
+//   (version 1, type 2, a JSON body).
+// A CTC device end (the channel's acknowledgement) is no XCF message and shows nothing; member status goes to
+// the couple data set, not over the paths.
 
 import { EtherType, ETHERNET_HEADER_LENGTH, ipv4HeaderLength, IpProtocol, UDP_HEADER_LENGTH, writeIpv4Header, writeMac, writeU16, writeU32, writeUdpHeader } from '../net/index.js';
+import { finishChecksum, onesComplementSum, pseudoHeaderSum } from '../net/checksum.js';
 import type { XcfPathMsg } from '../../hw-models/messages.js';
 
 /** UDP port of XCF control and status messages in captures (no Wireshark dissector claims it). */
 export const XCF_UDP_PORT = 5099;
-/** XCF message type of member status in the UDP encapsulation (the stacks' own types are 1 to 3). */
-export const XCF_STATUS_TYPE = 0x80;
 const IP_IN_IP = 4;
 const ETH = ETHERNET_HEADER_LENGTH;
 const IP = 20;
@@ -28,14 +28,12 @@ export interface XcfEndpoint {
   readonly mac: number;
 }
 
-/** The frame a capture shows for `msg` sent from `from` to `to`. */
-export function encapsulateXcf(msg: XcfPathMsg, from: XcfEndpoint, to: XcfEndpoint): Uint8Array {
-  if (msg.kind === 'xcf-data') {
-    const b = msg.bytes;
-    if (b.length >= 22 && (b[1] === 1 || b[1] === 3) && b[2]! >> 4 === 4) return ipInIp(b, from, to);
-    return udp(b, 0, Math.min(b.length, MAX_PAYLOAD), from, to, null);
-  }
-  return udp(null, 0, 0, from, to, msg);
+/** The frame a capture shows for `msg` sent from `from` to `to` (null: nothing to show). */
+export function encapsulateXcf(msg: XcfPathMsg, from: XcfEndpoint, to: XcfEndpoint): Uint8Array | null {
+  if (msg.kind !== 'xcf-data') return null;
+  const b = msg.bytes;
+  if (b.length >= 22 && (b[1] === 1 || b[1] === 3) && b[2]! >> 4 === 4) return ipInIp(b, from, to);
+  return udp(b.subarray(0, Math.min(b.length, MAX_PAYLOAD)), from, to);
 }
 
 function header(frame: Uint8Array, from: XcfEndpoint, to: XcfEndpoint): void {
@@ -53,22 +51,7 @@ function ipInIp(b: Uint8Array, from: XcfEndpoint, to: XcfEndpoint): Uint8Array {
   return frame;
 }
 
-const statusScratch = new Uint8Array(8 + 255);
-
-function udp(bytes: Uint8Array | null, start: number, end: number, from: XcfEndpoint, to: XcfEndpoint, status: XcfPathMsg | null): Uint8Array {
-  let payload: Uint8Array;
-  if (status !== null && status.kind === 'xcf-status') {
-    const name = status.from.slice(0, 255);
-    statusScratch[0] = 1;
-    statusScratch[1] = XCF_STATUS_TYPE;
-    statusScratch[2] = (status.joined ? 1 : 0) | (status.reply ? 2 : 0);
-    statusScratch[3] = name.length;
-    writeU32(statusScratch, 4, status.incarnation >>> 0);
-    for (let i = 0; i < name.length; i++) statusScratch[8 + i] = name.charCodeAt(i) & 0x7f;
-    payload = statusScratch.subarray(0, 8 + name.length);
-  } else {
-    payload = bytes!.subarray(start, end);
-  }
+function udp(payload: Uint8Array, from: XcfEndpoint, to: XcfEndpoint): Uint8Array {
   const ihl = ipv4HeaderLength({ src: 0, dst: 0, protocol: IpProtocol.UDP });
   const frame = new Uint8Array(ETH + ihl + UDP + payload.length);
   header(frame, from, to);

@@ -59,7 +59,10 @@ export async function main(argv: string[]): Promise<number> {
     lpars: t.lpars.map((l) => ({ name: l.name, processors: l.processors, osas: l.osas, profile: l.profileFile })),
     osas: t.osas.map((o) => ({ name: o.name, lan: o.lan, bps: o.bps })),
     lans: t.lans.map((l) => ({ name: l.name, subnet: l.subnet, router: l.router })),
-    xcfLinks: t.xcf.links.map((l) => ({ between: l.between, model: l.model, paths: l.paths })),
+    xcfLinks: t.xcf.links.map((l) => ({ between: l.between, model: l.model, paths: l.paths, signalling: l.signalling })),
+    cpcs: t.cpcs.map((c) => c.name),
+    cfs: t.cfs.map((c) => ({ name: c.name, processors: c.processors, cpc: c.cpc })),
+    compressed: t.compressed.map((c) => ({ key: c.key, valuePs: c.valuePs, realPs: c.realPs })),
     workload: scenario.workload.length,
     faults: scenario.faults.length,
     expectations: scenario.expect.length,
@@ -72,6 +75,8 @@ export async function main(argv: string[]): Promise<number> {
       `${scenario.file}: valid (${scenario.name})\n` +
         `  LPARs: ${t.lpars.map((l) => l.name).join(', ')}; OSAs: ${t.osas.map((o) => o.name).join(', ')}; LANs: ${t.lans.map((l) => l.name).join(', ')}\n` +
         `  XCF links: ${t.xcf.links.map((l) => `${l.between.join('-')} (${l.model})`).join(', ')}\n` +
+        (t.cfs.length > 0 ? `  CFs: ${t.cfs.map((c) => `${c.name} (${c.processors} processor${c.processors === 1 ? '' : 's'})`).join(', ')}\n` : '') +
+        t.compressed.map((c) => `  compressed: ${c.key} ${formatTime(c.valuePs)} (z/OS: ${formatTime(c.realPs)})\n`).join('') +
         `  workload: ${summary.workload}, faults: ${summary.faults}, expectations: ${summary.expectations}, seed ${scenario.seed}, until ${formatTime(scenario.untilPs)}\n`,
     );
   }

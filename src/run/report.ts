@@ -3,6 +3,7 @@
 
 import { formatTime } from '../kernel/time.js';
 import type { LatencySummary } from '../kernel/histogram.js';
+import { type CompressedReport, formatXcf, type XcfReport } from './xcf-report.js';
 
 export interface LparReport { name: string; up: boolean; cpuBusyPct: number; physicalCps?: number }
 export interface DvipaReport { ip: string; owner: string | null; state: string; backups: string[] }
@@ -39,6 +40,10 @@ export interface Report {
   osas?: OsaReport[];
   replay?: ReplayReport;
   expectations?: ExpectationReport[];
+  /** Values the topology sets shorter than z/OS's own (docs/contract.md). */
+  compressed?: CompressedReport[];
+  /** Signalling per system and path, CFs, SFM's partitions. */
+  xcf?: XcfReport;
   [more: string]: unknown;
 }
 
@@ -56,6 +61,8 @@ export function formatReport(r: Report, name: string): string {
   out.push('');
   out.push('  LPAR   state  CPU busy');
   for (const l of r.lpars) out.push(`  ${l.name.padEnd(6)} ${(l.up ? 'up' : 'down').padEnd(6)} ${l.cpuBusyPct.toFixed(1).padStart(7)} %`);
+  const xcf = formatXcf(r.xcf, r.compressed);
+  if (xcf.length > 0) out.push('', ...xcf);
   out.push('');
   for (const d of r.dvipas) out.push(`  DVIPA ${d.ip}: ${d.state}, owner ${d.owner ?? '(none)'}, backups ${d.backups.join(', ') || '(none)'}`);
   for (const d of r.distribution) {

@@ -19,6 +19,7 @@ import { remoteKey } from '../../hw-models/lpar/ledger.js';
 import type { ClientLatencyReport, ClientsReport, DistributionReport, DvipaReport, OsaReport, Report, TargetReport, WorkloadReport } from './report.js';
 import type { OsaSlotSummary, OsaStats } from '../../hw-models/osa/osa.js';
 import { checkMemoryBudget, HeapWatch } from './memory-budget.js';
+import { compressedOf, type CompressedReport, mergeXcf, type XcfPart, xcfPart } from './xcf-report.js';
 
 export interface RunOptions {
   seed?: number;
@@ -199,6 +200,9 @@ export interface ReportPart {
   clients: { index: number; totals: ClientsReport; latency?: WorkloadLatencyData[] }[];
   /** The local OSA ports (index in sysplex.osas); absent in parts of older workers. */
   osas?: OsaPart[];
+  /** XCF: systems, CFs and the couple data set of this partition; the values the file compresses. */
+  xcf: XcfPart;
+  compressed: CompressedReport[];
 }
 export interface OsaPart {
   index: number;
@@ -271,7 +275,7 @@ export function reportPart(p: Prepared, notCompleted: NotCompleted, isLocal: (c:
   });
   const clients = p.clients.flatMap((c, index) => (isLocal(c) ? [{ index, totals: c.summary(), latency: c.latencyData() }] : []));
   const osas = sysplex.osas.flatMap((o, index) => (isLocal(o) ? [{ index, name: o.name, stats: { ...o.stats }, slots: o.slotSummaries() }] : []));
-  return { lpars, clients, osas };
+  return { lpars, clients, osas, xcf: xcfPart(sysplex, isLocal), compressed: compressedOf(p.scenario) };
 }
 
 /** One report from the parts of every partition (each LPAR and client component in exactly one part). */
@@ -343,6 +347,8 @@ export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs:
     distribution,
     clients: { ...clients, ...latency },
     osas,
+    compressed: parts[0]?.compressed ?? [],
+    xcf: mergeXcf(parts.map((x) => x.xcf ?? { systems: [], cfs: [], cds: null })),
   };
 }
 

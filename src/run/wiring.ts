@@ -2,17 +2,22 @@
 // Topology into components and kernel links, and a scenario's faults into control events for the right components.
 //
 // Components: one switch per LAN (`LAN1`), its edge router (`LAN1.router`), one OsaPort per OSA (`OSA1`), one
-// LparHost per LPAR (`SYS1`). Links:
+// LparHost per LPAR (`SYS1`), one CouplingFacility per CF (`CF01`), the sysplex couple data set (`CDS`). Links:
 //   OSA `lan`            <-> switch port named after the OSA    LAN segment latency, the OSA's line rate
 //   router `lan`         <-> switch port `router`               LAN segment latency, ROUTER.lanBps
 //   LPAR port <OSA name> <-> OSA port <LPAR name>               OSA.qdioLatencyPs, no serialisation (QDIO)
-//   LPAR `xcf.<peer>.<n>` <-> peer `xcf.<LPAR>.<n>`             per signalling path: pathTiming(link)
+//   LPAR `ctc.<peer>.<n>` <-> peer `ctc.<LPAR>.<n>`             per FICON CTC device pair: pathTiming(link)
+//   LPAR `cf.<CF>.<n>`   <-> CF `<LPAR>.<n>`                    per coupling link CHPID: pathTiming(link)
+//   LPAR `cds`           <-> CDS `<LPAR>`                       CDS.ioPs, no serialisation
 //   router `clients`     <-> the clients component's `router`   the LAN's router latency and client bit rate
+// Each LPAR's signalling paths to a peer are its CTC device pairs, then one list structure per CF both reach
+// (signallingPaths, the numbering xcf-down `A-B:n` uses).
 // The router's `clients` port is left free unless a clients factory is given; attachClients() connects it.
 //
-// Faults: lpar-down/up -> the LPAR; osa-down/up -> the OSA; xcf-down/up on `A-B` -> both LPARs, every path
-// between them, or only path n with `A-B:n` (0-based); loss -> the LAN's switch; an operator command -> the
-// LPAR whose stack the command names (`D TCPIP,SYS1,...`), or the fault's target when it has one.
+// Faults: lpar-down/up, stack-stop/start -> the LPAR; osa-down/up -> the OSA; xcf-down/up on `A-B` -> both
+// LPARs, every path between them, or only path n with `A-B:n` (0-based); cf-down/up -> the CF and every LPAR
+// linked to it; loss -> the LAN's switch; an operator command -> the LPAR whose stack the command names
+// (`D TCPIP,SYS1,...`, `RO SYS1,P TCPIP`), or the fault's target when it has one.
 
 import type { Component, Link, Port, Simulation } from '../kernel/index.js';
 import type { FirmwareFactory } from '../firmware/hal.js';
@@ -32,6 +37,10 @@ import { OsaPort } from '../../hw-models/osa/osa.js';
 import { Cpc } from '../../hw-models/cpc/cpc.js';
 import { PRSM } from '../../hw-models/cpc/datasheet.js';
 import { type PathTiming, pathTiming } from '../../hw-models/xcf/path-timing.js';
+import { CouplingFacility } from '../../hw-models/cf/coupling-facility.js';
+import { CoupleDataSet } from '../../hw-models/cds/couple-data-set.js';
+import { CDS } from '../../hw-models/cds/datasheet.js';
+import { signallingPaths } from '../scenario/topology.js';
 
 /** Picks the firmware image of an LPAR by its name (a function of exactly one parameter). */
 export type FirmwareSelector = (lpar: string) => FirmwareFactory;
@@ -48,8 +57,19 @@ export interface SysplexOptions {
   readonly clients?: (lan: LanSpec) => Component;
 }
 
+/** A coupling link CHPID from an LPAR to a CF. */
+export interface CfLinkHandle {
+  /** `SYS1-CF01.0`. */
+  readonly name: string;
+  readonly lpar: string;
+  readonly cf: string;
+  readonly link: Link;
+  readonly timing: PathTiming;
+}
+
+/** A FICON CTC device pair between two LPARs (a signalling path). */
 export interface XcfLinkHandle {
-  /** `SYS1-SYS2.0`: the topology's link name and the path index. */
+  /** `SYS1-SYS2.0`: the topology's link name and the device pair's index. */
   readonly name: string;
   readonly between: readonly [string, string];
   readonly path: number;
@@ -63,6 +83,9 @@ export interface Sysplex {
   readonly lans: readonly LanSwitch[];
   readonly routers: readonly EdgeRouter[];
   readonly xcfLinks: readonly XcfLinkHandle[];
+  readonly cfs: readonly CouplingFacility[];
+  readonly cfLinks: readonly CfLinkHandle[];
+  readonly cds: CoupleDataSet;
   /** Client components made by options.clients, by LAN name. */
   readonly clients: ReadonlyMap<string, Component>;
   lpar(name: string): LparHost | undefined;
@@ -134,7 +157,12 @@ export function buildSysplex(sim: Simulation, topology: Topology, firmware: Firm
         clockHz: l.clockHz,
         firmware: factoryFor(l.name),
         firmwareConfig: { profile: l.profile, profileFile: l.profileFile, applications: l.applications, profileSource: profileSourceOf(l, topology) },
-        failureDetectionPs: topology.xcf.failureDetectionPs ?? l.failureDetectionPs,
+        xcf: {
+          failureDetectionPs: l.failureDetectionPs,
+          weight: l.weight,
+          classLength: topology.xcf.transportClass.classLength,
+          maxMsgBytes: topology.xcf.transportClass.maxMsgBytes,
+        },
         ...(options.costs !== undefined || l.cycles !== undefined ? { costs: { ...options.costs, ...l.cycles } } : {}),
         ...(l.loadPct > 0 ? { loadPct: l.loadPct } : {}),
       }),
@@ -162,19 +190,43 @@ export function buildSysplex(sim: Simulation, topology: Topology, firmware: Firm
     cpcs.push(cpc);
   }
 
-  // XCF signalling paths.
+  // The sysplex couple data set, one I/O away from every LPAR.
+  const cds = sim.add(new CoupleDataSet('CDS'));
+  for (const [name, lpar] of lpars) sim.connect(lpar.coupleDataSetPort(), cds.attachLpar(name), CDS.ioPs, 0, `${name}-CDS`);
+
+  // Coupling facilities, FICON CTC device pairs and coupling links.
+  const cfs = new Map<string, CouplingFacility>();
+  for (const c of topology.cfs) cfs.set(c.name, sim.add(new CouplingFacility(c.name, c.processors)));
   const xcfLinks: XcfLinkHandle[] = [];
+  const cfLinks: CfLinkHandle[] = [];
   for (const x of topology.xcf.links) {
     const [a, b] = x.between;
-    if (topology.cfs.some((c) => c.name === a || c.name === b)) continue; // coupling links to a CF: not wired yet
+    const timing = pathTiming(x);
+    const cf = cfs.get(a) ?? cfs.get(b);
+    if (cf !== undefined) {
+      const lparName = cf.name === a ? b : a;
+      const lpar = lpars.get(lparName) ?? fail(x.at, `coupling link ${a}-${b}: no LPAR named ${lparName}`);
+      for (let p = 0; p < x.paths; p++) {
+        const name = `${lparName}-${cf.name}.${p}`;
+        const link = sim.connect(lpar.addCfLink(cf.name, x.model), cf.attachLpar(lparName), timing.latencyPs, timing.bps, name);
+        cfLinks.push({ name, lpar: lparName, cf: cf.name, link, timing });
+      }
+      continue;
+    }
     const la = lpars.get(a) ?? fail(x.at, `XCF link ${a}-${b}: no LPAR named ${a}`);
     const lb = lpars.get(b) ?? fail(x.at, `XCF link ${a}-${b}: no LPAR named ${b}`);
     if (a === b) fail(x.at, `XCF link ${a}-${b} joins a system to itself`);
-    const timing = pathTiming(x);
     for (let p = 0; p < x.paths; p++) {
       const name = `${a}-${b}.${p}`;
-      const link = sim.connect(la.addXcfPath(b), lb.addXcfPath(a), timing.latencyPs, timing.bps, name);
+      const link = sim.connect(la.addCtcPath(b, `${a}-${b}`), lb.addCtcPath(a, `${a}-${b}`), timing.latencyPs, timing.bps, name);
       xcfLinks.push({ name, between: [a, b], path: p, link, timing });
+    }
+  }
+  // List-structure paths come after every CTC path, in `cfs` order (signallingPaths numbers them so).
+  for (const [a, la] of lpars) {
+    for (const b of lpars.keys()) {
+      if (a === b) continue;
+      for (const sp of signallingPaths(topology, a, b)) if (sp.kind === 'STRUCTURE') la.addStructurePath(b, sp.cf);
     }
   }
 
@@ -220,6 +272,17 @@ export function buildSysplex(sim: Simulation, topology: Topology, firmware: Firm
         post(lb, p === undefined ? { kind: f.action, peer: a! } : { kind: f.action, peer: a!, path: p });
         return;
       }
+      case 'cf-down':
+      case 'cf-up': {
+        const cf = cfs.get(target) ?? fail(f.at, `${f.action}: no CF named ${target}`);
+        post(cf, { kind: f.action, cf: target });
+        for (const lpar of new Set(cfLinks.filter((h) => h.cf === target).map((h) => h.lpar))) post(lpars.get(lpar)!, { kind: f.action, cf: target });
+        return;
+      }
+      case 'stack-stop':
+      case 'stack-start':
+        post(lpars.get(target) ?? fail(f.at, `${f.action}: no LPAR named ${target}`), { kind: f.action });
+        return;
       case 'loss': {
         const lan = lans.get(target) ?? fail(f.at, `loss: no LAN named ${target}`);
         const pct = f.pct ?? fail(f.at, 'loss: pct (0-100) is missing');
@@ -244,6 +307,9 @@ export function buildSysplex(sim: Simulation, topology: Topology, firmware: Firm
     lans: [...lans.values()].map((l) => l.sw),
     routers: [...lans.values()].map((l) => l.router),
     xcfLinks,
+    cfs: [...cfs.values()],
+    cfLinks,
+    cds,
     clients,
     lpar: (name) => lpars.get(name),
     osa: (name) => osas.get(name),
@@ -258,8 +324,11 @@ export function buildSysplex(sim: Simulation, topology: Topology, firmware: Firm
   };
 }
 
-/** The stack an operator command names: `D TCPIP,SYS1,NETSTAT,VCRT` and `V TCPIP,SYS3,SYSPLEX,...` -> SYS1/SYS3. */
+/** The stack an operator command names: `D TCPIP,SYS1,NETSTAT,VCRT` and `V TCPIP,SYS3,SYSPLEX,...` -> SYS1/SYS3;
+ *  a command routed to a system, `RO SYS2,P TCPIP` -> SYS2. */
 export function stackOf(command: string): string | undefined {
+  const ro = /^\s*RO\s+([^,\s]+)\s*,/i.exec(command);
+  if (ro !== null) return ro[1]!;
   const m = /^\s*\S+\s+TCPIP\s*,\s*([^,\s]+)/i.exec(command);
   return m === null ? undefined : m[1]!;
 }

@@ -222,14 +222,16 @@ function targetWords(kind: TargetKind): string {
 }
 
 const OPERATOR = /^\s*(D|DISPLAY|V|VARY)\s+TCPIP\s*,\s*([^,\s]*)/i;
+/** MVS's START and STOP of the stack, routed to its system: `RO SYS1,P TCPIP`. */
+const ROUTED = /^\s*RO\s+([^,\s]+)\s*,\s*(P|STOP|S|START)\s+TCPIP\s*$/i;
 
 function checkOperator(b: Builder, command: string, path: Path, topology: Topology | undefined): void {
-  const m = OPERATOR.exec(command);
+  const m = OPERATOR.exec(command) ?? ROUTED.exec(command);
   if (!m) {
-    b.fail(path, `"${command}" is not an operator command this emulator knows: use D TCPIP,<stack>,... or V TCPIP,<stack>,...`);
+    b.fail(path, `"${command}" is not an operator command this emulator knows: use D TCPIP,<stack>,..., V TCPIP,<stack>,... or RO <system>,P TCPIP`);
     return;
   }
-  const stack = m[2]!;
+  const stack = m === null ? '' : OPERATOR.test(command) ? m[2]! : m[1]!;
   if (topology && !topology.lpars.some((l) => l.name.toUpperCase() === stack.toUpperCase())) {
     b.fail(path, `no TCP/IP stack named "${stack}" (stacks: ${known(topology.lpars.map((l) => l.name))})`);
   }

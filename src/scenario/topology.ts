@@ -322,8 +322,7 @@ function buildLink(b: Builder, raw: RawLink, path: Path, ends: ReadonlyMap<strin
   });
   if (a === z) b.fail([...path, 'between'], `a link joins two different ends, not ${a} with itself`);
   const model = raw.model;
-  const legacy = model !== 'FICON' && ends.get(a)?.kind === 'lpar' && ends.get(z)?.kind === 'lpar';
-  const signalling = raw.signalling ?? (legacy ? 'CTC' : DEFAULTS.xcf.signalling[model]);
+  const signalling = raw.signalling ?? DEFAULTS.xcf.signalling[model];
   if (known_ && a !== z) {
     const ea = ends.get(a)!;
     const ez = ends.get(z)!;
@@ -332,10 +331,9 @@ function buildLink(b: Builder, raw: RawLink, path: Path, ends: ReadonlyMap<strin
       if (cfs > 0) b.fail([...path, 'between'], `FICON does not reach a CF: ${RIGHT_FORM}`);
       else if (signalling !== 'CTC') b.fail([...path, 'signalling'], `a FICON link carries CTC signalling, not a structure: ${RIGHT_FORM}`);
     } else {
-      if (cfs === 0) {
-        // LEGACY (until the fixtures migrate): an LPAR-to-LPAR coupling link is still read as before.
-      } else if (cfs === 2) b.fail([...path, 'between'], `${a} and ${z} are both CFs: XCF signals between LPARs: ${RIGHT_FORM}`);
-      else if (cfs > 0 && signalling !== 'STRUCTURE') b.fail([...path, 'signalling'], `CTC signalling does not run over a coupling link: ${RIGHT_FORM}`);
+      if (cfs === 0) b.fail([...path, 'between'], `${model} between two LPARs (${a}, ${z}) cannot exist: ${RIGHT_FORM}`);
+      else if (cfs === 2) b.fail([...path, 'between'], `${a} and ${z} are both CFs: XCF signals between LPARs: ${RIGHT_FORM}`);
+      else if (signalling !== 'STRUCTURE') b.fail([...path, 'signalling'], `CTC signalling does not run over a coupling link: ${RIGHT_FORM}`);
       else if (model === 'IC' && ea.cpc !== ez.cpc) b.fail([...path, 'model'], `IC is internal to one CPC, but ${a} runs on ${ea.cpc} and ${z} on ${ez.cpc}: use ICA-SR or CE-LR`);
     }
   }

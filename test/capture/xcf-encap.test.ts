@@ -2,7 +2,7 @@
 // XCF type in the outer identification), UDP 5099 for control and status, valid IPv4 and UDP checksums.
 
 import { describe, expect, test } from 'vitest';
-import { encapsulateXcf, XCF_STATUS_TYPE, XCF_UDP_PORT } from '../../src/capture/xcf-encap.js';
+import { encapsulateXcf, XCF_UDP_PORT } from '../../src/capture/xcf-encap.js';
 import { buildIpv4Tcp, internetChecksum, onesComplementSum, pseudoHeaderSum, readU32 as u32 } from '../../src/net/index.js';
 
 const from = { name: 'SYS1', ip: 0x0a090901, mac: 0x02_00_00_00_00_01 };
@@ -34,7 +34,7 @@ describe('XCF encapsulation', () => {
     }
   });
 
-  test('control messages and member status are UDP 5099 with the documented payloads', () => {
+  test('control messages are UDP 5099 with the documented payloads; a CTC device end shows nothing', () => {
     const json = new TextEncoder().encode('{"m":"wlm","weight":8}');
     const control = Uint8Array.of(1, 2, ...json);
     const c = outer(encapsulateXcf({ kind: 'xcf-data', from: 'SYS1', bytes: control }, from, to));
@@ -44,11 +44,7 @@ describe('XCF encapsulation', () => {
     expect(sum).toBe(0xffff);
     expect(c.payload.subarray(8)).toEqual(control);
 
-    const s = outer(encapsulateXcf({ kind: 'xcf-status', from: 'SYS1', joined: true, incarnation: 3, reply: true }, from, to));
-    expect(s.proto).toBe(17);
-    const p = s.payload.subarray(8);
-    expect([p[0], p[1], p[2], p[3]]).toEqual([1, XCF_STATUS_TYPE, 3, 4]);
-    expect(u32(p, 4)).toBe(3);
-    expect(new TextDecoder().decode(p.subarray(8))).toBe('SYS1');
+    // Member status goes to the couple data set, not over the paths; the channel's device end is no XCF message.
+    expect(encapsulateXcf({ kind: 'ctc-ack' }, from, to)).toBeNull();
   });
 });

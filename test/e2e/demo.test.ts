@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { cli } from './cli.js';
 
 describe('the demo sysplex', () => {
-  it('completes all 1000 connections, round robin 333/333/334, SYS1 owns the DVIPA, every LPAR busy', () => {
+  it('completes all 1000 connections, round robin 334/333/333, SYS1 owns the DVIPA, every LPAR busy', () => {
     const r = cli(['run', 'fixtures/topologies/demo.yaml', '--json'], { timeoutMs: 120_000 });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -14,7 +14,7 @@ describe('the demo sysplex', () => {
     expect(report.clients).toMatchObject({ opened: 1000, completed: 1000, reset: 0, failed: 0 });
     const http = report.distribution.find((d: { port: number }) => d.port === 80);
     expect(http.method).toBe('ROUNDROBIN');
-    expect(http.targets.map((t: { stack: string; totalConn: number }) => [t.stack, t.totalConn])).toEqual([['SYS1', 333], ['SYS2', 333], ['SYS3', 334]]);
+    expect(http.targets.map((t: { stack: string; totalConn: number }) => [t.stack, t.totalConn])).toEqual([['SYS1', 334], ['SYS2', 333], ['SYS3', 333]]);
     expect(http.targets.every((t: { ready: number; lost: number }) => t.ready === 1 && t.lost === 0)).toBe(true);
     expect(report.dvipas).toEqual([{ ip: '10.1.1.10', owner: 'SYS1', state: 'ACTIVE', backups: ['SYS2', 'SYS3'] }]);
     for (const l of report.lpars) expect(l.cpuBusyPct).toBeGreaterThan(0);

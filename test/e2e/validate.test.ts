@@ -43,7 +43,8 @@ describe('validate the demo topology', () => {
     expect(body).toMatch(/LPARs: SYS1, SYS2, SYS3/);
     expect(body).toMatch(/OSAs: OSA1, OSA2, OSA3/);
     expect(body).toMatch(/LANs: LAN1/);
-    expect(body).toMatch(/SYS1-SYS2 \(ICA-SR\).*SYS1-SYS3 \(ICA-SR\).*SYS2-SYS3 \(ICA-SR\)/);
+    expect(body).toMatch(/SYS1-CF01 \(ICA-SR\).*SYS2-CF01 \(ICA-SR\).*SYS3-CF01 \(ICA-SR\)/);
+    expect(body).toMatch(/CFs: CF01 \(2 processors\)/);
     expect(body).toMatch(/workload: 1, faults: 0, expectations: 0, seed 1, until 1 s/);
   });
 
@@ -62,7 +63,7 @@ describe('validate the demo topology', () => {
     for (const l of d.lpars) expect(resolve(ROOT, l.profile)).toBe(join(ROOT, `fixtures/profiles/${l.name}.tcpip`));
     expect(d.osas.map((o) => `${o.name}@${o.lan}`)).toEqual(['OSA1@LAN1', 'OSA2@LAN1', 'OSA3@LAN1']);
     expect(d.lans).toEqual([{ name: 'LAN1', subnet: '10.1.1.0/24', router: '10.1.1.254' }]);
-    expect(d.xcfLinks.map((l) => `${l.between.join('-')} ${l.model}`)).toEqual(['SYS1-SYS2 ICA-SR', 'SYS1-SYS3 ICA-SR', 'SYS2-SYS3 ICA-SR']);
+    expect(d.xcfLinks.map((l) => `${l.between.join('-')} ${l.model}`)).toEqual(['SYS1-CF01 ICA-SR', 'SYS2-CF01 ICA-SR', 'SYS3-CF01 ICA-SR']);
     expect([d.workload, d.seed, d.untilPs]).toEqual([1, 1, 1_000_000_000_000]);
   });
 

@@ -254,17 +254,17 @@ export function lpar(name: string, osas: string[], over: Partial<LparSpec> = {})
 }
 
 export function xcfLink(a: string, b: string, over: Partial<XcfLinkSpec> = {}): XcfLinkSpec {
-  return { between: [a, b], model: 'ICA-SR', distanceM: 10, paths: 1, signalling: 'CTC', at: AT, ...over };
+  return { between: [a, b], model: 'FICON', distanceM: 100, paths: 1, signalling: 'CTC', at: AT, ...over };
 }
 
-/** The demo sysplex's shape: SYS1-3, OSA1-3 on LAN1, a full mesh of ICA SR links. */
+/** The demo sysplex's shape: SYS1-3, OSA1-3 on LAN1, a full mesh of FICON CTC links. */
 export function demoTopology(over: Partial<Topology> = {}): Topology {
   return {
     file: 'test.yaml',
     name: 'demo',
     lans: [lan('LAN1')],
     osas: [osa('OSA1'), osa('OSA2'), osa('OSA3')],
-    lpars: [lpar('SYS1', ['OSA1']), lpar('SYS2', ['OSA2']), lpar('SYS3', ['OSA3'])],
+    lpars: ['SYS1', 'SYS2', 'SYS3'].map((n, i) => lpar(n, [`OSA${i + 1}`], { failureDetectionPs: 2_000_000_000 })),
     cpcs: [{ name: 'CPC1', implicit: true, at: AT }],
     cfs: [],
     xcf: { failureDetectionPs: 2_000_000_000, links: [xcfLink('SYS1', 'SYS2'), xcfLink('SYS1', 'SYS3'), xcfLink('SYS2', 'SYS3')], transportClass: { classLength: 956, maxMsgBytes: 2_048_000 } },

@@ -55,7 +55,7 @@ function host(script: FakeScript, processors = 1, seed = 1) {
       clockHz: CLOCK,
       firmware: fakeFirmware({ SYS1: { join: false, ...script } }, instances)('SYS1'),
       firmwareConfig: { profile: '', profileFile: 'SYS1.tcpip', applications: [] },
-      failureDetectionPs: 2 * MS,
+      xcf: { failureDetectionPs: 2 * MS, weight: 100, classLength: 956, maxMsgBytes: 2_048_000 },
     }),
   );
   const osa = sim.add(new FakeOsa('OSA1'));

@@ -51,7 +51,7 @@ function rig(
         clockHz: 5_200_000_000,
         firmware: select(name),
         firmwareConfig: { profile: '', profileFile: `${name}.tcpip`, applications: [] },
-        failureDetectionPs: 2_000 * US,
+        xcf: { failureDetectionPs: 2_000 * US, weight: 100, classLength: 956, maxMsgBytes: 2_048_000 },
         ...(opts.costs !== undefined ? { costs: opts.costs } : {}),
       }),
     );

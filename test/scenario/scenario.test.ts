@@ -130,7 +130,7 @@ describe('scenario errors at FILE:LINE:COL', () => {
     ['operator on an unknown stack', `${base}faults: [{ at: 1ms, operator: "V TCPIP,SYS7,SYSPLEX,LEAVEGROUP" }]\n`,
       'FILE:2:31: faults[0].operator: no TCP/IP stack named "SYS7" (stacks: SYS1, SYS2, SYS3)'],
     ['not an operator command', `${base}faults: [{ at: 1ms, operator: "S TCPIP" }]\n`,
-      'FILE:2:31: faults[0].operator: "S TCPIP" is not an operator command this emulator knows: use D TCPIP,<stack>,... or V TCPIP,<stack>,...'],
+      'FILE:2:31: faults[0].operator: "S TCPIP" is not an operator command this emulator knows: use D TCPIP,<stack>,..., V TCPIP,<stack>,... or RO <system>,P TCPIP'],
     ['expectation error at the exact character', `${base}expect:\n  - clients.failed == 0\n  - clients.failed =< 0\n`,
       'FILE:4:20: expect[1]: "=" is not an operator: write "==" to compare'],
     ['expectation error inside double quotes with escapes', `${base}expect:\n  - "x == \\"a\\" y"\n`,
@@ -167,7 +167,7 @@ describe('scenario errors at FILE:LINE:COL', () => {
     const lines = errorLines(loadScenario(join(dir, 's.yaml')));
     expect(lines).toHaveLength(2);
     expect(lines).toContain(`${join(dir, 's.yaml')}:2:8: until: "1 fortnight": unknown time unit "fortnight" (use ps, ns, us, ms or s)`);
-    expect(lines).toContain(`${join(dir, 'topologies/t.yaml')}:33:21: xcf.failureDetection: 2 has no unit: a time needs one of ps, ns, us, ms or s (e.g. 250us)`);
+    expect(lines).toContain(`${join(dir, 'topologies/t.yaml')}:35:21: xcf.failureDetection: 2 has no unit: a time needs one of ps, ns, us, ms or s (e.g. 250us)`);
   });
 
   test('relative names stay relative in messages', () => {

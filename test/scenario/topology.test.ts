@@ -23,10 +23,12 @@ describe('the demo topology', () => {
       ['OSA3', 'LAN1', 10_000_000_000, 'BALANCED', 2_000_000, 13],
     ]);
     expect(t.xcf.failureDetectionPs).toBe(2_000_000_000);
+    expect(t.compressed).toMatchObject([{ key: 'xcf.failureDetection', valuePs: 2_000_000_000, realPs: 45e12 }]);
+    expect(t.cfs).toMatchObject([{ name: 'CF01', processors: 2, cpc: 'CPC1' }]);
     expect(t.xcf.links.map((l) => [l.between, l.model, l.distanceM, l.paths, l.signalling])).toEqual([
-      [['SYS1', 'SYS2'], 'ICA-SR', 10, 1, 'CTC'],
-      [['SYS1', 'SYS3'], 'ICA-SR', 10, 1, 'CTC'],
-      [['SYS2', 'SYS3'], 'ICA-SR', 10, 1, 'CTC'],
+      [['SYS1', 'CF01'], 'ICA-SR', 10, 1, 'STRUCTURE'],
+      [['SYS2', 'CF01'], 'ICA-SR', 10, 1, 'STRUCTURE'],
+      [['SYS3', 'CF01'], 'ICA-SR', 10, 1, 'STRUCTURE'],
     ]);
     expect(t.backplane).toBeUndefined();
   });
@@ -50,8 +52,8 @@ describe('the demo topology', () => {
   test('the default workload', () => {
     expect(t.workload).toEqual([{
       dvipa: '10.1.1.10', port: 80, protocol: 'http', clients: 64, connections: 1000, rate: 20_000,
-      request: 200, response: 4096, holdPs: 0, startPs: 1_000_000_000, at: { file: DEMO, line: 39, col: 5 },
-      connectionsAt: { file: DEMO, line: 39, col: 77 },
+      request: 200, response: 4096, holdPs: 0, startPs: 1_000_000_000, at: { file: DEMO, line: 41, col: 5 },
+      connectionsAt: { file: DEMO, line: 41, col: 77 },
     }]);
   });
 
@@ -72,7 +74,7 @@ describe('defaults and optional sections', () => {
     expect(t.name).toBe('small'); // from the file name
     expect(t.osas[1]!.bps).toBe(1_000_000_000);
     expect(t.lpars[0]).toMatchObject({ processors: 1, clockHz: 5_200_000_000, weight: 100, firmware: 'builtin', applications: [] });
-    expect(t.xcf.links[0]).toMatchObject({ model: 'CE-LR', distanceM: 10_000, paths: 1, signalling: 'CTC' });
+    expect(t.xcf.links[0]).toMatchObject({ model: 'FICON', distanceM: 10_000, paths: 1, signalling: 'CTC' });
     expect(t.workload).toEqual([]);
   });
 
@@ -92,12 +94,13 @@ lpars:
   - { name: SYS2, profile: profiles/SYS2.tcpip, firmware: builtin }
 xcf:
   failureDetection: 3s
-  links: [{ between: [SYS1, SYS2], model: ICA-SR, distance: 150m, paths: 4, signalling: STRUCTURE }]
+  links: [{ between: [SYS1, CF01], model: ICA-SR, distance: 150m, paths: 4, signalling: STRUCTURE }]
+cfs: [{ name: CF01, processors: 3 }]
 workload:
   - { dvipa: 10.1.1.10, port: 7, protocol: echo, request: 1KiB, hold: 20ms, start: 5ms, rate: 3/ms }
   - { dvipa: 10.1.1.10, port: 8080, response: 1 }
 backplane: { bind: "tcp://10.0.0.1:5555", curveServerKey: keys/server.key, curveClientKey: keys/client.key,
-             pin: { LAN1: 0, SYS1: 1, SYS1-SYS2: 0 } }
+             pin: { LAN1: 0, SYS1: 1, SYS1-CF01: 0 } }
 `,
     });
     const t = loaded(loadTopology(join(dir, 't.yaml')));
@@ -113,7 +116,7 @@ backplane: { bind: "tcp://10.0.0.1:5555", curveServerKey: keys/server.key, curve
     expect(t.workload[1]).toMatchObject({ protocol: 'http', request: 200, response: 1 });
     expect(t.backplane).toEqual({
       bind: 'tcp://10.0.0.1:5555', curveServerKey: join(dir, 'keys/server.key'), curveClientKey: join(dir, 'keys/client.key'),
-      pin: { LAN1: 0, SYS1: 1, 'SYS1-SYS2': 0 },
+      pin: { LAN1: 0, SYS1: 1, 'SYS1-CF01': 0 },
     });
   });
 
@@ -147,7 +150,7 @@ describe('errors at FILE:LINE:COL', () => {
     ['missing top-level section', SMALL.replace(/osas:\n.*\n.*\n/, ''), 'FILE:1:1: missing required key "osas"'],
     ['wrong type', SMALL.replace('{ name: SYS1,', '{ name: SYS1, processors: two,'), 'FILE:8:31: lpars[0].processors: must be an integer (got string "two")'],
     ['negative count', SMALL.replace('{ name: SYS1,', '{ name: SYS1, processors: -2,'), 'FILE:8:31: lpars[0].processors: must be >= 1 (got -2)'],
-    ['bad enum', SMALL.replace('model: CE-LR', 'model: CE-SR'), 'FILE:12:39: xcf.links[0].model: must be one of ICA-SR, CE-LR, IC, FICON (got "CE-SR")'],
+    ['bad enum', SMALL.replace('model: FICON', 'model: CE-SR'), 'FILE:12:39: xcf.links[0].model: must be one of ICA-SR, CE-LR, IC, FICON (got "CE-SR")'],
     ['bad address', SMALL.replace('router: 10.1.1.254', 'router: 10.1.1.300'), 'FILE:3:48: lans[0].router: "10.1.1.300" is not a dotted IPv4 address (e.g. 10.1.1.10)'],
     ['bad name', SMALL.replace('name: OSA1, lan', 'name: OSA-1, lan'), `FILE:5:13: osas[0].name: "OSA-1" is not a name: a letter, then letters, digits, _, #, @ or $ (no '-')`],
     ['bad time unit', SMALL.replace('xcf:\n', 'xcf:\n  failureDetection: 10 parsecs\n'),
@@ -172,10 +175,10 @@ describe('errors at FILE:LINE:COL', () => {
       'FILE:3:69: lans[0].clients: client subnet 10.1.0.0/16 overlaps the LAN\'s subnet 10.1.1.0/24: clients sit behind the router'],
     ['link to an unknown LPAR', SMALL.replace('between: [SYS1, SYS2]', 'between: [SYS1, SYS4]'), 'FILE:12:25: xcf.links[0].between[1]: unknown LPAR or CF "SYS4" (SYS1, SYS2)'],
     ['link to itself', SMALL.replace('between: [SYS1, SYS2]', 'between: [SYS2, SYS2]'), 'FILE:12:18: xcf.links[0].between: a link joins two different ends, not SYS2 with itself'],
-    ['duplicate link', `${SMALL}    - { between: [SYS2, SYS1], model: IC }\n`,
+    ['duplicate link', `${SMALL}    - { between: [SYS2, SYS1], model: FICON }\n`,
       'FILE:13:18: xcf.links[1].between: a link between SYS2 and SYS1 is already defined at line 12 (give it more paths instead)'],
-    ['ICA SR too long', SMALL.replace('model: CE-LR, distance: 10km', 'model: ICA-SR, distance: 300m'), 'FILE:12:57: xcf.links[0].distance: ICA-SR reaches at most 150 m, not 300m'],
-    ['IC with a length', SMALL.replace('model: CE-LR, distance: 10km', 'model: IC, distance: 1m'),
+    ['FICON too long', SMALL.replace('model: FICON, distance: 10km', 'model: FICON, distance: 300km'), 'FILE:12:56: xcf.links[0].distance: FICON reaches at most 100 km, not 300km'],
+    ['IC with a length', `${SMALL.replace('[SYS1, SYS2], model: FICON, distance: 10km', '[SYS1, CF01], model: IC, distance: 1m')}cfs: [{ name: CF01 }]\n`,
       'FILE:12:53: xcf.links[0].distance: an IC link is internal to one machine: it has no fibre length'],
     ['non-loopback bind without keys', `${SMALL}backplane: { bind: "tcp://0.0.0.0:5555" }\n`,
       'FILE:13:20: backplane.bind: tcp://0.0.0.0:5555 is not a loopback endpoint: give curveServerKey and curveClientKey (CURVE encryption)'],

@@ -42,5 +42,5 @@ lpars:
   - { name: SYS2, profile: profiles/SYS2.tcpip, osas: [OSA2] }
 xcf:
   links:
-    - { between: [SYS1, SYS2], model: CE-LR, distance: 10km }
+    - { between: [SYS1, SYS2], model: FICON, distance: 10km }
 `;

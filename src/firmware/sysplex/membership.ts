@@ -11,6 +11,9 @@ import type { Target } from './target.js';
 import { JOIN_SETTLE_PS, JOIN_TIMER, WLM_TIMER } from './timers.js';
 
 export class Membership {
+  /** The WLM weight last sent to each member: the poll sends only a changed one (the member keeps the last),
+   *  so an idle sysplex exchanges nothing and the traffic grows with the members, not their square. */
+
   constructor(
     private readonly s: SysplexState,
     private readonly distributor: Distributor,
@@ -46,6 +49,7 @@ export class Membership {
       d.ad = null;
     }
     s.members.clear();
+    this.target.forgetWeightsSent(null);
     s.inGroup = false;
     s.settled = false;
     s.hal.xcfJoin(false);
@@ -68,6 +72,8 @@ export class Membership {
     }
     s.members.delete(stack);
     if (s.wlm.delete(t)) this.applyWlmWeights();
+    // Server weights it was told are gone with it: a member that returns is told afresh.
+    this.target.forgetWeightsSent(stack);
     // Connections on the lost target are gone; the VCRT forgets them and the VDPT stops counting them.
     s.vcrt.deleteTarget(t);
     s.affinity.deleteTarget(t);

@@ -10,6 +10,9 @@ import type { Ownership } from './ownership.js';
 import type { SysplexState } from './state.js';
 
 export class Target {
+  /** Server weight last sent per `owner|dvipa|port`. */
+  private readonly serverWeightSent = new Map<string, number>();
+
   constructor(
     private readonly s: SysplexState,
     private readonly distributor: Distributor,
@@ -82,6 +85,12 @@ export class Target {
    * system weight, reduced by how full the server's backlog is (a server falling behind its connection
    * requests is worth less new work), 0 without a listener. Sent to the distributor with every WLM poll.
    */
+  /** Forgets the server weights sent to `owner` (every owner with null): it left, or this stack did. */
+  forgetWeightsSent(owner: string | null): void {
+    if (owner === null) this.serverWeightSent.clear();
+    else for (const k of [...this.serverWeightSent.keys()]) if (k.startsWith(`${owner}|`)) this.serverWeightSent.delete(k);
+  }
+
   reportServerWeights(systemWeight: number): void {
     const s = this.s;
     const self = s.indexOf(s.self);
@@ -91,7 +100,13 @@ export class Target {
         const ready = s.host.listeners(d.ip, port);
         const weight = ready === 0 ? 0 : Math.round(systemWeight * (1 - s.host.backlogFill(d.ip, port)));
         if (d.owner === s.self) this.distributor.setServerWeight(d.ip, port, self, weight);
-        else s.send(d.owner, { m: 'sweight', ip: d.ip, port, weight });
+        else {
+          // Only a changed weight goes out (the distributor keeps the last one it was sent).
+          const key = `${d.owner}|${d.ip}|${port}`;
+          if (this.serverWeightSent.get(key) === weight) continue;
+          this.serverWeightSent.set(key, weight);
+          s.send(d.owner, { m: 'sweight', ip: d.ip, port, weight });
+        }
       }
     }
   }

@@ -1,0 +1,81 @@
+// The XCF part of the run report (docs/contract.md, "XCF in the report"): per system its signalling counts and
+// each path's transfer times (what RMF's XCF activity report gives per path), each CF's requests and
+// utilisation, what SFM partitioned out, and the values the topology sets shorter than z/OS's own. Built per
+// partition (only local components) and merged, so a partitioned run reports the same.
+
+import { formatTime } from '../kernel/time.js';
+import type { Sysplex } from './wiring.js';
+import type { Scenario } from '../scenario/types.js';
+import type { Component } from '../kernel/index.js';
+import type { XcfPathSummary, XcfStats } from '../../hw-models/xcf/signalling.js';
+import type { CfSummary } from '../../hw-models/cf/coupling-facility.js';
+import type { CdsSummary } from '../../hw-models/cds/couple-data-set.js';
+
+export interface XcfSystemReport extends XcfStats {
+  name: string;
+  paths: XcfPathSummary[];
+}
+
+export interface CompressedReport {
+  /** The key as the file writes it, e.g. xcf.failureDetection. */
+  key: string;
+  value: string;
+  valuePs: number;
+  /** What z/OS itself would use. */
+  real: string;
+  realPs: number;
+  /** FILE:LINE:COL where the file sets it. */
+  at: string;
+}
+
+export interface XcfReport {
+  systems: XcfSystemReport[];
+  cfs: CfSummary[];
+  partitions: CdsSummary['partitions'];
+  statusUpdates: number;
+}
+
+/** The local part: systems (with their index for ordering), CFs and the couple data set if local. */
+export interface XcfPart {
+  systems: { index: number; report: XcfSystemReport }[];
+  cfs: { index: number; report: CfSummary }[];
+  cds: CdsSummary | null;
+}
+
+export function xcfPart(sysplex: Sysplex, isLocal: (c: Component) => boolean): XcfPart {
+  const systems = sysplex.lpars.flatMap((l, index) => (isLocal(l) ? [{ index, report: { name: l.name, ...l.xcf.stats, paths: l.xcf.pathSummaries() } }] : []));
+  const cfs = sysplex.cfs.flatMap((cf, index) => (isLocal(cf) ? [{ index, report: cf.summary() }] : []));
+  return { systems, cfs, cds: isLocal(sysplex.cds) ? sysplex.cds.summary() : null };
+}
+
+export function mergeXcf(parts: readonly XcfPart[]): XcfReport {
+  const systems = parts.flatMap((p) => p.systems).sort((a, b) => a.index - b.index).map((s) => s.report);
+  const cfs = parts.flatMap((p) => p.cfs).sort((a, b) => a.index - b.index).map((c) => c.report);
+  const cds = parts.find((p) => p.cds !== null)?.cds ?? { statusUpdates: 0, partitions: [] };
+  return { systems, cfs, partitions: cds.partitions, statusUpdates: cds.statusUpdates };
+}
+
+export function compressedOf(scenario: Scenario): CompressedReport[] {
+  return scenario.topology.compressed.map((c) => ({
+    key: c.key,
+    value: formatTime(c.valuePs),
+    valuePs: c.valuePs,
+    real: formatTime(c.realPs),
+    realPs: c.realPs,
+    at: `${c.at.file}:${c.at.line}:${c.at.col}`,
+  }));
+}
+
+/** The human report's lines for these parts (none when there is nothing to say). */
+export function formatXcf(xcf: XcfReport | undefined, compressed: readonly CompressedReport[] | undefined): string[] {
+  const out: string[] = [];
+  for (const c of compressed ?? []) out.push(`  compressed: ${c.key} ${c.value} (z/OS: ${c.real}), ${c.at}`);
+  for (const cf of xcf?.cfs ?? []) {
+    out.push(
+      `  ${cf.name}: ${cf.up ? 'up' : 'down'}, ${cf.processors} processor${cf.processors === 1 ? '' : 's'} ${cf.cpuBusyPct.toFixed(1)} % busy, ` +
+        `${cf.requests} requests, mean service ${formatTime(cf.meanServicePs)}`,
+    );
+  }
+  for (const p of xcf?.partitions ?? []) out.push(`  SFM partitioned ${p.sys} out at ${formatTime(p.atPs)} (${p.reason})`);
+  return out;
+}

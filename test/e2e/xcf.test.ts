@@ -1,0 +1,62 @@
+// XCF as z/OS builds it, through the built CLI where a user sees it: the old LPAR-to-LPAR coupling link is exit 2
+// with one line naming the right form (and the migration tool fixes the file), the report lists compressed values
+// and the XCF figures, and a takeover after a crash at default detection waits for the failure detection
+// interval, while a stack stop hands over at once.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { cli, ROOT } from './cli.js';
+
+const OLD = readFileSync(join(ROOT, 'fixtures/topologies/two-paths.yaml'), 'utf8')
+  .replace(/model: FICON, signalling: CTC, paths: 2/g, 'model: ICA-SR, paths: 2')
+  .replaceAll('../profiles/', join(ROOT, 'fixtures/profiles/'));
+
+describe('the XCF form', () => {
+  it('an LPAR-to-LPAR coupling link is exit 2 at FILE:LINE:COL naming the right form; tools/migrate-xcf.mjs rewrites it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xcf-e2e-'));
+    const file = join(dir, 'old.yaml');
+    writeFileSync(file, OLD);
+    const r = cli(['validate', file]);
+    expect(r.status).toBe(2);
+    const first = r.stderr.split('\n')[0]!;
+    expect(first).toMatch(new RegExp(`^${file}:\\d+:\\d+: xcf\\.links\\[0\\]\\.between: ICA-SR between two LPARs \\(SYS1, SYS2\\) cannot exist: coupling links join an LPAR to a CF`));
+    expect(first).toContain('model: FICON, signalling: CTC');
+    expect(first).toContain('tools/migrate-xcf.mjs');
+    const m = spawnSync(process.execPath, [join(ROOT, 'tools/migrate-xcf.mjs'), file], { encoding: 'utf8' });
+    expect(m.status).toBe(0);
+    expect(readFileSync(file, 'utf8')).toContain('- { between: [SYS1, SYS2], model: FICON, signalling: CTC, paths: 2 }');
+    expect(cli(['validate', file]).status).toBe(0);
+  });
+
+  it('the report lists the compressed failure detection interval and the XCF figures; demo-real has none compressed', () => {
+    const r = cli(['run', 'fixtures/topologies/demo.yaml', '--json', '--until', '20ms']);
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.compressed).toEqual([{ key: 'xcf.failureDetection', value: '2 ms', valuePs: 2e9, real: '45 s', realPs: 45e12, at: 'fixtures/topologies/demo.yaml:35:21' }]);
+    expect(j.xcf.cfs[0]).toMatchObject({ name: 'CF01', processors: 2, up: true });
+    expect(j.xcf.cfs[0].requests).toBeGreaterThan(0);
+    expect(j.xcf.systems.map((s: { name: string }) => s.name)).toEqual(['SYS1', 'SYS2', 'SYS3']);
+    expect(j.xcf.systems[0].paths[0]).toMatchObject({ peer: 'SYS2', path: 0, kind: 'STRUCTURE', via: 'CF01' });
+    const human = cli(['run', 'fixtures/topologies/demo.yaml', '--until', '20ms']);
+    expect(human.stdout).toContain('compressed: xcf.failureDetection 2 ms (z/OS: 45 s), fixtures/topologies/demo.yaml:35:21');
+    const real = JSON.parse(cli(['run', 'fixtures/topologies/demo-real.yaml', '--json', '--until', '20ms']).stdout);
+    expect(real.compressed).toEqual([]);
+  });
+
+  it('at default detection the backup takes over after the interval; after P TCPIP at once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xcf-e2e-'));
+    const at = (file: string, trace: string, kind: string) => {
+      const r = cli(['run', file, '--quiet', '--trace', trace], { timeoutMs: 120_000 });
+      expect(r.status, r.stderr).toBe(0);
+      const recs = readFileSync(trace, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { t: number; k: string; c: string });
+      return recs.find((x) => x.k === kind)!.t;
+    };
+    const crash = at('fixtures/scenarios/takeover-real.yaml', join(dir, 'crash.jsonl'), 'dvipa.takeover');
+    // SYS1 crashed at 2 s; its last status update was at IPL, so SFM acts 45 s (spinfdi) after it.
+    expect((crash - 2e12) / 1e12).toBeCloseTo(43.0012, 4);
+    const stop = at('fixtures/scenarios/takeover-stop-real.yaml', join(dir, 'stop.jsonl'), 'dvipa.takeover');
+    expect(stop - 2e12).toBe(200_000_000); // one couple data set round trip
+  }, 180_000);
+});
