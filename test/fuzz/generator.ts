@@ -69,10 +69,20 @@ function xcfLinks(n: number): fc.Arbitrary<XcfLinkShape[]> {
   );
 }
 
+/** The XCF form of issue 16: a pair signals over FICON CTC device pairs (`paths` of them), or through a list
+ *  structure in CF01, which both reach over a coupling link of the pair's model (IC too: every LPAR and the CF
+ *  are on the one default CPC). */
 function xcfYaml(links: readonly XcfLinkShape[]): string[] {
-  const out = ['xcf:', '  failureDetection: 2ms', '  links:'];
   if (links.length === 0) return ['xcf:', '  failureDetection: 2ms', '  links: []'];
-  for (const l of links) out.push(`    - { between: [${lparName(l.between[0])}, ${lparName(l.between[1])}], model: ${l.model}, paths: ${l.paths}, signalling: ${l.signalling} }`);
+  const out: string[] = [];
+  const toCf = new Map<number, XcfLinkShape['model']>();
+  for (const l of links) if (l.signalling === 'STRUCTURE') for (const i of l.between) if (!toCf.has(i)) toCf.set(i, l.model);
+  if (toCf.size > 0) out.push('cfs:', '  - { name: CF01, processors: 2 }');
+  out.push('xcf:', '  failureDetection: 2ms', '  links:');
+  for (const l of links) {
+    if (l.signalling === 'CTC') out.push(`    - { between: [${lparName(l.between[0])}, ${lparName(l.between[1])}], model: FICON, paths: ${l.paths}, signalling: CTC }`);
+  }
+  for (const [i, model] of [...toCf].sort((a, b) => a[0] - b[0])) out.push(`    - { between: [${lparName(i)}, CF01], model: ${model} }`);
   return out;
 }
 
@@ -166,7 +176,7 @@ function faultYaml(shape: Shape, f: Shape['faults'][number]): string {
     case 5: {
       if (link === undefined) return `{ at: ${at}, action: loss, target: LAN1, pct: ${f.pct} }`;
       const name = `${lparName(link.between[0])}-${lparName(link.between[1])}`;
-      const target = f.path % 2 === 0 ? name : `${name}:${f.path % link.paths}`;
+      const target = f.path % 2 === 0 ? name : `${name}:${f.path % (link.signalling === 'CTC' ? link.paths : 1)}`;
       return `{ at: ${at}, action: ${f.kind === 4 ? 'xcf-down' : 'xcf-up'}, target: "${target}" }`;
     }
     case 6:

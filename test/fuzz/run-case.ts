@@ -5,7 +5,8 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, loadScenario } from '../../src/scenario/index.js';
+import { InputError } from '../../src/errors.js';
+import { loadScenario } from '../../src/scenario/index.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { runReplay } from '../../src/capture/replay/index.js';
 import type { FuzzCase } from './generator.js';
