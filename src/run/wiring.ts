@@ -7,6 +7,8 @@
 //   router `lan`         <-> switch port `router`               LAN segment latency, ROUTER.lanBps
 //   LPAR port <OSA name> <-> OSA port <LPAR name>               OSA.qdioLatencyPs, no serialisation (QDIO)
 //   LPAR `xcf.<peer>.<n>` <-> peer `xcf.<LPAR>.<n>`             per signalling path: pathTiming(link)
+//   LPAR `iqd`           <-> `<CPC>.IQD<chpid>` port <LPAR>      IQD.signalPs, no serialisation (the CHPID
+//                                                               copies); only for a CPC with `iqd:`
 //   router `clients`     <-> the clients component's `router`   the LAN's router latency and client bit rate
 // The router's `clients` port is left free unless a clients factory is given; attachClients() connects it.
 //
@@ -31,6 +33,8 @@ import { OsaPort } from '../../hw-models/osa/osa.js';
 import { Cpc } from '../../hw-models/cpc/cpc.js';
 import { PRSM } from '../../hw-models/cpc/datasheet.js';
 import { type PathTiming, pathTiming } from '../../hw-models/xcf/path-timing.js';
+import { IQD } from '../../hw-models/hipersockets/datasheet.js';
+import { IqdChpid } from '../../hw-models/hipersockets/iqd.js';
 
 /** Picks the firmware image of an LPAR by its name (a function of exactly one parameter). */
 export type FirmwareSelector = (lpar: string) => FirmwareFactory;
@@ -62,6 +66,8 @@ export interface Sysplex {
   readonly lans: readonly LanSwitch[];
   readonly routers: readonly EdgeRouter[];
   readonly xcfLinks: readonly XcfLinkHandle[];
+  /** HiperSockets IQD CHPIDs, one per CPC that has one (`CPC1.IQDF4`). */
+  readonly iqds: readonly IqdChpid[];
   /** Client components made by options.clients, by LAN name. */
   readonly clients: ReadonlyMap<string, Component>;
   lpar(name: string): LparHost | undefined;
@@ -161,6 +167,16 @@ export function buildSysplex(sim: Simulation, topology: Topology, firmware: Firm
     cpcs.push(cpc);
   }
 
+  // HiperSockets: an IQD CHPID per CPC that defines one, shared by its LPARs (dynamic XCF between them).
+  const iqds: IqdChpid[] = [];
+  for (const c of topology.cpcs) {
+    if (c.iqd == null) continue;
+    const mine = topology.lpars.filter((l) => l.cpc === c.name).map((l) => l.name);
+    const iqd = sim.add(new IqdChpid(`${c.name}.IQD${c.iqd.chpid}`, c.iqd.chpid, c.iqd.mfsKb));
+    for (const name of mine) sim.connect(lpars.get(name)!.attachIqd(mine, iqd.mtu), iqd.attachLpar(name), IQD.signalPs, 0, `${name}-${iqd.name}`);
+    iqds.push(iqd);
+  }
+
   // XCF signalling paths.
   const xcfLinks: XcfLinkHandle[] = [];
   for (const x of topology.xcf.links) {
@@ -243,6 +259,7 @@ export function buildSysplex(sim: Simulation, topology: Topology, firmware: Firm
     lans: [...lans.values()].map((l) => l.sw),
     routers: [...lans.values()].map((l) => l.router),
     xcfLinks,
+    iqds,
     clients,
     lpar: (name) => lpars.get(name),
     osa: (name) => osas.get(name),

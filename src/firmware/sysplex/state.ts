@@ -26,7 +26,8 @@ export class SysplexState {
   /** The join settle time has passed (hellos exchanged). */
   settled = false;
   /** decidedAhead: datagrams forwarded on a decision of the look-ahead over their burst (a share of forwarded). */
-  readonly counters = { forwarded: 0, redirected: 0, dropped: 0, malformed: 0, noTarget: 0, decidedAhead: 0 };
+  /** viaIqd: forwarded or redirected datagrams that went over HiperSockets (IUTIQDIO) rather than XCF. */
+  readonly counters = { forwarded: 0, redirected: 0, dropped: 0, malformed: 0, noTarget: 0, decidedAhead: 0, viaIqd: 0 };
   readonly hal: Hal;
   readonly self: string;
   readonly xcfIp: number;
