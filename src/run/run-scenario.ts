@@ -14,7 +14,7 @@ import { ClientHosts } from '../../hw-models/lan/clients.js';
 import { inSubnet, ipToU32, parseSubnet } from '../scenario/ipv4.js';
 import type { DistributedService } from '../../hw-models/lpar/lpar.js';
 import { remoteKey } from '../../hw-models/lpar/ledger.js';
-import type { ClientsReport, DistributionReport, DvipaReport, OsaReport, Report, TargetReport } from './report.js';
+import type { ClientsReport, DistributionReport, DvipaReport, IqdReport, OsaReport, Report, TargetReport } from './report.js';
 import type { OsaSlotSummary, OsaStats } from '../../hw-models/osa/osa.js';
 
 export interface RunOptions {
@@ -157,6 +157,8 @@ export interface ReportPart {
   clients: { index: number; totals: ClientsReport }[];
   /** The local OSA ports (index in sysplex.osas); absent in parts of older workers. */
   osas?: OsaPart[];
+  /** The local HiperSockets IQD CHPIDs (index in sysplex.iqds); absent when the topology has none. */
+  iqds?: { index: number; report: IqdReport }[];
 }
 export interface OsaPart {
   index: number;
@@ -222,7 +224,8 @@ export function reportPart(p: Prepared, notCompleted: NotCompleted, isLocal: (c:
   });
   const clients = p.clients.flatMap((c, index) => (isLocal(c) ? [{ index, totals: c.summary() }] : []));
   const osas = sysplex.osas.flatMap((o, index) => (isLocal(o) ? [{ index, name: o.name, stats: { ...o.stats }, slots: o.slotSummaries() }] : []));
-  return { lpars, clients, osas };
+  const iqds = sysplex.iqds.flatMap((q, index) => (isLocal(q) ? [{ index, report: { name: q.name, chpid: q.chpid, mtu: q.mtu, ...q.stats } }] : []));
+  return iqds.length > 0 ? { lpars, clients, osas, iqds } : { lpars, clients, osas };
 }
 
 /** One report from the parts of every partition (each LPAR and client component in exactly one part). */
@@ -281,6 +284,7 @@ export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs:
       },
       lpars: o.slots.map((s) => ({ ...s, txByQueue: [...s.txByQueue] })),
     }));
+  const iqds = parts.flatMap((x) => x.iqds ?? []).sort((a, b) => a.index - b.index).map((q) => q.report);
   return {
     virtualTimePs: meta.virtualTimePs,
     events: meta.events,
@@ -292,6 +296,7 @@ export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs:
     distribution,
     clients,
     osas,
+    ...(iqds.length > 0 ? { iqds } : {}),
   };
 }
 
