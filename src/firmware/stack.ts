@@ -7,6 +7,7 @@ import type { ApplicationConfig, Firmware, FirmwareConfig, FirmwareView, Hal, Vc
 import { parseProfile } from './profile/index.js';
 import type { Profile, Route } from './profile/types.js';
 import { Sysplex, type SysplexHost } from './sysplex/index.js';
+import { greDecapsulate, IP_PROTOCOL_GRE } from './sysplex/vipa-route.js';
 import type { ConnTuple } from './xcf-messages.js';
 import { TcpEngine } from './tcp/engine.js';
 import { ZOS_TCP_CONFIG, type TcpConfig } from './tcp/config.js';
@@ -160,7 +161,24 @@ export class Stack implements Firmware, SysplexHost {
       return;
     }
     if (packet[9] === 6) this.tcp.receive(now, packet);
+    else if (packet[9] === IP_PROTOCOL_GRE) this.greInput(now, packet);
     else this.counters.ipDropped++;
+  }
+
+  /** A distributor's VIPAROUTE packet: the forwarded datagram inside goes to IP input, for a DVIPA this stack
+   *  is a target of (anything else in GRE is dropped, as z/OS takes GRE only from its distributors). */
+  private greInput(now: number, packet: Uint8Array): void {
+    const inner = greDecapsulate(packet);
+    if (inner === null || inner[9] !== 6) {
+      this.counters.ipDropped++;
+      return;
+    }
+    const dst = ((inner[16]! << 24) | (inner[17]! << 16) | (inner[18]! << 8) | inner[19]!) >>> 0;
+    if (!this.sysplex.isTargetAddress(dst) && !this.isOwnAddress(dst)) {
+      this.counters.ipDropped++;
+      return;
+    }
+    this.tcp.receive(now, inner);
   }
 
   isLocalAddress(ip: number): boolean {
@@ -235,6 +253,17 @@ export class Stack implements Firmware, SysplexHost {
     const out: ConnTuple[] = [];
     for (const c of this.tcp.connections()) if (c.localIp === ip) out.push([c.remoteIp, c.remotePort, c.localPort]);
     return out;
+  }
+
+  sendRouted(packet: Uint8Array): boolean {
+    const dst = ((packet[16]! << 24) | (packet[17]! << 16) | (packet[18]! << 8) | packet[19]!) >>> 0;
+    const route = this.routeFor(dst);
+    if (route === null) {
+      this.counters.noRoute++;
+      return false;
+    }
+    this.hal.transmit(route.ifName, packet, route.gateway ?? dst);
+    return true;
   }
 
   deliverLocal(now: number, packet: Uint8Array): void {

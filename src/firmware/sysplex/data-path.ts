@@ -3,12 +3,14 @@
 // connection), hands datagrams for a DVIPA that moved to its new owner, and leaves the rest to this stack's IP
 // input. The dynamic XCF interface is HiperSockets (IUTIQDIO) to a stack on an IQD CHPID this one shares (same
 // CPC), else XCF signalling (IP Configuration Reference, VIPAROUTE: "Dynamic XCF interfaces include
-// HiperSockets (iQDIO) ... or XCF interfaces created by IPCONFIG DYNAMICXCF").
+// HiperSockets (iQDIO) ... or XCF interfaces created by IPCONFIG DYNAMICXCF"); a target a VIPAROUTE names is
+// reached in GRE over the IP network instead (vipa-route.ts).
 
 import { FlowKey, NEW_CONNECTION, NO_ENTRY, NO_TARGET, NOT_DISTRIBUTED, forwardDecision, selectTarget } from '../sd/index.js';
 import { ipText } from '../sd/types.js';
 import { encodeForward, encodeRedirect } from '../xcf-messages.js';
 import { LookAhead } from './look-ahead.js';
+import { greEncapsulate, vipaRouteTarget } from './vipa-route.js';
 import type { SysplexState } from './state.js';
 
 export class DataPath {
@@ -120,6 +122,12 @@ export class DataPath {
       return;
     }
     s.counters.forwarded++;
+    const viaRoute = s.vipaRoutes.length > 0 ? vipaRouteTarget(s.vipaRoutes, s.xcfIpOf(stack)) : 0;
+    if (viaRoute !== 0 && s.host.sendRouted(greEncapsulate(s.xcfIp, viaRoute, packet))) {
+      s.counters.viaVipaRoute++;
+      if (s.hal.tracing) s.hal.trace('conn.forward', { to: stack, bytes: packet.length, via: 'viparoute' });
+      return;
+    }
     const iqd = this.dynamicXcf(stack, encodeForward(packet));
     if (s.hal.tracing) s.hal.trace('conn.forward', iqd ? { to: stack, bytes: packet.length, via: 'iqd' } : { to: stack, bytes: packet.length });
   }
