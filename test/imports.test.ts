@@ -26,7 +26,7 @@ const LAYERS: Readonly<Record<string, Layer>> = {
   kernel: { paths: ['src/kernel'], uses: ['errors'], packages: 'node' },
   models: { paths: ['hw-models'], uses: ['kernel', 'net', 'firmware', 'errors'], packages: 'none' },
   schema: { paths: ['schema'], uses: [], packages: 'none' },
-  scenario: { paths: ['src/scenario'], uses: ['schema', 'net', 'errors'], packages: 'any' },
+  scenario: { paths: ['src/scenario'], uses: ['schema', 'kernel', 'net', 'errors'], packages: 'any' },
   run: { paths: ['src/run'], uses: ['scenario', 'models', 'firmware', 'kernel', 'net', 'errors'], packages: 'any' },
   capture: { paths: ['src/capture'], uses: ['run', 'scenario', 'models', 'firmware', 'kernel', 'net', 'errors'], packages: 'any' },
   viz: { paths: ['src/viz'], uses: ['run', 'scenario', 'models', 'firmware', 'kernel', 'net', 'errors'], packages: 'any' },

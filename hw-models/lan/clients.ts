@@ -42,22 +42,28 @@ function dvipaOf(text: string): number {
   return ip.value;
 }
 
+// Kernel timer tags are 32-bit signed integers (the event queue keeps them in an Int32Array). A host's TCP
+// timer carries the host's index as its tag and the engine's timer id as its data: packing both into the tag
+// (host * 2^20 + id) wrapped negative from host 2,048 on, and a host's ids grow with every connection it opens.
 const TAG_START = 0x7fff_fff0;
 const TAG_CLOSE = 0x7fff_fff1;
-/** TCP timer ids of one host live below this; the kernel tag carries host * HOST_SPAN + id. */
-const HOST_SPAN = 1 << 20;
+/** Client hosts a component can hold: host indexes stay below TAG_START. */
+export const MAX_CLIENT_HOSTS = TAG_START;
 
 export interface ClientTotals {
   opened: number;
   completed: number;
   reset: number;
+  /** Never completed their exchange: gave up, or not yet established at the end. */
   failed: number;
+  /** Established and still open at the end of the run (a held connection is healthy, not failed). */
+  open: number;
   bytesSent: number;
   bytesReceived: number;
 }
 
 /** Outcome of one connection, for the report's per-target `lost` count: client ip, client port, dvipa, port. */
-export type ConnectionOutcome = [number, number, number, number, 'completed' | 'reset' | 'failed'];
+export type ConnectionOutcome = [number, number, number, number, 'completed' | 'reset' | 'failed' | 'open'];
 
 interface Flow {
   workload: ClientWorkload;
@@ -71,6 +77,8 @@ interface Flow {
   received: number;
   /** Reads the HTTP response head; null once it is through (or for echo, which has none). */
   head: ResponseHeadReader | null;
+  /** The handshake completed. */
+  established: boolean;
   done: boolean;
   outcome: 'completed' | 'reset' | 'failed' | null;
 }
@@ -82,10 +90,14 @@ class Host {
 }
 
 export class ClientHosts extends Component implements TcpHandler {
-  readonly totals: ClientTotals = { opened: 0, completed: 0, reset: 0, failed: 0, bytesSent: 0, bytesReceived: 0 };
+  readonly totals: ClientTotals = { opened: 0, completed: 0, reset: 0, failed: 0, open: 0, bytesSent: 0, bytesReceived: 0 };
   private readonly hosts: Host[] = [];
-  private readonly flows: Flow[] = [];
-  private readonly schedule: { at: number; workload: ClientWorkload; dvipa: number; host: number }[] = [];
+  /** Connections not completed yet, by id (conn.user): a completed one is let go, so that hours of steady
+   *  load keep flat memory; the report needs only the others. */
+  private readonly flows = new Map<number, Flow>();
+  private nextFlow = 0;
+  /** Per workload, the next connection to open (the schedule is arithmetic: no list of a million starts). */
+  private readonly cursors: { workload: ClientWorkload; dvipa: number; next: number }[] = [];
   private router!: Port;
   private readonly encoder = new TextEncoder();
   /** Every connection of a workload sends the same request. */
@@ -100,14 +112,28 @@ export class ClientHosts extends Component implements TcpHandler {
     super(name);
     const hostCount = Math.max(1, ...workloads.map((w) => w.clients));
     for (let h = 0; h < hostCount; h++) this.hosts.push(new Host((firstIp + h) >>> 0));
-    for (const w of workloads) {
-      const dvipa = dvipaOf(w.dvipa);
-      for (let i = 0; i < w.connections; i++) {
-        const at = w.startPs + (w.rate > 0 ? Math.floor((i * 1e12) / w.rate) : 0);
-        this.schedule.push({ at, workload: w, dvipa, host: i % w.clients });
+    for (const w of workloads) if (w.connections > 0) this.cursors.push({ workload: w, dvipa: dvipaOf(w.dvipa), next: 0 });
+  }
+
+  /** When connection `i` of workload `w` starts. */
+  private static startOf(w: ClientWorkload, i: number): number {
+    return w.startPs + (w.rate > 0 ? Math.floor((i * 1e12) / w.rate) : 0);
+  }
+
+  /** The workload whose next connection starts first (ties: the earlier workload), or -1 when all are out. */
+  private nextCursor(): number {
+    let best = -1;
+    let bestAt = Infinity;
+    for (let k = 0; k < this.cursors.length; k++) {
+      const c = this.cursors[k]!;
+      if (c.next >= c.workload.connections) continue;
+      const at = ClientHosts.startOf(c.workload, c.next);
+      if (at < bestAt) {
+        bestAt = at;
+        best = k;
       }
     }
-    this.schedule.sort((a, b) => a.at - b.at);
+    return best;
   }
 
   /** The router-facing port (connect it to the router's `clients` port). */
@@ -128,13 +154,13 @@ export class ClientHosts extends Component implements TcpHandler {
         LINUX_TCP_CONFIG,
       );
     });
-    if (this.schedule.length > 0) this.at(this.schedule[0]!.at, TAG_START, 0);
+    this.armStart();
   }
 
   private setHostTimer(h: number, id: number, at: number): void {
     const host = this.hosts[h]!;
     host.timers.set(id, at);
-    this.at(Math.max(at, this.now), h * HOST_SPAN + id, at);
+    this.at(Math.max(at, this.now), h, id);
   }
 
   private transmit(packet: Uint8Array): void {
@@ -155,30 +181,43 @@ export class ClientHosts extends Component implements TcpHandler {
 
   override onTimer(tag: number, data: unknown): void {
     if (tag === TAG_START) {
-      this.startDue(data as number);
+      this.startDue();
       return;
     }
     if (tag === TAG_CLOSE) {
-      const flow = this.flows[data as number];
+      const flow = this.flows.get(data as number);
       if (flow?.conn) flow.engine.close(this.now, flow.conn);
       return;
     }
-    const h = Math.floor(tag / HOST_SPAN);
-    const id = tag - h * HOST_SPAN;
-    const host = this.hosts[h]!;
-    if (host.timers.get(id) !== (data as number)) return; // re-armed or cancelled since
+    const host = this.hosts[tag]!;
+    const id = data as number;
+    // A timer re-armed later, or cancelled, since this event was posted: the engine only ever moves its
+    // deadline earlier, so an armed deadline still ahead belongs to a later event, and none means cancelled.
+    const at = host.timers.get(id);
+    if (at === undefined || at > this.now) return;
     host.timers.delete(id);
     host.engine.timer(this.now, id);
   }
 
-  private startDue(from: number): void {
-    let i = from;
-    while (i < this.schedule.length && this.schedule[i]!.at <= this.now) {
-      const s = this.schedule[i]!;
-      this.open(s.workload, s.dvipa, s.host);
-      i++;
+  private armStart(): void {
+    const k = this.nextCursor();
+    if (k >= 0) this.at(ClientHosts.startOf(this.cursors[k]!.workload, this.cursors[k]!.next), TAG_START);
+  }
+
+  /** Opens every connection due by now, in start order (the earlier workload first on a tie). */
+  private startDue(): void {
+    for (;;) {
+      const k = this.nextCursor();
+      if (k < 0) return;
+      const c = this.cursors[k]!;
+      const at = ClientHosts.startOf(c.workload, c.next);
+      if (at > this.now) {
+        this.at(at, TAG_START);
+        return;
+      }
+      const i = c.next++;
+      this.open(c.workload, c.dvipa, i % c.workload.clients);
     }
-    if (i < this.schedule.length) this.at(this.schedule[i]!.at, TAG_START, i);
   }
 
   private open(w: ClientWorkload, dvipa: number, h: number): void {
@@ -190,16 +229,17 @@ export class ClientHosts extends Component implements TcpHandler {
       return;
     }
     const c = r.value;
-    const flow: Flow = { workload: w, engine: host.engine, conn: c, clientIp: c.localIp, clientPort: c.localPort, expect: w.response, received: 0, head: w.protocol === 'http' ? new ResponseHeadReader() : null, done: false, outcome: null };
-    c.user = this.flows.length;
-    this.flows.push(flow);
+    const flow: Flow = { workload: w, engine: host.engine, conn: c, clientIp: c.localIp, clientPort: c.localPort, expect: w.response, received: 0, head: w.protocol === 'http' ? new ResponseHeadReader() : null, established: false, done: false, outcome: null };
+    c.user = this.nextFlow;
+    this.flows.set(this.nextFlow++, flow);
   }
 
   // ---- TcpHandler -----------------------------------------------------------------------------------------
 
   onConnected(now: number, conn: TcpConnection): void {
-    const flow = this.flows[conn.user as number]!;
+    const flow = this.flows.get(conn.user as number)!;
     const w = flow.workload;
+    flow.established = true;
     let request = this.requests.get(w);
     if (request === undefined) {
       request = w.protocol === 'http' ? this.httpRequest(w) : new Uint8Array(w.request).fill(0x61);
@@ -217,7 +257,7 @@ export class ClientHosts extends Component implements TcpHandler {
   }
 
   onData(now: number, conn: TcpConnection, data: Uint8Array): void {
-    const flow = this.flows[conn.user as number]!;
+    const flow = this.flows.get(conn.user as number)!;
     this.totals.bytesReceived += data.length;
     let body = data.length;
     if (flow.head !== null) {
@@ -236,16 +276,17 @@ export class ClientHosts extends Component implements TcpHandler {
   }
 
   onPeerClosed(now: number, conn: TcpConnection): void {
-    this.flows[conn.user as number]!.engine.close(now, conn);
+    this.flows.get(conn.user as number)!.engine.close(now, conn);
   }
 
   onClosed(_now: number, conn: TcpConnection, reason: CloseReason): void {
-    const flow = this.flows[conn.user as number]!;
+    const flow = this.flows.get(conn.user as number)!;
     flow.conn = null;
     if (flow.outcome !== null) return;
     if (reason === 'normal' && flow.done) {
       flow.outcome = 'completed';
       this.totals.completed++;
+      this.flows.delete(conn.user as number);
     } else if (reason === 'reset') {
       flow.outcome = 'reset';
       this.totals.reset++;
@@ -255,18 +296,25 @@ export class ClientHosts extends Component implements TcpHandler {
     }
   }
 
-  /** Totals, with connections still open at the end counted as failed. */
+  /** Totals at the end: a connection not closed yet is `open` once established, `failed` before. */
   summary(): ClientTotals {
-    const open = this.flows.filter((f) => f.outcome === null).length;
-    return { ...this.totals, failed: this.totals.failed + open };
+    let open = 0;
+    let pending = 0;
+    for (const f of this.flows.values()) {
+      if (f.outcome !== null) continue;
+      if (f.established) open++;
+      else pending++;
+    }
+    return { ...this.totals, open, failed: this.totals.failed + pending };
   }
 
-  /** Every connection that did not complete, with its 4-tuple, for the per-target `lost` count. */
+  /** Every connection that did not complete, with its 4-tuple, for the per-target `lost` count (an open one
+   *  is lost only if its target no longer holds it). */
   notCompleted(): ConnectionOutcome[] {
     const out: ConnectionOutcome[] = [];
-    for (const f of this.flows) {
+    for (const f of this.flows.values()) {
       if (f.outcome === 'completed') continue;
-      out.push([f.clientIp, f.clientPort, dvipaOf(f.workload.dvipa), f.workload.port, f.outcome ?? 'failed']);
+      out.push([f.clientIp, f.clientPort, dvipaOf(f.workload.dvipa), f.workload.port, f.outcome ?? (f.established ? 'open' : 'failed')]);
     }
     return out;
   }

@@ -1,7 +1,7 @@
 // The coordinator of a partitioned run: binds the backplane endpoint, starts the participants, and drives
 // conservative synchronisation.
 //
-// For every participant p it keeps a lower bound A(p) on the virtual time of anything p may still do: its next
+// The arithmetic is sync.ts. For every participant p it keeps a lower bound A(p) on the virtual time of anything p may still do: its next
 // local event, the events held here for it, and what others may still send it (A(q) + the latency of the
 // links from q to p, relaxed over all paths). p may run every event before
 //     bound(p) = min over q != p of (A(q) + latency(q, p))
@@ -26,11 +26,12 @@ import { type CurveFiles, type CurveKeys, serverOptions, ZapHandler } from './cu
 import { bindForm, connectForm } from './endpoint.js';
 import type { ExternalSpec } from './external.js';
 import { Outbox } from './outbox.js';
-import { payloadProblem } from './payload-check.js';
 import { PendingEvents } from './pending.js';
 import { describeMembers, type Plan } from './plan.js';
 import {
   checkFromParticipant,
+  externalEventProblem,
+  isEventProblem,
   type DoneMsg,
   encode,
   type ExternalPort,
@@ -47,6 +48,7 @@ import {
   wireTime,
 } from './protocol.js';
 import { type Child, cliEntry, killChild, spawnChild } from './spawn.js';
+import { earliestArrival, syncRound } from './sync.js';
 import { CHECK_MS, HEARTBEAT_MS, JOIN_MS, SILENCE_MS } from './timing.js';
 import { MergedTrace } from './trace-chunks.js';
 
@@ -89,6 +91,8 @@ export interface CoordinatorResult {
   external: { component: string; events: number; [stat: string]: unknown }[];
   windows: number;
   dropped: number;
+  /** Wall time each participant spent idle between its answer and its next grant, ms. */
+  waitMs: number[];
 }
 
 interface Peer {
@@ -114,6 +118,9 @@ interface Peer {
   floor: number;
   finished: boolean;
   ready: boolean;
+  /** Wall time (performance.now) of its latest answer, and its idle time so far, ms. */
+  idleSince: number;
+  waitMs: number;
   outcomes: Outcome[] | null;
   summary: SummaryMsg | null;
 }
@@ -133,7 +140,6 @@ export class Coordinator {
   private phase: Phase = 'joining';
   /** The earliest virtual time any participant may still act at: everything before it is final. */
   private horizon = 0;
-  private readonly lower: Float64Array;
   private windows = 0;
   private dropped = 0;
   private readonly droppedBy = new Map<string, number>();
@@ -151,7 +157,6 @@ export class Coordinator {
     this.trace = new MergedTrace(o.trace, o.sinks);
     const comps = o.prepared.sim.components;
     this.portCounts = Int32Array.from(comps, (c) => c.ports.length);
-    this.lower = new Float64Array(o.plan.participants);
     const now = performance.now();
     this.peers = Array.from({ length: o.plan.participants }, (_, index) => {
       const external = index >= o.plan.partitions ? o.externals[index - o.plan.partitions]! : null;
@@ -174,6 +179,8 @@ export class Coordinator {
         floor: 0,
         finished: false,
         ready: false,
+        idleSince: now,
+        waitMs: 0,
         outcomes: null,
         summary: null,
       };
@@ -276,7 +283,8 @@ export class Coordinator {
     }
     for (const p of this.peers) {
       if (p.identity === null) continue;
-      if (p.index !== this.o.patient && now - p.lastHeard > SILENCE_MS) {
+      // One still building its graph (synchronous work: no heartbeats) answers to the join deadline instead.
+      if (p.ready && p.index !== this.o.patient && now - p.lastHeard > SILENCE_MS) {
         this.fail(new RunError(`${p.label} stopped answering (nothing for ${(SILENCE_MS / 1000).toFixed(1)} s) at virtual time ${this.virtualTime()}`));
         return;
       }
@@ -316,7 +324,10 @@ export class Coordinator {
         }
         const m = checkFromParticipant(decoded);
         if (typeof m === 'string') {
-          this.garbage(key, m);
+          // A bad event from a participant of the run ends it (its window cannot be answered without it).
+          const from = this.byIdentity.get(key);
+          if (from !== undefined && isEventProblem(m)) this.fail(new RunError(`${from.label} sent a bad event: ${m}`));
+          else this.garbage(key, m);
           continue;
         }
         try {
@@ -444,6 +455,7 @@ export class Coordinator {
     this.accept(peer, m.events);
     peer.next = fromWireTime(m.next);
     peer.ready = true;
+    peer.idleSince = performance.now();
     if (m.trace !== undefined) this.trace.push(peer.index, m.trace);
     this.maybeStart();
   }
@@ -456,70 +468,28 @@ export class Coordinator {
 
   // ---- windows ----------------------------------------------------------------------------------------------
 
-  /** Grants a window to every idle participant that can make progress (see the header). */
+  /** Grants a window to every idle participant that can make progress (sync.ts does the arithmetic). */
   private schedule(): void {
     const peers = this.peers;
-    const n = peers.length;
-    const lat = this.o.plan.latency;
-    const A = this.lower;
-    for (const p of peers) {
-      const i = p.index;
-      A[i] = p.finished ? Infinity : p.running ? p.floor : Math.min(p.next, p.pending.peekTime());
-    }
-    // What others may still send: relax A over the links (Bellman-Ford; participants are few).
-    for (let round = 0; round < n; round++) {
-      let changed = false;
-      for (const p of peers) {
-        if (p.finished || p.running) continue;
-        const i = p.index;
-        for (let q = 0; q < n; q++) {
-          const v = A[q]! + lat[q * n + i]!;
-          if (v < A[i]!) {
-            A[i] = v;
-            changed = true;
-          }
-        }
-      }
-      if (!changed) break;
-    }
-    let horizon = Infinity;
-    for (const p of peers) {
-      if (p.finished) continue;
-      if (!p.running) p.floor = Math.max(p.floor, A[p.index]!);
-      A[p.index] = p.floor;
-      if (p.floor < horizon) horizon = p.floor;
-    }
-    this.horizon = horizon;
-    this.trace.release(horizon);
-
-    const until = this.o.untilPs;
-    let active = 0;
-    for (const p of peers) {
-      if (p.finished) continue;
-      if (p.running) {
-        active++;
-        continue;
-      }
-      const i = p.index;
-      let bound = Infinity;
-      for (let q = 0; q < n; q++) {
-        if (q === i) continue;
-        const v = A[q]! + lat[q * n + i]!;
-        if (v < bound) bound = v;
-      }
-      if (bound < p.granted) bound = p.granted;
-      const last = bound > until;
-      const through = last ? until : bound - 1;
-      if (!last && !(p.next <= through) && !(p.pending.peekTime() <= through)) continue;
+    const r = syncRound(
+      peers.map((p) => ({ next: p.next, pendingAt: p.pending.peekTime(), running: p.running, finished: p.finished, floor: p.floor, granted: p.granted })),
+      this.o.plan.latency,
+      this.o.untilPs,
+    );
+    for (const p of peers) if (!p.finished) p.floor = r.floors[p.index]!;
+    this.horizon = r.horizon;
+    this.trace.release(r.horizon);
+    for (const g of r.grants) {
+      const p = peers[g.index]!;
       p.running = true;
       p.grant++;
-      p.granted = last ? until + 1 : bound;
-      p.floor = A[i]!;
-      active++;
+      p.granted = g.granted;
       this.windows++;
-      this.sendTo(p, { v: PROTOCOL_VERSION, type: 'grant', round: p.grant, bound: last ? until : bound, last, events: p.pending.takeThrough(through) });
+      const now = performance.now();
+      p.waitMs += now - p.idleSince;
+      this.sendTo(p, { v: PROTOCOL_VERSION, type: 'grant', round: p.grant, bound: g.bound, last: g.last, events: p.pending.takeThrough(g.through) });
     }
-    if (active === 0) {
+    if (r.active === 0) {
       if (peers.every((p) => p.finished)) {
         this.trace.release(Infinity);
         this.progress(true);
@@ -533,6 +503,7 @@ export class Coordinator {
   private onDone(peer: Peer, m: DoneMsg): void {
     if (this.phase !== 'running' || !peer.running || m.round !== peer.grant) return this.garbage(peer.identity!.toString('latin1'), `a done for grant ${m.round} (expected ${peer.running ? peer.grant : 'none'})`);
     peer.running = false;
+    peer.idleSince = performance.now();
     const last = peer.granted > this.o.untilPs;
     if (last) peer.finished = true;
     else this.accept(peer, m.events);
@@ -544,26 +515,24 @@ export class Coordinator {
     this.schedule();
   }
 
-  /** Checks the events a participant produced and holds each for the participant that runs its destination.
-   *  They must come from the sender's own components, and land no earlier than the sender's lower bound plus
+  /** Checks the events a participant produced (their shape is checked with the message, by the wire schema) and
+   *  holds each for the participant that runs its destination. They must come from the sender's own components, and land no earlier than the sender's lower bound plus
    *  the latency to the receiver: else the sender broke causality. */
   private accept(from: Peer, events: WireEvent[]): void {
     const { byId, latency } = this.o.plan;
     const n = this.peers.length;
     const strict = from.external !== null;
     for (const e of events) {
-      if (!Array.isArray(e) || e.length !== 6) throw new RunError(`${from.label} sent an event that is not [time, dst, src, seq, port, payload]`);
-      const [time, dst, src, seq, port, payload] = e;
-      if (!isNat(time) || !isNat(dst) || !isNat(src) || !isNat(seq) || !isNat(port)) throw new RunError(`${from.label} sent an event with a field that is not a natural number`);
+      const [time, dst, src, , port] = e;
       if (dst >= byId.length || src >= byId.length) throw new RunError(`${from.label} sent an event for component id ${Math.max(dst, src)}, which does not exist`);
       if (byId[src] !== from.index) throw new RunError(`${from.label} sent an event from component ${src}, which it does not run`);
       const to = this.peers[byId[dst]!]!;
       if (to === from) throw new RunError(`${from.label} sent an event to its own component ${dst} through the backplane`);
       if (port >= this.portCounts[dst]!) throw new RunError(`${from.label} sent an event to port ${port} of component ${dst}, which has ${this.portCounts[dst]} ports`);
-      const earliest = from.floor + latency[from.index * n + to.index]!;
+      const earliest = earliestArrival(from.floor, latency[from.index * n + to.index]!);
       if (time < earliest) throw new RunError(`${from.label} sent an event for virtual time ${time} ps, earlier than its links allow (causality: ${earliest} ps at the earliest)`);
-      const problem = payloadProblem(payload, strict);
-      if (problem !== null) throw new RunError(`${from.label} sent an event with a bad payload: ${problem}`);
+      const problem = strict ? externalEventProblem(e) : null;
+      if (problem !== null) throw new RunError(`${from.label} sent a bad event: ${problem}`);
       if (time > this.o.untilPs) continue; // past the end of the run: never delivered
       if (time < to.granted) throw new RunError(`backplane: an event for ${to.label} at ${time} ps arrived after it ran to ${to.granted} ps (internal error: lookahead)`);
       to.pending.push(e);
@@ -613,6 +582,7 @@ export class Coordinator {
       events: this.peers.reduce((n, p) => n + p.summary!.delivered, 0),
       external: this.peers.filter((p) => p.external !== null).map((p) => ({ component: p.external!.name, events: p.summary!.delivered, ...(p.summary!.stats ?? {}) })),
       windows: this.windows,
+      waitMs: this.peers.map((p) => p.waitMs),
       dropped: this.dropped,
     });
   }
@@ -637,8 +607,4 @@ export class Coordinator {
     this.zap?.close();
     if (this.dropped > 0) this.o.log(`backplane: dropped ${this.dropped} message${this.dropped === 1 ? '' : 's'} that were not part of the run`);
   }
-}
-
-function isNat(x: unknown): x is number {
-  return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 }

@@ -8,6 +8,11 @@
 // clients); pinned units do not take a turn in the round robin. External components are participants of their
 // own, numbered after the partitions. Any other component (one an instrument added) goes with a neighbour.
 //
+// A second plan cuts where latency is (`latency`): the client hosts behind a LAN's router are a unit of their own,
+// and units are joined along their links in order of rising latency until N groups are left (Kruskal's
+// single-linkage clustering: of all ways to make N groups it leaves the largest smallest latency between them).
+// The run takes that plan when its lookahead is larger than round robin's (`strategy: 'auto'`, the default).
+//
 // The lookahead between two participants is the smallest latency of the links that join them.
 
 import type { Component } from '../kernel/index.js';
@@ -29,11 +34,25 @@ export interface Plan {
   readonly lookaheadPs: number;
   /** latency[q * participants + p]: the smallest latency of a link between q and p (Infinity: none). */
   readonly latency: Float64Array;
+  /** How the units were placed. */
+  readonly strategy: 'round-robin' | 'latency';
+  /** The links between participants (the cut), largest latency first. */
+  readonly cut: readonly { name: string; latencyPs: number }[];
 }
+
+export type PlanStrategy = 'auto' | 'round-robin' | 'latency';
 
 /** `morePins` (the API's) may also name the component behind a LAN's router (`LAN1.clients`), which then
  *  leaves its LAN's unit: the cut between router and clients is the longest link of a LAN (20 us by default). */
-export function planPartitions(p: Prepared, partitions: number, externals: readonly ExternalSpec[], morePins: Readonly<Record<string, number>> = {}): Plan {
+export function planPartitions(p: Prepared, partitions: number, externals: readonly ExternalSpec[], morePins: Readonly<Record<string, number>> = {}, strategy: PlanStrategy = 'auto'): Plan {
+  if (strategy === 'round-robin' || partitions === 1) return placeUnits(p, partitions, externals, morePins, 'round-robin');
+  const byLatency = placeUnits(p, partitions, externals, morePins, 'latency');
+  if (strategy === 'latency') return byLatency;
+  const roundRobin = placeUnits(p, partitions, externals, morePins, 'round-robin');
+  return byLatency.lookaheadPs > roundRobin.lookaheadPs ? byLatency : roundRobin;
+}
+
+function placeUnits(p: Prepared, partitions: number, externals: readonly ExternalSpec[], morePins: Readonly<Record<string, number>>, strategy: 'round-robin' | 'latency'): Plan {
   const { sim, scenario } = p;
   const topology = scenario.topology;
   const where = new Map<string, number>();
@@ -69,18 +88,20 @@ export function planPartitions(p: Prepared, partitions: number, externals: reado
       const behind = router.clients.peer?.owner;
       if (behind !== undefined && !externals.some((e) => e.name === behind.name)) {
         const pin = pins[behind.name];
-        if (pin === undefined) names.push(behind.name);
-        else where.set(behind.name, checkPin(behind.name, pin));
+        if (pin !== undefined) where.set(behind.name, checkPin(behind.name, pin));
+        else if (strategy === 'latency') units.push({ pin: undefined, names: [behind.name], label: behind.name });
+        else names.push(behind.name);
       }
     }
     const pin = pins[lan.name];
     units.push({ pin: pin === undefined ? undefined : checkPin(lan.name, pin), names, label: lan.name });
   }
+  const at = strategy === 'latency' ? clusterByLatency(p, units, partitions) : undefined;
   let turn = 0;
-  for (const u of units) {
-    const at = u.pin ?? turn++ % partitions;
-    for (const n of u.names) where.set(n, at);
-  }
+  units.forEach((u, i) => {
+    const place = at?.[i] ?? u.pin ?? turn++ % partitions;
+    for (const n of u.names) where.set(n, place);
+  });
   for (const o of topology.osas) {
     const pin = pins[o.name];
     if (pin !== undefined) where.set(o.name, checkPin(o.name, pin));
@@ -114,7 +135,7 @@ export function planPartitions(p: Prepared, partitions: number, externals: reado
   }
   for (let i = 0; i < partitions; i++) {
     if (members[i]!.length === 0) {
-      throw new RequestError(`--partitions ${partitions}: partition ${i} would run nothing (the topology has ${units.length} units to place: ${units.map((u) => u.label).join(', ')})`);
+      throw new RequestError(`with ${partitions} partitions, partition ${i} would run nothing (the topology has ${units.length} units to place: ${units.map((u) => u.label).join(', ')})`);
     }
   }
   const lookaheadPs = sim.minLatency((l) => byId[l.a.owner.id] !== byId[l.b.owner.id]);
@@ -125,7 +146,53 @@ export function planPartitions(p: Prepared, partitions: number, externals: reado
     if (a === b) continue;
     if (l.latencyPs < latency[a * participants + b]!) latency[a * participants + b] = latency[b * participants + a] = l.latencyPs;
   }
-  return { partitions, participants, byId, assignment, members, lookaheadPs, latency };
+  const cut = sim.links
+    .filter((l) => byId[l.a.owner.id] !== byId[l.b.owner.id])
+    .map((l) => ({ name: l.name, latencyPs: l.latencyPs }))
+    .sort((a, b) => b.latencyPs - a.latencyPs || (a.name < b.name ? -1 : 1));
+  return { partitions, participants, byId, assignment, members, lookaheadPs, latency, strategy, cut };
+}
+
+/** The partition of each unit by single-linkage clustering (see the header), or undefined for round robin when
+ *  the units cannot make exactly `partitions` groups that respect the pins. */
+function clusterByLatency(p: Prepared, units: readonly { pin: number | undefined; names: string[] }[], partitions: number): (number | undefined)[] | undefined {
+  const unitOf = new Map<string, number>();
+  units.forEach((u, i) => u.names.forEach((n) => unitOf.set(n, i)));
+  const parent = units.map((_, i) => i);
+  const pinOf = units.map((u) => u.pin);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  let groups = units.length;
+  const join = (a: number, b: number): boolean => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra === rb) return false;
+    if (pinOf[ra] !== undefined && pinOf[rb] !== undefined && pinOf[ra] !== pinOf[rb]) return false;
+    parent[rb] = ra;
+    pinOf[ra] ??= pinOf[rb];
+    groups--;
+    return true;
+  };
+  // Units pinned to the same partition are one group from the start.
+  units.forEach((u, i) => {
+    const j = units.findIndex((v) => v.pin !== undefined && v.pin === u.pin);
+    if (j >= 0 && j !== i) join(j, i);
+  });
+  const edges = p.sim.links
+    .map((l) => ({ a: unitOf.get(l.a.owner.name), b: unitOf.get(l.b.owner.name), latencyPs: l.latencyPs }))
+    .filter((e): e is { a: number; b: number; latencyPs: number } => e.a !== undefined && e.b !== undefined && e.a !== e.b)
+    .sort((x, y) => x.latencyPs - y.latencyPs);
+  for (const e of edges) {
+    if (groups <= partitions) break;
+    join(e.a, e.b);
+  }
+  if (groups !== partitions) return undefined;
+  // Pinned groups keep their partition; the others take the free ones in topology order.
+  const roots = [...new Set(units.map((_, i) => find(i)))];
+  const taken = new Set(roots.map((r) => pinOf[r]).filter((x): x is number => x !== undefined));
+  const free = Array.from({ length: partitions }, (_, i) => i).filter((i) => !taken.has(i));
+  const place = new Map<number, number>();
+  for (const r of roots) place.set(r, pinOf[r] ?? free.shift()!);
+  return units.map((_, i) => place.get(find(i)));
 }
 
 /** "SYS2, OSA2" or "SYS1, OSA1, ... (7 components)": a partition's members for a message. */

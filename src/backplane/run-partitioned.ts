@@ -11,7 +11,7 @@ import { Coordinator } from './coordinator.js';
 import { type CurveFiles, readCurveFiles } from './curve.js';
 import { DEFAULT_BIND, endpointProblem, isLoopback } from './endpoint.js';
 import { type ExternalSpec, spliceInstrument } from './external.js';
-import { planPartitions } from './plan.js';
+import { describeMembers, type Plan, planPartitions, type PlanStrategy } from './plan.js';
 import { partitionProgress } from './progress.js';
 
 export type { ExternalSpec } from './external.js';
@@ -38,6 +38,11 @@ export interface PartitionOptions extends RunOptions {
   /** Components pinned to partitions, over the topology's backplane.pin; may also name the client hosts behind a
    *  LAN's router (`LAN1.clients`) to cut the router's 20 us client link instead of a LAN segment. */
   pin?: Record<string, number>;
+  /** How units are placed (default `auto`: the plan with the larger lookahead, round robin or by latency). */
+  planStrategy?: PlanStrategy;
+  /** Told the plan before the run starts: the cut, its lookahead, and the events a window of that length holds
+   *  (from a short one-process pilot of the same scenario). */
+  onPlan?: (plan: PlanSummary) => void;
   /** External components (another program, another language) spliced into links of the graph. */
   external?: ExternalSpec[];
   /** Told the endpoint once it is bound (for workers and external components started by hand). */
@@ -56,15 +61,17 @@ export interface BackplaneStats {
   lookaheadPs: number;
   /** Messages dropped as garbage. */
   dropped: number;
+  /** Wall time each participant waited for its grants, ms. */
+  waitMs: number[];
   /** Participant of each component, by name. */
   assignment: Record<string, number>;
 }
 
 export async function runPartitioned(scenario: Scenario, options: PartitionOptions): Promise<Report> {
   const n = options.partitions;
-  if (!Number.isSafeInteger(n) || n < 1) throw new RequestError('--partitions must be at least 1');
-  if ((options.instruments ?? []).length > 0) throw new RequestError('--capture, --vcd, --perfetto and --html do not work with --partitions or --inspect yet');
-  if (options.clientsFor !== undefined || scenario.capture !== undefined) throw new RequestError('a replay (a scenario with a capture) cannot run with --partitions or --inspect yet');
+  if (!Number.isSafeInteger(n) || n < 1) throw new RequestError(`a partitioned run needs at least 1 partition (got ${n})`);
+  if ((options.instruments ?? []).length > 0) throw new RequestError('instruments (capture points, timelines) do not work in a partitioned run yet');
+  if (options.clientsFor !== undefined || scenario.capture !== undefined) throw new RequestError('a replay (a scenario with a capture) cannot run partitioned yet');
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const topology = scenario.topology;
 
@@ -86,12 +93,13 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
   const untilPs = options.untilPs ?? scenario.untilPs;
   // The coordinator builds the same graph as every worker (runs none of it) to place components and route.
   const prepared = await prepare(scenario, { seed, untilPs, isLocal: () => false, instruments: [spliceInstrument(externals)] });
-  const plan = planPartitions(prepared, n, externals, options.pin);
+  const plan = planPartitions(prepared, n, externals, options.pin, options.planStrategy);
+  if (options.onPlan !== undefined) options.onPlan(await summarizePlan(scenario, plan, seed, untilPs));
 
   let inspected: { partition: number; lpar: string } | undefined;
   if (options.inspect !== undefined) {
     const lpar = topology.lpars.find((l) => l.name.toUpperCase() === options.inspect!.toUpperCase());
-    if (lpar === undefined) throw new RequestError(`--inspect: no LPAR named ${options.inspect} (${topology.lpars.map((l) => l.name).join(', ')})`);
+    if (lpar === undefined) throw new RequestError(`no LPAR named ${options.inspect} to inspect (${topology.lpars.map((l) => l.name).join(', ')})`);
     inspected = { partition: plan.assignment[lpar.name]!, lpar: lpar.name };
   }
   const inspectFlags = options.inspectFlags ?? [options.inspectWait === true ? '--inspect-wait=127.0.0.1:0' : '--inspect=127.0.0.1:0', '--enable-source-maps'];
@@ -129,11 +137,64 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
   } finally {
     progress?.done();
   }
-  options.onStats?.({ windows: result.windows, lookaheadPs: plan.lookaheadPs, dropped: result.dropped, assignment: plan.assignment });
+  options.onStats?.({ windows: result.windows, lookaheadPs: plan.lookaheadPs, dropped: result.dropped, assignment: plan.assignment, waitMs: result.waitMs });
   if (process.env.SYSPLEX_EMU_DEBUG === '1') log(`backplane: ${result.windows} windows, lookahead ${plan.lookaheadPs} ps, ${result.dropped} dropped`);
   const report = mergeReport(result.parts, { virtualTimePs: untilPs, events: result.events, wallMs: performance.now() - wall0, seed, partitions: n });
   if (result.external.length > 0) report.external = result.external;
+  report.backplane = backplaneReport(result, plan.lookaheadPs);
   const answers = new Map(displays.map((d, i) => [d, result.displays[i] ?? undefined]));
   evaluateScenarioExpectations(scenario, report, (cmd) => answers.get(cmd));
   return report;
+}
+
+/** The report's `backplane` (docs/contract.md): how the synchronisation went. Wall times, like `wallMs`, are not
+ *  part of what must be identical between runs. */
+export interface BackplaneReport {
+  /** Windows granted: one message round trip each. */
+  rounds: number;
+  /** Events delivered per round (all participants). */
+  eventsPerRound: number;
+  /** The smallest latency of a link at a cut, ps (-1: no link crosses). */
+  lookaheadPs: number;
+  /** Wall time each worker partition spent waiting for a grant, ms (then the external components). */
+  waitingMs: number[];
+}
+
+function backplaneReport(r: { windows: number; events: number; waitMs: number[] }, lookaheadPs: number): BackplaneReport {
+  return {
+    rounds: r.windows,
+    eventsPerRound: r.windows === 0 ? 0 : Math.round((r.events / r.windows) * 100) / 100,
+    lookaheadPs: lookaheadPs === Infinity ? -1 : lookaheadPs,
+    waitingMs: r.waitMs.map((ms) => Math.round(ms * 10) / 10),
+  };
+}
+
+/** What `run --plan` prints. */
+export interface PlanSummary {
+  strategy: Plan['strategy'];
+  partitions: { partition: number; components: string }[];
+  /** The links at the cut, largest latency first. */
+  cut: readonly { name: string; latencyPs: number }[];
+  lookaheadPs: number;
+  /** Events one process delivers in a window of the lookahead's length, on average over the pilot. */
+  eventsPerWindow: number;
+  pilot: { virtualPs: number; events: number };
+}
+
+/** The pilot: the first 2 ms (or the whole run, if shorter) in this process, to know the event rate. */
+async function summarizePlan(scenario: Scenario, plan: Plan, seed: number, untilPs: number): Promise<PlanSummary> {
+  const pilotPs = Math.min(untilPs, 2_000_000_000);
+  const pilot = await prepare(scenario, { seed, untilPs: pilotPs });
+  pilot.sim.start();
+  pilot.sim.runUntil(pilotPs);
+  const events = pilot.sim.events;
+  const window = plan.lookaheadPs === Infinity ? pilotPs : plan.lookaheadPs;
+  return {
+    strategy: plan.strategy,
+    partitions: plan.members.slice(0, plan.partitions).map((m, i) => ({ partition: i, components: describeMembers(m) })),
+    cut: plan.cut,
+    lookaheadPs: plan.lookaheadPs,
+    eventsPerWindow: pilotPs === 0 ? 0 : Math.round((events * window) / pilotPs * 100) / 100,
+    pilot: { virtualPs: pilotPs, events },
+  };
 }

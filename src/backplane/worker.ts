@@ -13,9 +13,9 @@ import type { Scenario } from '../scenario/types.js';
 import { type CurveFiles, clientOptions, readCurveFiles } from './curve.js';
 import { spliceInstrument } from './external.js';
 import { Outbox } from './outbox.js';
-import { payloadProblem } from './payload-check.js';
 import {
   checkFromCoordinator,
+  isEventProblem,
   encode,
   type FromCoordinator,
   type GrantMsg,
@@ -119,7 +119,9 @@ class Worker {
         }
         const m = checkFromCoordinator(decoded);
         if (typeof m === 'string') {
-          this.drop(m);
+          // A grant with a bad event cannot be run: that ends the run; other garbage is dropped.
+          if (isEventProblem(m) && this.welcomed) this.work = this.work.then(() => this.fail(new Error(`the coordinator sent a bad event: ${m}`)));
+          else this.drop(m);
           continue;
         }
         if (m.type === 'hb') continue;
@@ -195,8 +197,7 @@ class Worker {
     const sim = this.prepared!.sim;
     try {
       for (const e of m.events) {
-        const problem = eventProblem(e, m.bound, m.last);
-        if (problem !== null) throw new Error(`the coordinator sent a bad event: ${problem}`);
+        if (m.last ? e[0] > m.bound : e[0] >= m.bound) throw new Error(`the coordinator sent a bad event: time ${e[0]} is outside the window`);
         sim.inject({ time: e[0], dst: e[1], src: e[2], seq: e[3], port: e[4], payload: e[5] });
       }
       const until = m.last ? m.bound : m.bound - 1;
@@ -255,10 +256,3 @@ class Worker {
   }
 }
 
-/** Null when a granted event has the right shape and belongs in the window. */
-function eventProblem(e: unknown, bound: number, last: boolean): string | null {
-  if (!Array.isArray(e) || e.length !== 6) return 'not a 6-element array';
-  for (let i = 0; i < 5; i++) if (!Number.isSafeInteger(e[i]) || (e[i] as number) < 0) return `field ${i} is not a natural number`;
-  if (last ? e[0] > bound : e[0] >= bound) return `time ${e[0]} is outside the window`;
-  return payloadProblem(e[5], false);
-}

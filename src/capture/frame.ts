@@ -1,6 +1,6 @@
 // One captured frame as the readers hand it out.
 
-import { EtherType } from './link-layer.js';
+import { EtherType } from '../net/ethernet.js';
 
 /**
  * A frame read from a pcap or pcapng file. `data` is a view into the reader's chunk buffer, which the reader
@@ -62,7 +62,7 @@ export class CaptureFrame {
 
   /** True when the network layer is IPv4 with at least a minimal header captured. */
   get isIpv4(): boolean {
-    return this.etherType === EtherType.IPV4 && this.l3Offset >= 0 && this.l3Length >= 20;
+    return this.etherType === EtherType.IPv4 && this.l3Offset >= 0 && this.l3Length >= 20;
   }
 
   /** The network-layer packet (tags stripped, padding dropped) as a view of `data`; empty when there is none. */

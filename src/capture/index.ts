@@ -22,7 +22,8 @@ export {
   type CaptureError,
 } from './errors.js';
 export { CaptureFrame, type CaptureInterface, type CaptureReader } from './frame.js';
-export { decodeNetworkLayer, EtherType, isSupportedLinkType, LinkType, NetworkLayer } from './link-layer.js';
+export { decodeNetworkLayer, isSupportedLinkType, LinkType, NetworkLayer } from './link-layer.js';
+export { EtherType } from '../net/ethernet.js';
 export { forEachFrame, openCapture, openCaptureSource, readCaptureBytes, type OpenCaptureOptions } from './open-capture.js';
 export { PcapReader } from './pcap-reader.js';
 export { BlockType, PcapngReader } from './pcapng-reader.js';

@@ -1,6 +1,8 @@
 // Link types we read and how to find the network layer behind each, with 802.1Q / QinQ tags stripped.
 // Numbers are LINKTYPE_* values from the pcap/pcapng link-type registry.
 
+import { EtherType } from '../net/ethernet.js';
+
 export const LinkType = {
   /** BSD loopback: a 4-byte address family in the capturing host's byte order. */
   NULL: 0,
@@ -25,16 +27,6 @@ const SUPPORTED = new Set<number>(Object.values(LinkType));
 export function isSupportedLinkType(linkType: number): boolean {
   return SUPPORTED.has(linkType);
 }
-
-export const EtherType = {
-  IPV4: 0x0800,
-  ARP: 0x0806,
-  VLAN: 0x8100,
-  IPV6: 0x86dd,
-  QINQ: 0x88a8,
-  /** Pre-standard QinQ outer tag still seen on older switches. */
-  QINQ_OLD: 0x9100,
-} as const;
 
 /** At most this many stacked tags are stripped; more is treated as an unknown payload. */
 const MAX_TAGS = 8;
@@ -105,11 +97,11 @@ export function decodeNetworkLayer(
       off = 0;
       break;
     case LinkType.IPV4:
-      type = EtherType.IPV4;
+      type = EtherType.IPv4;
       off = 0;
       break;
     case LinkType.IPV6:
-      type = EtherType.IPV6;
+      type = EtherType.IPv6;
       off = 0;
       break;
     case LinkType.NULL:
@@ -119,7 +111,7 @@ export function decodeNetworkLayer(
       const b0 = buf[start]!;
       const b3 = buf[start + 3]!;
       const family = b0 === 0 ? b3 : b0;
-      type = family === 2 ? EtherType.IPV4 : family === 24 || family === 28 || family === 30 ? EtherType.IPV6 : 0;
+      type = family === 2 ? EtherType.IPv4 : family === 24 || family === 28 || family === 30 ? EtherType.IPv6 : 0;
       off = 4;
       break;
     }
@@ -127,7 +119,7 @@ export function decodeNetworkLayer(
       return;
   }
   // Strip 802.1Q (0x8100), 802.1ad (0x88a8) and old QinQ (0x9100) tags: 2 bytes TCI, then the inner type.
-  while ((type === EtherType.VLAN || type === EtherType.QINQ || type === EtherType.QINQ_OLD) && out.vlanTags < MAX_TAGS) {
+  while ((type === EtherType.VLAN || type === EtherType.QinQ || type === EtherType.QinQLegacy) && out.vlanTags < MAX_TAGS) {
     if (off + 4 > len) return;
     if (out.vlanTags === 0) out.vlanId = ((buf[start + off]! << 8) | buf[start + off + 1]!) & 0x0fff;
     type = (buf[start + off + 2]! << 8) | buf[start + off + 3]!;
@@ -139,7 +131,7 @@ export function decodeNetworkLayer(
   out.etherType = type >= 0x0600 ? type : 0;
   out.offset = off;
   let l3len = len - off;
-  if (type === EtherType.IPV4 && l3len >= 20) {
+  if (type === EtherType.IPv4 && l3len >= 20) {
     // Trust the IPv4 total length when it is sane: it drops Ethernet padding and trailing FCS. Segmentation
     // offload captures may carry 0 or a length past the captured bytes; then keep what was captured.
     const total = (buf[start + off + 2]! << 8) | buf[start + off + 3]!;
@@ -151,5 +143,5 @@ export function decodeNetworkLayer(
 
 function rawIpType(firstByte: number): number {
   const version = firstByte >> 4;
-  return version === 4 ? EtherType.IPV4 : version === 6 ? EtherType.IPV6 : 0;
+  return version === 4 ? EtherType.IPv4 : version === 6 ? EtherType.IPv6 : 0;
 }

@@ -7,8 +7,7 @@
 //   (version 1, type 2, a JSON body), member status (heartbeat, join, leave) as version 1, type 0x80, flags
 //   (1 joined, 2 reply requested), name length, incarnation (32 bits, big-endian), member name (ASCII).
 
-import { ipv4HeaderLength, IpProtocol, writeIpv4Header, writeMac, writeU16, writeU32 } from '../net/index.js';
-import { finishChecksum, onesComplementSum, pseudoHeaderSum } from '../net/checksum.js';
+import { EtherType, ETHERNET_HEADER_LENGTH, ipv4HeaderLength, IpProtocol, UDP_HEADER_LENGTH, writeIpv4Header, writeMac, writeU16, writeU32, writeUdpHeader } from '../net/index.js';
 import type { XcfPathMsg } from '../../hw-models/messages.js';
 
 /** UDP port of XCF control and status messages in captures (no Wireshark dissector claims it). */
@@ -16,9 +15,9 @@ export const XCF_UDP_PORT = 5099;
 /** XCF message type of member status in the UDP encapsulation (the stacks' own types are 1 to 3). */
 export const XCF_STATUS_TYPE = 0x80;
 const IP_IN_IP = 4;
-const ETH = 14;
+const ETH = ETHERNET_HEADER_LENGTH;
 const IP = 20;
-const UDP = 8;
+const UDP = UDP_HEADER_LENGTH;
 const MAX_PAYLOAD = 65535 - IP - UDP;
 
 /** The two ends of an XCF link as a capture shows them. */
@@ -42,7 +41,7 @@ export function encapsulateXcf(msg: XcfPathMsg, from: XcfEndpoint, to: XcfEndpoi
 function header(frame: Uint8Array, from: XcfEndpoint, to: XcfEndpoint): void {
   writeMac(frame, 0, to.mac);
   writeMac(frame, 6, from.mac);
-  writeU16(frame, 12, 0x0800);
+  writeU16(frame, 12, EtherType.IPv4);
 }
 
 function ipInIp(b: Uint8Array, from: XcfEndpoint, to: XcfEndpoint): Uint8Array {
@@ -75,13 +74,8 @@ function udp(bytes: Uint8Array | null, start: number, end: number, from: XcfEndp
   header(frame, from, to);
   writeIpv4Header(frame, ETH, { src: from.ip, dst: to.ip, protocol: IpProtocol.UDP }, UDP + payload.length);
   const u = ETH + ihl;
-  const len = UDP + payload.length;
-  writeU16(frame, u, XCF_UDP_PORT);
-  writeU16(frame, u + 2, XCF_UDP_PORT);
-  writeU16(frame, u + 4, len);
   frame.set(payload, u + UDP);
-  const c = finishChecksum(onesComplementSum(frame, u, len, pseudoHeaderSum(from.ip, to.ip, IpProtocol.UDP, len)));
-  writeU16(frame, u + 6, c === 0 ? 0xffff : c);
+  writeUdpHeader(frame, u, XCF_UDP_PORT, XCF_UDP_PORT, payload.length, from.ip, to.ip);
   return frame;
 }
 

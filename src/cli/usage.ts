@@ -15,6 +15,8 @@ options:
   --trace FILE           write every trace event as JSON Lines to FILE
   --capture POINT=FILE   write a pcapng of what POINT (OSA1, LAN1, SYS1-SYS2) carries; repeatable
   --partitions N         run the models in N processes over the ZeroMQ backplane
+  --plan                 with --partitions: print where the cut falls, its lookahead and the events a window
+                         holds (stderr) before running
   --bind ENDPOINT        the coordinator's endpoint (default tcp://127.0.0.1:0; non-loopback needs CURVE keys)
   --curve-server-key F   CURVE certificate files for the backplane (with --curve-client-key F)
   --inspect LPAR         run LPAR's partition under the Node inspector (firmware source debugging)
@@ -25,7 +27,16 @@ options:
   --set PATH=VALUE       change a topology or scenario field for this run (lpars[name=SYS1].processors=4,
                          osas[*].frameLatency=4us); repeatable; see 'sysplex-emu sweep --help' for the paths
   --quiet                print nothing but errors (the exit status tells the result)
-  -h, --help             show this help`,
+  --realtime             pace virtual time to the wall clock; the report gives the lag (p50/p99/max)
+  --tap LAN=IFNAME       create TAP device IFNAME as LAN's clients side (root or CAP_NET_ADMIN; implies
+                         --realtime; runs until Ctrl-C or --until); repeatable. See docs/live.md
+  --max-lag T            a live run that falls more than T behind the wall clock fails (exit 3)
+  --record DIR           record the live run (TAP frames, console commands) as a scenario in DIR that
+                         'sysplex-emu test DIR' replays deterministically
+  -h, --help             show this help
+
+A live run reads operator commands on stdin (D TCPIP,..., V TCPIP,..., lpar-down SYS1, status, quit; help
+lists them) and answers on stderr.`,
   },
   replay: {
     summary: 'replay a pcap/pcapng capture into the emulated sysplex',

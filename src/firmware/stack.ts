@@ -2,7 +2,8 @@
 // with its sockets, the built-in applications, and the Sysplex Distributor. It implements the Firmware
 // interface of hal.ts and talks to the world only through its Hal.
 
-import { inSubnet } from '../net/ipv4.js';
+import { inSubnet, ipv4Dst, ipv4HeaderLen, ipv4Protocol, ipv4Src, IpProtocol } from '../net/ipv4.js';
+import { tcpDstPort, tcpSrcPort } from '../net/tcp.js';
 import type { ApplicationConfig, Firmware, FirmwareConfig, FirmwareView, Hal, VcrtRow, VdptRow, DvipaRow } from './hal.js';
 import { parseProfile } from './profile/index.js';
 import type { Profile, Route } from './profile/types.js';
@@ -155,13 +156,13 @@ export class Stack implements Firmware, SysplexHost {
   /** Datagrams addressed to this stack: its home addresses, the DVIPAs it owns, and those it is a target for. */
   private ipInput(now: number, packet: Uint8Array): void {
     this.counters.ipIn++;
-    const dst = ((packet[16]! << 24) | (packet[17]! << 16) | (packet[18]! << 8) | packet[19]!) >>> 0;
+    const dst = ipv4Dst(packet);
     if (!this.isLocalAddress(dst)) {
       this.counters.ipDropped++;
       return;
     }
-    if (packet[9] === 6) this.tcp.receive(now, packet);
-    else if (packet[9] === IP_PROTOCOL_GRE) this.greInput(now, packet);
+    if (ipv4Protocol(packet) === IpProtocol.TCP) this.tcp.receive(now, packet);
+    else if (ipv4Protocol(packet) === IP_PROTOCOL_GRE) this.greInput(now, packet);
     else this.counters.ipDropped++;
   }
 
@@ -169,11 +170,11 @@ export class Stack implements Firmware, SysplexHost {
    *  is a target of (anything else in GRE is dropped, as z/OS takes GRE only from its distributors). */
   private greInput(now: number, packet: Uint8Array): void {
     const inner = greDecapsulate(packet);
-    if (inner === null || inner[9] !== 6) {
+    if (inner === null || ipv4Protocol(inner) !== IpProtocol.TCP) {
       this.counters.ipDropped++;
       return;
     }
-    const dst = ((inner[16]! << 24) | (inner[17]! << 16) | (inner[18]! << 8) | inner[19]!) >>> 0;
+    const dst = ipv4Dst(inner);
     if (!this.sysplex.isTargetAddress(dst) && !this.isOwnAddress(dst)) {
       this.counters.ipDropped++;
       return;
@@ -198,7 +199,7 @@ export class Stack implements Firmware, SysplexHost {
    * distributing stack over XCF); anything else by the most specific route to its destination.
    */
   private transmit(packet: Uint8Array): void {
-    const dst = ((packet[16]! << 24) | (packet[17]! << 16) | (packet[18]! << 8) | packet[19]!) >>> 0;
+    const dst = ipv4Dst(packet);
     if (this.isOwnAddress(dst)) {
       this.loopback.send(this.now, packet, LOOP_INPUT);
       return;
@@ -256,7 +257,7 @@ export class Stack implements Firmware, SysplexHost {
   }
 
   sendRouted(packet: Uint8Array): boolean {
-    const dst = ((packet[16]! << 24) | (packet[17]! << 16) | (packet[18]! << 8) | packet[19]!) >>> 0;
+    const dst = ipv4Dst(packet);
     const route = this.routeFor(dst);
     if (route === null) {
       this.counters.noRoute++;
@@ -330,6 +331,13 @@ export class Stack implements Firmware, SysplexHost {
     if (kind === 'time-wait') {
       this.inTimeWait.add(c);
       this.hal.tcpConnection('close', c.localIp, c.localPort, c.remoteIp, c.remotePort);
+      return;
+    }
+    // A client reused the four-tuple of a connection in TIME_WAIT here (Linux does, as soon as its own side
+    // is closed): the new connection keeps the distributor's VCRT entry, which still points at this stack.
+    if (kind === 'reopen') {
+      this.inTimeWait.delete(c);
+      if (this.hal.tracing) this.hal.trace('tcp.close', { local: `${ipText(c.localIp)}:${c.localPort}`, remote: `${ipText(c.remoteIp)}:${c.remotePort}`, reason: 'reopen' });
       return;
     }
     if (this.keptLocal.size > 0) this.keptLocal.delete(`${c.localIp}:${c.localPort}>${c.remoteIp}:${c.remotePort}`);
@@ -429,13 +437,10 @@ export class Stack implements Firmware, SysplexHost {
 
 /** `srcIp:srcPort>dstIp:dstPort` of an IPv4/TCP datagram (IPs as unsigned numbers). */
 function flowText(p: Uint8Array): string {
-  const ihl = (p[0]! & 0x0f) << 2;
-  const src = ((p[12]! << 24) | (p[13]! << 16) | (p[14]! << 8) | p[15]!) >>> 0;
-  const dst = ((p[16]! << 24) | (p[17]! << 16) | (p[18]! << 8) | p[19]!) >>> 0;
-  return `${src}:${(p[ihl]! << 8) | p[ihl + 1]!}>${dst}:${dstPort(p)}`;
+  const t = ipv4HeaderLen(p);
+  return `${ipv4Src(p)}:${tcpSrcPort(p, t)}>${ipv4Dst(p)}:${tcpDstPort(p, t)}`;
 }
 
 function dstPort(p: Uint8Array): number {
-  const ihl = (p[0]! & 0x0f) << 2;
-  return (p[ihl + 2]! << 8) | p[ihl + 3]!;
+  return tcpDstPort(p, ipv4HeaderLen(p));
 }

@@ -10,11 +10,12 @@ export const S = 1_000_000_000_000;
 /** The latest virtual time a run may reach: 2^53 ps (exact integer arithmetic ends there). */
 export const MAX_TIME_PS = Number.MAX_SAFE_INTEGER;
 
-/** `12.345678 ms`: one number with the largest unit that keeps it at least 1, six decimals at most. */
+/** `12.345678 ms`: one number with the largest unit that keeps it at least 1 (in size: a negative span reads
+ *  `-2 s`), six decimals at most. Reports, messages and the loader's summaries all print time with it. */
 export function formatTime(ps: number): string {
   const units: [number, string][] = [[S, 's'], [MS, 'ms'], [US, 'us'], [NS, 'ns']];
   for (const [scale, unit] of units) {
-    if (ps >= scale) return `${trimDecimals(ps / scale)} ${unit}`;
+    if (Math.abs(ps) >= scale) return `${trimDecimals(ps / scale)} ${unit}`;
   }
   return `${ps} ps`;
 }

@@ -57,6 +57,12 @@ export function pseudoHeaderSum(src: number, dst: number, protocol: number, leng
   return foldSum((src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + protocol + length);
 }
 
+/** Checksum of a TCP or UDP segment of `length` bytes at `offset` with its IPv4 pseudo-header: 0 when the
+ *  checksum field in it is right; with the field zeroed, the value to store. */
+export function transportChecksum(protocol: number, src: number, dst: number, bytes: Uint8Array, offset: number, length: number): number {
+  return finishChecksum(onesComplementSum(bytes, offset, length, pseudoHeaderSum(src, dst, protocol, length)));
+}
+
 /** RFC 1624 eqn. 3: the new checksum after a 16-bit word of the covered data changes from `oldWord` to
  *  `newWord`: HC' = ~(~HC + ~m + m'). */
 export function checksumAdjust16(checksum: number, oldWord: number, newWord: number): number {

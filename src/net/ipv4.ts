@@ -124,6 +124,32 @@ export function writeIpv4Header(buf: Uint8Array, offset: number, fields: Ipv4Fie
   return hl;
 }
 
+/** The 20-byte header without options that TCP senders write on the packet path: no dscp/ecn, DF set (path
+ *  MTU discovery), no fragment offset; checksum included. Positional, so sending allocates nothing. */
+export function writeIpv4BasicHeader(
+  buf: Uint8Array,
+  offset: number,
+  src: number,
+  dst: number,
+  protocol: number,
+  id: number,
+  ttl: number,
+  totalLength: number,
+): void {
+  buf[offset] = 0x45;
+  buf[offset + 1] = 0;
+  writeU16(buf, offset + 2, totalLength);
+  writeU16(buf, offset + 4, id);
+  writeU16(buf, offset + 6, DF);
+  buf[offset + 8] = ttl;
+  buf[offset + 9] = protocol;
+  buf[offset + 10] = 0;
+  buf[offset + 11] = 0;
+  writeU32(buf, offset + 12, src >>> 0);
+  writeU32(buf, offset + 16, dst >>> 0);
+  writeU16(buf, offset + 10, internetChecksum(buf, offset, IPV4_MIN_HEADER));
+}
+
 /** A whole datagram: header followed by a copy of `payload`. */
 export function buildIpv4(fields: Ipv4Fields, payload: Uint8Array): Uint8Array {
   const hl = ipv4HeaderLength(fields);
@@ -186,6 +212,14 @@ export function ipToString(ip: number): string {
   return `${ip >>> 24}.${(ip >>> 16) & 0xff}.${(ip >>> 8) & 0xff}.${ip & 0xff}`;
 }
 
+/** The address of text already known to be a dotted quad (a loader-checked file, our own output, a test's
+ *  literal); anything else is a bug, thrown as an Error. */
+export function ipOf(text: string): number {
+  const r = ipFromString(text);
+  if (!r.ok) throw new Error(`'${text}' is not an IPv4 address: ${r.error.message}`);
+  return r.value;
+}
+
 /** Parses dotted-quad text strictly (four decimal parts 0-255, no leading zeros, no spaces); the error
  *  offset is the character index of the offending part. */
 export function ipFromString(text: string): Parsed<number> {
@@ -246,6 +280,11 @@ export interface Cidr {
   readonly prefix: number;
 }
 
+/** A parsed `10.1.1.7/24`: `address` as written, `network` with the host bits cleared. */
+export interface CidrText extends Cidr {
+  readonly address: number;
+}
+
 /** Parses `10.1.1.0/24` (host bits are cleared; a bare address means /32). */
 export function parseCidr(text: string): Parsed<Cidr> {
   const slash = text.indexOf('/');
@@ -256,4 +295,22 @@ export function parseCidr(text: string): Parsed<Cidr> {
   if (!/^\d{1,2}$/.test(p) || Number(p) > 32) return netError('bad-address', slash + 1, `bad prefix length '${p}'`);
   const prefix = Number(p);
   return ok({ network: networkOf(addr.value, prefix), prefix });
+}
+
+/** parseCidr for text already known good (see ipOf). */
+export function cidrOf(text: string): CidrText {
+  const r = parseCidr(text);
+  if (!r.ok) throw new Error(`'${text}' is not an IPv4 subnet: ${r.error.message}`);
+  const slash = text.indexOf('/');
+  return { address: ipOf(slash < 0 ? text : text.slice(0, slash)), ...r.value };
+}
+
+/** `10.1.1.0/24`. */
+export function cidrToString(c: Cidr): string {
+  return `${ipToString(c.network)}/${c.prefix}`;
+}
+
+/** True when the two prefixes share an address (the shorter one contains the other's network). */
+export function cidrOverlaps(a: Cidr, b: Cidr): boolean {
+  return inSubnet(a.network, b.network, Math.min(a.prefix, b.prefix));
 }

@@ -2,10 +2,10 @@
 // blocks (RFC 2018). The checksum covers the IPv4 pseudo-header.
 
 import { readU16, readU32, writeU16, writeU32 } from './bytes.js';
-import { finishChecksum, onesComplementSum, pseudoHeaderSum } from './checksum.js';
+import { transportChecksum } from './checksum.js';
 import { netError, ok, type Parsed } from './errors.js';
 import { allocPacket } from './packet-alloc.js';
-import { IpProtocol, writeIpv4Header, ipv4HeaderLength, type Ipv4Fields } from './ipv4.js';
+import { IPV4_MIN_HEADER, IpProtocol, writeIpv4BasicHeader, writeIpv4Header, ipv4HeaderLength, type Ipv4Fields } from './ipv4.js';
 
 export const TCP_MIN_HEADER = 20;
 export const TCP_MAX_HEADER = 60;
@@ -205,7 +205,7 @@ export function parseTcp(
 /** Checksum over pseudo-header and segment: 0 for a segment whose checksum field is right; with the field
  *  zeroed, the value to store. */
 export function tcpChecksumOf(src: number, dst: number, bytes: Uint8Array, offset: number, length: number): number {
-  return finishChecksum(onesComplementSum(bytes, offset, length, pseudoHeaderSum(src, dst, IpProtocol.TCP, length)));
+  return transportChecksum(IpProtocol.TCP, src, dst, bytes, offset, length);
 }
 
 /** Computes and stores the checksum of the segment in [offset, offset + length). */
@@ -314,19 +314,68 @@ export function tcpHeaderLength(fields: TcpFields): number {
 
 /** Writes the header and options at `offset` with a zero checksum; returns the header length. */
 export function writeTcpHeader(buf: Uint8Array, offset: number, fields: TcpFields): number {
-  writeU16(buf, offset, fields.srcPort);
-  writeU16(buf, offset + 2, fields.dstPort);
-  writeU32(buf, offset + 4, fields.seq >>> 0);
-  writeU32(buf, offset + 8, (fields.ack ?? 0) >>> 0);
   const optLen = fields.options ? writeTcpOptions(buf, offset + TCP_MIN_HEADER, fields.options) : 0;
   const hl = TCP_MIN_HEADER + optLen;
-  buf[offset + 12] = ((hl >>> 2) << 4) | ((fields.flags >>> 8) & 1);
-  buf[offset + 13] = fields.flags & 0xff;
-  writeU16(buf, offset + 14, fields.window);
-  buf[offset + 16] = 0;
-  buf[offset + 17] = 0;
+  writeTcpBaseHeader(buf, offset, fields.srcPort, fields.dstPort, fields.seq, fields.ack ?? 0, fields.flags, fields.window, hl);
   writeU16(buf, offset + 18, fields.urgentPointer ?? 0);
   return hl;
+}
+
+/** The header fields of an outgoing IPv4 datagram carrying TCP (no IP options, DF set). */
+export interface TcpSegmentHeader {
+  readonly src: number;
+  readonly dst: number;
+  /** IPv4 identification. */
+  readonly id: number;
+  readonly ttl: number;
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly seq: number;
+  readonly ack: number;
+  /** TcpFlag bits. */
+  readonly flags: number;
+  readonly window: number;
+}
+
+/** Writes the IPv4 header (20 bytes) and the fixed TCP header of the datagram that fills `buf`; the TCP options
+ *  (`tcpHeaderLength` - 20 bytes) and the payload follow, then writeIpv4TcpChecksum. The senders on the packet
+ *  path (the engine, the replay) fill one record and reuse it: a record crosses the call without boxing the
+ *  32-bit addresses and sequence numbers that positional arguments would cost when the call is not inlined. */
+export function writeIpv4TcpHeaders(buf: Uint8Array, h: TcpSegmentHeader, tcpHeaderLength: number): void {
+  writeIpv4BasicHeader(buf, 0, h.src, h.dst, IpProtocol.TCP, h.id, h.ttl, buf.length);
+  writeTcpBaseHeader(buf, IPV4_MIN_HEADER, h.srcPort, h.dstPort, h.seq, h.ack, h.flags, h.window, tcpHeaderLength);
+}
+
+/** Computes and stores the TCP checksum of the datagram that fills `buf` (TCP header at `tcpOffset`), with the
+ *  addresses of its IPv4 header. */
+export function writeIpv4TcpChecksum(buf: Uint8Array, tcpOffset: number): void {
+  writeTcpChecksum(buf, tcpOffset, buf.length - tcpOffset, readU32(buf, 12), readU32(buf, 16));
+}
+
+/** The fixed 20 bytes of a TCP header at `offset`, checksum and urgent pointer zero; `headerLength` counts the
+ *  options the caller writes after them. Positional, so the senders on the packet path allocate nothing. */
+export function writeTcpBaseHeader(
+  buf: Uint8Array,
+  offset: number,
+  srcPort: number,
+  dstPort: number,
+  seq: number,
+  ack: number,
+  flags: number,
+  window: number,
+  headerLength: number,
+): void {
+  writeU16(buf, offset, srcPort);
+  writeU16(buf, offset + 2, dstPort);
+  writeU32(buf, offset + 4, seq >>> 0);
+  writeU32(buf, offset + 8, ack >>> 0);
+  buf[offset + 12] = ((headerLength >>> 2) << 4) | ((flags >>> 8) & 1);
+  buf[offset + 13] = flags & 0xff;
+  writeU16(buf, offset + 14, window);
+  buf[offset + 16] = 0;
+  buf[offset + 17] = 0;
+  buf[offset + 18] = 0;
+  buf[offset + 19] = 0;
 }
 
 /** A TCP segment (header + copy of payload) with its checksum for the given addresses. */
@@ -353,6 +402,47 @@ export function buildIpv4Tcp(ip: Omit<Ipv4Fields, 'protocol'>, tcp: TcpFields, p
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** The header fields of one IPv4 datagram carrying TCP, as a receiver reads them: one mutable record refilled
+ *  per packet (readTcpDatagram), so reading allocates nothing. `packet` is the caller's bytes, not a copy. */
+export class TcpDatagram {
+  packet: Uint8Array = EMPTY;
+  src = 0;
+  dst = 0;
+  srcPort = 0;
+  dstPort = 0;
+  seq = 0;
+  ack = 0;
+  /** TcpFlag bits of byte 13 (NS not included). */
+  flags = 0;
+  /** Raw window field (not scaled). */
+  window = 0;
+  /** Offset of the TCP header in `packet`, and its length with options. */
+  tcpOffset = 0;
+  tcpHeaderLength = 0;
+  /** Offset of the payload in `packet`, and its length (SYN and FIN not counted). */
+  payloadOffset = 0;
+  payloadLength = 0;
+}
+
+/** Fills `out` from an IPv4 datagram (its header at byte 0) whose TCP header of `tcpHeaderLength` bytes starts at `tcpOffset` and
+ *  whose TCP segment ends at `end`. No validation: the caller has checked those three against the bytes. */
+export function readTcpDatagram(packet: Uint8Array, tcpOffset: number, tcpHeaderLength: number, end: number, out: TcpDatagram): void {
+  const t = tcpOffset;
+  out.packet = packet;
+  out.src = readU32(packet, 12);
+  out.dst = readU32(packet, 16);
+  out.srcPort = readU16(packet, t);
+  out.dstPort = readU16(packet, t + 2);
+  out.seq = readU32(packet, t + 4);
+  out.ack = readU32(packet, t + 8);
+  out.flags = packet[t + 13]!;
+  out.window = readU16(packet, t + 14);
+  out.tcpOffset = t;
+  out.tcpHeaderLength = tcpHeaderLength;
+  out.payloadOffset = t + tcpHeaderLength;
+  out.payloadLength = end - t - tcpHeaderLength;
+}
 
 // Fast accessors over a segment starting at `off` (no allocation, no validation).
 

@@ -1,7 +1,7 @@
 // UDP (RFC 768) over IPv4.
 
 import { readU16, writeU16 } from './bytes.js';
-import { finishChecksum, onesComplementSum, pseudoHeaderSum } from './checksum.js';
+import { transportChecksum } from './checksum.js';
 import { netError, ok, type Parsed } from './errors.js';
 import { IpProtocol } from './ipv4.js';
 import type { PseudoHeader } from './tcp.js';
@@ -34,8 +34,7 @@ export function parseUdp(
   if (len > avail) return netError('bad-length', offset + 4, `UDP length ${len} exceeds the ${avail} bytes present`);
   const checksum = readU16(bytes, offset + 6);
   if (pseudo && checksum !== 0) {
-    const sum = onesComplementSum(bytes, offset, len, pseudoHeaderSum(pseudo.src, pseudo.dst, IpProtocol.UDP, len));
-    if (finishChecksum(sum) !== 0) return netError('bad-checksum', offset + 6, `UDP checksum 0x${checksum.toString(16)} is wrong`);
+    if (transportChecksum(IpProtocol.UDP, pseudo.src, pseudo.dst, bytes, offset, len) !== 0) return netError('bad-checksum', offset + 6, `UDP checksum 0x${checksum.toString(16)} is wrong`);
   }
   return ok({
     srcPort: readU16(bytes, offset),
@@ -47,15 +46,23 @@ export function parseUdp(
   });
 }
 
-/** A UDP datagram (header + copy of payload) with its checksum (0 is sent as 0xffff, RFC 768). */
+/** A UDP datagram (header + copy of payload) with its checksum. */
 export function buildUdp(srcPort: number, dstPort: number, payload: Uint8Array, src: number, dst: number): Uint8Array {
-  const len = UDP_HEADER_LENGTH + payload.length;
-  const d = new Uint8Array(len);
-  writeU16(d, 0, srcPort);
-  writeU16(d, 2, dstPort);
-  writeU16(d, 4, len);
+  const d = new Uint8Array(UDP_HEADER_LENGTH + payload.length);
   d.set(payload, UDP_HEADER_LENGTH);
-  const c = finishChecksum(onesComplementSum(d, 0, len, pseudoHeaderSum(src, dst, IpProtocol.UDP, len)));
-  writeU16(d, 6, c === 0 ? 0xffff : c);
+  writeUdpHeader(d, 0, srcPort, dstPort, payload.length, src, dst);
   return d;
+}
+
+/** Writes the header at `offset` in front of the `payloadLength` bytes already after it, checksum included
+ *  (a computed 0 is sent as 0xffff, RFC 768). */
+export function writeUdpHeader(buf: Uint8Array, offset: number, srcPort: number, dstPort: number, payloadLength: number, src: number, dst: number): void {
+  const len = UDP_HEADER_LENGTH + payloadLength;
+  writeU16(buf, offset, srcPort);
+  writeU16(buf, offset + 2, dstPort);
+  writeU16(buf, offset + 4, len);
+  buf[offset + 6] = 0;
+  buf[offset + 7] = 0;
+  const c = transportChecksum(IpProtocol.UDP, src, dst, buf, offset, len);
+  writeU16(buf, offset + 6, c === 0 ? 0xffff : c);
 }

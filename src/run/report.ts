@@ -7,7 +7,7 @@ export interface LparReport { name: string; up: boolean; cpuBusyPct: number; phy
 export interface DvipaReport { ip: string; owner: string | null; state: string; backups: string[] }
 export interface TargetReport { stack: string; ready: number; totalConn: number; activeConn: number; lost: number }
 export interface DistributionReport { dvipa: string; port: number; method: string; targets: TargetReport[] }
-export interface ClientsReport { opened: number; completed: number; reset: number; failed: number; bytesSent: number; bytesReceived: number }
+export interface ClientsReport { opened: number; completed: number; reset: number; failed: number; open: number; bytesSent: number; bytesReceived: number }
 export interface ReplayReport {
   framesRead: number; framesInjected: number; flows: number; completed: number; reset: number; incomplete: number;
   skipped: { notToDvipa: number; nonIpv4: number; malformed: number };
@@ -76,7 +76,7 @@ export function formatReport(r: Report, name: string): string {
   }
   const c = r.clients;
   out.push('');
-  out.push(`  clients: ${c.opened} opened, ${c.completed} completed, ${c.reset} reset, ${c.failed} failed; ${c.bytesSent} bytes sent, ${c.bytesReceived} received`);
+  out.push(`  clients: ${c.opened} opened, ${c.completed} completed, ${c.reset} reset, ${c.failed} failed, ${c.open} open; ${c.bytesSent} bytes sent, ${c.bytesReceived} received`);
   if (r.replay) {
     const p = r.replay;
     out.push(`  replay: ${p.framesRead} frames read, ${p.framesInjected} injected; ${p.flows} flows: ${p.completed} completed, ${p.reset} reset, ${p.incomplete} incomplete; skipped ${p.skipped.notToDvipa} not to the DVIPA, ${p.skipped.nonIpv4} non-IPv4, ${p.skipped.malformed} malformed`);

@@ -5,17 +5,19 @@ import { pathToFileURL } from 'node:url';
 import { type Component, JsonlTraceWriter, Simulation, SimulationError, type TraceSink } from '../kernel/index.js';
 import { TeeSink } from '../kernel/trace.js';
 import { createFirmware } from '../firmware/index.js';
+import { parseProfile } from '../firmware/profile/index.js';
 import type { DvipaRow, FirmwareFactory, VdptRow } from '../firmware/hal.js';
 import { InputError } from '../errors.js';
 import { evaluate } from '../scenario/index.js';
 import type { LanSpec, Scenario } from '../scenario/types.js';
 import { buildSysplex, type Sysplex } from './wiring.js';
 import { ClientHosts } from '../../hw-models/lan/clients.js';
-import { inSubnet, ipToU32, parseSubnet } from '../scenario/ipv4.js';
+import { cidrOf, inSubnet, ipOf } from '../net/ipv4.js';
 import type { DistributedService } from '../../hw-models/lpar/lpar.js';
 import { remoteKey } from '../../hw-models/lpar/ledger.js';
 import type { ClientsReport, DistributionReport, DvipaReport, IqdReport, OsaReport, Report, TargetReport } from './report.js';
 import type { OsaSlotSummary, OsaStats } from '../../hw-models/osa/osa.js';
+import { checkMemoryBudget, HeapWatch } from './memory-budget.js';
 
 export interface RunOptions {
   seed?: number;
@@ -63,6 +65,8 @@ export interface Prepared {
 export async function prepare(scenario: Scenario, options: RunOptions = {}): Promise<Prepared> {
   const seed = options.seed ?? scenario.seed;
   const untilPs = options.untilPs ?? scenario.untilPs;
+  checkMemoryBudget(scenario, untilPs);
+  checkProfiles(scenario);
   const sim = new Simulation(seed);
   const factories = new Map<string, FirmwareFactory>();
   for (const l of scenario.topology.lpars) factories.set(l.name, await loadFirmware(l.firmware, l.profileFile));
@@ -75,8 +79,8 @@ export async function prepare(scenario: Scenario, options: RunOptions = {}): Pro
       sysplex.attachClients(lan.name, other.port('router'));
       continue;
     }
-    const workloads = scenario.workload.filter((w) => lanOf(scenario, ipToU32(w.dvipa)) === lan.name);
-    const first = ipToU32(lan.clients.split('/')[0]!) + 1;
+    const workloads = scenario.workload.filter((w) => lanOf(scenario, ipOf(w.dvipa)) === lan.name);
+    const first = cidrOf(lan.clients).address + 1;
     const c = sim.add(new ClientHosts(`${lan.name}.clients`, first >>> 0, workloads));
     sysplex.attachClients(lan.name, c.routerPort);
     clients.push(c);
@@ -97,9 +101,24 @@ export async function prepare(scenario: Scenario, options: RunOptions = {}): Pro
   return prepared;
 }
 
+/** A built-in stack's profile with an error is bad input (exit 2 at its position, as `validate` says), not a
+ *  run that fails at IPL. Another firmware image reads its profile its own way. */
+export function checkProfiles(scenario: Scenario): void {
+  for (const l of scenario.topology.lpars) {
+    if (l.firmware !== 'builtin') continue;
+    const r = parseProfile(l.profile, l.profileFile);
+    if (r.ok) continue;
+    const e = r.errors[0]!;
+    throw new InputError(e.file, e.message, { line: e.line, col: e.col });
+  }
+}
+
 /** Which LAN an address (a workload's DVIPA) lives on: the LAN whose subnet holds it (the first LAN otherwise). */
 export function lanOf(s: Scenario, ip: number): string {
-  for (const lan of s.topology.lans) if (inSubnet(ip, parseSubnet(lan.subnet))) return lan.name;
+  for (const lan of s.topology.lans) {
+    const subnet = cidrOf(lan.subnet);
+    if (inSubnet(ip, subnet.network, subnet.prefix)) return lan.name;
+  }
   return s.topology.lans[0]!.name;
 }
 
@@ -120,18 +139,39 @@ export function runPrepared(p: Prepared, options: RunOptions = {}): Report {
   const { sim } = p;
   const slice = 250_000;
   try {
+    // The heap is looked at every few thousand events, progress reported every `slice`.
+    const heap = new HeapWatch();
+    let sinceProgress = 0;
     sim.start();
-    while (sim.runUntil(p.untilPs, slice) === 'budget') options.progress?.(sim, p.untilPs);
+    while (sim.runUntil(p.untilPs, HeapWatch.EVENTS) === 'budget') {
+      heap.check();
+      sinceProgress += HeapWatch.EVENTS;
+      if (sinceProgress >= slice) {
+        sinceProgress = 0;
+        options.progress?.(sim, p.untilPs);
+      }
+    }
   } catch (err) {
-    p.traceWriter?.abandon();
-    for (const i of p.instruments) i.abandon?.();
+    abandonPrepared(p);
     throw err instanceof SimulationError ? err : new SimulationError(sim.now, '(kernel)', err);
   }
+  return finishPrepared(p, performance.now() - wall0);
+}
+
+/** After a run that ended normally (here or in a driver of its own, such as src/live's real-time one): closes
+ *  the trace, assembles the report, lets the instruments finish and evaluates the expectations. */
+export function finishPrepared(p: Prepared, wallMs: number): Report {
   p.traceWriter?.close();
-  const report = assembleReport(p, performance.now() - wall0);
+  const report = assembleReport(p, wallMs);
   for (const i of p.instruments) i.finish?.(p, report);
   evaluateExpectations(p, report);
   return report;
+}
+
+/** After a run that failed: removes the partial trace and whatever the instruments were writing. */
+export function abandonPrepared(p: Prepared): void {
+  p.traceWriter?.abandon();
+  for (const i of p.instruments) i.abandon?.();
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<Report> {
@@ -147,8 +187,9 @@ export function assembleReport(p: Prepared, wallMs: number): Report {
 
 // ---- the report in parts: a partitioned run (src/backplane) gathers one part per process and merges them --
 
-/** Connections of the local client hosts that did not complete: [dvipa, port, remoteKey(client ip, port)]. */
-export type NotCompleted = [number, number, number][];
+/** Connections of the local client hosts that did not complete: [dvipa, port, remoteKey(client ip, port),
+ *  1 when the client still holds it open at the end, else 0]. */
+export type NotCompleted = [number, number, number, number][];
 
 /** What one partition knows for the report: its LPARs and client hosts, as plain data. `index` is the
  *  position in sysplex.lpars / Prepared.clients, so that merged parts keep the single-process order. */
@@ -186,7 +227,7 @@ export function notCompletedOf(p: Prepared, isLocal: (c: Component) => boolean =
   const out: NotCompleted = [];
   for (const c of p.clients) {
     if (!isLocal(c)) continue;
-    for (const [cip, cport, dip, dport] of c.notCompleted()) out.push([dip, dport, remoteKey(cip, cport)]);
+    for (const [cip, cport, dip, dport, how] of c.notCompleted()) out.push([dip, dport, remoteKey(cip, cport), how === 'open' ? 1 : 0]);
   }
   return out;
 }
@@ -194,12 +235,13 @@ export function notCompletedOf(p: Prepared, isLocal: (c: Component) => boolean =
 /** The report part of the local components, given every partition's not-completed connections. */
 export function reportPart(p: Prepared, notCompleted: NotCompleted, isLocal: (c: Component) => boolean = everyComponent): ReportPart {
   const { sim, sysplex } = p;
-  const failed = new Map<number, Set<number>>();
-  for (const [dip, dport, key] of notCompleted) {
+  // Per service, the client endpoints that did not complete: true when the client still holds it open.
+  const failed = new Map<number, Map<number, boolean>>();
+  for (const [dip, dport, key, open] of notCompleted) {
     const svc = dip * 65536 + dport;
     let set = failed.get(svc);
-    if (set === undefined) failed.set(svc, (set = new Set()));
-    set.add(key);
+    if (set === undefined) failed.set(svc, (set = new Map()));
+    set.set(key, open === 1);
   }
   const lpars: LparPart[] = [];
   sysplex.lpars.forEach((l, index) => {
@@ -208,7 +250,13 @@ export function reportPart(p: Prepared, notCompleted: NotCompleted, isLocal: (c:
     const ledgers = l.connections.entries().map(({ localIp, localPort, ledger }) => {
       let lost = 0;
       const f = failed.get(localIp * 65536 + localPort);
-      if (f !== undefined) for (const key of ledger.lastAssigned) if (f.has(key)) lost++;
+      // Lost: assigned here and not completed, unless both ends still hold it open (a live, held connection).
+      if (f !== undefined) {
+        for (const key of ledger.lastAssigned) {
+          const open = f.get(key);
+          if (open === false || (open === true && !ledger.open.has(key))) lost++;
+        }
+      }
       return { ip: localIp, port: localPort, total: ledger.total, active: ledger.active, lost };
     });
     lpars.push({
@@ -256,7 +304,7 @@ export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs:
   const distribution: DistributionReport[] = [...services.values()]
     .sort((a, b) => byIp(a.dvipa, b.dvipa) || a.port - b.port)
     .map((s) => {
-      const dip = ipToU32(s.dvipa);
+      const dip = ipOf(s.dvipa);
       const targets: TargetReport[] = all.map((l) => {
         const ledger = l.ledgers.find((e) => e.ip === dip && e.port === s.port) ?? NO_LEDGER;
         const ownerView = views.find((v) => v.stack === dvipas.find((d) => d.ip === s.dvipa)?.owner);
@@ -266,7 +314,7 @@ export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs:
       return { dvipa: s.dvipa, port: s.port, method: s.method, targets };
     });
 
-  const clients: ClientsReport = { opened: 0, completed: 0, reset: 0, failed: 0, bytesSent: 0, bytesReceived: 0 };
+  const clients: ClientsReport = { opened: 0, completed: 0, reset: 0, failed: 0, open: 0, bytesSent: 0, bytesReceived: 0 };
   for (const c of parts.flatMap((x) => x.clients).sort((a, b) => a.index - b.index)) {
     for (const k of Object.keys(clients) as (keyof ClientsReport)[]) clients[k] += c.totals[k];
   }
@@ -322,5 +370,5 @@ function round(x: number, digits: number): number {
 }
 
 function byIp(a: string, b: string): number {
-  return ipToU32(a) - ipToU32(b);
+  return ipOf(a) - ipOf(b);
 }

@@ -43,6 +43,13 @@ function resolveSubject(subject: Subject, report: unknown, display: DisplayFn | 
   return { found: true, value: text };
 }
 
+/** The fields a record has, to name beside a field it lacks (`clients` has opened, completed, ... open). */
+function fieldsOf(r: Record<string, unknown>): string {
+  const keys = Object.keys(r);
+  if (keys.length === 0 || keys.length > 12) return '';
+  return ` (it has ${keys.join(', ')})`;
+}
+
 function resolvePath(steps: readonly PathStep[], root: unknown): Lookup {
   let cur = root;
   for (let k = 0; k < steps.length; k++) {
@@ -52,7 +59,7 @@ function resolvePath(steps: readonly PathStep[], root: unknown): Lookup {
         return { found: false, reason: `${pathTo(steps, k)} is a list: select an element with [0] or [key=value] before .${step.name}` };
       }
       if (!isRecord(cur) || !Object.hasOwn(cur, step.name)) {
-        return { found: false, reason: `${pathTo(steps, k + 1)} not found${isRecord(cur) ? '' : `: ${pathTo(steps, k)} is ${formatActual(cur)}`}` };
+        return { found: false, reason: `${pathTo(steps, k + 1)} not found${isRecord(cur) ? fieldsOf(cur) : `: ${pathTo(steps, k)} is ${formatActual(cur)}`}` };
       }
       cur = cur[step.name];
     } else if (!Array.isArray(cur)) {

@@ -16,7 +16,7 @@ import { type Override, SCENARIO_KEYS, applyOverrides, rootField } from './overr
 interface RawFault { at: string; action?: FaultAction; target?: string; pct?: number; operator?: string }
 interface RawScenario {
   name?: string; topology: string | RawTopology; seed?: number; until?: string; workload?: RawWorkload[];
-  faults?: RawFault[]; expect?: string[]; golden?: string; capture?: string; captureMode?: 'closed' | 'open';
+  faults?: RawFault[]; expect?: string[]; golden?: string; capture?: string; captureMode?: 'closed' | 'open' | 'tap';
 }
 
 /** Loads a scenario file, with `overrides` of its fields or its topology's (src/scenario/overrides.ts). */

@@ -5,7 +5,7 @@ import { basename, extname, resolve } from 'node:path';
 import { Builder, known } from './builder.js';
 import { DEFAULTS } from './defaults.js';
 import { type Result, failure, sortErrors, success } from '../errors.js';
-import { inSubnet, ipToU32, overlaps, parseSubnet, type Subnet, u32ToIp } from './ipv4.js';
+import { cidrOf, cidrOverlaps, cidrToString, inSubnet, ipOf, type Cidr } from '../net/ipv4.js';
 import { validateTopology } from './schema.js';
 import type {
   ApplicationSpec,
@@ -125,7 +125,7 @@ function buildTopology(b: Builder, raw: RawTopology, base: Path): Topology {
   };
   if (raw.backplane) {
     const components = new Set([...names.keys(), ...links.map(linkName)]);
-    return { ...topology, backplane: buildBackplane(b, raw.backplane, [...base, 'backplane'], components, raw.lpars) };
+    return { ...topology, backplane: buildBackplane(b, raw.backplane, [...base, 'backplane'], components, raw.lpars, new Set(lans.map((l) => l.name))) };
   }
   return topology;
 }
@@ -134,17 +134,17 @@ type Claim = (name: string, kind: string, path: Path) => void;
 
 function buildLan(b: Builder, raw: RawLan, path: Path, claim: Claim): LanSpec {
   claim(raw.name, 'LAN', path);
-  const subnet = parseSubnet(raw.subnet);
+  const subnet = cidrOf(raw.subnet);
   if (subnet.address !== subnet.network) {
-    b.fail([...path, 'subnet'], `${raw.subnet} has host bits set: did you mean ${netString(subnet)}?`);
-  } else if (!inSubnet(ipToU32(raw.router), subnet)) {
+    b.fail([...path, 'subnet'], `${raw.subnet} has host bits set: did you mean ${cidrToString(subnet)}?`);
+  } else if (!inSubnet(ipOf(raw.router), subnet.network, subnet.prefix)) {
     b.fail([...path, 'router'], `router ${raw.router} is not inside the LAN's subnet ${raw.subnet}`);
   }
   const clients = raw.clients ?? DEFAULTS.lan.clients;
   if (raw.clients !== undefined) {
-    const c = parseSubnet(raw.clients);
-    if (c.address !== c.network) b.fail([...path, 'clients'], `${raw.clients} has host bits set: did you mean ${netString(c)}?`);
-    else if (overlaps(c, subnet)) b.fail([...path, 'clients'], `client subnet ${raw.clients} overlaps the LAN's subnet ${raw.subnet}: clients sit behind the router`);
+    const c = cidrOf(raw.clients);
+    if (c.address !== c.network) b.fail([...path, 'clients'], `${raw.clients} has host bits set: did you mean ${cidrToString(c)}?`);
+    else if (cidrOverlaps(c, subnet)) b.fail([...path, 'clients'], `client subnet ${raw.clients} overlaps the LAN's subnet ${raw.subnet}: clients sit behind the router`);
   }
   return {
     name: raw.name,
@@ -159,10 +159,10 @@ function buildLan(b: Builder, raw: RawLan, path: Path, claim: Claim): LanSpec {
 }
 
 function checkLanSubnets(b: Builder, lans: readonly RawLan[], base: Path): void {
-  const seen: { subnet: Subnet; i: number }[] = [];
+  const seen: { subnet: Cidr; i: number }[] = [];
   lans.forEach((l, i) => {
-    const s = parseSubnet(l.subnet);
-    const clash = seen.find((p) => overlaps(p.subnet, s));
+    const s = cidrOf(l.subnet);
+    const clash = seen.find((p) => cidrOverlaps(p.subnet, s));
     if (clash) b.fail([...base, 'lans', i, 'subnet'], `${l.subnet} overlaps the subnet of LAN ${lans[clash.i]!.name}`);
     seen.push({ subnet: s, i });
   });
@@ -373,11 +373,12 @@ export function buildWorkloads(b: Builder, raw: readonly RawWorkload[], path: Pa
       holdPs: b.unit([...at, 'hold'], w.hold, parseTime, DEFAULTS.workload.holdPs),
       startPs: b.unit([...at, 'start'], w.start, parseTime, DEFAULTS.workload.startPs),
       at: b.at(at),
+      connectionsAt: b.at(w.connections !== undefined ? [...at, 'connections'] : at),
     };
   });
 }
 
-function buildBackplane(b: Builder, raw: RawBackplane, path: Path, components: ReadonlySet<string>, lpars: readonly RawLpar[]): BackplaneSpec {
+function buildBackplane(b: Builder, raw: RawBackplane, path: Path, components: ReadonlySet<string>, lpars: readonly RawLpar[], lans: ReadonlySet<string>): BackplaneSpec {
   const out: { -readonly [K in keyof BackplaneSpec]: BackplaneSpec[K] } = {};
   if (raw.bind !== undefined) {
     out.bind = raw.bind;
@@ -395,7 +396,9 @@ function buildBackplane(b: Builder, raw: RawBackplane, path: Path, components: R
   }
   if (raw.pin) {
     for (const [name, partition] of Object.entries(raw.pin)) {
-      if (!components.has(name)) {
+      // A LAN's router and client hosts may be pinned too (the cut between them is a LAN's longest link).
+      const lanPart = /^(.+)\.(router|clients)$/.exec(name);
+      if (!components.has(name) && !(lanPart !== null && lans.has(lanPart[1]!))) {
         b.errors.push(b.src.keyError([...path, 'pin'], name, `backplane.pin: unknown component "${name}" (${known(components)})`));
       }
       const lpar = lpars.find((l) => l.name === name);
@@ -412,10 +415,6 @@ function isLoopback(endpoint: string): boolean {
   if (endpoint.startsWith('ipc://') || endpoint.startsWith('inproc://')) return true;
   const host = /^tcp:\/\/(\[[^\]]*\]|[^:/]+)/.exec(endpoint)?.[1] ?? '';
   return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
-function netString(s: Subnet): string {
-  return `${u32ToIp(s.network)}/${s.prefix}`;
 }
 
 /** One XCF signalling path between two LPARs: a FICON CTC device pair, or the list structure in a CF both

@@ -173,6 +173,8 @@ export interface WorkloadSpec {
   /** When the first connection starts, ps. */
   readonly startPs: number;
   readonly at: SourcePos;
+  /** Where `connections` is (the workload's own position when it is absent), for the memory check. */
+  readonly connectionsAt?: SourcePos;
 }
 
 export type FaultAction =
@@ -232,7 +234,8 @@ export interface Scenario {
   readonly golden?: string;
   /** Absolute path of a capture to replay, if any. */
   readonly capture?: string;
-  readonly captureMode?: 'closed' | 'open';
+  /** `tap`: a live run recorded by `run --tap --record` (frames injected exactly as recorded). */
+  readonly captureMode?: 'closed' | 'open' | 'tap';
 }
 
 /** One `expect` line, already parsed (see src/scenario/expect.ts). */

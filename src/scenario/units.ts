@@ -140,11 +140,5 @@ export function parseDistance(text: string | number): UnitResult {
   return mm.ok ? { ok: true, value: mm.value / 1000 } : mm;
 }
 
-/** Picoseconds as one number with its unit, for messages (`12.345678 ms`, `2 s`). */
-export function formatTime(ps: number): string {
-  const steps: [number, string][] = [[1e12, 's'], [1e9, 'ms'], [1e6, 'us'], [1e3, 'ns']];
-  for (const [mult, unit] of steps) {
-    if (Math.abs(ps) >= mult) return `${Number((ps / mult).toFixed(6))} ${unit}`;
-  }
-  return `${ps} ps`;
-}
+/** Picoseconds as one number with its unit, for messages: the kernel's, as virtual time is its unit. */
+export { formatTime } from '../kernel/time.js';

@@ -40,7 +40,7 @@ export function judge(j: JudgeInput): Outcome {
     else if (g.kind === 'missing') errors.push(`${at(file)}: golden ${shown}: no such file (write it with --update-golden)`);
   }
   const verdict = errors.length > 0 ? 'error' : failures.length > 0 ? 'failed' : 'passed';
-  return { ...base, name: result.name, seed: result.seed, verdict, ...(errors.length > 0 ? { errorType: 'input' as const } : {}), errors, failures, notes };
+  return { ...base, name: result.name, seed: result.seed, verdict, ...(errors.length > 0 ? { errorType: 'input' as const } : {}), errors, failures, notes, clients: result.report.clients };
 }
 
 /** The name a scenario that did not load is listed under: its file's base name. */

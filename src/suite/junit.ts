@@ -61,6 +61,10 @@ function testcase(o: Outcome): string[] {
   lines.push('      <properties>');
   lines.push(`        <property name="file" value="${xmlEscape(o.file)}"/>`);
   if (o.seed !== null) lines.push(`        <property name="seed" value="${o.seed}"/>`);
+  // Client totals, so a CI page tells held connections (open) from failed ones without the report.
+  if (o.clients !== undefined) {
+    for (const [k, v] of Object.entries(o.clients)) lines.push(`        <property name="clients.${k}" value="${v}"/>`);
+  }
   lines.push('      </properties>');
   for (const f of o.failures) {
     lines.push(`      <failure type="${f.type}" message="${xmlEscape(f.message)}">${bodyEscape(f.detail)}</failure>`);

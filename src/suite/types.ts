@@ -1,7 +1,7 @@
 // What the regression suite (`sysplex-emu test`) passes between its parts: the scenarios to run, what a worker
 // process sends back, and each scenario's verdict.
 
-import type { Report } from '../run/report.js';
+import type { ClientsReport, Report } from '../run/report.js';
 
 /** One file or folder argument and the scenario files it stands for (JUnit: one testsuite). */
 export interface Suite {
@@ -67,6 +67,8 @@ export interface Outcome {
   readonly notes: readonly string[];
   /** Wall time of the scenario's process, seconds. */
   readonly seconds: number;
+  /** The client totals of a run that finished (JUnit properties: opened, completed, failed, open ...). */
+  readonly clients?: ClientsReport;
   /** Where its artifacts went, if it failed and --artifacts was given. */
   readonly artifacts?: string;
 }

@@ -3,7 +3,8 @@
 // DVIPA under the distributor, the client hosts, and the faults. The DVIPAs and their ports come from the
 // stacks' profiles (VIPADEFINE, VIPABACKUP, VIPADISTRIBUTE) and the workload.
 
-import { formatIpv4, parseProfile } from '../firmware/profile/index.js';
+import { parseProfile } from '../firmware/profile/index.js';
+import { ipFromString, ipToString } from '../net/ipv4.js';
 import type { Prepared } from '../run/run-scenario.js';
 import type { LparHost } from '../../hw-models/lpar/lpar.js';
 import type { OsaPort } from '../../hw-models/osa/osa.js';
@@ -194,11 +195,10 @@ function dvipaPorts(p: Prepared): Map<string, number[]> {
     const ip = ipValue(w.dvipa);
     if (ip !== null && out.has(ip)) out.get(ip)!.add(w.port);
   }
-  return new Map([...out.entries()].sort((x, y) => x[0] - y[0]).map(([ip, ports]) => [formatIpv4(ip), [...ports].sort((a, b) => a - b)]));
+  return new Map([...out.entries()].sort((x, y) => x[0] - y[0]).map(([ip, ports]) => [ipToString(ip), [...ports].sort((a, b) => a - b)]));
 }
 
 function ipValue(text: string): number | null {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (m === null) return null;
-  return ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
+  const ip = ipFromString(text);
+  return ip.ok ? ip.value : null;
 }

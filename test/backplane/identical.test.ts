@@ -28,12 +28,20 @@ describe.concurrent('partitioned runs are identical to the single-process run', 
       );
       const [one, ...more] = runs;
       expect(one!.r.stderr).toBe('');
+      expect(JSON.parse(one!.r.stdout).backplane).toBeUndefined();
       const traceKinds = new Set(one!.trace.trim().split('\n').map((l) => JSON.parse(l).k as string));
       for (const k of kinds) expect(traceKinds.has(k), `trace kind ${k}`).toBe(true);
       for (const m of more) {
         expect(m.r.stderr, `stderr with ${m.n} partitions`).toBe('');
         expect(m.r.status).toBe(one!.r.status);
-        expect(JSON.parse(m.r.stdout).partitions).toBe(m.n);
+        const report = JSON.parse(m.r.stdout);
+        expect(report.partitions).toBe(m.n);
+        // How the synchronisation went (docs/contract.md): a round per grant, the events spread over them.
+        const bp = report.backplane;
+        expect(bp.rounds).toBeGreaterThan(0);
+        expect(bp.eventsPerRound).toBeCloseTo(report.events / bp.rounds, 1);
+        expect(bp.waitingMs).toHaveLength(m.n);
+        expect(bp.lookaheadPs).toBeGreaterThan(0);
         expect(comparable(m.r.stdout), `report with ${m.n} partitions`).toEqual(comparable(one!.r.stdout));
         expect(m.trace.length).toBe(one!.trace.length);
         expect(m.trace === one!.trace, `trace with ${m.n} partitions is byte-identical`).toBe(true);

@@ -2,12 +2,14 @@
 // links (built in-process: nothing is started here).
 import { describe, expect, it } from 'vitest';
 import { spliceInstrument } from '../../src/backplane/external.js';
-import { planPartitions } from '../../src/backplane/plan.js';
+import { planPartitions, type PlanStrategy } from '../../src/backplane/plan.js';
 import { prepare } from '../../src/run/run-scenario.js';
 import { InputError, RequestError } from '../../src/errors.js';
 import { loadRunFile } from '../../src/scenario/index.js';
 import type { Scenario, Topology } from '../../src/scenario/types.js';
 import type { ExternalSpec } from '../../src/backplane/external.js';
+import { writeRun } from './processes.js';
+import { cli } from '../e2e/cli.js';
 
 function demo(edit: (t: Topology) => Topology = (t) => t): Scenario {
   const r = loadRunFile('fixtures/topologies/demo.yaml');
@@ -15,9 +17,9 @@ function demo(edit: (t: Topology) => Topology = (t) => t): Scenario {
   return { ...r.value, topology: edit(r.value.topology) };
 }
 
-async function plan(s: Scenario, n: number, externals: ExternalSpec[] = []) {
+async function plan(s: Scenario, n: number, externals: ExternalSpec[] = [], strategy: PlanStrategy = 'round-robin') {
   const p = await prepare(s, { isLocal: () => false, instruments: [spliceInstrument(externals)] });
-  return { p, plan: planPartitions(p, n, externals) };
+  return { p, plan: planPartitions(p, n, externals, {}, strategy) };
 }
 
 const groups = (assignment: Record<string, number>) => {
@@ -67,6 +69,48 @@ describe('partition plan', () => {
     expect(groups(pl.assignment)).toEqual([['LAN1', 'LAN1.router', 'OSA1', 'OSA2', 'OSA3', 'SYS1', 'SYS2', 'SYS3'], ['LAN1.clients']]);
     expect(pl.lookaheadPs).toBe(20_000_000);
     expect(() => planPartitions(p, 2, [], { NOPE: 1 })).toThrow(/no component named NOPE/);
+  });
+
+  it('by latency: cuts the longest links (single linkage), and the default takes it when its lookahead is larger', async () => {
+    const two = await plan(demo(), 2, [], 'latency');
+    expect(two.plan.strategy).toBe('latency');
+    expect(groups(two.plan.assignment)).toEqual([['LAN1', 'LAN1.router', 'OSA1', 'OSA2', 'OSA3', 'SYS1', 'SYS2', 'SYS3'], ['LAN1.clients']]);
+    expect(two.plan.lookaheadPs).toBe(20_000_000);
+    expect(two.plan.cut).toEqual([{ name: 'LAN1.router-LAN1.clients', latencyPs: 20_000_000 }]);
+    expect((await plan(demo(), 2, [], 'auto')).plan.strategy).toBe('latency'); // 20 us beats round robin's 500 ns
+    // Three groups: past the 20 us link every other link is 2.05 us or less, so no cut beats round robin's 500 ns
+    // by more than it ties: the default keeps round robin then.
+    const three = await plan(demo(), 3, [], 'latency');
+    expect(three.plan.lookaheadPs).toBe(500_000);
+    expect((await plan(demo(), 3, [], 'auto')).plan.strategy).toBe('round-robin');
+    // Pins hold: SYS3 with the clients.
+    const pinned = await plan(demo((t) => ({ ...t, backplane: { pin: { SYS3: 1, 'LAN1.clients': 1 } } })), 2, [], 'latency');
+    expect(groups(pinned.plan.assignment)).toEqual([['LAN1', 'LAN1.router', 'OSA1', 'OSA2', 'SYS1', 'SYS2'], ['LAN1.clients', 'OSA3', 'SYS3']]);
+  });
+
+  it('a topology may pin a LAN\'s client hosts (backplane.pin: { LAN1.clients: 1 }); an unknown LAN part is bad input', () => {
+    const ok = loadRunFile(writeRun('  pin: { LAN1.clients: 1 }', 'until: 1ms'));
+    expect(ok.ok && ok.value.topology.backplane?.pin).toEqual({ 'LAN1.clients': 1 });
+    const bad = loadRunFile(writeRun('  pin: { LAN9.clients: 1 }', 'until: 1ms'));
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.errors.map(String).join('\n')).toMatch(/topology\.yaml:\d+:\d+: backplane\.pin: unknown component "LAN9\.clients"/);
+  });
+
+  it('run --partitions 2 --plan prints the partitions, the cut, its lookahead and the events a window holds, then runs', () => {
+    const r = cli(['run', 'fixtures/topologies/demo.yaml', '--partitions', '2', '--plan', '--until', '3ms', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.slice(0, 4)).toEqual([
+      'plan: 2 partitions, placed by latency (cut at the longest links)',
+      '  partition 0: LAN1, LAN1.router, OSA1, OSA2, OSA3 ... (8 components)',
+      '  partition 1: LAN1.clients',
+      '  cut: LAN1.router-LAN1.clients (20 us)',
+    ]);
+    expect(lines[4]).toMatch(/^ {2}lookahead 20 us: about [\d.]+ events per window of that length \(pilot: \d+ events in the first 2 ms in one process\)$/);
+    expect(JSON.parse(r.stdout).backplane).toMatchObject({ lookaheadPs: 20_000_000 });
+    const alone = cli(['run', 'fixtures/topologies/demo.yaml', '--plan']);
+    expect(alone.status).toBe(2);
+    expect(alone.stderr).toMatch(/--plan shows the cut of a partitioned run: give --partitions N/);
   });
 
   it('refuses a pin past the partitions (bad input) and a partition that would run nothing', async () => {

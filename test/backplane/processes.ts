@@ -25,12 +25,14 @@ export interface Running {
 }
 
 /** Starts `sysplex-emu ...args` (the built CLI) without waiting; `done` settles when it exits. */
-export function start(args: readonly string[], timeoutMs = 240_000): Running {
+/** `wrap` runs the CLI under another command (`ip netns exec NS`), `env` adds to the environment. */
+export function start(args: readonly string[], timeoutMs = 240_000, wrap: readonly string[] = [], extraEnv: Record<string, string> = {}): Running {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first with \`npx tsc -p tsconfig.json\``);
-  const env = { ...process.env };
+  const env = { ...process.env, ...extraEnv };
   delete env.SYSPLEX_EMU_DEBUG;
   const t0 = performance.now();
-  const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, ...prefix] = [...wrap, process.execPath];
+  const child = spawn(command!, [...prefix, MAIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -51,7 +53,7 @@ export async function run(args: readonly string[], timeoutMs?: number): Promise<
 
 /** The report of a `--json` run without what may differ between partition counts. */
 export function comparable(stdout: string): Record<string, unknown> {
-  const { wallMs: _w, partitions: _p, ...rest } = JSON.parse(stdout) as Record<string, unknown>;
+  const { wallMs: _w, partitions: _p, backplane: _b, ...rest } = JSON.parse(stdout) as Record<string, unknown>;
   return rest;
 }
 

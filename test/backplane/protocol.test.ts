@@ -8,9 +8,8 @@ import * as zmq from 'zeromq';
 import { describe, expect, it } from 'vitest';
 import { readCertificate, readCurveFiles, writeCertificate, z85Decode } from '../../src/backplane/curve.js';
 import { bindForm, connectForm, endpointProblem, isLoopback } from '../../src/backplane/endpoint.js';
-import { payloadProblem } from '../../src/backplane/payload-check.js';
 import { PendingEvents } from '../../src/backplane/pending.js';
-import { checkFromCoordinator, checkFromParticipant, encode, PROTOCOL_VERSION, unpack, type WireEvent } from '../../src/backplane/protocol.js';
+import { checkFromCoordinator, checkFromParticipant, encode, externalEventProblem, isEventProblem, PROTOCOL_VERSION, unpack, type WireEvent } from '../../src/backplane/protocol.js';
 import { ChunkMerger, TraceChunkSink } from '../../src/backplane/trace-chunks.js';
 import { InputError } from '../../src/errors.js';
 
@@ -34,7 +33,7 @@ describe('messages', () => {
       { v: 1, type: 'hb', partition: 0 },
       { v: 1, type: 'ready', partition: 0, next: -1, events: [] },
       { v: 1, type: 'done', partition: 0, round: 3, next: 100, events: [], delivered: 5, trace: [[1], ['SYS1'], ['{}\n']] },
-      { v: 1, type: 'outcomes', partition: 1, notCompleted: [[1, 2, 3]] },
+      { v: 1, type: 'outcomes', partition: 1, notCompleted: [[1, 2, 3, 0]] },
       { v: 1, type: 'summary', partition: 1, delivered: 3, displays: [null, 'text'] },
       { v: 1, type: 'error', partition: 1, message: 'boom', timePs: 5 },
     ];
@@ -46,12 +45,12 @@ describe('messages', () => {
       [{ type: 'hb' }, /protocol version undefined/],
       [{ v: 1, type: 'launch' }, /unknown message type "launch"/],
       [{ v: 1, type: 'hello', role: 'boss' }, /role/],
-      [{ v: 1, type: 'hello', role: 'external' }, /names its component/],
+      [{ v: 1, type: 'hello', role: 'external' }, /hello: component is required/],
       [{ v: 1, type: 'done', partition: -1, round: 0, next: 0, events: [], delivered: 0 }, /partition/],
       [{ v: 1, type: 'done', partition: 0, round: 0, next: 1.5, events: [], delivered: 0 }, /next/],
       [{ v: 1, type: 'done', partition: 0, round: 0, next: 0, events: {}, delivered: 0 }, /events/],
       [{ v: 1, type: 'done', partition: 0, round: 0, next: 0, events: [], delivered: 0, trace: [[1], [], []] }, /trace/],
-      [{ v: 1, type: 'outcomes', partition: 0, notCompleted: [[1, 2]] }, /triples/],
+      [{ v: 1, type: 'outcomes', partition: 0, notCompleted: [[1, 2]] }, /notCompleted\[0\] must NOT have fewer than 4 items/],
       [{ v: 1, type: 'summary', partition: 0, delivered: 0, displays: [3] }, /displays/],
     ];
     for (const [m, why] of bad) expect(checkFromParticipant(m)).toMatch(why);
@@ -89,6 +88,11 @@ describe('messages', () => {
 });
 
 describe('payloads', () => {
+  // A payload travels in an event of a worker's `done` (any kind with a string `kind`; known kinds field by field)
+  // or of an external participant's (known kinds only).
+  const fromWorker = (payload: unknown) => checkFromParticipant({ v: 1, type: 'done', partition: 0, round: 1, next: -1, delivered: 0, events: [[5, 1, 2, 3, 0, payload]] });
+  const fromExternal = (payload: unknown) => externalEventProblem([5, 1, 2, 3, 0, payload]);
+
   it('accepts the models messages and rejects malformed ones', () => {
     const b = new Uint8Array(4);
     for (const p of [
@@ -99,16 +103,24 @@ describe('payloads', () => {
       { kind: 'deliver', packets: [b, b] },
       { kind: 'xcf-status', from: 'SYS1', joined: true, incarnation: 2, reply: false },
     ]) {
-      expect(payloadProblem(p, true), JSON.stringify(p.kind)).toBeNull();
+      expect(fromExternal(p), JSON.stringify(p.kind)).toBeNull();
+      expect(typeof fromWorker(p), JSON.stringify(p.kind)).toBe('object');
     }
-    expect(payloadProblem({ kind: 'frame', frame: 'abc' }, true)).toMatch(/malformed frame/);
-    expect(payloadProblem({ kind: 'transmit', packet: b, nextHop: 1, queue: 9 }, true)).toMatch(/malformed transmit/);
-    expect(payloadProblem({ kind: 'register', ip: -1 }, false)).toMatch(/malformed register/);
-    expect(payloadProblem([1], false)).toMatch(/not a map/);
-    expect(payloadProblem({ frame: b }, false)).toMatch(/no string kind/);
-    // A kind this file does not know: fine from our own workers, not from another program.
-    expect(payloadProblem({ kind: 'replay-mark', n: 1 }, false)).toBeNull();
-    expect(payloadProblem({ kind: 'replay-mark', n: 1 }, true)).toMatch(/unknown payload kind/);
+    expect(fromExternal({ kind: 'frame', frame: 'abc' })).toMatch(/frame must be a byte string/);
+    expect(fromExternal({ kind: 'transmit', packet: b, nextHop: 1, queue: 9 })).toMatch(/queue must be <= 4/);
+    expect(fromWorker({ kind: 'register', ip: -1 })).toMatch(/^done: events\[0\]\[5\]\.ip must be >= 0$/);
+    expect(fromWorker({ kind: 'deliver', packets: [b, 'x'] })).toMatch(/packets\[1\] must be a byte string/);
+    expect(fromWorker([1])).toMatch(/events\[0\]\[5\] must be object/);
+    expect(fromWorker({ frame: b })).toMatch(/kind is required/);
+    // A kind the schema does not know: fine from our own workers, not from another program.
+    expect(typeof fromWorker({ kind: 'replay-mark', n: 1 })).toBe('object');
+    expect(fromExternal({ kind: 'replay-mark', n: 1 })).toBe('event: [5].kind "replay-mark" is not a known one');
+  });
+
+  it('a problem with an event is told apart from a problem with the message (the first ends the run)', () => {
+    expect(isEventProblem(fromWorker({ kind: 'frame' }) as string)).toBe(true);
+    expect(isEventProblem(checkFromParticipant({ v: 1, type: 'done', partition: 0, round: 1, next: -1, delivered: 0, events: [[5, 1, 2, 3, 0.5, {}]] }) as string)).toBe(true);
+    expect(isEventProblem(checkFromParticipant({ v: 1, type: 'done', partition: 0, round: 1, next: -2, delivered: 0, events: [] }) as string)).toBe(false);
   });
 });
 
@@ -185,5 +197,16 @@ describe('CURVE certificates and endpoints', () => {
     expect(endpointProblem('tcp://host.example:5555')).toBeNull();
     expect(bindForm('tcp://127.0.0.1:0')).toBe('tcp://127.0.0.1:*');
     expect(connectForm('tcp://0.0.0.0:4000')).toBe('tcp://127.0.0.1:4000');
+  });
+});
+
+describe('the built wire validators', () => {
+  it('are the generator output for the current schema (dist/src/backplane/wire-validators.cjs), when built', async () => {
+    const { existsSync, readFileSync } = await import('node:fs');
+    const { fileURLToPath } = await import('node:url');
+    const { wireValidatorsSource } = await import('../../src/backplane/build-wire-validators.js');
+    const built = fileURLToPath(new URL('../../dist/src/backplane/wire-validators.cjs', import.meta.url));
+    if (!existsSync(built)) return; // not built: the sources compile the schema themselves
+    expect(readFileSync(built, 'utf8') === wireValidatorsSource(), 'rebuild: npm run build').toBe(true);
   });
 });

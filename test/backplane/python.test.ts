@@ -1,7 +1,9 @@
 // A model in another language joins a run: tools/python/link_tap.py (python3 + Debian's python3-zmq) is spliced
 // into the router's LAN link as an external component. It must behave exactly like its in-process twin
 // (test/backplane/link-tap.ts): same report, byte-identical trace, same counters; and its latency shows in the
-// report when it is large.
+// report when it is large. Every message the Python side sends and receives is checked against the wire schema
+// (schema/backplane.schema.json, with python3-jsonschema), the schema the coordinator and the workers compile.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +21,10 @@ import { LinkTap } from './link-tap.js';
 /** The first python3 that has pyzmq (CI installs Debian's python3-zmq for /usr/bin/python3). */
 const PYTHON = pythonWithZmq();
 const TAP = join(ROOT, 'tools/python/link_tap.py');
+/** Debian's python3-jsonschema for the same python3: the Python side checks its messages against the schema. */
+const JSONSCHEMA = PYTHON !== undefined && spawnSync(PYTHON, ['-c', 'import jsonschema'], { stdio: 'ignore' }).status === 0;
+// The spawned tap inherits this: it validates what it sends and receives (a mismatch ends the run).
+process.env.SYSPLEX_EMU_CHECK_WIRE = '1';
 
 function scenario(): Scenario {
   const r = loadRunFile(join(ROOT, 'test/backplane/fixtures/xcf-failover-short.yaml'));
@@ -27,13 +33,20 @@ function scenario(): Scenario {
 }
 
 const strip = (r: Report) => {
-  const { wallMs: _w, partitions: _p, external: _e, ...rest } = r;
+  const { wallMs: _w, partitions: _p, external: _e, backplane: _b, ...rest } = r;
   return rest;
 };
 
 describe('an external component in Python', needs('python3-zmq'), () => {
-  it('finds python3 with zmq', () => {
+  it('finds python3 with zmq and jsonschema', () => {
     expect(PYTHON, 'python3 with pyzmq (apt-get install python3-zmq)').toBeDefined();
+    expect(JSONSCHEMA, 'python3 with jsonschema (apt-get install python3-jsonschema)').toBe(true);
+  });
+
+  it("the Python component's messages match the wire schema, and what breaks it is refused (tools/python unittest)", () => {
+    const r = spawnSync(PYTHON!, ['-m', 'unittest', 'discover', '-s', join(ROOT, 'tools/python')], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/Ran 3 tests/);
   });
 
   it('a link tap in Python gives the same report and trace as its in-process twin, and counts the frames', async () => {

@@ -11,6 +11,7 @@ import { encode, type WireEvent } from '../../src/backplane/protocol.js';
 import { runPartitioned } from '../../src/backplane/run-partitioned.js';
 import { loadRunFile } from '../../src/scenario/index.js';
 import { MAIN, ROOT } from '../e2e/cli.js';
+import { childrenOf, commandLine, cpuTimeMs, start, until } from '../backplane/processes.js';
 
 const PEER = fileURLToPath(new URL('../backplane/bench-peer.mjs', import.meta.url));
 const EVENTS = 200_000;
@@ -92,4 +93,28 @@ describe('throughput scenario, first 100 ms', () => {
     const ms = performance.now() - t0;
     if (wall[1] !== undefined) console.log(`throughput scenario (100 ms), clients apart: ${windows} windows, speed-up ${(wall[1] / ms).toFixed(2)}`);
   }, ONCE);
+});
+
+// How fast a failed partition ends the run (test/backplane/faults.test.ts checks that it does, not how fast): from
+// the signal to the coordinator's exit 3. The goal is under 5 s; a SIGSTOP is found by 3 s of silence.
+describe('a partition fails', () => {
+  const failWith = (signal: NodeJS.Signals) => async () => {
+    const r = start(['run', 'fixtures/bench/throughput.yaml', '--json', '--partitions', '2']);
+    const workers = () => childrenOf(r.child.pid!).filter((c) => commandLine(c).includes(' worker --connect '));
+    await until(() => workers().length === 2 && workers().every((w) => cpuTimeMs(w) >= 1800), 120_000, 'two busy workers');
+    const victim = workers()[1]!;
+    const t0 = performance.now();
+    process.kill(victim, signal);
+    const f = await r.done;
+    const ms = performance.now() - t0;
+    try {
+      process.kill(victim, 'SIGKILL'); // a stopped worker the coordinator has not killed yet
+    } catch {
+      /* gone already */
+    }
+    if (f.status !== 3) throw new Error(`exit ${f.status}: ${f.stderr}`);
+    console.log(`a partition fails (${signal}): the run ends with exit 3 after ${ms.toFixed(0)} ms (goal < 5000 ms)`);
+  };
+  bench('SIGKILL of a worker: time to exit 3', failWith('SIGKILL'), ONCE);
+  bench('SIGSTOP of a worker: time to exit 3', failWith('SIGSTOP'), ONCE);
 });

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { ClosedFlow, type FlowHost } from '../../src/capture/replay/closed-flow.js';
-import { buildIpv4Tcp } from '../../src/net/index.js';
+import { buildIpv4Tcp, readU32 } from '../../src/net/index.js';
 
 const CLIENT = 0xc6336415; // 198.51.100.21
 const SERVER = 0x0a01010a; // 10.1.1.10
@@ -79,10 +79,6 @@ class FakeServer {
       buildIpv4Tcp({ src: SERVER, dst: CLIENT }, { srcPort: 7, dstPort: 40000, seq, ack: this.rcvNxt, flags, window: 65535, ...(options ? { options } : {}) }, new Uint8Array(len)),
     );
   }
-}
-
-function readU32(p: Uint8Array, o: number): number {
-  return ((p[o]! << 24) | (p[o + 1]! << 16) | (p[o + 2]! << 8) | p[o + 3]!) >>> 0;
 }
 
 /** Runs one flow to its end: recorded frames fed in order, packets exchanged at once, timers on a clock. */

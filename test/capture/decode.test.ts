@@ -14,7 +14,7 @@ function decode(linkType: number, frame: Uint8Array): NetworkLayer {
 describe('decodeNetworkLayer', () => {
   test('Ethernet padding is left out of the IPv4 packet', () => {
     const l3 = decode(LinkType.ETHERNET, ethernet(ipv4(6), { pad: true }));
-    expect([l3.etherType, l3.offset, l3.length]).toEqual([EtherType.IPV4, 14, 26]);
+    expect([l3.etherType, l3.offset, l3.length]).toEqual([EtherType.IPv4, 14, 26]);
   });
 
   test('a segmentation-offload frame with IPv4 total length 0 keeps all captured bytes', () => {
@@ -33,7 +33,7 @@ describe('decodeNetworkLayer', () => {
     const pkt = ipv4(10);
     const snap = Uint8Array.from([...ethernet(new Uint8Array(0), { etherType: 8 + pkt.length }), 0xaa, 0xaa, 3, 0, 0, 0, 0x08, 0x00, ...pkt]);
     const l3 = decode(LinkType.ETHERNET, snap);
-    expect([l3.etherType, l3.offset, l3.length]).toEqual([EtherType.IPV4, 22, 30]);
+    expect([l3.etherType, l3.offset, l3.length]).toEqual([EtherType.IPv4, 22, 30]);
     const stp = Uint8Array.from([...ethernet(new Uint8Array(0), { etherType: 38 }), 0x42, 0x42, 3, ...new Uint8Array(35)]);
     expect(decode(LinkType.ETHERNET, stp).offset).toBe(-1);
   });
@@ -61,8 +61,8 @@ describe('decodeNetworkLayer', () => {
   });
 
   test('raw IP tells IPv4 from IPv6 by the version nibble', () => {
-    expect(decode(LinkType.RAW, ipv4(4)).etherType).toBe(EtherType.IPV4);
-    expect(decode(LinkType.RAW, Uint8Array.of(0x60, 0, 0, 0)).etherType).toBe(EtherType.IPV6);
+    expect(decode(LinkType.RAW, ipv4(4)).etherType).toBe(EtherType.IPv4);
+    expect(decode(LinkType.RAW, Uint8Array.of(0x60, 0, 0, 0)).etherType).toBe(EtherType.IPv6);
     expect(decode(LinkType.RAW, Uint8Array.of(0x50, 0, 0, 0)).etherType).toBe(0);
   });
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openCapture, type CaptureFrame } from '../../src/capture/index.js';
 import { captureInstruments } from '../../src/capture/capture-points.js';
 import { runReplay } from '../../src/capture/replay/index.js';
-import { buildIpv4Tcp, ipFromString } from '../../src/net/index.js';
+import { buildIpv4Tcp, ipOf, readU32 } from '../../src/net/index.js';
 import type { Report } from '../../src/run/report.js';
 import { loadRunFile } from '../../src/scenario/index.js';
 import { ethernet, pcapFile, type PcapRecord } from './synth.js';
@@ -21,12 +21,7 @@ import { readAll } from './read-all.js';
 const dir = mkdtempSync(join(tmpdir(), 'replay-messy-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const DVIPA = ipv4('10.1.1.10');
-function ipv4(s: string): number {
-  const r = ipFromString(s);
-  if (!r.ok) throw new Error(s);
-  return r.value;
-}
+const DVIPA = ipOf('10.1.1.10');
 
 const SYN = 2, ACK = 16, PSH = 8, FIN = 1;
 
@@ -43,7 +38,7 @@ interface Flow {
 function recordFlow(f: Flow, serverBytes: number, keepAlive: boolean, t0: number, offloadZeroLength: boolean): PcapRecord[] {
   const out: PcapRecord[] = [];
   let t = t0;
-  const c = ipv4(f.client);
+  const c = ipOf(f.client);
   const add = (packet: Uint8Array, zeroLength = false) => {
     const p = packet.slice();
     if (zeroLength) p[2] = p[3] = 0;
@@ -125,13 +120,13 @@ beforeAll(async () => {
   const loaded = loadRunFile('fixtures/topologies/demo.yaml');
   if (!loaded.ok) throw new Error('demo topology');
   const lan = join(dir, 'lan1.pcapng');
-  report = await runReplay(loaded.value, { capture, instruments: captureInstruments([`LAN1=${lan}`]) });
+  report = await runReplay(loaded.value, { capture, instruments: captureInstruments([{ point: 'LAN1', file: lan }]) });
   wire = readAll(openCapture(lan));
 }, 60_000);
 
 /** The client's segments of one flow as they crossed LAN1 (router -> OSA), in wire order. */
 function clientSegments(f: Flow) {
-  const c = ipv4(f.client);
+  const c = ipOf(f.client);
   return wire
     .map((w, index) => ({ w, index, ip: w.ipv4() }))
     .filter(({ w }) => w.isIpv4)
@@ -145,7 +140,7 @@ function clientSegments(f: Flow) {
 }
 
 function serverSegments(f: Flow) {
-  const c = ipv4(f.client);
+  const c = ipOf(f.client);
   return wire
     .map((w, index) => ({ index, p: w.l3(), ok: w.isIpv4 }))
     .filter(({ p, ok }) => ok && p[9] === 6 && readU32(p, 12) === DVIPA && readU32(p, 16) === c)
@@ -154,10 +149,6 @@ function serverSegments(f: Flow) {
       const thl = (p[t + 12]! >> 4) * 4;
       return { index, seq: readU32(p, t + 4), flags: p[t + 13]!, len: p.length - t - thl };
     });
-}
-
-function readU32(p: Uint8Array, o: number): number {
-  return ((p[o]! << 24) | (p[o + 1]! << 16) | (p[o + 2]! << 8) | p[o + 3]!) >>> 0;
 }
 
 describe('closed replay of a messy capture', () => {
@@ -216,7 +207,7 @@ describe('open replay of the same capture', () => {
     const loaded = loadRunFile('fixtures/topologies/demo.yaml');
     if (!loaded.ok) throw new Error('demo topology');
     const lan = join(dir, 'open-lan1.pcapng');
-    const r = await runReplay(loaded.value, { capture: join(dir, 'messy.pcap'), mode: 'open', instruments: captureInstruments([`LAN1=${lan}`]) });
+    const r = await runReplay(loaded.value, { capture: join(dir, 'messy.pcap'), mode: 'open', instruments: captureInstruments([{ point: 'LAN1', file: lan }]) });
     const replay = r.replay as unknown as { framesInjected: number; clientFrames: number; resegmented: number; flows: number };
     expect(replay.framesInjected).toBe(replay.clientFrames);
     expect(replay.flows).toBe(flows.length);

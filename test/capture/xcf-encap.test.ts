@@ -3,12 +3,11 @@
 
 import { describe, expect, test } from 'vitest';
 import { encapsulateXcf, XCF_STATUS_TYPE, XCF_UDP_PORT } from '../../src/capture/xcf-encap.js';
-import { buildIpv4Tcp, internetChecksum, onesComplementSum, pseudoHeaderSum } from '../../src/net/index.js';
+import { buildIpv4Tcp, internetChecksum, onesComplementSum, pseudoHeaderSum, readU32 as u32 } from '../../src/net/index.js';
 
 const from = { name: 'SYS1', ip: 0x0a090901, mac: 0x02_00_00_00_00_01 };
 const to = { name: 'SYS2', ip: 0x0a090902, mac: 0x02_00_00_00_00_02 };
 const u16 = (b: Uint8Array, o: number) => (b[o]! << 8) | b[o + 1]!;
-const u32 = (b: Uint8Array, o: number) => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 
 function outer(f: Uint8Array): { proto: number; id: number; payload: Uint8Array } {
   expect(u16(f, 12)).toBe(0x0800);

@@ -105,7 +105,7 @@ describe('run --inspect', () => {
     expect(plain.status).toBe(0);
     const single = JSON.parse(plain.stdout) as Record<string, unknown>;
     expect(partitioned.partitions).toBe(3);
-    const strip = ({ wallMs: _w, partitions: _p, ...rest }: Record<string, unknown>) => rest;
+    const strip = ({ wallMs: _w, partitions: _p, backplane: _b, ...rest }: Record<string, unknown>) => rest;
     expect(strip(partitioned)).toEqual(strip(single));
   });
 

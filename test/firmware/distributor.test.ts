@@ -50,6 +50,28 @@ describe('Sysplex Distributor in firmware', () => {
     expect(h.traces.some((t) => t.kind === 'vcrt.delete')).toBe(true);
   });
 
+  it('a client that reuses its port while the target holds the old connection in TIME_WAIT gets a new connection there', () => {
+    // Linux reuses a client port as soon as its own side is closed; the server closed first and holds TIME_WAIT
+    // (RFC 6191 lets a newer SYN end it). The new connection must keep the VCRT entry, which points at the same
+    // target: before, the freed TIME_WAIT block reported a connection end and the distributor dropped the entry.
+    const h = demo();
+    const engine = h.client('198.51.100.1');
+    const first = new HttpGet(engine);
+    const r0 = engine.connect(h.now, ip('198.51.100.1'), ip('10.1.1.10'), 80, first, 40000);
+    if (!r0.ok) throw new Error(r0.error.message);
+    first.conn = r0.value;
+    h.run(300 * MS);
+    expect(first.outcome).toBe('completed');
+    const again = new HttpGet(engine);
+    const r = engine.connect(h.now, ip('198.51.100.1'), ip('10.1.1.10'), 80, again, 40000);
+    if (!r.ok) throw new Error(r.error.message);
+    again.conn = r.value;
+    h.run(600 * MS);
+    expect(again.outcome).toBe('completed');
+    expect(again.received).toBeGreaterThan(100);
+    expect(h.traces.filter((t) => t.kind === 'tcp.reset')).toEqual([]);
+  });
+
   it('a target whose listener closes leaves the rotation', () => {
     const h = demo();
     expect(h.operator('SYS3', 'P HTTPSRV')).toMatch(/ENDED|NOT ACTIVE/);

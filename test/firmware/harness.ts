@@ -12,6 +12,7 @@ import { TcpState, type TcpHandler } from '../../src/firmware/tcp/types.js';
 import type { Stack } from '../../src/firmware/stack.js';
 import { Prng } from '../../src/kernel/prng.js';
 import { encodeControl } from '../../src/firmware/xcf-messages.js';
+import { ipToString, ipv4Dst } from '../../src/net/ipv4.js';
 
 export const US = 1_000_000;
 export const MS = 1_000_000_000;
@@ -110,7 +111,7 @@ export class Harness {
       rng: new Prng(1, node.name),
       tracing: true,
       transmit(_if, packet) {
-        const dst = ((packet[16]! << 24) | (packet[17]! << 16) | (packet[18]! << 8) | packet[19]!) >>> 0;
+        const dst = ipv4Dst(packet);
         h.later(NET_LATENCY, () => h.deliver(dst, packet));
       },
       registerAddress(_if, a) {
@@ -188,7 +189,7 @@ export class Harness {
       const engine: TcpEngine = new TcpEngine(
         {
           transmit: (packet) => {
-            const dst = ((packet[16]! << 24) | (packet[17]! << 16) | (packet[18]! << 8) | packet[19]!) >>> 0;
+            const dst = ipv4Dst(packet);
             this.later(NET_LATENCY, () => this.deliver(dst, packet));
           },
           setTimer: (id, at) => {
@@ -339,16 +340,15 @@ export function clientAddress(k: number): string {
  *  `transmit OSA1 via 10.1.1.254 <hex>`, `xcf SYS2 <hex>`, `xcf join`), with its timers in a Map. */
 export function recordingHal(stackName: string, log: string[]): { hal: Hal; timers: Map<number, number> } {
   const timers = new Map<number, number>();
-  const text = (n: number) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
   const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
   let seed = 7;
   const hal: Hal = {
     stackName,
     rng: { nextU32: () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) },
     tracing: false,
-    transmit: (ifName, packet, nextHop) => void log.push(`transmit ${ifName} via ${text(nextHop)} ${hex(packet)}`),
-    registerAddress: (ifName, a) => void log.push(`register ${ifName} ${text(a)}`),
-    deregisterAddress: (ifName, a) => void log.push(`deregister ${ifName} ${text(a)}`),
+    transmit: (ifName, packet, nextHop) => void log.push(`transmit ${ifName} via ${ipToString(nextHop)} ${hex(packet)}`),
+    registerAddress: (ifName, a) => void log.push(`register ${ifName} ${ipToString(a)}`),
+    deregisterAddress: (ifName, a) => void log.push(`deregister ${ifName} ${ipToString(a)}`),
     xcfSend: (to, message) => void log.push(`xcf ${to} ${hex(message)}`),
     xcfJoin: (join) => void log.push(join ? 'xcf join' : 'xcf leave'),
     setTimer: (id, at) => void timers.set(id, at),

@@ -3,6 +3,7 @@
 // command's modifiers, filters and abbreviations.
 import { describe, expect, it } from 'vitest';
 import { DVIPA, Harness, type HttpGet, MS, STACKS, ip, openMany, sysplex } from './harness.js';
+import { ipToString } from '../../src/net/ipv4.js';
 
 /** The stack that accepted client connection `g`. */
 function holder(h: Harness, g: HttpGet): string {
@@ -114,11 +115,10 @@ describe('VCRT', () => {
   it('SHORT and LONG: the distributor lists what it routes, a target the connections it ends', () => {
     const { h, held } = busy();
     const rows = held.map((g) => ({ client: g.conn.localIp, port: g.conn.localPort }));
-    const clientText = (a: number) => `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
     const text = lines(h.operator('SYS1', 'D TCPIP,SYS1,NETSTAT,VCRT'));
     expect(text.slice(0, 3)).toEqual(['EZZ2500I NETSTAT CS V2R5 SYS1', 'DYNAMIC VIPA CONNECTION ROUTING TABLE:', 'DEST IPADDR     DPORT SRC IPADDR      SPORT DESTXCF ADDR']);
     // Round robin continued after the 30: SYS1, SYS2, SYS3 hold one each.
-    const expected = held.map((g, i) => `10.1.1.10       00080 ${clientText(rows[i]!.client).padEnd(16)}${String(rows[i]!.port).padStart(5, '0')} 10.9.9.${1 + STACKS.indexOf(holder(h, g))}`);
+    const expected = held.map((g, i) => `10.1.1.10       00080 ${ipToString(rows[i]!.client).padEnd(16)}${String(rows[i]!.port).padStart(5, '0')} 10.9.9.${1 + STACKS.indexOf(holder(h, g))}`);
     expect(new Set(held.map((g) => holder(h, g))).size).toBe(3);
     expect(text.slice(3, 6).sort()).toEqual(expected.sort());
     expect(text.slice(6)).toEqual(['3 OF 3 RECORDS DISPLAYED', 'END OF THE REPORT']);
@@ -127,7 +127,7 @@ describe('VCRT', () => {
     expect(onSys2.slice(1)).toEqual([
       'DYNAMIC VIPA CONNECTION ROUTING TABLE:',
       'DEST:         10.1.1.10..80',
-      `  SOURCE:     ${clientText(rows[k]!.client)}..${rows[k]!.port}`,
+      `  SOURCE:     ${ipToString(rows[k]!.client)}..${rows[k]!.port}`,
       '  DESTXCF:    10.9.9.2',
       '1 OF 1 RECORDS DISPLAYED',
       'END OF THE REPORT',
@@ -276,7 +276,7 @@ describe('HOME and CONN', () => {
     expect(text[1]).toBe('USER ID  CONN     LOCAL SOCKET           FOREIGN SOCKET         STATE');
     expect(text).toContain('ECHOSRV  00000007 0.0.0.0..7             0.0.0.0..0             LISTEN');
     expect(text).toContain('HTTPSRV  00000050 0.0.0.0..80            0.0.0.0..0             LISTEN');
-    const client = `${g.conn.localIp >>> 24}.${(g.conn.localIp >>> 16) & 255}.${(g.conn.localIp >>> 8) & 255}.${g.conn.localIp & 255}..${g.conn.localPort}`;
+    const client = `${ipToString(g.conn.localIp)}..${g.conn.localPort}`;
     const row = text.find((l) => l.includes(client))!;
     expect(row).toMatch(new RegExp(`^HTTPSRV  [0-9A-F]{8} 10\\.1\\.1\\.10\\.\\.80 {10}${client.replace(/\./g, '\\.')} +ESTBLSH$`));
     // Filters: PORT= is the local port, IPADDR= the foreign address.

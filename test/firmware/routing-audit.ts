@@ -9,6 +9,7 @@
 
 import type { Stack } from '../../src/firmware/stack.js';
 import { DVIPA, type Harness, type HarnessObserver, type Node, ip } from './harness.js';
+import { ipToString, ipv4Dst, ipv4HeaderLen, ipv4Src, tcpDstPort, tcpSrcPort } from '../../src/net/index.js';
 
 const DVIPA_IP = ip(DVIPA);
 
@@ -99,12 +100,10 @@ interface Flow {
 
 function tcpFlow(p: Uint8Array): Flow | null {
   if (p.length < 40 || p[0]! >>> 4 !== 4 || p[9] !== 6) return null;
-  const ihl = (p[0]! & 0x0f) << 2;
-  const u32 = (o: number) => ((p[o]! << 24) | (p[o + 1]! << 16) | (p[o + 2]! << 8) | p[o + 3]!) >>> 0;
-  return { src: u32(12), dst: u32(16), sport: (p[ihl]! << 8) | p[ihl + 1]!, dport: (p[ihl + 2]! << 8) | p[ihl + 3]! };
+  const ihl = ipv4HeaderLen(p);
+  return { src: ipv4Src(p), dst: ipv4Dst(p), sport: tcpSrcPort(p, ihl), dport: tcpDstPort(p, ihl) };
 }
 
 function flowText(f: Flow): string {
-  const t = (a: number) => `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
-  return `${t(f.src)}:${f.sport}>${t(f.dst)}:${f.dport}`;
+  return `${ipToString(f.src)}:${f.sport}>${ipToString(f.dst)}:${f.dport}`;
 }

@@ -12,6 +12,7 @@ import type { Firmware, Hal } from '../../src/firmware/hal.js';
 import type { Stack } from '../../src/firmware/stack.js';
 import { ACK, SYN, writeTcpPacket } from './sd/packets.js';
 import { loneDistributor } from './harness.js';
+import { ipv4Src, tcpSrcPort } from '../../src/net/index.js';
 
 const FLOWS = 1_000_000;
 const PACKETS = 32_768;
@@ -93,7 +94,7 @@ function newConnections(): void {
   receiveAll(fresh);
   // Forget them, as the targets' end-of-connection reports would.
   const v = stack.sysplex.vcrt;
-  for (const p of fresh) v.delete(((p[12]! << 24) | (p[13]! << 16) | (p[14]! << 8) | p[15]!) >>> 0, (p[20]! << 8) | p[21]!, DVIPA, 80);
+  for (const p of fresh) v.delete(ipv4Src(p), tcpSrcPort(p, 20), DVIPA, 80);
 }
 
 function best(work: () => void, rounds: number): number {

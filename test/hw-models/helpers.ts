@@ -10,7 +10,6 @@ import {
   IpProtocol,
   buildEthernetFrame,
   buildIpv4,
-  ipFromString,
   parseArp,
   readMac,
   readU16,
@@ -22,11 +21,7 @@ import { wireBytes } from '../../hw-models/lan/wire.js';
 
 export const AT: SourcePos = { file: 'test.yaml', line: 1, col: 1 };
 
-export function ip(text: string): number {
-  const r = ipFromString(text);
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
+export { ipOf as ip } from '../../src/net/index.js';
 
 /** A UDP-ish IPv4 datagram (protocol UDP, payload of `size` bytes, first 4 bytes = `tag`). */
 export function datagram(src: number, dst: number, size = 64, tag = 0, ttl = 64): Uint8Array {

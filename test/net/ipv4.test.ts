@@ -4,6 +4,7 @@ import {
   buildIpv4,
   inSubnet,
   ipFromString,
+  ipOf,
   ipToString,
   ipv4Check,
   ipv4Dst,
@@ -17,11 +18,7 @@ import {
   refreshIpv4Checksum,
 } from '../../src/net/ipv4.js';
 
-const ip = (s: string): number => {
-  const r = ipFromString(s);
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-};
+const ip = ipOf;
 
 describe('IPv4 addresses', () => {
   it('converts dotted quads to unsigned numbers and back', () => {

@@ -33,7 +33,7 @@ const report = {
     { dvipa: '10.1.1.10', port: 7, method: 'ROUNDROBIN', targets: [] },
     { dvipa: '10.1.1.11', port: 7, method: 'BASEWLM', targets: [] },
   ],
-  clients: { opened: 1000, completed: 997, reset: 0, failed: 3, bytesSent: 200_000, bytesReceived: 4_096_000 },
+  clients: { opened: 1000, completed: 997, reset: 0, failed: 3, open: 0, bytesSent: 200_000, bytesReceived: 4_096_000 },
   replay: { framesRead: 10, skipped: { notToDvipa: 2, nonIpv4: 1, malformed: 0 } },
   name: 'it says "hi"',
 };
@@ -181,12 +181,12 @@ describe('evaluation over a report', () => {
     ['distribution[port=80].targets[stack=SYS9].lost != 0', 'distribution[port=80].targets[stack=SYS9]: no element of distribution[port=80].targets matches'],
     ['distribution[dvipa=10.1.1.10].method == ROUNDROBIN', 'distribution[dvipa=10.1.1.10]: 2 elements match; add a condition, e.g. [a=1,b=2]'],
     ['lpars[3].up == true', 'lpars[3]: no such element (lpars has 3)'],
-    ['clients.nonsense == 0', 'clients.nonsense not found'],
+    ['clients.nonsense == 0', 'clients.nonsense not found (it has opened, completed, reset, failed, open, bytesSent, bytesReceived)'],
     ['clients.failed.x == 0', 'clients.failed.x not found: clients.failed is 3'],
     ['lpars.up == true', 'lpars is a list: select an element with [0] or [key=value] before .up'],
     ['clients[0] == 1', 'clients is not a list (it is an object)'],
-    ['constructor == 1', 'constructor not found'],
-    ['__proto__.x == 1', '__proto__ not found'],
+    ['constructor == 1', 'constructor not found (it has virtualTimePs, events, wallMs, seed, partitions, lpars, dvipas, distribution, clients, replay, name)'],
+    ['__proto__.x == 1', '__proto__ not found (it has virtualTimePs, events, wallMs, seed, partitions, lpars, dvipas, distribution, clients, replay, name)'],
   ])('%s does not resolve: ok false, actual undefined', (text, reason) => {
     const r = check(text);
     expect(r).toEqual({ ok: false, actual: undefined, reason });

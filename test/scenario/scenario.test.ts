@@ -46,6 +46,7 @@ describe('a scenario', () => {
     expect(s.workload).toEqual([{
       dvipa: '10.1.1.10', port: 80, protocol: 'http', clients: 64, connections: 2000, rate: 50_000, request: 200,
       response: 4096, holdPs: 20_000_000_000, startPs: 1_000_000_000, at: { file: join(dir, 's.yaml'), line: 7, col: 5 },
+      connectionsAt: { file: join(dir, 's.yaml'), line: 7, col: 77 },
     }]);
     expect(s.faults.map(({ at, ...f }) => ({ ...f, line: at.line }))).toEqual([
       { atPs: 10_000_000_000, action: 'lpar-down', target: 'SYS1', line: 10 },
@@ -139,7 +140,7 @@ describe('scenario errors at FILE:LINE:COL', () => {
     ['expectation that is not a string', `${base}expect:\n  - 42\n`, 'FILE:3:5: expect[0]: must be a string (got integer 42)'],
     ['missing capture', `${base}capture: none.pcap\n`, 'FILE:2:10: capture: capture DIR/none.pcap: no such file'],
     ['captureMode without capture', `${base}captureMode: open\n`, 'FILE:2:1: captureMode: there is no capture to replay (add capture: FILE.pcapng)'],
-    ['bad captureMode', `${base}capture: c.pcap\ncaptureMode: half\n`, 'FILE:3:14: captureMode: must be one of closed, open (got "half")'],
+    ['bad captureMode', `${base}capture: c.pcap\ncaptureMode: half\n`, 'FILE:3:14: captureMode: must be one of closed, open, tap (got "half")'],
     ['inline topology error', 'topology:\n  lans: []\n  osas: []\n  lpars: []\n', 'FILE:2:9: topology.lans: needs at least 1 item(s)'],
     ['inline topology unknown key', `topology:\n  lans: [{ name: L, subnet: 10.0.0.0/8, router: 10.0.0.1, vlan: 3 }]\n  osas: [{ name: O, lan: L }]\n  lpars: [{ name: S, profile: profiles/SYS1.tcpip }]\n`,
       'FILE:2:59: topology.lans[0]: unknown key "vlan" (known keys: name, subnet, router, clients, latency, routerLatency, clientSpeed)'],

@@ -51,6 +51,7 @@ describe('the demo topology', () => {
     expect(t.workload).toEqual([{
       dvipa: '10.1.1.10', port: 80, protocol: 'http', clients: 64, connections: 1000, rate: 20_000,
       request: 200, response: 4096, holdPs: 0, startPs: 1_000_000_000, at: { file: DEMO, line: 39, col: 5 },
+      connectionsAt: { file: DEMO, line: 39, col: 77 },
     }]);
   });
 

@@ -63,7 +63,7 @@ describe('artifactIds', () => {
 
 const report = (expectations: Report['expectations']): Report => ({
   virtualTimePs: 1, events: 1, wallMs: 1, seed: 4, partitions: 1, lpars: [], dvipas: [], distribution: [],
-  clients: { opened: 0, completed: 0, reset: 0, failed: 0, bytesSent: 0, bytesReceived: 0 }, expectations,
+  clients: { opened: 0, completed: 0, reset: 0, failed: 0, open: 0, bytesSent: 0, bytesReceived: 0 }, expectations,
 });
 
 describe('judge', () => {

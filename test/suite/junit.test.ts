@@ -108,3 +108,17 @@ describe('className', () => {
     expect(className('/tmp/x/y.yaml')).toBe('.tmp.x.y');
   });
 });
+
+describe('client totals', () => {
+  it('a finished run carries clients.* properties, so held connections (open) read apart from failed ones', () => {
+    const clients = { opened: 600, completed: 0, reset: 0, failed: 0, open: 600, bytesSent: 120000, bytesReceived: 120000 };
+    const xml = junitXml([{ name: 's', files: ['s/a.yaml', 's/b.yaml'] }], new Map([
+      ['s/a.yaml', outcome('s/a.yaml', { clients })],
+      ['s/b.yaml', outcome('s/b.yaml', { verdict: 'error', errorType: 'input', errors: ['s/b.yaml:1:1: bad'] })],
+    ]));
+    const cases = findAll(parseXml(xml), 'testcase');
+    const props = (i: number) => Object.fromEntries(findAll(cases[i]!, 'property').map((p) => [p.attrs.name, p.attrs.value]));
+    expect(props(0)).toMatchObject({ 'clients.open': '600', 'clients.failed': '0', 'clients.opened': '600' });
+    expect(Object.keys(props(1)).filter((k) => k.startsWith('clients.'))).toEqual([]);
+  });
+});

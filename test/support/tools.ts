@@ -22,7 +22,7 @@ export const PACKAGE: Record<Tool, string> = {
   tshark: 'tshark',
   vcd2fst: 'gtkwave',
   chromium: 'chromium',
-  'python3-zmq': 'python3-zmq',
+  'python3-zmq': 'python3-zmq python3-jsonschema',
 };
 
 export function installCommand(tool: Tool): string {
@@ -45,11 +45,12 @@ function onPath(command: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && executable(join(dir, command)));
 }
 
-/** The first python3 that has pyzmq (Debian's python3-zmq is for /usr/bin/python3, which a python3 earlier on
- *  PATH, e.g. pyenv's, may hide), or undefined. */
+/** The first python3 that has pyzmq and jsonschema, which the Python backplane component uses (Debian's
+ *  python3-zmq and python3-jsonschema are for /usr/bin/python3, which a python3 earlier on PATH, e.g. pyenv's,
+ *  may hide), or undefined. */
 export function pythonWithZmq(): string | undefined {
   if (hidden().has('python3-zmq')) return undefined;
-  return ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import zmq'], { stdio: 'ignore' }).status === 0);
+  return ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import zmq, jsonschema'], { stdio: 'ignore' }).status === 0);
 }
 
 const detect: Record<Tool, () => boolean> = {

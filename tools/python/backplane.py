@@ -12,6 +12,8 @@ import time
 
 import zmq
 
+import wire_schema
+
 PROTOCOL_VERSION = 1
 HEARTBEAT_S = 0.4
 SILENCE_S = 3.0
@@ -217,6 +219,14 @@ def run_external(model, component, endpoint, curve=None):
         sock.curve_publickey = curve['client_public'].encode()
         sock.curve_secretkey = curve['client_secret'].encode()
     sock.connect(endpoint)
+    wire = wire_schema.from_environment()
+
+    def send(message):
+        if wire is not None:
+            # Under test: what this component sends must match the schema (a mismatch raises, exit 1).
+            wire.validate(message, 'fromParticipant')
+        sock.send(pack(message))
+
     env = os.environ
     partition = int(env['SYSPLEX_EMU_PARTITION']) if 'SYSPLEX_EMU_PARTITION' in env else None
     hello = {'v': PROTOCOL_VERSION, 'type': 'hello', 'role': 'external', 'component': component}
@@ -224,7 +234,7 @@ def run_external(model, component, endpoint, curve=None):
         hello['partition'] = partition
     if 'SYSPLEX_EMU_TOKEN' in env:
         hello['token'] = env['SYSPLEX_EMU_TOKEN']
-    sock.send(pack(hello))
+    send(hello)
 
     me = None
     last_heard = time.monotonic()
@@ -238,7 +248,7 @@ def run_external(model, component, endpoint, curve=None):
     while True:
         now = time.monotonic()
         if me is not None and now - last_beat > HEARTBEAT_S:
-            sock.send(pack({'v': PROTOCOL_VERSION, 'type': 'hb', 'partition': me}))
+            send({'v': PROTOCOL_VERSION, 'type': 'hb', 'partition': me})
             last_beat = now
         if now - last_heard > (SILENCE_S if me is not None else 60.0):
             log('%s: the coordinator is silent; leaving' % component)
@@ -260,6 +270,13 @@ def run_external(model, component, endpoint, curve=None):
         except ValueError as e:
             log('%s: dropped a message: %s' % (component, e))
             continue
+        if wire is not None:
+            # Under test, what the coordinator sends must match the schema too: a mismatch ends the run (exit 3).
+            try:
+                wire.validate(m, 'fromCoordinator')
+            except ValueError as e:
+                log('%s: %s' % (component, e))
+                return 3
         kind = m.get('type')
         if kind == 'welcome':
             me = as_int(m['partition'])
@@ -269,11 +286,11 @@ def run_external(model, component, endpoint, curve=None):
                 model.delivered += 1
                 model.on_event(as_int(e[0]), as_int(e[4]), e[5])
             out, model._out = model._out, []
-            sock.send(pack({'v': PROTOCOL_VERSION, 'type': 'done', 'partition': me, 'round': as_int(m['round']),
-                            'next': -1, 'events': out, 'delivered': model.delivered}))
+            send({'v': PROTOCOL_VERSION, 'type': 'done', 'partition': me, 'round': as_int(m['round']),
+                  'next': -1, 'events': out, 'delivered': model.delivered})
         elif kind == 'summarize':
-            sock.send(pack({'v': PROTOCOL_VERSION, 'type': 'summary', 'partition': me,
-                            'delivered': model.delivered, 'stats': model.stats()}))
+            send({'v': PROTOCOL_VERSION, 'type': 'summary', 'partition': me,
+                  'delivered': model.delivered, 'stats': model.stats()})
         elif kind == 'stop':
             return 0
 

@@ -17,13 +17,25 @@
 // RFC 6298 retransmission (go-back-N from the first unacknowledged byte) and fast retransmit on three
 // duplicate ACKs. The replayer acknowledges every server segment at once.
 
-import { ACK, buildSegment, FIN, PSH, RST, SYN, type SegmentFields, type SynOptions } from './segment-out.js';
+import { RttEstimator, type RtoParameters } from '../../net/rtt.js';
+import { scanTcpOptions, tcpAck, TcpFlag, tcpFlags, tcpHeaderLen, TcpOptionScan, tcpSeq, tcpWindow, type TcpTimestamp } from '../../net/tcp.js';
+import { seqDiff } from '../../net/tcp-seq.js';
+import { buildSegment, type SegmentFields } from './segment-out.js';
+
+const { ACK, FIN, PSH, RST, SYN } = TcpFlag;
 
 /** How long a server that answered may stay quiet before its answer counts as complete (virtual ps). */
 export const IDLE_TURN_PS = 20_000_000_000;
-const INITIAL_RTO_PS = 1_000_000_000_000;
-const MIN_RTO_PS = 200_000_000_000;
-const MAX_RTO_PS = 60_000_000_000_000;
+/** RFC 6298 for the replayed client: 1 s initial RTO, Linux's 200 ms floor, a 60 s cap, no clock-granularity term. */
+const RTO: RtoParameters = {
+  initialRto: 1_000_000_000_000,
+  minRto: 200_000_000_000,
+  maxRto: 60_000_000_000_000,
+  clockGranularity: 0,
+  rttGain: 1 / 8,
+  varianceGain: 1 / 4,
+  varianceMultiplier: 4,
+};
 const MAX_RETRIES = 8;
 /** After completion the flow lingers this long to acknowledge a retransmitted server FIN. */
 const LINGER_PS = 2_000_000_000_000;
@@ -53,13 +65,27 @@ interface Chunk {
   psh: boolean;
 }
 
-const seqDiff = (a: number, b: number): number => ((a - b) | 0);
+/** The recorded client's SYN options (MSS clamped to what the emulated LAN carries). */
+interface SynOptions {
+  mss: number;
+  /** -1 when not offered. */
+  windowScale: number;
+  sackPermitted: boolean;
+  timestamps: boolean;
+}
 
 /** The fields of the segment being built: filled and used at once, shared by every flow. */
 const scratch: SegmentFields = {
   src: 0, dst: 0, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0,
   tsOn: false, tsVal: 0, tsEcr: 0, syn: null, id: 0, ttl: 64,
 };
+/** The options of the SYN being built (and its timestamp), likewise shared. */
+const synTimestamp: { value: number; echo: number } = { value: 0, echo: 0 };
+const synOptions: { mss: number; windowScale: number | undefined; sackPermitted: boolean; timestamp: TcpTimestamp | undefined } = {
+  mss: 0, windowScale: undefined, sackPermitted: false, timestamp: undefined,
+};
+/** The options of the segment being read, refilled per segment. */
+const scan = new TcpOptionScan();
 
 export class ClosedFlow {
   // ---- recorded ----
@@ -112,9 +138,7 @@ export class ClosedFlow {
   private startedAt: number;
   private ipId = 0;
   private dupAcks = 0;
-  private rto = INITIAL_RTO_PS;
-  private srtt = -1;
-  private rttvar = 0;
+  private readonly rtt = new RttEstimator(RTO);
   private retries = 0;
   private rtoAt = -1;
   private idleAt = -1;
@@ -146,10 +170,10 @@ export class ClosedFlow {
     tcpHeaderLength: number,
     now: number,
   ) {
-    this.recIsn = readU32(synPacket, tcpOffset + 4);
+    this.recIsn = tcpSeq(synPacket, tcpOffset);
     const o = scanSynOptions(synPacket, tcpOffset + 20, tcpOffset + tcpHeaderLength);
-    this.syn = { mss: Math.min(o.mss > 0 ? o.mss : 536, LAN_MSS), windowScale: o.windowScale > 14 ? 14 : o.windowScale, sackPermitted: o.sackPermitted, timestamps: o.timestamps };
-    this.recTsVal = o.tsVal;
+    this.syn = { mss: Math.min(o.mss > 0 ? o.mss : 536, LAN_MSS), windowScale: o.windowScale > 14 ? 14 : o.windowScale, sackPermitted: o.sackPermitted, timestamps: o.hasTimestamp };
+    this.recTsVal = o.tsValue;
     this.startedAt = now;
   }
 
@@ -255,12 +279,12 @@ export class ClosedFlow {
   /** A segment from the emulated server for this flow (`t` = TCP header offset in `p`). */
   fromServer(p: Uint8Array, t: number, total: number, now: number): void {
     if (this.state === 'done') return;
-    const seq = readU32(p, t + 4);
-    const ack = readU32(p, t + 8);
-    const flags = p[t + 13]!;
-    const window = (p[t + 14]! << 8) | p[t + 15]!;
-    const thl = (p[t + 12]! >> 4) << 2;
+    const thl = tcpHeaderLen(p, t);
     if (thl < 20 || t + thl > total) return; // a broken header: nothing to learn from it
+    const seq = tcpSeq(p, t);
+    const ack = tcpAck(p, t);
+    const flags = tcpFlags(p, t);
+    const window = tcpWindow(p, t);
     const len = total - t - thl;
     if (this.state === 'linger') {
       // Lingering: acknowledge a retransmitted FIN so the server can close.
@@ -281,7 +305,7 @@ export class ClosedFlow {
       this.sendControl(ACK, now); // our handshake ACK was lost
       return;
     }
-    const tsv = this.tsOn ? findTsVal(p, t + 20, t + thl) : -1;
+    const tsv = this.tsOn ? tsValOf(p, t + 20, t + thl) : -1;
     let needAck = false;
     if (flags & ACK) this.onAck(seqDiff(ack, this.recIsn + 1), window, len === 0 && !(flags & FIN), now);
     if (len > 0 || flags & FIN) {
@@ -336,8 +360,8 @@ export class ClosedFlow {
     const ws = this.syn.windowScale >= 0 && o.windowScale >= 0;
     this.peerShift = ws ? Math.min(o.windowScale, 14) : 0;
     this.ourShift = ws ? this.syn.windowScale : 0;
-    this.tsOn = this.syn.timestamps && o.timestamps;
-    if (this.tsOn) this.tsRecent = o.tsVal;
+    this.tsOn = this.syn.timestamps && o.hasTimestamp;
+    if (this.tsOn) this.tsRecent = o.tsValue;
     this.effMss = Math.max(64, Math.min(o.mss > 0 ? o.mss : 536, this.syn.mss) - (this.tsOn ? 12 : 0));
     this.peerWnd = window;
     this.state = 'open';
@@ -366,7 +390,7 @@ export class ClosedFlow {
       this.dropAcked();
       this.dupAcks = 0;
       this.retries = 0;
-      this.rtoAt = this.sndUna < this.sndMax ? now + this.rto : -1;
+      this.rtoAt = this.sndUna < this.sndMax ? now + this.rtt.rto : -1;
       this.host.progress();
     } else if (ackOff === this.sndUna && pure && this.sndMax > this.sndUna && wnd === this.peerWnd) {
       if (++this.dupAcks === 3) this.retransmitFirst(now);
@@ -409,7 +433,7 @@ export class ClosedFlow {
         let end = Math.min(cEnd, this.sndNxt + this.effMss, wndEnd);
         if (end <= this.sndNxt) {
           if (!probe) {
-            if (this.rtoAt < 0) this.rtoAt = now + this.rto; // persist: probe the closed window
+            if (this.rtoAt < 0) this.rtoAt = now + this.rtt.rto; // persist: probe the closed window
             break;
           }
           end = this.sndNxt + 1;
@@ -426,7 +450,7 @@ export class ClosedFlow {
         this.sendFlags(FIN | ACK, this.finOff, now);
         this.sndNxt = this.finOff + 1;
         if (this.sndNxt > this.sndMax) this.sndMax = this.sndNxt;
-        if (this.rtoAt < 0) this.rtoAt = now + this.rto;
+        if (this.rtoAt < 0) this.rtoAt = now + this.rtt.rto;
         continue;
       }
       if (this.rstOff >= 0 && this.have >= this.rstOff && this.sndUna >= Math.min(this.rstOff, this.have) && this.depMet(Math.max(maxDep, this.rstDep))) {
@@ -475,7 +499,7 @@ export class ClosedFlow {
     }
     this.sndNxt = off + (to - from);
     if (this.sndNxt > this.sndMax) this.sndMax = this.sndNxt;
-    if (this.rtoAt < 0) this.rtoAt = now + this.rto;
+    if (this.rtoAt < 0) this.rtoAt = now + this.rtt.rto;
   }
 
   private sendFlags(flags: number, off: number, now: number): void {
@@ -489,10 +513,16 @@ export class ClosedFlow {
 
   private sendSyn(now: number): void {
     const f = this.fields(SYN, -1, now);
-    f.syn = this.syn;
+    const s = this.syn;
+    synOptions.mss = s.mss;
+    synOptions.windowScale = s.windowScale >= 0 ? s.windowScale : undefined;
+    synOptions.sackPermitted = s.sackPermitted;
+    synTimestamp.value = f.tsVal;
+    synOptions.timestamp = s.timestamps ? synTimestamp : undefined;
+    f.syn = synOptions;
     f.window = 65535;
     this.emit(buildSegment(f, null, 0, 0));
-    this.rtoAt = now + this.rto;
+    this.rtoAt = now + this.rtt.rto;
     this.rearm();
   }
 
@@ -549,7 +579,7 @@ export class ClosedFlow {
         this.decide('failed', now);
         return;
       }
-      this.rto = Math.min(this.rto * 2, MAX_RTO_PS);
+      this.rtt.backoff++;
       this.rttOff = -1; // Karn: no samples from retransmitted data
       if (this.state === 'syn-sent') this.sendSyn(now);
       else this.goBack(now);
@@ -562,7 +592,7 @@ export class ClosedFlow {
     this.sndNxt = this.sndUna;
     if (this.finSent && this.sndUna <= this.finOff) this.finSent = false;
     this.pump(now, !inFlight);
-    if (this.rtoAt < 0 && (this.sndMax > this.sndUna || this.sndNxt < this.have)) this.rtoAt = now + this.rto;
+    if (this.rtoAt < 0 && (this.sndMax > this.sndUna || this.sndNxt < this.have)) this.rtoAt = now + this.rtt.rto;
   }
 
   private retransmitFirst(now: number): void {
@@ -585,15 +615,10 @@ export class ClosedFlow {
     this.rttOff = -1;
   }
 
+  /** A sample sets the RTO afresh: the backoff of earlier timeouts ends with it. */
   private sampleRtt(r: number): void {
-    if (this.srtt < 0) {
-      this.srtt = r;
-      this.rttvar = r / 2;
-    } else {
-      this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - r);
-      this.srtt = 0.875 * this.srtt + 0.125 * r;
-    }
-    this.rto = Math.min(MAX_RTO_PS, Math.max(MIN_RTO_PS, Math.round(this.srtt + 4 * this.rttvar)));
+    this.rtt.sample(r);
+    this.rtt.backoff = 0;
   }
 
   // ---- outcome ------------------------------------------------------------------------------------------
@@ -622,59 +647,14 @@ export class ClosedFlow {
   }
 }
 
-function readU32(p: Uint8Array, o: number): number {
-  return ((p[o]! << 24) | (p[o + 1]! << 16) | (p[o + 2]! << 8) | p[o + 3]!) >>> 0;
-}
-
-interface SynScan {
-  mss: number;
-  windowScale: number;
-  sackPermitted: boolean;
-  timestamps: boolean;
-  tsVal: number;
-}
-
-/** The options of a SYN or SYN-ACK in p[start, end); malformed options end the scan. */
-export function scanSynOptions(p: Uint8Array, start: number, end: number): SynScan {
-  const out: SynScan = { mss: -1, windowScale: -1, sackPermitted: false, timestamps: false, tsVal: 0 };
-  let i = start;
-  while (i < end) {
-    const kind = p[i]!;
-    if (kind === 0) break;
-    if (kind === 1) {
-      i++;
-      continue;
-    }
-    if (i + 1 >= end) break;
-    const len = p[i + 1]!;
-    if (len < 2 || i + len > end) break;
-    if (kind === 2 && len === 4) out.mss = (p[i + 2]! << 8) | p[i + 3]!;
-    else if (kind === 3 && len === 3) out.windowScale = p[i + 2]!;
-    else if (kind === 4 && len === 2) out.sackPermitted = true;
-    else if (kind === 8 && len === 10) {
-      out.timestamps = true;
-      out.tsVal = readU32(p, i + 2);
-    }
-    i += len;
-  }
-  return out;
+/** The options of a SYN or SYN-ACK in p[start, end); a malformed option ends the scan (the shared record). */
+function scanSynOptions(p: Uint8Array, start: number, end: number): TcpOptionScan {
+  scanTcpOptions(p, start, end, scan);
+  return scan;
 }
 
 /** TSval of a segment's timestamp option, -1 when there is none. */
-function findTsVal(p: Uint8Array, start: number, end: number): number {
-  let i = start;
-  while (i < end) {
-    const kind = p[i]!;
-    if (kind === 0) return -1;
-    if (kind === 1) {
-      i++;
-      continue;
-    }
-    if (i + 1 >= end) return -1;
-    const len = p[i + 1]!;
-    if (len < 2 || i + len > end) return -1;
-    if (kind === 8 && len === 10) return readU32(p, i + 2);
-    i += len;
-  }
-  return -1;
+function tsValOf(p: Uint8Array, start: number, end: number): number {
+  scanTcpOptions(p, start, end, scan);
+  return scan.hasTimestamp ? scan.tsValue : -1;
 }

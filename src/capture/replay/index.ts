@@ -9,11 +9,12 @@
 
 import { parseProfile } from '../../firmware/profile/index.js';
 import { MAX_TIME_PS } from '../../kernel/time.js';
+import { ipOf } from '../../net/ipv4.js';
 import { InputError } from '../../errors.js';
 import { DEFAULTS } from '../../scenario/defaults.js';
 import type { Scenario } from '../../scenario/types.js';
 import type { Report } from '../../run/report.js';
-import { lanOf, prepare, runPrepared, type Instrument, type Prepared, type RunOptions } from '../../run/run-scenario.js';
+import { checkProfiles, lanOf, prepare, runPrepared, type Instrument, type Prepared, type RunOptions } from '../../run/run-scenario.js';
 import { CaptureFormatError, CaptureIoError } from '../errors.js';
 import { surveyCapture } from './capture-feed.js';
 import { ReplayInjector, type ReplayCounters, type ReplayMode, type ReplayPace } from './injector.js';
@@ -46,9 +47,15 @@ const SLACK_PS = 600_000_000_000_000;
 export async function runReplay(scenario: Scenario, options: ReplayOptions = {}): Promise<Report> {
   const capture = options.capture ?? scenario.capture;
   if (capture === undefined) throw new InputError(scenario.file, 'there is no capture to replay (add capture: FILE.pcapng)');
-  const mode = options.mode ?? scenario.captureMode ?? 'closed';
+  if (options.mode === undefined && scenario.captureMode === 'tap') {
+    // A recorded live run: its frames go in exactly as recorded (tap-frames.ts).
+    const { runTapReplay } = await import('./tap-frames.js');
+    return runTapReplay(scenario, capture, options);
+  }
+  const mode = options.mode ?? (scenario.captureMode === 'open' ? 'open' : 'closed');
   const pace = options.pace ?? 'recorded';
   const survey = checkCapture(capture);
+  checkProfiles(scenario); // a broken profile is named at its position, not as "no DVIPA to replay to"
   const dvipas = dvipasOf(scenario);
   if (dvipas.size === 0) throw new InputError(scenario.topology.file, 'no LPAR profile defines a DVIPA (VIPADEFINE, VIPABACKUP or VIPADISTRIBUTE) to replay to');
   const lan = lanOf(scenario, Math.min(...dvipas)); // the LAN of the (lowest) DVIPA
@@ -101,7 +108,6 @@ export function dvipasOf(s: Scenario): Set<number> {
   return out;
 }
 
-
 /** Adds report.replay, and counts the replayed flows that did not complete in their target's `lost`. */
 function replayInstrument(injector: ReplayInjector, dvipas: Set<number>): Instrument {
   return {
@@ -128,7 +134,7 @@ function addLost(p: Prepared, report: Report, injector: ReplayInjector, dvipas: 
   }
   if (notCompleted.size === 0) return;
   for (const d of report.distribution) {
-    const dip = d.dvipa.split('.').reduce((a, b) => a * 256 + Number(b), 0);
+    const dip = ipOf(d.dvipa);
     if (!dvipas.has(dip)) continue;
     const keys = notCompleted.get(`${dip}:${d.port}`);
     if (keys === undefined) continue;

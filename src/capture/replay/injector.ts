@@ -13,13 +13,15 @@
 
 import { Component, type Port } from '../../kernel/index.js';
 import type { Ipv4Msg } from '../../../hw-models/messages.js';
-import { finishChecksum, onesComplementSum, pseudoHeaderSum } from '../../net/checksum.js';
-import { ipToString as ipText } from '../../net/ipv4.js';
+import { writeU16, writeU32 } from '../../net/bytes.js';
+import { ipToString, ipv4Dst, ipv4HeaderLen, ipv4Protocol, ipv4Src, ipv4TotalLength, IpProtocol, refreshIpv4Checksum } from '../../net/ipv4.js';
+import { tcpDstPort, TcpFlag, tcpFlags, tcpSeq, writeTcpChecksum } from '../../net/tcp.js';
 import type { CaptureFrame } from '../frame.js';
 import { CaptureFeed } from './capture-feed.js';
 import { ClassifiedFrame, classifyFrame, FrameKind, type DvipaTest } from './classify.js';
 import { ClosedFlow, type FlowHost } from './closed-flow.js';
-import { ACK, FIN, RST, SYN } from './segment-out.js';
+
+const { ACK, FIN, PSH, RST, SYN } = TcpFlag;
 
 export type ReplayMode = 'closed' | 'open';
 export type ReplayPace = 'asap' | 'recorded';
@@ -335,7 +337,7 @@ export class ReplayInjector extends Component implements FlowHost {
       if (flow.outcome === 'reset') this.counters.reset++;
       this.notCompleted.push([flow.key, flow.serverIp, flow.serverPort]);
     }
-    if (this.tracing) this.trace('replay.flow', { client: `${ipText(flow.clientIp)}:${flow.clientPort}`, server: `${ipText(flow.serverIp)}:${flow.serverPort}`, outcome: flow.outcome, sent: flow.bytesSent, received: flow.serverBytes });
+    if (this.tracing) this.trace('replay.flow', { client: `${ipToString(flow.clientIp)}:${flow.clientPort}`, server: `${ipToString(flow.serverIp)}:${flow.serverPort}`, outcome: flow.outcome, sent: flow.bytesSent, received: flow.serverBytes });
     const next = flow.successor;
     if (next !== null) {
       this.flows.set(flow.key, next);
@@ -368,11 +370,7 @@ export class ReplayInjector extends Component implements FlowHost {
     const t = c.tcpOffset;
     if (o !== undefined) {
       if (c.flags & ACK && o.recServerIsn >= 0 && o.liveServerIsn >= 0) {
-        const ack = (c.ack - o.recServerIsn + o.liveServerIsn) >>> 0;
-        packet[t + 8] = ack >>> 24;
-        packet[t + 9] = (ack >>> 16) & 0xff;
-        packet[t + 10] = (ack >>> 8) & 0xff;
-        packet[t + 11] = ack & 0xff;
+        writeU32(packet, t + 8, (c.ack - o.recServerIsn + o.liveServerIsn) >>> 0);
       }
       if (c.flags & FIN) o.clientFin = true;
       if (c.flags & RST) o.reset = true;
@@ -380,7 +378,7 @@ export class ReplayInjector extends Component implements FlowHost {
     const settled = o !== undefined && (o.reset || (o.clientFin && o.serverFin));
     if (packet.length > MTU) this.injectSegmented(packet, c);
     else {
-      if (c.offloaded) setTotalLength(packet, packet.length);
+      if (c.offloaded) writeU16(packet, 2, packet.length);
       fixChecksums(packet, t);
       this.inject(packet);
     }
@@ -399,15 +397,11 @@ export class ReplayInjector extends Component implements FlowHost {
       const seg = new Uint8Array(hdr + end - at);
       seg.set(packet.subarray(0, hdr), 0);
       seg.set(packet.subarray(at, end), hdr);
-      const seq = (c.seq + (at - hdr)) >>> 0;
       const t = c.tcpOffset;
-      seg[t + 4] = seq >>> 24;
-      seg[t + 5] = (seq >>> 16) & 0xff;
-      seg[t + 6] = (seq >>> 8) & 0xff;
-      seg[t + 7] = seq & 0xff;
+      writeU32(seg, t + 4, (c.seq + (at - hdr)) >>> 0);
       // FIN and PSH only on the last piece.
-      if (end < packet.length) seg[t + 13] = flags & ~(FIN | 0x08);
-      setTotalLength(seg, seg.length);
+      if (end < packet.length) seg[t + 13] = flags & ~(FIN | PSH);
+      writeU16(seg, 2, seg.length);
       fixChecksums(seg, t);
       this.inject(seg, at === hdr); // one captured frame, however many pieces
     }
@@ -419,19 +413,17 @@ export class ReplayInjector extends Component implements FlowHost {
     if (!this.warm) this.warmUp();
     const m = message as Ipv4Msg;
     const p = m.packet;
-    if (m.kind !== 'ipv4' || p.length < 40 || p[9] !== 6) {
+    if (m.kind !== 'ipv4' || p.length < 40 || ipv4Protocol(p) !== IpProtocol.TCP) {
       this.counters.unmatched++;
       return;
     }
-    const ihl = (p[0]! & 0x0f) << 2;
-    const total = Math.min(p.length, (p[2]! << 8) | p[3]!);
+    const ihl = ipv4HeaderLen(p);
+    const total = Math.min(p.length, ipv4TotalLength(p));
     if (ihl < 20 || ihl + 20 > total) {
       this.counters.unmatched++;
       return;
     }
-    const dst = ((p[16]! << 24) | (p[17]! << 16) | (p[18]! << 8) | p[19]!) >>> 0;
-    const dport = (p[ihl + 2]! << 8) | p[ihl + 3]!;
-    const key = dst * 65536 + dport;
+    const key = ipv4Dst(p) * 65536 + tcpDstPort(p, ihl);
     if (this.cfg.mode === 'closed') {
       const flow = this.flows.get(key);
       if (flow === undefined) {
@@ -447,8 +439,8 @@ export class ReplayInjector extends Component implements FlowHost {
       this.counters.unmatched++;
       return;
     }
-    const flags = p[ihl + 13]!;
-    if ((flags & (SYN | ACK)) === (SYN | ACK)) o.liveServerIsn = ((p[ihl + 4]! << 24) | (p[ihl + 5]! << 16) | (p[ihl + 6]! << 8) | p[ihl + 7]!) >>> 0;
+    const flags = tcpFlags(p, ihl);
+    if ((flags & (SYN | ACK)) === (SYN | ACK)) o.liveServerIsn = tcpSeq(p, ihl);
     if (flags & FIN) o.serverFin = true;
     if (flags & RST) o.reset = true;
     if (o.reset || (o.clientFin && o.serverFin)) this.settleOpen(o);
@@ -506,25 +498,8 @@ export class ReplayInjector extends Component implements FlowHost {
   }
 }
 
-
-function setTotalLength(p: Uint8Array, n: number): void {
-  p[2] = (n >>> 8) & 0xff;
-  p[3] = n & 0xff;
-}
-
 /** Recomputes the IPv4 header and TCP checksums (captures from hosts with checksum offload carry junk). */
 function fixChecksums(p: Uint8Array, t: number): void {
-  p[10] = 0;
-  p[11] = 0;
-  const h = finishChecksum(onesComplementSum(p, 0, t));
-  p[10] = h >>> 8;
-  p[11] = h & 0xff;
-  const src = ((p[12]! << 24) | (p[13]! << 16) | (p[14]! << 8) | p[15]!) >>> 0;
-  const dst = ((p[16]! << 24) | (p[17]! << 16) | (p[18]! << 8) | p[19]!) >>> 0;
-  const len = p.length - t;
-  p[t + 16] = 0;
-  p[t + 17] = 0;
-  const c = finishChecksum(onesComplementSum(p, t, len, pseudoHeaderSum(src, dst, 6, len)));
-  p[t + 16] = c >>> 8;
-  p[t + 17] = c & 0xff;
+  refreshIpv4Checksum(p);
+  writeTcpChecksum(p, t, p.length - t, ipv4Src(p), ipv4Dst(p));
 }

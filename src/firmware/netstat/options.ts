@@ -8,6 +8,7 @@
 //   DVIPA | VIPAROUTE      VIPADYN: only that part
 // Keywords are case-insensitive (the caller upper-cases) and may be shortened to their IBM minimum.
 
+import { parseIpv4 } from '../profile/ipv4.js';
 import { DEFAULT_MAX_RECORDS } from './format.js';
 
 export interface NetstatOptions {
@@ -25,23 +26,15 @@ export function addressMatches(o: NetstatOptions, ip: number): boolean {
   return o.filter === null || ((ip & o.filter.mask) >>> 0) === o.filter.net;
 }
 
-function parseIp(text: string): number | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (m === null) return null;
-  const parts = m.slice(1).map(Number);
-  if (parts.some((p) => p > 255)) return null;
-  return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
-}
-
 function parseFilter(text: string): { net: number; mask: number } | null {
   const [addr = '', suffix] = text.split('/', 2);
-  const ip = parseIp(addr);
+  const ip = parseIpv4(addr);
   if (ip === null) return null;
   let mask = 0xffffffff;
   if (suffix !== undefined) {
     if (/^\d{1,2}$/.test(suffix) && Number(suffix) <= 32) mask = Number(suffix) === 0 ? 0 : (0xffffffff << (32 - Number(suffix))) >>> 0;
     else {
-      const m = parseIp(suffix);
+      const m = parseIpv4(suffix);
       if (m === null) return null;
       mask = m;
     }
@@ -77,7 +70,7 @@ export function parseOptions(words: readonly string[], defaultLong: boolean): Ne
       o.port = Number(value);
     } else if (key === 'IPPORT' || key === 'IPP') {
       const [a = '', p = ''] = value.split('+', 2);
-      const ip = parseIp(a);
+      const ip = parseIpv4(a);
       if (ip === null || !/^\d{1,5}$/.test(p) || Number(p) > 65535) return `IPPORT=${value} IS NOT ipaddr+port`;
       o.filter = { net: ip, mask: 0xffffffff };
       o.port = Number(p);

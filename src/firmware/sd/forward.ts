@@ -1,7 +1,7 @@
 // The distributor's per-packet hot path: where does an inbound IPv4 datagram for a DVIPA go?
 //
-// `forwardDecision(packet, vcrt)` reads the IPv4 and TCP headers straight from the bytes (offsets by hand: no
-// dependency on src/net, no allocation, no exception) and looks the connection up in the VCRT. It returns a
+// `forwardDecision(packet, vcrt)` reads the IPv4 and TCP headers straight from the bytes (src/net's accessors,
+// no allocation, no exception) and looks the connection up in the VCRT. It returns a
 // target index (>= 0) or one of the negative codes below. A caller that needs the parsed fields (to distribute
 // a NEW_CONNECTION) passes a FlowKey it allocated once; the decision fills it in.
 //
@@ -20,11 +20,18 @@
 // Checksums are not verified here: the target stack that owns the connection does that, as the real
 // distributor forwards without terminating TCP.
 
+import * as ipv4 from '../../net/ipv4.js';
+import * as tcp from '../../net/tcp.js';
 import { SdError } from './types.js';
 import { NOT_FOUND as NOT_FOUND_IMPORTED, type Vcrt } from './vcrt.js';
 
-// Module-local copy for the hot path (see the note in vcrt.ts on imported bindings).
+// Module-local copies for the hot path (see the note in vcrt.ts on imported bindings).
 const NOT_FOUND = NOT_FOUND_IMPORTED;
+const ipv4Src = ipv4.ipv4Src;
+const ipv4Dst = ipv4.ipv4Dst;
+const tcpSrcPort = tcp.tcpSrcPort;
+const tcpDstPort = tcp.tcpDstPort;
+const tcpFlags = tcp.tcpFlags;
 
 export const NEW_CONNECTION = -1;
 export const NO_ENTRY = -2;
@@ -77,15 +84,15 @@ function classify(packet: Uint8Array, offset: number, length: number, vcrt: Vcrt
   const verdict = check(packet, offset, length);
   if (verdict !== 0) return verdict;
   const t = offset + ((packet[offset]! & 0x0f) << 2);
-  const dst = ((packet[offset + 16]! << 24) | (packet[offset + 17]! << 16) | (packet[offset + 18]! << 8) | packet[offset + 19]!) >>> 0;
-  const dport = (packet[t + 2]! << 8) | packet[t + 3]!;
+  const dst = ipv4Dst(packet, offset);
+  const dport = tcpDstPort(packet, t);
   const svc = vcrt.services.find(dst, dport);
-  key.clientIp = ((packet[offset + 12]! << 24) | (packet[offset + 13]! << 16) | (packet[offset + 14]! << 8) | packet[offset + 15]!) >>> 0;
-  key.clientPort = (packet[t]! << 8) | packet[t + 1]!;
+  key.clientIp = ipv4Src(packet, offset);
+  key.clientPort = tcpSrcPort(packet, t);
   key.dvipa = dst;
   key.port = dport;
   key.service = svc;
-  key.tcpFlags = packet[t + 13]!;
+  key.tcpFlags = tcpFlags(packet, t);
   key.tcpOffset = t;
   return svc < 0 ? NOT_DISTRIBUTED : svc;
 }
@@ -172,13 +179,13 @@ export class ForwardBatch {
         continue;
       }
       const t = (p[0]! & 0x0f) << 2;
-      const ip = ((p[12]! << 24) | (p[13]! << 16) | (p[14]! << 8) | p[15]!) >>> 0;
-      const sport = (p[t]! << 8) | p[t + 1]!;
-      const svc = services.find(((p[16]! << 24) | (p[17]! << 16) | (p[18]! << 8) | p[19]!) >>> 0, (p[t + 2]! << 8) | p[t + 3]!);
+      const ip = ipv4Src(p);
+      const sport = tcpSrcPort(p, t);
+      const svc = services.find(ipv4Dst(p), tcpDstPort(p, t));
       ips[j] = ip;
       ports[j] = sport;
       svcs[j] = svc;
-      flags[j] = p[t + 13]!;
+      flags[j] = tcpFlags(p, t);
       if (svc < 0) {
         decisions[j] = NOT_DISTRIBUTED;
         continue;

@@ -9,8 +9,8 @@
 /** Target indices are 0..MAX_TARGETS-1 (one byte in a VCRT row). A sysplex has at most 32 systems. */
 export const MAX_TARGETS = 256;
 
-/** The DISTMETHOD of a VIPADISTRIBUTE statement (TARGCONTROLLED is tier-1 only and not modelled). */
-export type DistMethod = 'BASEWLM' | 'SERVERWLM' | 'ROUNDROBIN' | 'WEIGHTEDACTIVE' | 'HOTSTANDBY';
+/** The DISTMETHOD of a VIPADISTRIBUTE statement, as the profile parser defines it. */
+export type { DistMethod } from '../profile/types.js';
 
 // VCRT row flags (one byte per row).
 /** A timed-affinity record (client IP <-> DVIPA port, client port 0), not a live connection. */

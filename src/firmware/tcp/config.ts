@@ -9,22 +9,15 @@
 // SOMAXCONN 1024 since V2R1, EPHEMERALPORTS 1024-65535, DELAYACKS). Values marked `assumed` have no public
 // source and were chosen to be plausible.
 
+import type { RtoParameters } from '../../net/rtt.js';
+
 const MS = 1_000_000_000;
 const S = 1_000_000_000_000;
 
-export interface TcpConfig {
+/** The RFC 6298 parameters come from src/net/rtt.ts; initialRto is also the SYN retransmission interval. */
+export interface TcpConfig extends RtoParameters {
   /** MSS we advertise and cap our segments at (interface MTU - 40). */
   readonly mss: number;
-  /** RTO before any RTT sample (RFC 6298: 1 s); also the SYN retransmission interval. */
-  readonly initialRto: number;
-  readonly minRto: number;
-  readonly maxRto: number;
-  /** Clock granularity G of RFC 6298 (RTO >= SRTT + max(G, K * RTTVAR)). */
-  readonly clockGranularity: number;
-  /** RFC 6298 alpha (SRTT gain), beta (RTTVAR gain) and K (variance multiplier). */
-  readonly rttGain: number;
-  readonly varianceGain: number;
-  readonly varianceMultiplier: number;
   /** SYN retransmissions before an active open fails. */
   readonly synRetries: number;
   /** SYN-ACK retransmissions before a half-open passive connection is dropped. */

@@ -5,7 +5,7 @@
 import type { TcpConfig } from './config.js';
 import type { TcpListener } from './listener.js';
 import { Reassembly } from './reassembly.js';
-import { RttEstimator } from './rtt.js';
+import { RttEstimator } from '../../net/rtt.js';
 import { SendBuffer } from './send-buffer.js';
 import { TcpState, tcpStateName, zosStateName, type TcpHandler } from './types.js';
 

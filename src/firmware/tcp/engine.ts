@@ -4,9 +4,8 @@
 // reach it is the host's routing decision: a Sysplex Distributor target hands it SYNs for a DVIPA it does not
 // advertise, and the engine serves them like any other address.
 
-import { ipv4Check, ipv4Dst, ipv4IsFragment, ipv4Protocol, ipv4Src, ipv4TotalLength, IpProtocol } from '../../net/ipv4.js';
-import { readU16, readU32 } from '../../net/bytes.js';
-import { scanTcpOptions, tcpChecksumOf, TcpFlag } from '../../net/tcp.js';
+import { ipToString, ipv4Check, ipv4Dst, ipv4IsFragment, ipv4Protocol, ipv4Src, ipv4TotalLength, IpProtocol } from '../../net/ipv4.js';
+import { readTcpDatagram, scanTcpOptions, tcpChecksumOf, TcpFlag, tcpHeaderLen } from '../../net/tcp.js';
 import { LINUX_TCP_CONFIG, type TcpConfig } from './config.js';
 import { ConnTable, endpointKey } from './conn-table.js';
 import { TcpConnection } from './connection.js';
@@ -16,7 +15,7 @@ import { TcpListener } from './listener.js';
 import { emit, output, schedule, sendResetFor, sendSyn } from './output.js';
 import { rtxTimeout } from './timers.js';
 import { Segment } from './segment.js';
-import { seqGt } from './seq.js';
+import { seqGt } from '../../net/tcp-seq.js';
 import {
   newCounters,
   TcpState,
@@ -75,7 +74,7 @@ export class TcpEngine {
       return 'fragment';
     }
     const tcpLen = ipv4TotalLength(packet) - hl;
-    const thl = tcpLen >= 20 ? (packet[hl + 12]! >>> 4) * 4 : 0;
+    const thl = tcpLen >= 20 ? tcpHeaderLen(packet, hl) : 0;
     if (thl < 20 || thl > tcpLen) {
       c.inErrs++;
       return 'malformed';
@@ -87,17 +86,7 @@ export class TcpEngine {
       return 'bad-checksum';
     }
     const seg = this.seg;
-    seg.packet = packet;
-    seg.src = src;
-    seg.dst = dst;
-    seg.srcPort = readU16(packet, hl);
-    seg.dstPort = readU16(packet, hl + 2);
-    seg.seq = readU32(packet, hl + 4);
-    seg.ack = readU32(packet, hl + 8);
-    seg.flags = packet[hl + 13]!;
-    seg.window = readU16(packet, hl + 14);
-    seg.payloadOffset = hl + thl;
-    seg.len = tcpLen - thl;
+    readTcpDatagram(packet, hl, thl, hl + tcpLen, seg);
     // Malformed options are ignored, not fatal (as Linux does); the fields before the fault still count.
     scanTcpOptions(packet, hl + 20, hl + thl, seg.opts);
     c.inSegs++;
@@ -115,7 +104,7 @@ export class TcpEngine {
         return 'ok';
       }
       // A new incarnation of a connection in TIME_WAIT (RFC 9293 section 3.10.7.4 / RFC 6191).
-      this.free(conn, now, 'close');
+      this.free(conn, now, 'reopen');
       conn = undefined;
     }
     const l = this.findListener(dst, seg.dstPort);
@@ -344,7 +333,7 @@ export class TcpEngine {
 
   /** @internal Removes the control block. `kind` is what the host hears if the connection was ever
    *  established (null: nothing, for half-open connections that just vanish). */
-  free(conn: TcpConnection, now: number, kind: 'close' | 'reset' | 'timeout' | null): void {
+  free(conn: TcpConnection, now: number, kind: 'close' | 'reset' | 'timeout' | 'reopen' | null): void {
     if (conn.state === TcpState.CLOSED) return;
     const wasHalfOpen = conn.state === TcpState.SYN_RECEIVED;
     conn.state = TcpState.CLOSED;
@@ -490,5 +479,5 @@ function fail(code: 'address-in-use' | 'no-ports' | 'bad-port' | 'not-listening'
 }
 
 function fmt(ip: number, port: number): string {
-  return `${ip >>> 24}.${(ip >>> 16) & 0xff}.${(ip >>> 8) & 0xff}.${ip & 0xff}:${port}`;
+  return `${ipToString(ip)}:${port}`;
 }

@@ -16,5 +16,5 @@ export {
   type TcpInput,
   type TcpResult,
 } from './types.js';
-export { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
+export { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from '../../net/tcp-seq.js';
 export * from './apps.js';

@@ -8,7 +8,7 @@ import type { TcpListener } from './listener.js';
 import { emit, output, receiveWindow, retransmitFirst, schedule, sendResetFor, sendSyn } from './output.js';
 import { Reassembly } from './reassembly.js';
 import type { Segment } from './segment.js';
-import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq.js';
+import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from '../../net/tcp-seq.js';
 import { TcpState, type TcpInput } from './types.js';
 
 /** Duplicate ACKs that trigger fast retransmit (z/OS FRRTHRESHOLD default, RFC 5681). */
@@ -93,7 +93,7 @@ export function segmentArrives(eng: TcpEngine, conn: TcpConnection, seg: Segment
   }
 
   // 1. Sequence number check.
-  const segLen = seg.len + (f & TcpFlag.FIN ? 1 : 0);
+  const segLen = seg.payloadLength + (f & TcpFlag.FIN ? 1 : 0);
   if (!acceptable(conn.rcvNxt, receiveWindow(eng, conn), seg.seq, segLen)) {
     if (!(f & TcpFlag.RST)) {
       if (conn.state === TcpState.TIME_WAIT && f & TcpFlag.FIN) conn.closeAt = now + Math.max(1, eng.config.timeWait);
@@ -137,7 +137,7 @@ export function segmentArrives(eng: TcpEngine, conn: TcpConnection, seg: Segment
   if (conn.state === TcpState.FIN_WAIT_2) conn.closeAt = now + eng.config.finWait2Timeout;
 
   // 7-8. Data and FIN.
-  if (seg.len > 0 || f & TcpFlag.FIN) {
+  if (seg.payloadLength > 0 || f & TcpFlag.FIN) {
     dataInput(eng, conn, seg, now);
     if (!alive(conn)) return;
   }
@@ -240,7 +240,7 @@ function ackInput(eng: TcpEngine, conn: TcpConnection, seg: Segment, now: number
   if (acked > 0) return newAck(eng, conn, ack, acked, now);
   if (
     acked === 0 &&
-    seg.len === 0 &&
+    seg.payloadLength === 0 &&
     !(seg.flags & (TcpFlag.SYN | TcpFlag.FIN)) &&
     conn.sndWnd === prevWnd &&
     conn.sndMax !== conn.sndUna
@@ -335,7 +335,7 @@ function dataInput(eng: TcpEngine, conn: TcpConnection, seg: Segment, now: numbe
   let fin = (seg.flags & TcpFlag.FIN) !== 0;
   let seq = seg.seq;
   let off = seg.payloadOffset;
-  let len = seg.len;
+  let len = seg.payloadLength;
   const head = seqDiff(conn.rcvNxt, seq);
   if (head > 0) {
     if (head > len) fin = false; // the FIN too was seen before

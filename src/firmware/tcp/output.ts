@@ -1,19 +1,18 @@
 // Everything the engine sends: segments of a connection (SYN, data, FIN, ACK, RST), RSTs for segments that
 // have no connection, and the per-connection timer. One allocation per packet (the datagram the host keeps), from the packet slabs.
 
-import { writeU16, writeU32 } from '../../net/bytes.js';
-import { internetChecksum } from '../../net/checksum.js';
-import { IpProtocol } from '../../net/ipv4.js';
+import { IPV4_MIN_HEADER } from '../../net/ipv4.js';
 import { allocPacket } from '../../net/packet-alloc.js';
-import { TcpFlag, writeTcpChecksum, writeTcpOptions, writeTimestampOption, type TcpOptions } from '../../net/tcp.js';
+import { TCP_MIN_HEADER, TcpFlag, tcpOptionsLength, writeIpv4TcpChecksum, writeIpv4TcpHeaders, writeTcpOptions, writeTimestampOption } from '../../net/tcp.js';
+import type { TcpOptions, TcpSegmentHeader } from '../../net/tcp.js';
 import type { TcpConnection } from './connection.js';
 import type { TcpEngine } from './engine.js';
 import type { Segment } from './segment.js';
-import { seqAdd, seqDiff, seqGt, seqLt } from './seq.js';
+import { seqAdd, seqDiff, seqGt, seqLt } from '../../net/tcp-seq.js';
 import { TcpState } from './types.js';
 
-const IP_HEADER = 20;
-const TCP_HEADER = 20;
+const IP_HEADER = IPV4_MIN_HEADER;
+const TCP_HEADER = TCP_MIN_HEADER;
 const PS_PER_MS = 1_000_000_000;
 
 /** TSval: a millisecond clock with a per-connection random offset (RFC 7323 section 5.4). */
@@ -31,37 +30,22 @@ function windowField(eng: TcpEngine, conn: TcpConnection, syn: boolean): number 
   return Math.min(0xffff, syn ? w : w >>> conn.rcvShift);
 }
 
-function writeHeaders(
-  eng: TcpEngine,
-  pkt: Uint8Array,
-  src: number,
-  dst: number,
-  srcPort: number,
-  dstPort: number,
-  seq: number,
-  ack: number,
-  flags: number,
-  window: number,
-  tcpHeaderLen: number,
-): void {
-  pkt[0] = 0x45;
-  pkt[1] = 0;
-  writeU16(pkt, 2, pkt.length);
-  writeU16(pkt, 4, eng.nextIpId());
-  writeU16(pkt, 6, 0x4000); // DF: TCP does path MTU discovery
-  pkt[8] = eng.config.ttl;
-  pkt[9] = IpProtocol.TCP;
-  writeU32(pkt, 12, src);
-  writeU32(pkt, 16, dst);
-  writeU16(pkt, 10, internetChecksum(pkt, 0, IP_HEADER));
-  const t = IP_HEADER;
-  writeU16(pkt, t, srcPort);
-  writeU16(pkt, t + 2, dstPort);
-  writeU32(pkt, t + 4, seq);
-  writeU32(pkt, t + 8, ack);
-  pkt[t + 12] = (tcpHeaderLen >>> 2) << 4;
-  pkt[t + 13] = flags;
-  writeU16(pkt, t + 14, window);
+/** The header of the datagram being built: filled and used at once, shared by every engine. */
+const scratch = { src: 0, dst: 0, id: 0, ttl: 64, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0 };
+
+function header(eng: TcpEngine, src: number, dst: number, srcPort: number, dstPort: number, seq: number, ack: number, flags: number, window: number): TcpSegmentHeader {
+  const h = scratch;
+  h.src = src;
+  h.dst = dst;
+  h.id = eng.nextIpId();
+  h.ttl = eng.config.ttl;
+  h.srcPort = srcPort;
+  h.dstPort = dstPort;
+  h.seq = seq;
+  h.ack = ack;
+  h.flags = flags;
+  h.window = window;
+  return h;
 }
 
 /** Options of our SYN or SYN-ACK: MSS always; window scale and timestamps when offered (SYN) or agreed
@@ -90,18 +74,18 @@ export function emit(
   let optLen = 0;
   if (syn) {
     options = synOptions(eng, conn, now);
-    optLen = optionsLength(options);
+    optLen = tcpOptionsLength(options);
   } else if (conn.tsOn && (flags & TcpFlag.RST) === 0) {
     optLen = 12;
   }
   const thl = TCP_HEADER + optLen;
   const pkt = allocPacket(IP_HEADER + thl + len);
   const ack = (flags & TcpFlag.ACK) !== 0 ? conn.rcvNxt : 0;
-  writeHeaders(eng, pkt, conn.localIp, conn.remoteIp, conn.localPort, conn.remotePort, seq, ack, flags, windowField(eng, conn, syn), thl);
+  writeIpv4TcpHeaders(pkt, header(eng, conn.localIp, conn.remoteIp, conn.localPort, conn.remotePort, seq, ack, flags, windowField(eng, conn, syn)), thl);
   if (options) writeTcpOptions(pkt, IP_HEADER + TCP_HEADER, options);
   else if (optLen === 12) writeTimestampOption(pkt, IP_HEADER + TCP_HEADER, tsClock(conn, now), conn.tsRecent);
   if (len > 0) conn.sendBuf.copyOut(dataOffset, len, pkt, IP_HEADER + thl);
-  writeTcpChecksum(pkt, IP_HEADER, thl + len, conn.localIp, conn.remoteIp);
+  writeIpv4TcpChecksum(pkt, IP_HEADER);
   const counters = eng.counters;
   counters.outSegs++;
   if (len > 0) {
@@ -124,10 +108,6 @@ export function emit(
     conn.lastAckSent = conn.rcvNxt;
   }
   eng.host.transmit(pkt);
-}
-
-function optionsLength(o: TcpOptions): number {
-  return (o.mss !== undefined ? 4 : 0) + (o.timestamp ? 12 : 0) + (o.windowScale !== undefined ? 4 : 0);
 }
 
 /** (Re)sends our SYN (SYN_SENT) or SYN-ACK (SYN_RECEIVED) and arms the retransmission deadline. */
@@ -219,13 +199,13 @@ export function schedule(eng: TcpEngine, conn: TcpConnection): void {
 export function sendResetFor(eng: TcpEngine, seg: Segment): void {
   if ((seg.flags & TcpFlag.RST) !== 0) return;
   const pkt = allocPacket(IP_HEADER + TCP_HEADER);
-  if ((seg.flags & TcpFlag.ACK) !== 0) {
-    writeHeaders(eng, pkt, seg.dst, seg.src, seg.dstPort, seg.srcPort, seg.ack, 0, TcpFlag.RST, 0, TCP_HEADER);
-  } else {
-    const ack = seqAdd(seg.seq, seg.len + ((seg.flags & TcpFlag.SYN) !== 0 ? 1 : 0) + ((seg.flags & TcpFlag.FIN) !== 0 ? 1 : 0));
-    writeHeaders(eng, pkt, seg.dst, seg.src, seg.dstPort, seg.srcPort, 0, ack, TcpFlag.RST | TcpFlag.ACK, 0, TCP_HEADER);
-  }
-  writeTcpChecksum(pkt, IP_HEADER, TCP_HEADER, seg.dst, seg.src);
+  // With an ACK, the RST takes its sequence number from it; without, it acknowledges what the segment occupied.
+  const hasAck = (seg.flags & TcpFlag.ACK) !== 0;
+  const occupied = seg.payloadLength + ((seg.flags & TcpFlag.SYN) !== 0 ? 1 : 0) + ((seg.flags & TcpFlag.FIN) !== 0 ? 1 : 0);
+  const seq = hasAck ? seg.ack : 0;
+  const ack = hasAck ? 0 : seqAdd(seg.seq, occupied);
+  writeIpv4TcpHeaders(pkt, header(eng, seg.dst, seg.src, seg.dstPort, seg.srcPort, seq, ack, hasAck ? TcpFlag.RST : TcpFlag.RST | TcpFlag.ACK, 0), TCP_HEADER);
+  writeIpv4TcpChecksum(pkt, IP_HEADER);
   eng.counters.outSegs++;
   eng.counters.outRsts++;
   eng.host.transmit(pkt);

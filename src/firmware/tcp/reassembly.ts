@@ -1,7 +1,7 @@
 // Out-of-order segments waiting for the hole before them to fill. Pieces are copies (the packet they came in
 // belongs to the host), kept sorted by sequence number; a FIN seen out of order is remembered by position.
 
-import { seqAdd, seqDiff } from './seq.js';
+import { seqAdd, seqDiff } from '../../net/tcp-seq.js';
 
 interface Piece {
   seq: number;

@@ -4,7 +4,7 @@
 import type { TcpConnection } from './connection.js';
 import type { TcpEngine } from './engine.js';
 import { emit, output, sendSyn } from './output.js';
-import { seqAdd, seqDiff, seqGt } from './seq.js';
+import { seqAdd, seqDiff, seqGt } from '../../net/tcp-seq.js';
 import { TcpFlag } from '../../net/tcp.js';
 import { TcpState } from './types.js';
 

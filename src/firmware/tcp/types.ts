@@ -57,8 +57,10 @@ export interface TcpHost {
 }
 
 /** 'time-wait' when the side that closed first enters TIME_WAIT: over for the application, while the
- *  control block lives on for 2 * MSL ('close' follows when it is freed). */
-export type TcpConnectionEvent = 'open' | 'time-wait' | 'close' | 'reset' | 'timeout';
+ *  control block lives on for 2 * MSL ('close' follows when it is freed). 'reopen' instead of 'close' when a
+ *  new SYN for the same four-tuple ended TIME_WAIT early (RFC 6191): the tuple goes on as a new connection
+ *  ('open' follows), so whatever routes it to this host (the distributor's VCRT entry) must stay. */
+export type TcpConnectionEvent = 'open' | 'time-wait' | 'close' | 'reset' | 'timeout' | 'reopen';
 
 /** Application callbacks: one object given once to listen() or connect(); accepted connections inherit the
  *  listener's handler (an onAccept may replace conn.handler). Data views are valid only during the call. */

@@ -70,7 +70,7 @@ function summary(r: Report): string {
     );
   }
   const c = r.clients;
-  out.push('<h3>Clients</h3>', table(['opened', 'completed', 'reset', 'failed', 'bytes sent', 'bytes received'], [[c.opened, c.completed, c.reset, c.failed, c.bytesSent, c.bytesReceived]]));
+  out.push('<h3>Clients</h3>', table(['opened', 'completed', 'reset', 'failed', 'open', 'bytes sent', 'bytes received'], [[c.opened, c.completed, c.reset, c.failed, c.open, c.bytesSent, c.bytesReceived]]));
   if (r.replay) {
     const p = r.replay;
     out.push('<h3>Replay</h3>', table(['frames read', 'injected', 'flows', 'completed', 'reset', 'incomplete'], [[p.framesRead, p.framesInjected, p.flows, p.completed, p.reset, p.incomplete]]));

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ConnTable } from '../../../src/firmware/tcp/conn-table.js';
 import { Reassembly } from '../../../src/firmware/tcp/reassembly.js';
 import { SendBuffer } from '../../../src/firmware/tcp/send-buffer.js';
-import { seqAdd, seqGt, seqLt } from '../../../src/firmware/tcp/seq.js';
-import { RttEstimator } from '../../../src/firmware/tcp/rtt.js';
+import { seqAdd, seqGt, seqLt } from '../../../src/net/tcp-seq.js';
+import { RttEstimator } from '../../../src/net/rtt.js';
 import { LINUX_TCP_CONFIG, tcpConfig, ZOS_TCP_CONFIG } from '../../../src/firmware/tcp/config.js';
 
 const MS = 1_000_000_000;

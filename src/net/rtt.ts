@@ -1,6 +1,19 @@
-// Retransmission timeout estimation (RFC 6298) with exponential backoff. Times in picoseconds.
+// Retransmission timeout estimation (RFC 6298) with exponential backoff: pure arithmetic, shared by the TCP
+// engine and the replay's closed flows. Times in whatever integer unit the caller uses (picoseconds here).
 
-import type { TcpConfig } from './config.js';
+/** The RFC 6298 parameters (TcpConfig carries them for the engine). */
+export interface RtoParameters {
+  /** RTO before any RTT sample (RFC 6298: 1 s). */
+  readonly initialRto: number;
+  readonly minRto: number;
+  readonly maxRto: number;
+  /** Clock granularity G (RTO >= SRTT + max(G, K * RTTVAR)). */
+  readonly clockGranularity: number;
+  /** Alpha (SRTT gain), beta (RTTVAR gain) and K (variance multiplier). */
+  readonly rttGain: number;
+  readonly varianceGain: number;
+  readonly varianceMultiplier: number;
+}
 
 export class RttEstimator {
   /** Smoothed RTT and its variation (0 until the first sample). */
@@ -12,7 +25,7 @@ export class RttEstimator {
   backoff = 0;
   samples = 0;
 
-  constructor(private readonly config: TcpConfig) {
+  constructor(private readonly config: RtoParameters) {
     this.baseRto = config.initialRto;
   }
 

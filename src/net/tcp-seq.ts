@@ -1,4 +1,4 @@
-// Sequence-number arithmetic modulo 2^32 (RFC 9293 section 3.4): comparisons by signed 32-bit difference.
+// TCP sequence-number arithmetic modulo 2^32 (RFC 9293 section 3.4): comparisons by signed 32-bit difference.
 
 export function seqAdd(a: number, n: number): number {
   return (a + n) >>> 0;
