@@ -18,3 +18,6 @@ export { COUPLING_LINKS, XCF } from './xcf/datasheet.js';
 export { pathTiming, signalBytes } from './xcf/path-timing.js';
 export type { PathTiming } from './xcf/path-timing.js';
 export { XcfSignalling } from './xcf/signalling.js';
+export { IqdChpid } from './hipersockets/iqd.js';
+export type { IqdStats } from './hipersockets/iqd.js';
+export { IQD, iqdMtu } from './hipersockets/datasheet.js';

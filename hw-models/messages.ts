@@ -171,6 +171,21 @@ export interface CdsReadyMsg {
 }
 export type CdsToLparMsg = CdsNoticeMsg | CdsIsolateMsg | CdsReadyMsg;
 
+// ---- LPAR <-> HiperSockets IQD CHPID ------------------------------------------------------------------
+
+/** A write to another LPAR on the IQD CHPID (a dynamic XCF message over IUTIQDIO). */
+export interface IqdWriteMsg {
+  readonly kind: 'iqd-write';
+  readonly to: string;
+  readonly bytes: Uint8Array;
+}
+/** What the IQD CHPID put in this LPAR's inbound buffers. */
+export interface IqdReadMsg {
+  readonly kind: 'iqd-read';
+  readonly from: string;
+  readonly bytes: Uint8Array;
+}
+
 // ---- control events (faults and operator commands, posted by the run with sim.postControl) ----------------
 
 export interface LparControl {

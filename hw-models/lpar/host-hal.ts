@@ -14,6 +14,7 @@ export interface HalBackend {
   halTransmit(ifName: string, packet: Uint8Array, nextHop: number): void;
   halRegister(ifName: string, ip: number, register: boolean): void;
   halXcfSend(toStack: string, message: Uint8Array): void;
+  halIqdSend(toStack: string, message: Uint8Array): boolean;
   halXcfJoin(join: boolean): void;
   halSetTimer(id: number, at: number): void;
   halCancelTimer(id: number): void;
@@ -53,6 +54,9 @@ export class HostHal implements Hal {
   }
   xcfSend(toStack: string, message: Uint8Array): void {
     if (this.live) this.host.halXcfSend(toStack, message);
+  }
+  iqdSend(toStack: string, message: Uint8Array): boolean {
+    return this.live && this.host.halIqdSend(toStack, message);
   }
   xcfJoin(join: boolean): void {
     if (this.live) this.host.halXcfJoin(join);

@@ -18,7 +18,7 @@ import { type Port } from '../../src/kernel/index.js';
 import { ModelComponent } from '../model-component.js';
 import type { Firmware, FirmwareConfig, FirmwareFactory, FirmwareView, XcfMembershipEvent } from '../../src/firmware/hal.js';
 import { ipToString } from '../../src/net/index.js';
-import type { ControlMsg, LparToOsaMsg, OsaToLparMsg, PrsmShareMsg, XcfPathMsg } from '../messages.js';
+import type { ControlMsg, IqdReadMsg, IqdWriteMsg, LparToOsaMsg, OsaToLparMsg, PrsmShareMsg, XcfPathMsg } from '../messages.js';
 import { APPLICATION, PRSM } from '../cpc/datasheet.js';
 import { type Inbperf, OSA } from '../osa/datasheet.js';
 import type { CouplingLinkType } from '../xcf/datasheet.js';
@@ -59,7 +59,8 @@ export interface LparConfig {
 /** Something the firmware sent, released when the CP finishes the work that produced it. */
 type Output =
   | { readonly to: 'osa'; readonly port: Port; readonly msg: LparToOsaMsg; readonly bytes: number }
-  | { readonly to: 'xcf'; readonly peer: string; readonly data: Uint8Array };
+  | { readonly to: 'xcf'; readonly peer: string; readonly data: Uint8Array }
+  | { readonly to: 'iqd'; readonly peer: string; readonly data: Uint8Array };
 
 interface OutputBatch {
   readonly gen: number;
@@ -148,6 +149,10 @@ export class LparHost extends ModelComponent implements HalBackend {
   private readonly counts = { inputs: 0, dropped: 0, unknownInterface: 0, waitedPs: 0 };
   /** PR/SM: the port to the CPC when the logical CPs are shared, and the busy time at the last report. */
   private cpcPort: Port | null = null;
+  /** The port to this CPC's HiperSockets CHPID and the stacks reachable over it (none: no IQD). */
+  private iqdPort: Port | null = null;
+  private readonly iqdPeers = new Set<string>();
+  private iqdMtu = 0;
   private prsmBusy = 0;
   /** Application work waiting for a CP, cycles, and when it was last added. */
   private appCycles = 0;
@@ -187,6 +192,22 @@ export class LparHost extends ModelComponent implements HalBackend {
   attachCpc(): Port {
     this.cpcPort = this.port('cpc');
     return this.cpcPort;
+  }
+
+  /** The port to the CPC's HiperSockets IQD CHPID (MTU `mtu`) shared with `peers`: dynamic XCF messages to
+   *  them go over it (IUTIQDIO) instead of XCF signalling. */
+  attachIqd(peers: readonly string[], mtu: number): Port {
+    this.iqdPort = this.port('iqd');
+    this.iqdMtu = mtu;
+    for (const peer of peers) {
+      if (peer === this.name) continue;
+      this.iqdPeers.add(peer);
+      if (!this.peerIndex.has(peer)) {
+        this.peerIndex.set(peer, this.peerNames.length);
+        this.peerNames.push(peer);
+      }
+    }
+    return this.iqdPort;
   }
 
   /** A new FICON CTC device pair to `peer` (a signalling path): the port to connect (`ctc.<peer>.<n>`). */
@@ -314,6 +335,17 @@ export class LparHost extends ModelComponent implements HalBackend {
       const m = message as PrsmShareMsg;
       this.cpu.speed = Math.max(1e-3, m.speed);
       this.cpu.capacityCps = m.entitlement;
+      return;
+    }
+    if (port === this.iqdPort) {
+      const m = message as IqdReadMsg;
+      if (!this.up) {
+        this.counts.dropped++;
+        return;
+      }
+      // b = 1: it came over HiperSockets, a frame the stack reads like a received packet.
+      this.rq.push(InputKind.Xcf, m.bytes, this.peerIndex.get(m.from) ?? 0, 1, this.now);
+      this.dispatch();
       return;
     }
     const osa = this.osaIndex.get(port);
@@ -613,7 +645,7 @@ export class LparHost extends ModelComponent implements HalBackend {
         cost = this.costs.packetReceived + this.costs.perByte * (obj as Uint8Array).length + ((b & 1) === 1 ? this.costs.interrupt : 0);
         break;
       case InputKind.Xcf:
-        cost = this.costs.xcfMessage;
+        cost = b === 1 ? this.costs.packetReceived + this.costs.perByte * (obj as Uint8Array).length : this.costs.xcfMessage;
         break;
       case InputKind.Membership:
         if (!this.xcf.isMember) return; // the stack left the group meanwhile: no longer told
@@ -691,6 +723,7 @@ export class LparHost extends ModelComponent implements HalBackend {
   private emit(outputs: Output[]): void {
     for (const o of outputs) {
       if (o.to === 'osa') o.port.send(o.msg, o.bytes);
+      else if (o.to === 'iqd') this.iqdPort!.send({ kind: 'iqd-write', to: o.peer, bytes: o.data } satisfies IqdWriteMsg, o.data.length);
       else this.xcf.send(o.peer, o.data);
     }
   }
@@ -771,6 +804,14 @@ export class LparHost extends ModelComponent implements HalBackend {
   halXcfSend(toStack: string, message: Uint8Array): void {
     this.cycles += this.curKind === InputKind.Packet ? this.costs.packetForwarded : this.costs.xcfMessage;
     this.output({ to: 'xcf', peer: toStack, data: message });
+  }
+
+  halIqdSend(toStack: string, message: Uint8Array): boolean {
+    if (this.iqdPort === null || !this.iqdPeers.has(toStack) || message.length > this.iqdMtu) return false;
+    // The sending CP does the copy: the stack's per-packet and per-byte cost, as for an OSA write.
+    this.cycles += (this.curKind === InputKind.Packet ? this.costs.packetForwarded : this.costs.packetSent) + this.costs.perByte * message.length;
+    this.output({ to: 'iqd', peer: toStack, data: message });
+    return true;
   }
 
   halXcfJoin(join: boolean): void {

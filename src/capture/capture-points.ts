@@ -5,6 +5,8 @@
 //   LAN1       every frame the LAN switch receives, once (taps on the far end of each switch port)
 //   SYS1-SYS2  every message on the XCF signalling paths between the two LPARs, both ways, encapsulated as
 //              Ethernet + IPv4 between their dynamic XCF addresses (xcf-encap.ts)
+//   CPC1.IQDF4 every write on a CPC's HiperSockets IQD CHPID (dynamic XCF over IUTIQDIO), once, as its
+//              sender made it: the forwarded datagram itself in an Ethernet frame between the two stacks
 // One pcapng interface per point, timestamps in virtual nanoseconds from the start of the run.
 
 import type { Port } from '../kernel/index.js';
@@ -13,12 +15,12 @@ import { InputError, RequestError } from '../errors.js';
 import { profileSourceOf } from '../scenario/datasets.js';
 import type { Report } from '../run/report.js';
 import type { Instrument, Prepared } from '../run/run-scenario.js';
-import type { FrameMsg, XcfPathMsg } from '../../hw-models/messages.js';
+import type { FrameMsg, IqdWriteMsg, XcfPathMsg } from '../../hw-models/messages.js';
 import { macFor } from '../../hw-models/lan/wire.js';
 import { CaptureIoError, formatCaptureError, isCaptureError } from './errors.js';
 import { PcapngWriter } from './pcapng-writer.js';
 import { PointWriter } from './point-writer.js';
-import { encapsulateXcf, type XcfEndpoint } from './xcf-encap.js';
+import { encapsulateXcf, iqdFrame, type XcfEndpoint } from './xcf-encap.js';
 
 export interface CaptureSpec {
   readonly point: string;
@@ -126,6 +128,24 @@ function resolvePoint(p: Prepared, spec: CaptureSpec): ResolvedPoint {
     const taps = sw.ports.filter((sp) => sp.peer !== null).map((sp) => ({ port: sp.peer!, frame: lanFrame }));
     return { spec, taps };
   }
+  const iqd = sysplex.iqds.find((i) => i.name === name);
+  if (iqd !== undefined) {
+    const ends = xcfEndpoints(p);
+    const taps: ResolvedPoint['taps'] = [];
+    for (const port of iqd.ports) {
+      if (port.peer === null) continue;
+      const from = ends.get(port.peer.owner.name)!;
+      taps.push({
+        port: port.peer,
+        frame: (message) => {
+          const m = message as IqdWriteMsg;
+          const to = m?.kind === 'iqd-write' ? ends.get(m.to) : undefined;
+          return to === undefined ? null : iqdFrame(m.bytes, from, to);
+        },
+      });
+    }
+    return { spec, taps };
+  }
   const m = /^([^-]+)-([^-]+)$/.exec(name);
   if (m !== null) {
     const [, a, b] = m as unknown as [string, string, string];
@@ -147,6 +167,7 @@ function resolvePoint(p: Prepared, spec: CaptureSpec): ResolvedPoint {
     ...sysplex.osas.map((o) => o.name),
     ...sysplex.lans.map((l) => l.name),
     ...[...new Set(sysplex.xcfLinks.map((x) => x.between.join('-')))],
+    ...sysplex.iqds.map((i) => i.name),
   ];
   throw new RequestError(`capture point ${name}: no OSA, LAN or XCF link of that name (this topology has ${known.join(', ')})`);
 }

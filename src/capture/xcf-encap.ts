@@ -61,3 +61,17 @@ function udp(payload: Uint8Array, from: XcfEndpoint, to: XcfEndpoint): Uint8Arra
   writeUdpHeader(frame, u, XCF_UDP_PORT, XCF_UDP_PORT, payload.length, from.ip, to.ip);
   return frame;
 }
+
+/** The frame a HiperSockets capture point shows for a dynamic XCF write over the IQD CHPID: the forwarded or
+ *  redirected datagram itself in an Ethernet frame between the two stacks (IUTIQDIO carries IP datagrams, no
+ *  encapsulation); anything else as encapsulateXcf shows it. */
+export function iqdFrame(bytes: Uint8Array, from: XcfEndpoint, to: XcfEndpoint): Uint8Array | null {
+  if (!(bytes.length >= 22 && (bytes[1] === 1 || bytes[1] === 3) && bytes[2]! >> 4 === 4)) {
+    return encapsulateXcf({ kind: 'xcf-data', from: from.name, bytes }, from, to);
+  }
+  const inner = bytes.subarray(2);
+  const frame = new Uint8Array(ETH + inner.length);
+  header(frame, from, to);
+  frame.set(inner, ETH);
+  return frame;
+}

@@ -31,6 +31,11 @@ export interface Hal {
 
   /** Send a message to another stack of the XCF group (control messages and forwarded datagrams alike). */
   xcfSend(toStack: string, message: Uint8Array): void;
+  /** Send a dynamic XCF message over HiperSockets (the IUTIQDIO interface z/OS builds when DYNAMICXCF meets
+   *  an IQD CHPID): true when `toStack` shares an IQD CHPID with this one and the message went; false when
+   *  it does not (another CPC, no IQD), and the caller uses xcfSend. It arrives as an xcfReceive call.
+   *  Optional: hosts without HiperSockets leave it out. */
+  iqdSend?(toStack: string, message: Uint8Array): boolean;
   /** Join (true) or leave (false) the TCP/IP XCF group; membership changes come back as xcfMembership calls. */
   xcfJoin(join: boolean): void;
 

@@ -8,6 +8,7 @@ import type { ApplicationConfig, Firmware, FirmwareConfig, FirmwareView, Hal, Vc
 import { parseProfile } from './profile/index.js';
 import type { Profile, Route } from './profile/types.js';
 import { Sysplex, type SysplexHost } from './sysplex/index.js';
+import { greDecapsulate, IP_PROTOCOL_GRE } from './sysplex/vipa-route.js';
 import type { ConnTuple } from './xcf-messages.js';
 import { TcpEngine } from './tcp/engine.js';
 import { ZOS_TCP_CONFIG, type TcpConfig } from './tcp/config.js';
@@ -161,7 +162,24 @@ export class Stack implements Firmware, SysplexHost {
       return;
     }
     if (ipv4Protocol(packet) === IpProtocol.TCP) this.tcp.receive(now, packet);
+    else if (ipv4Protocol(packet) === IP_PROTOCOL_GRE) this.greInput(now, packet);
     else this.counters.ipDropped++;
+  }
+
+  /** A distributor's VIPAROUTE packet: the forwarded datagram inside goes to IP input, for a DVIPA this stack
+   *  is a target of (anything else in GRE is dropped, as z/OS takes GRE only from its distributors). */
+  private greInput(now: number, packet: Uint8Array): void {
+    const inner = greDecapsulate(packet);
+    if (inner === null || ipv4Protocol(inner) !== IpProtocol.TCP) {
+      this.counters.ipDropped++;
+      return;
+    }
+    const dst = ipv4Dst(inner);
+    if (!this.sysplex.isTargetAddress(dst) && !this.isOwnAddress(dst)) {
+      this.counters.ipDropped++;
+      return;
+    }
+    this.tcp.receive(now, inner);
   }
 
   isLocalAddress(ip: number): boolean {
@@ -236,6 +254,17 @@ export class Stack implements Firmware, SysplexHost {
     const out: ConnTuple[] = [];
     for (const c of this.tcp.connections()) if (c.localIp === ip) out.push([c.remoteIp, c.remotePort, c.localPort]);
     return out;
+  }
+
+  sendRouted(packet: Uint8Array): boolean {
+    const dst = ipv4Dst(packet);
+    const route = this.routeFor(dst);
+    if (route === null) {
+      this.counters.noRoute++;
+      return false;
+    }
+    this.hal.transmit(route.ifName, packet, route.gateway ?? dst);
+    return true;
   }
 
   deliverLocal(now: number, packet: Uint8Array): void {

@@ -19,6 +19,18 @@ export interface ReplayReport {
   skipped: { notToDvipa: number; nonIpv4: number; malformed: number };
 }
 export interface ExpectationReport { expr: string; ok: boolean; actual: unknown }
+/** A HiperSockets IQD CHPID: the writes it carried (dynamic XCF between the LPARs of its CPC) and rejected. */
+export interface IqdReport {
+  name: string;
+  chpid: string;
+  /** The stacks' MTU over it, from its maximum frame size. */
+  mtu: number;
+  frames: number;
+  bytes: number;
+  tooBig: number;
+  noTarget: number;
+}
+
 /** One OSA port: frames, interrupts and drops; per sharing LPAR its read storage in SBALs, the high-water marks
  *  of its read queue and the frames it sent on each write priority queue (1..4). */
 export interface OsaReport {
@@ -38,6 +50,7 @@ export interface Report {
   distribution: DistributionReport[];
   clients: ClientsReport & { latency?: ClientLatencyReport; workloads?: WorkloadReport[] };
   osas?: OsaReport[];
+  iqds?: IqdReport[];
   replay?: ReplayReport;
   expectations?: ExpectationReport[];
   /** Values the topology sets shorter than z/OS's own (docs/contract.md). */

@@ -16,7 +16,7 @@ import { Histogram, type HistogramData, type LatencySummary } from '../kernel/hi
 import { cidrOf, inSubnet, ipOf } from '../net/ipv4.js';
 import type { DistributedService } from '../../hw-models/lpar/lpar.js';
 import { remoteKey } from '../../hw-models/lpar/ledger.js';
-import type { ClientLatencyReport, ClientsReport, DistributionReport, DvipaReport, OsaReport, Report, TargetReport, WorkloadReport } from './report.js';
+import type { ClientLatencyReport, ClientsReport, DistributionReport, DvipaReport, IqdReport, OsaReport, Report, TargetReport, WorkloadReport } from './report.js';
 import type { OsaSlotSummary, OsaStats } from '../../hw-models/osa/osa.js';
 import { checkMemoryBudget, HeapWatch } from './memory-budget.js';
 import { compressedOf, type CompressedReport, mergeXcf, type XcfPart, xcfPart } from './xcf-report.js';
@@ -203,6 +203,8 @@ export interface ReportPart {
   /** XCF: systems, CFs and the couple data set of this partition; the values the file compresses. */
   xcf: XcfPart;
   compressed: CompressedReport[];
+  /** The local HiperSockets IQD CHPIDs (index in sysplex.iqds); absent when the topology has none. */
+  iqds?: { index: number; report: IqdReport }[];
 }
 export interface OsaPart {
   index: number;
@@ -275,7 +277,9 @@ export function reportPart(p: Prepared, notCompleted: NotCompleted, isLocal: (c:
   });
   const clients = p.clients.flatMap((c, index) => (isLocal(c) ? [{ index, totals: c.summary(), latency: c.latencyData() }] : []));
   const osas = sysplex.osas.flatMap((o, index) => (isLocal(o) ? [{ index, name: o.name, stats: { ...o.stats }, slots: o.slotSummaries() }] : []));
-  return { lpars, clients, osas, xcf: xcfPart(sysplex, isLocal), compressed: compressedOf(p.scenario) };
+  const iqds = sysplex.iqds.flatMap((q, index) => (isLocal(q) ? [{ index, report: { name: q.name, chpid: q.chpid, mtu: q.mtu, ...q.stats } }] : []));
+  const part = { lpars, clients, osas, xcf: xcfPart(sysplex, isLocal), compressed: compressedOf(p.scenario) };
+  return iqds.length > 0 ? { ...part, iqds } : part;
 }
 
 /** One report from the parts of every partition (each LPAR and client component in exactly one part). */
@@ -336,6 +340,7 @@ export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs:
       },
       lpars: o.slots.map((s) => ({ ...s, txByQueue: [...s.txByQueue] })),
     }));
+  const iqds = parts.flatMap((x) => x.iqds ?? []).sort((a, b) => a.index - b.index).map((q) => q.report);
   return {
     virtualTimePs: meta.virtualTimePs,
     events: meta.events,
@@ -349,6 +354,7 @@ export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs:
     osas,
     compressed: parts[0]?.compressed ?? [],
     xcf: mergeXcf(parts.map((x) => x.xcf ?? { systems: [], cfs: [], cds: null })),
+    ...(iqds.length > 0 ? { iqds } : {}),
   };
 }
 

@@ -9,6 +9,8 @@
 //   LPAR `ctc.<peer>.<n>` <-> peer `ctc.<LPAR>.<n>`             per FICON CTC device pair: pathTiming(link)
 //   LPAR `cf.<CF>.<n>`   <-> CF `<LPAR>.<n>`                    per coupling link CHPID: pathTiming(link)
 //   LPAR `cds`           <-> CDS `<LPAR>`                       CDS.ioPs, no serialisation
+//   LPAR `iqd`           <-> `<CPC>.IQD<chpid>` port <LPAR>      IQD.signalPs, no serialisation (the CHPID
+//                                                               copies); only for a CPC with `iqd:`
 //   router `clients`     <-> the clients component's `router`   the LAN's router latency and client bit rate
 // Each LPAR's signalling paths to a peer are its CTC device pairs, then one list structure per CF both reach
 // (signallingPaths, the numbering xcf-down `A-B:n` uses).
@@ -41,6 +43,8 @@ import { CouplingFacility } from '../../hw-models/cf/coupling-facility.js';
 import { CoupleDataSet } from '../../hw-models/cds/couple-data-set.js';
 import { CDS } from '../../hw-models/cds/datasheet.js';
 import { signallingPaths } from '../scenario/topology.js';
+import { IQD } from '../../hw-models/hipersockets/datasheet.js';
+import { IqdChpid } from '../../hw-models/hipersockets/iqd.js';
 
 /** Picks the firmware image of an LPAR by its name (a function of exactly one parameter). */
 export type FirmwareSelector = (lpar: string) => FirmwareFactory;
@@ -86,6 +90,8 @@ export interface Sysplex {
   readonly cfs: readonly CouplingFacility[];
   readonly cfLinks: readonly CfLinkHandle[];
   readonly cds: CoupleDataSet;
+  /** HiperSockets IQD CHPIDs, one per CPC that has one (`CPC1.IQDF4`). */
+  readonly iqds: readonly IqdChpid[];
   /** Client components made by options.clients, by LAN name. */
   readonly clients: ReadonlyMap<string, Component>;
   lpar(name: string): LparHost | undefined;
@@ -189,6 +195,17 @@ export function buildSysplex(sim: Simulation, topology: Topology, firmware: Firm
     }
     cpcs.push(cpc);
   }
+
+  // HiperSockets: an IQD CHPID per CPC that defines one, shared by its LPARs (dynamic XCF between them).
+  const iqds: IqdChpid[] = [];
+  for (const c of topology.cpcs) {
+    if (c.iqd == null) continue;
+    const mine = topology.lpars.filter((l) => l.cpc === c.name).map((l) => l.name);
+    const iqd = sim.add(new IqdChpid(`${c.name}.IQD${c.iqd.chpid}`, c.iqd.chpid, c.iqd.mfsKb));
+    for (const name of mine) sim.connect(lpars.get(name)!.attachIqd(mine, iqd.mtu), iqd.attachLpar(name), IQD.signalPs, 0, `${name}-${iqd.name}`);
+    iqds.push(iqd);
+  }
+
 
   // The sysplex couple data set, one I/O away from every LPAR.
   const cds = sim.add(new CoupleDataSet('CDS'));
@@ -310,6 +327,7 @@ export function buildSysplex(sim: Simulation, topology: Topology, firmware: Firm
     cfs: [...cfs.values()],
     cfLinks,
     cds,
+    iqds,
     clients,
     lpar: (name) => lpars.get(name),
     osa: (name) => osas.get(name),

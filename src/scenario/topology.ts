@@ -44,7 +44,7 @@ interface RawLpar {
   datasets?: Record<string, string>; symbols?: Record<string, string>;
 }
 interface RawLink { between: [string, string]; model: XcfLinkModel; distance?: string; paths?: number; signalling?: 'CTC' | 'STRUCTURE' }
-interface RawCpc { name: string; processors?: number }
+interface RawCpc { name: string; processors?: number; iqd?: { chpid?: string; mfs?: number } }
 interface RawCf { name: string; processors?: number; cpc?: string }
 interface RawXcf { failureDetection?: string; links?: RawLink[]; classLength?: Unit; maxMsg?: Unit }
 interface RawBackplane { bind?: string; curveServerKey?: string; curveClientKey?: string; pin?: Record<string, number> }
@@ -194,10 +194,11 @@ export function spinFdiPs(cps: 'dedicated' | 'shared'): number {
 }
 
 function buildCpcs(b: Builder, raw: readonly RawCpc[] | undefined, base: Path, claim: Claim): CpcSpec[] {
-  if (raw === undefined) return [{ name: DEFAULTS.cpc, implicit: true, processors: 0, at: b.at(base) }];
+  if (raw === undefined) return [{ name: DEFAULTS.cpc, implicit: true, processors: 0, iqd: null, at: b.at(base) }];
   return raw.map((c, i) => {
     claim(c.name, 'CPC', [...base, 'cpcs', i]);
-    return { name: c.name, implicit: false, processors: c.processors ?? 0, at: b.at([...base, 'cpcs', i]) };
+    const iqd = c.iqd === undefined ? null : { chpid: (c.iqd.chpid ?? 'F4').toUpperCase(), mfsKb: c.iqd.mfs ?? 16 };
+    return { name: c.name, implicit: false, processors: c.processors ?? 0, iqd, at: b.at([...base, 'cpcs', i]) };
   });
 }
 

@@ -96,7 +96,16 @@ export interface CpcSpec {
   readonly implicit: boolean;
   /** Physical general-purpose CPs (default: its LPARs' logical CPs, nothing overcommitted). */
   readonly processors: number;
+  /** Its HiperSockets CHPID, when it has one: dynamic XCF between its LPARs runs over it. */
+  readonly iqd: IqdSpec | null;
   readonly at: SourcePos;
+}
+
+/** A HiperSockets (IQD) CHPID: IOCP's CHPID number and maximum frame size (OS=00/40/80/C0). */
+export interface IqdSpec {
+  readonly chpid: string;
+  /** Maximum frame size, KB: 16, 24, 40 or 64. */
+  readonly mfsKb: number;
 }
 
 /** A coupling facility LPAR: list structures (XCF signalling) served by its processors. */

@@ -1,11 +1,16 @@
 // The distributor's data path: every inbound datagram from the OSA passes route(), which forwards those of
-// distributed connections to their target over XCF (choosing a target for a new connection), hands datagrams
-// for a DVIPA that moved to its new owner, and leaves the rest to this stack's IP input.
+// distributed connections to their target over a dynamic XCF interface (choosing a target for a new
+// connection), hands datagrams for a DVIPA that moved to its new owner, and leaves the rest to this stack's IP
+// input. The dynamic XCF interface is HiperSockets (IUTIQDIO) to a stack on an IQD CHPID this one shares (same
+// CPC), else XCF signalling (IP Configuration Reference, VIPAROUTE: "Dynamic XCF interfaces include
+// HiperSockets (iQDIO) ... or XCF interfaces created by IPCONFIG DYNAMICXCF"); a target a VIPAROUTE names is
+// reached in GRE over the IP network instead (vipa-route.ts).
 
 import { FlowKey, NEW_CONNECTION, NO_ENTRY, NO_TARGET, NOT_DISTRIBUTED, forwardDecision, selectTarget } from '../sd/index.js';
 import { ipText } from '../sd/types.js';
 import { encodeForward, encodeRedirect } from '../xcf-messages.js';
 import { LookAhead } from './look-ahead.js';
+import { greEncapsulate, vipaRouteTarget } from './vipa-route.js';
 import type { SysplexState } from './state.js';
 
 export class DataPath {
@@ -81,8 +86,8 @@ export class DataPath {
     const d = s.dvipas.get(dst);
     if (d === undefined || d.owner === null || d.owner === s.self || !s.members.has(d.owner)) return false;
     s.counters.redirected++;
-    if (s.hal.tracing) s.hal.trace('conn.redirect', { to: d.owner, bytes: packet.length });
-    s.hal.xcfSend(d.owner, encodeRedirect(packet));
+    const iqd = this.dynamicXcf(d.owner, encodeRedirect(packet));
+    if (s.hal.tracing) s.hal.trace('conn.redirect', iqd ? { to: d.owner, bytes: packet.length, via: 'iqd' } : { to: d.owner, bytes: packet.length });
     return true;
   }
 
@@ -93,8 +98,20 @@ export class DataPath {
     const d = s.dvipas.get(dst);
     if (d === undefined || d.owner === null || d.owner === s.self || !s.members.has(d.owner)) return false;
     s.counters.redirected++;
-    s.hal.xcfSend(d.owner, encodeRedirect(packet));
+    this.dynamicXcf(d.owner, encodeRedirect(packet));
     return true;
+  }
+
+  /** Sends over the dynamic XCF interface to `stack`: HiperSockets when the host reaches it so, else XCF.
+   *  True when it went over HiperSockets. */
+  private dynamicXcf(stack: string, message: Uint8Array): boolean {
+    const s = this.s;
+    if (s.hal.iqdSend?.(stack, message) === true) {
+      s.counters.viaIqd++;
+      return true;
+    }
+    s.hal.xcfSend(stack, message);
+    return false;
   }
 
   private forwardTo(now: number, t: number, packet: Uint8Array): void {
@@ -105,7 +122,13 @@ export class DataPath {
       return;
     }
     s.counters.forwarded++;
-    if (s.hal.tracing) s.hal.trace('conn.forward', { to: stack, bytes: packet.length });
-    s.hal.xcfSend(stack, encodeForward(packet));
+    const viaRoute = s.vipaRoutes.length > 0 ? vipaRouteTarget(s.vipaRoutes, s.xcfIpOf(stack)) : 0;
+    if (viaRoute !== 0 && s.host.sendRouted(greEncapsulate(s.xcfIp, viaRoute, packet))) {
+      s.counters.viaVipaRoute++;
+      if (s.hal.tracing) s.hal.trace('conn.forward', { to: stack, bytes: packet.length, via: 'viparoute' });
+      return;
+    }
+    const iqd = this.dynamicXcf(stack, encodeForward(packet));
+    if (s.hal.tracing) s.hal.trace('conn.forward', iqd ? { to: stack, bytes: packet.length, via: 'iqd' } : { to: stack, bytes: packet.length });
   }
 }

@@ -14,6 +14,8 @@ export interface SysplexHost {
   connectionsOn(ip: number): ConnTuple[];
   /** Hand a datagram to this stack's own IP input (a target receiving a forwarded packet). */
   deliverLocal(now: number, packet: Uint8Array): void;
+  /** Send a datagram by this stack's IP routing table (VIPAROUTE's GRE packets); false when no route. */
+  sendRouted(packet: Uint8Array): boolean;
   /** The OSA interface on whose subnet `ip` lies (where the owner registers it), or null. */
   interfaceFor(ip: number): string | null;
   /** Registers addresses with the OSAs (on a stand-in interface while their own is down). */

@@ -5,7 +5,7 @@
 import { WlmWeights } from '../sd/wlm-weights.js';
 import { SECOND_PS } from './timers.js';
 import type { Hal } from '../hal.js';
-import type { Profile, VipaBackup, VipaDefine, VipaDistribute } from '../profile/types.js';
+import type { Profile, VipaBackup, VipaDefine, VipaDistribute, VipaRoute } from '../profile/types.js';
 import { ServiceTable, TimedAffinity, Vcrt, Vdpt } from '../sd/index.js';
 import { type ControlMessage, encodeControl } from '../xcf-messages.js';
 import { type Dvipa, type Member, newDvipa } from './dvipa.js';
@@ -25,8 +25,12 @@ export class SysplexState {
   inGroup = false;
   /** The join settle time has passed (hellos exchanged). */
   settled = false;
-  /** decidedAhead: datagrams forwarded on a decision of the look-ahead over their burst (a share of forwarded). */
-  readonly counters = { forwarded: 0, redirected: 0, dropped: 0, malformed: 0, noTarget: 0, decidedAhead: 0 };
+  /** decidedAhead: datagrams forwarded on a decision of the look-ahead over their burst (a share of forwarded).
+   *  viaIqd: forwarded or redirected datagrams that went over HiperSockets (IUTIQDIO) rather than XCF.
+   *  viaVipaRoute: forwarded ones that went in GRE over the IP network (VIPAROUTE). */
+  readonly counters = { forwarded: 0, redirected: 0, dropped: 0, malformed: 0, noTarget: 0, decidedAhead: 0, viaIqd: 0, viaVipaRoute: 0 };
+  /** VIPADYNAMIC VIPAROUTE entries: targets reached over the IP network in GRE. */
+  readonly vipaRoutes: readonly VipaRoute[];
   readonly hal: Hal;
   readonly self: string;
   readonly xcfIp: number;
@@ -42,6 +46,7 @@ export class SysplexState {
     this.hal = host.hal;
     this.self = host.hal.stackName;
     this.xcfIp = profile.dynamicXcf?.ip ?? 0;
+    this.vipaRoutes = profile.vipaRoutes;
     this.wlmPollPs = profile.globalConfig.sysplexWlmPoll * SECOND_PS;
     this.vcrt = new Vcrt({ services: this.services });
     this.vdpt = new Vdpt(this.services, { targets: 64 });
