@@ -15,7 +15,7 @@ import { InputError, RequestError } from '../errors.js';
 import { profileSourceOf } from '../scenario/datasets.js';
 import type { Report } from '../run/report.js';
 import type { Instrument, Prepared } from '../run/run-scenario.js';
-import type { FrameMsg, IqdWriteMsg, XcfPathMsg } from '../../hw-models/messages.js';
+import type { CfRequestMsg, FrameMsg, IqdWriteMsg, XcfPathMsg } from '../../hw-models/messages.js';
 import { macFor } from '../../hw-models/lan/wire.js';
 import { CaptureIoError, formatCaptureError, isCaptureError } from './errors.js';
 import { PcapngWriter } from './pcapng-writer.js';
@@ -162,11 +162,34 @@ function resolvePoint(p: Prepared, spec: CaptureSpec): ResolvedPoint {
       }
       return { spec, taps };
     }
+    // No CTC between them: their signals go through a list structure in a CF both reach. The point shows each
+    // signal once, as its sender writes it to the receiver's list (the CF's reads and notifications are not
+    // signals of their own).
+    const viaCf = sysplex.cfLinks.filter((l) => (l.lpar === a || l.lpar === b) && sysplex.cfLinks.some((o) => o.cf === l.cf && o.lpar === (l.lpar === a ? b : a)));
+    if (viaCf.length > 0) {
+      const ends = xcfEndpoints(p);
+      const taps: ResolvedPoint['taps'] = viaCf.map((l) => {
+        const port = l.link.a.owner.name === l.lpar ? l.link.a : l.link.b;
+        const other = l.lpar === a ? b : a;
+        const from = ends.get(l.lpar)!;
+        const to = ends.get(other)!;
+        return {
+          port,
+          frame: (message) => {
+            const r = message as CfRequestMsg;
+            if (r?.kind !== 'cf-req' || r.op !== 'write' || r.to !== other || r.bytes === null) return null;
+            return encapsulateXcf({ kind: 'xcf-data', from: l.lpar, bytes: r.bytes } as XcfPathMsg, from, to);
+          },
+        };
+      });
+      return { spec, taps };
+    }
   }
+  const structurePairs = sysplex.cfLinks.flatMap((l) => sysplex.cfLinks.filter((o) => o.cf === l.cf && o.lpar > l.lpar).map((o) => `${l.lpar}-${o.lpar}`));
   const known = [
     ...sysplex.osas.map((o) => o.name),
     ...sysplex.lans.map((l) => l.name),
-    ...[...new Set(sysplex.xcfLinks.map((x) => x.between.join('-')))],
+    ...[...new Set([...sysplex.xcfLinks.map((x) => x.between.join('-')), ...structurePairs])],
     ...sysplex.iqds.map((i) => i.name),
   ];
   throw new RequestError(`capture point ${name}: no OSA, LAN or XCF link of that name (this topology has ${known.join(', ')})`);

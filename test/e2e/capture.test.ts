@@ -79,7 +79,7 @@ describe('a capture of the demo', needs('tshark'), () => {
     expect(all.filter((r) => r.arp).length).toBeGreaterThan(0);
   });
 
-  test('SYS1-SYS2 opens cleanly: forwarded client segments as IP-in-IP, control and heartbeats as UDP', () => {
+  test('SYS1-SYS2 (through CF01) opens cleanly: forwarded client segments as IP-in-IP, control messages as UDP', () => {
     expectClean(xcf, true);
     const forwarded = tsharkFields(xcf, ['ip.src', 'ip.dst', 'ip.proto'], ['-Y', 'ip.proto == 4 && tcp.flags.syn == 1']);
     expect(forwarded.length).toBeGreaterThan(300); // a third of the SYNs go SYS1 -> SYS2
