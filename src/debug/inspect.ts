@@ -101,17 +101,21 @@ function xcfVars(engine: DebugEngine, host: LparHost): VarNode[] {
     leaf('failureDetection', formatTime(xcf.failureDetectionPs)),
     ...Object.entries(xcf.stats).map(([k, v]) => leaf(k, v)),
   ];
+  // Every other system this one has signalling paths to: FICON CTC device pairs first, then list structures in
+  // the CFs both reach (the numbering of xcf-down `A-B:n`).
   const links = engine.p.sysplex.xcfLinks.filter((l) => l.between.includes(host.name));
-  const peers = [...new Set(links.map((l) => (l.between[0] === host.name ? l.between[1] : l.between[0])))];
-  for (const peer of peers) {
-    const paths = links.filter((l) => l.between.includes(peer));
-    const up = xcf.pathStates(peer).filter((s) => s).length;
+  for (const peer of engine.p.sysplex.lpars.map((l) => l.name).filter((n) => n !== host.name)) {
+    const states = xcf.pathStates(peer);
+    if (states.length === 0) continue;
+    const ctc = links.filter((l) => l.between.includes(peer));
+    const up = states.filter((st) => st).length;
     out.push(
-      group(peer, `${joined.has(peer) ? 'joined' : 'not joined'}, ${up} of ${paths.length} path(s) up`, () =>
-        paths.map((l) => {
+      group(peer, `${joined.has(peer) ? 'joined' : 'not joined'}, ${up} of ${states.length} path(s) up`, () =>
+        states.map((pathUp, i) => {
+          const l = ctc.find((x) => x.path === i);
+          if (l === undefined) return group(`path ${i}`, `${pathUp ? 'up' : 'down'} (list structure)`, () => [leaf('kind', 'list structure in a coupling facility')]);
           const port = l.link.a.owner === host ? l.link.a : l.link.b;
-          const pathUp = xcf.pathStates(peer)[l.path] ?? false;
-          return group(`path ${l.path}`, `${pathUp ? 'up' : 'down'} (${l.name})`, () => [
+          return group(`path ${i}`, `${pathUp ? 'up' : 'down'} (${l.name})`, () => [
             leaf('link', l.name),
             leaf('latency', formatTime(l.timing.latencyPs)),
             leaf('rate', bitRate(l.timing.bps)),

@@ -34,10 +34,12 @@ export interface OsaProbe {
 }
 
 export interface XcfProbe {
-  readonly handle: XcfLinkHandle;
+  /** A FICON CTC device pair between two LPARs, or a coupling link from an LPAR to a CF (`between: [SYS1, CF01]`). */
+  readonly handle: Pick<XcfLinkHandle, 'between' | 'path' | 'link'>;
   readonly process: number;
   readonly a: LparHost;
-  readonly b: LparHost;
+  /** The peer LPAR; undefined for a coupling link to a CF. */
+  readonly b: LparHost | undefined;
   readonly up: number;
   readonly inFlight: number;
   readonly mbps: number;
@@ -131,7 +133,11 @@ export function buildCatalogue(p: Prepared): Catalogue {
   });
 
   const byName = new Map(p.sysplex.lpars.map((l) => [l.name, l]));
-  const xcf: XcfProbe[] = p.sysplex.xcfLinks.map((handle) => {
+  const cfHandles = p.sysplex.cfLinks.map((l) => {
+    const path = Number(/\.(\d+)$/.exec(l.name)?.[1] ?? 0);
+    return { between: [l.lpar, l.cf] as const, path, link: l.link };
+  });
+  const xcf: XcfProbe[] = [...p.sysplex.xcfLinks, ...cfHandles].map((handle) => {
     const label = `${handle.between[0]}-${handle.between[1]}:${handle.path}`;
     const process = proc(`XCF ${label}`, 'xcf');
     const scope = ['XCF', vcdName(`${handle.between[0]}-${handle.between[1]}_p${handle.path}`)];
@@ -139,7 +145,7 @@ export function buildCatalogue(p: Prepared): Catalogue {
       handle,
       process,
       a: byName.get(handle.between[0])!,
-      b: byName.get(handle.between[1])!,
+      b: byName.get(handle.between[1]),
       up: sig(process, scope, 'up', 'bit'),
       inFlight: sig(process, scope, 'bytes_in_flight', 'real'),
       mbps: sig(process, scope, 'mbytes_per_s', 'real', { plot: 'xcf', label, merge: 'mean' }),

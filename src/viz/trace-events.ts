@@ -169,6 +169,7 @@ export class TraceEvents implements TraceSink {
     for (const x of this.cat.xcf) {
       const [a, b] = x.handle.between;
       if (x.handle.path !== path || !((a === component && b === peer) || (b === component && a === peer))) continue;
+      if (x.b === undefined) continue; // a coupling link to a CF: its state follows the link alone
       const linkUp = x.handle.link.up && x.a.xcf.pathStates(b)[path] === true && x.b.xcf.pathStates(a)[path] === true;
       this.timeline.set(t, x.up, linkUp ? 1 : 0);
       this.fault(t, `${up ? 'xcf-up' : 'xcf-down'} ${a}-${b}:${path}`, x.process);

@@ -17,7 +17,7 @@ describe('sysplex-emu debug --console', () => {
   it('breaks, shows the stopped state with time standing still, steps, and runs to the end', () => {
     const r = consoleRun([
       'D TCPIP,SYS1,NETSTAT,VCRT',
-      'break vcrt.insert port == 80',
+      'break vcrt.insert target == SYS2',
       'break vcrt.insert port ==',
       'break tcp.open c == SYS3',
       'breaks',
@@ -49,12 +49,12 @@ describe('sysplex-emu debug --console', () => {
     const lines = out.split('\n');
     expect(lines[0]).toBe('sysplex-emu debug console: demo, LPARs SYS1 SYS2 SYS3, run until 1 s; type help');
     expect(out).toContain('SYS1 has not been IPLed yet: the run starts with continue');
-    expect(out).toContain('breakpoint 1: vcrt.insert if port == 80');
+    expect(out).toContain('breakpoint 1: vcrt.insert if target == SYS2');
     expect(out).toMatch(/breakpoint not set: condition: column 8: expected a value at the end/);
     expect(out).toContain('breakpoint 3: tcp.open if c == SYS3');
 
-    // The first stop: the distributor inserts the first HTTP connection.
-    const stop = /\[(\S+ ms)\] SYS1 stopped: breakpoint 1: vcrt\.insert if port == 80\n {2}#0 vcrt\.insert dvipa=10\.1\.1\.10 port=80 client=(\S+) clientPort=(\d+) target=(SYS\d) \[SYS1 @ \1\]/.exec(out);
+    // The first stop: the distributor inserts the first HTTP connection it forwards to SYS2.
+    const stop = /\[(\S+ ms)\] SYS1 stopped: breakpoint 1: vcrt\.insert if target == SYS2\n {2}#0 vcrt\.insert dvipa=10\.1\.1\.10 port=80 client=(\S+) clientPort=(\d+) target=(SYS\d) \[SYS1 @ \1\]/.exec(out);
     expect(stop).not.toBeNull();
     const [, t1, client, clientPort, target] = stop!;
     // `time` twice while stopped, with displays in between: the same.

@@ -27,11 +27,11 @@ async function variables(c: DebugClient, ref: number, extra: Partial<DebugProtoc
 }
 
 describe('sysplex-emu debug over DAP', () => {
-  it('attaches, breaks on vcrt.insert if port == 80, shows threads, causes, every scope and VCRT rows, runs displays, steps, and runs to the end', async () => {
+  it('attaches, breaks on vcrt.insert if target == SYS2, shows threads, causes, every scope and VCRT rows, runs displays, steps, and runs to the end', async () => {
     server = await startDebugServer();
     const c = (client = await connectClient(server.port));
     const { init, bps, stopped } = await attach(c, [
-      { name: 'vcrt.insert', condition: 'port == 80' },
+      { name: 'vcrt.insert', condition: 'target == SYS2' },
       { name: 'vcrt.insert', condition: 'port ==' },
       { name: 'no.such.kind' },
     ]);
@@ -44,7 +44,7 @@ describe('sysplex-emu debug over DAP', () => {
     expect(bad!.message).toMatch(/condition: column \d+/);
     expect(unknown!.message).toMatch(/no built-in model traces/);
 
-    // The SYN of the first HTTP connection reaches the distributor (SYS1, the DVIPA's owner).
+    // The SYN of the first HTTP connection for SYS2 reaches the distributor (SYS1, the DVIPA's owner).
     expect(stopped!.body.reason).toBe('function breakpoint');
     expect(stopped!.body.threadId).toBe(1);
     expect(stopped!.body.hitBreakpointIds).toEqual([good!.id]);
@@ -142,7 +142,7 @@ describe('sysplex-emu debug over DAP', () => {
     await c.disconnectRequest({});
     expect(await withTimeout(server.exited, 10_000, 'the debug process to exit')).toBe(0);
     expect(server.stdout()).toMatch(/^DAP listening on 127\.0\.0\.1:\d+\n/);
-    expect(server.stdout()).toContain('    SYS3        1        334');
+    expect(server.stdout()).toContain('    SYS1        1        334');
   });
 
   it('keeps virtual time still while stopped and moves it again on continue', async () => {

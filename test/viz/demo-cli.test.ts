@@ -40,7 +40,7 @@ describe('the demo with --vcd, --perfetto and --html', () => {
     for (const p of [
       'sysplex.SYS1.cpu_busy_pct', 'sysplex.SYS1.run_queue', 'sysplex.SYS2.up', 'sysplex.SYS3.vcrt_size',
       'sysplex.OSA1.inbound_fill_SYS1', 'sysplex.OSA2.drops', 'sysplex.OSA3.registered_addresses',
-      'sysplex.XCF.SYS1_SYS2_p0.bytes_in_flight', 'sysplex.XCF.SYS2_SYS3_p0.up', 'sysplex.XCF.SYS1_SYS3_p0.mbytes_per_s',
+      'sysplex.XCF.SYS1_CF01_p0.bytes_in_flight', 'sysplex.XCF.SYS2_CF01_p0.up', 'sysplex.XCF.SYS3_CF01_p0.mbytes_per_s',
       'sysplex.distributor.dvipa_10_1_1_10.owner', 'sysplex.distributor.dvipa_10_1_1_10.owner_id',
       'sysplex.distributor.dvipa_10_1_1_10.ready_targets_port80', 'sysplex.clients.completed',
     ]) expect(paths).toContain(p);
@@ -65,7 +65,7 @@ describe('the demo with --vcd, --perfetto and --html', () => {
     expect(perfettoProblems(doc)).toEqual([]);
     const ev = doc.traceEvents;
     const processes = ev.filter((e) => e.ph === 'M' && e.name === 'process_name').map((e) => e.args!.name);
-    expect(processes).toEqual(expect.arrayContaining(['SYS1 (LPAR)', 'SYS2 (LPAR)', 'SYS3 (LPAR)', 'OSA1 (OSA-Express)', 'XCF SYS1-SYS2:0', 'Sysplex Distributor']));
+    expect(processes).toEqual(expect.arrayContaining(['SYS1 (LPAR)', 'SYS2 (LPAR)', 'SYS3 (LPAR)', 'OSA1 (OSA-Express)', 'XCF SYS1-CF01:0', 'Sysplex Distributor']));
     const pidOf = (name: string) => ev.find((e) => e.ph === 'M' && e.name === 'process_name' && e.args!.name === name)!.pid;
     const sys1 = pidOf('SYS1 (LPAR)');
     expect(ev.filter((e) => e.ph === 'X' && e.pid === sys1).length).toBeGreaterThan(100); // CPU work
