@@ -32,7 +32,7 @@ describe('partition plan', () => {
   it('deals LPARs (with their OSAs) and then the LAN (with router and clients) round robin', async () => {
     const two = await plan(demo(), 2);
     expect(groups(two.plan.assignment)).toEqual([
-      ['OSA1', 'OSA3', 'SYS1', 'SYS3'],
+      ['CDS', 'CF01', 'OSA1', 'OSA3', 'SYS1', 'SYS3'],
       ['LAN1', 'LAN1.clients', 'LAN1.router', 'OSA2', 'SYS2'],
     ]);
     // OSA <-> LAN segments (500 ns) and the XCF links (2.05 us) cross; the LAN segments set the lookahead.
@@ -41,7 +41,7 @@ describe('partition plan', () => {
     expect(two.plan.latency[0]).toBe(Infinity);
     const three = await plan(demo(), 3);
     expect(groups(three.plan.assignment)).toEqual([
-      ['LAN1', 'LAN1.clients', 'LAN1.router', 'OSA1', 'SYS1'],
+      ['CDS', 'CF01', 'LAN1', 'LAN1.clients', 'LAN1.router', 'OSA1', 'SYS1'],
       ['OSA2', 'SYS2'],
       ['OSA3', 'SYS3'],
     ]);
@@ -59,14 +59,14 @@ describe('partition plan', () => {
       backplane: { pin: { LAN1: 2, OSA2: 0 } },
     }));
     const { plan: p } = await plan(s, 3);
-    expect(groups(p.assignment)).toEqual([['OSA1', 'OSA2', 'OSA3', 'SYS1', 'SYS3'], ['SYS2'], ['LAN1', 'LAN1.clients', 'LAN1.router']]);
+    expect(groups(p.assignment)).toEqual([['CDS', 'CF01', 'OSA1', 'OSA2', 'OSA3', 'SYS1', 'SYS3'], ['SYS2'], ['LAN1', 'LAN1.clients', 'LAN1.router']]);
   });
 
   it('an API pin may cut between the router and its clients (the 20 us link) instead of a LAN segment', async () => {
     const s = demo();
     const p = await prepare(s, { isLocal: () => false });
     const pl = planPartitions(p, 2, [], { SYS1: 0, SYS2: 0, SYS3: 0, LAN1: 0, 'LAN1.clients': 1 });
-    expect(groups(pl.assignment)).toEqual([['LAN1', 'LAN1.router', 'OSA1', 'OSA2', 'OSA3', 'SYS1', 'SYS2', 'SYS3'], ['LAN1.clients']]);
+    expect(groups(pl.assignment)).toEqual([['CDS', 'CF01', 'LAN1', 'LAN1.router', 'OSA1', 'OSA2', 'OSA3', 'SYS1', 'SYS2', 'SYS3'], ['LAN1.clients']]);
     expect(pl.lookaheadPs).toBe(20_000_000);
     expect(() => planPartitions(p, 2, [], { NOPE: 1 })).toThrow(/no component named NOPE/);
   });
@@ -74,7 +74,7 @@ describe('partition plan', () => {
   it('by latency: cuts the longest links (single linkage), and the default takes it when its lookahead is larger', async () => {
     const two = await plan(demo(), 2, [], 'latency');
     expect(two.plan.strategy).toBe('latency');
-    expect(groups(two.plan.assignment)).toEqual([['LAN1', 'LAN1.router', 'OSA1', 'OSA2', 'OSA3', 'SYS1', 'SYS2', 'SYS3'], ['LAN1.clients']]);
+    expect(groups(two.plan.assignment)).toEqual([['CDS', 'CF01', 'LAN1', 'LAN1.router', 'OSA1', 'OSA2', 'OSA3', 'SYS1', 'SYS2', 'SYS3'], ['LAN1.clients']]);
     expect(two.plan.lookaheadPs).toBe(20_000_000);
     expect(two.plan.cut).toEqual([{ name: 'LAN1.router-LAN1.clients', latencyPs: 20_000_000 }]);
     expect((await plan(demo(), 2, [], 'auto')).plan.strategy).toBe('latency'); // 20 us beats round robin's 500 ns
@@ -85,7 +85,7 @@ describe('partition plan', () => {
     expect((await plan(demo(), 3, [], 'auto')).plan.strategy).toBe('round-robin');
     // Pins hold: SYS3 with the clients.
     const pinned = await plan(demo((t) => ({ ...t, backplane: { pin: { SYS3: 1, 'LAN1.clients': 1 } } })), 2, [], 'latency');
-    expect(groups(pinned.plan.assignment)).toEqual([['LAN1', 'LAN1.router', 'OSA1', 'OSA2', 'SYS1', 'SYS2'], ['LAN1.clients', 'OSA3', 'SYS3']]);
+    expect(groups(pinned.plan.assignment)).toEqual([['CDS', 'CF01', 'LAN1', 'LAN1.router', 'OSA1', 'OSA2', 'SYS1', 'SYS2'], ['LAN1.clients', 'OSA3', 'SYS3']]);
   });
 
   it('a topology may pin a LAN\'s client hosts (backplane.pin: { LAN1.clients: 1 }); an unknown LAN part is bad input', () => {
@@ -102,7 +102,7 @@ describe('partition plan', () => {
     const lines = r.stderr.trim().split('\n');
     expect(lines.slice(0, 4)).toEqual([
       'plan: 2 partitions, placed by latency (cut at the longest links)',
-      '  partition 0: LAN1, LAN1.router, OSA1, OSA2, OSA3 ... (8 components)',
+      '  partition 0: CDS, CF01, LAN1, LAN1.router, OSA1 ... (10 components)',
       '  partition 1: LAN1.clients',
       '  cut: LAN1.router-LAN1.clients (20 us)',
     ]);

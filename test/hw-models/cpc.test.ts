@@ -36,7 +36,7 @@ function rig(opts: { shared: boolean; load1?: number; load2?: number }) {
   const select = fakeFirmware({ SYS1: { join: false }, SYS2: { join: false } }, instances);
   const mk = (name: string, load: number) =>
     sim.add(new LparHost(name, {
-      processors: 1, clockHz: CLOCK, firmware: select(name), failureDetectionPs: 2 * MS,
+      processors: 1, clockHz: CLOCK, firmware: select(name), xcf: { failureDetectionPs: 2 * MS, weight: 100, classLength: 956, maxMsgBytes: 2_048_000 },
       firmwareConfig: { profile: '', profileFile: `${name}.tcpip`, applications: [] },
       ...(load > 0 ? { loadPct: load } : {}),
     }));
