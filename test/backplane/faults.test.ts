@@ -40,7 +40,7 @@ describe.concurrent('a partition fails', () => {
     process.kill(workers[0]!, 'SIGSTOP');
     const f = await r.done;
     expect(f.status).toBe(3);
-    expect(f.stderr).toMatch(/run failed: partition 0 \(LAN1, LAN1\.router, OSA1, OSA2, OSA3 \.\.\. \(8 components\)\) stopped answering \(nothing for 3\.0 s\) at virtual time [\d.]+ \w+ \(\d+ ps\)/);
+    expect(f.stderr).toMatch(/run failed: partition 0 \(CDS, CF01, LAN1, LAN1\.router, OSA1 \.\.\. \(10 components\)\) stopped answering \(nothing for 3\.0 s\) at virtual time [\d.]+ \w+ \(\d+ ps\)/);
     await until(() => workers.every((w) => !alive(w)), 60_000, 'the workers to be gone');
   }, 180_000);
 
@@ -63,7 +63,7 @@ describe.concurrent('a partition fails', () => {
     const cause = /run failed: (SYS2 failed at virtual time [\d.]+ \w+ \(\d+ ps\): injected firmware fault)$/m.exec(one.stderr)?.[1];
     expect(cause, one.stderr).toBeDefined();
     expect(two.status).toBe(3);
-    expect(two.stderr.trim()).toBe(`sysplex-emu: run failed: partition 0 (LAN1, LAN1.router, OSA1, OSA2, OSA3 ... (8 components)): ${cause}`);
+    expect(two.stderr.trim()).toBe(`sysplex-emu: run failed: partition 0 (CDS, CF01, LAN1, LAN1.router, OSA1 ... (10 components)): ${cause}`);
     expect(two.stdout).toBe('');
   }, 180_000);
 });

@@ -31,7 +31,7 @@ function brokenCopy(dir: string, scenario: string, firmware: string): string {
 const CASES = [
   { scenario: 'roundrobin', firmware: 'drop-listen', falsified: 'distribution[port=80].targets[stack=SYS2].totalConn == 100 (actual: 0)' },
   { scenario: 'basewlm', firmware: 'ignore-wlm', falsified: 'distribution[port=80].targets[stack=SYS3].totalConn >= 280 (actual: 200)' },
-  { scenario: 'timedaffinity', firmware: 'no-affinity', falsified: 'distribution[port=80].targets[stack=SYS2].totalConn == 20' },
+  { scenario: 'timedaffinity', firmware: 'no-affinity', falsified: 'distribution[port=80].targets[stack=SYS1].totalConn == 30' },
   { scenario: 'leave-join', firmware: 'ignore-leavegroup', falsified: 'distribution[port=80].targets[stack=SYS1].totalConn <= 80' },
   { scenario: 'arp-takeover', firmware: 'no-interface-state', falsified: 'clients.completed == 600' },
   { scenario: 'interface-monitor', firmware: 'no-interface-state', falsified: 'clients.completed == 200' },
