@@ -506,10 +506,20 @@ export class LparHost extends ModelComponent implements HalBackend {
   /** The stack ends in order: XCF performs its leave at once (the others take its DVIPAs now), its addresses
    *  leave the OSAs, what it had queued is dropped; the LPAR and its XCF status updates carry on. */
   private stopStack(why: 'stack-stop' | 'operator'): void {
-    if (this.fw !== null) this.services = servicesOf(this.fw.inspect());
     if (this.tracing) this.trace('stack.stop', { by: why });
     this.stackWanted = false;
     this.xcf.join(false);
+    this.discardFirmware();
+    this.connections.down();
+    this.ackPending.fill(0);
+    const msg: LparToOsaMsg = { kind: 'deregister-all' };
+    for (const p of this.osaPorts) p.send(msg, 0);
+  }
+
+  /** The firmware instance goes (a stack stop or the LPAR going down): what it distributed is remembered for the
+   *  report, its queued work and timers are dropped, and stale events of this generation are ignored. */
+  private discardFirmware(): void {
+    if (this.fw !== null) this.services = servicesOf(this.fw.inspect());
     this.generation++;
     this.fw = null;
     this.rq.clear();
@@ -517,10 +527,6 @@ export class LparHost extends ModelComponent implements HalBackend {
     this.fwTimerAt = Infinity;
     this.dispatchAt = Infinity;
     this.releasedUntil = 0;
-    this.connections.down();
-    this.ackPending.fill(0);
-    const msg: LparToOsaMsg = { kind: 'deregister-all' };
-    for (const p of this.osaPorts) p.send(msg, 0);
   }
 
   /** SFM isolated this system (its status was missing, or it lost the signalling connectivity SFM kept for
@@ -530,18 +536,11 @@ export class LparHost extends ModelComponent implements HalBackend {
   }
 
   private down(reason?: string): void {
-    if (this.fw !== null) this.services = servicesOf(this.fw.inspect());
     this.up = false;
-    this.generation++;
-    this.fw = null;
-    this.rq.clear();
-    this.timers.clear();
-    this.fwTimerAt = Infinity;
-    this.dispatchAt = Infinity;
+    this.discardFirmware();
     this.cpu.halt(this.now);
     this.appCycles = 0;
     this.iwqServices = new Set();
-    this.releasedUntil = 0;
     this.xcf.stop();
     this.connections.down();
     this.ackPending.fill(0);
