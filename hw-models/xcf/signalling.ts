@@ -62,6 +62,10 @@ class CfAttachment {
   /** Requests waiting for a subchannel. */
   readonly waiting: CfRequestMsg[] = [];
   subchannels = 0;
+  /** Requests answered, and their service time (issue on a subchannel to response), ps. */
+  served = 0;
+  serviceSumPs = 0;
+  serviceMaxPs = 0;
   /** Lists being read (by sender), so one notification starts one read loop. */
   readonly reading = new Set<string>();
   constructor(readonly name: string) {}
@@ -75,7 +79,9 @@ class Path {
   gen = 0;
   readonly pending: Signal[] = [];
   bufferBytes = 0;
-  readonly stats = { signals: 0, transferSumPs: 0, transferMaxPs: 0, maxPending: 0, rejected: 0, redriven: 0 };
+  /** Since when a signal has been pending on the path (-1: idle). */
+  busySince = -1;
+  readonly stats = { signals: 0, bytes: 0, busyPs: 0, transferSumPs: 0, transferMaxPs: 0, maxPending: 0, rejected: 0, redriven: 0 };
   constructor(
     readonly kind: 'CTC' | 'STRUCTURE',
     /** CTC: the port of this device pair; STRUCTURE: null. */
@@ -133,6 +139,22 @@ export interface XcfPathSummary {
   readonly maxPending: number;
   readonly rejected: number;
   readonly redriven: number;
+  /** Bytes of the signals whose transfer completed, XCF header included (what crossed the link). */
+  readonly bytes: number;
+  /** Time with at least one signal pending on the path (queued or in transfer), ps. */
+  readonly busyPs: number;
+  /** The path's data rate while busy: bytes / busyPs, bytes a second (0 when never busy). A bulk of signals
+   *  keeping the path busy shows what its slowest stage (link, subchannels, CF, device) sustains. */
+  readonly bytesPerSecond: number;
+}
+
+/** The CF requests a system issued (writes, reads), as RMF's CF activity report gives them per system: service
+ *  time from the request leaving on a subchannel to its response (the wait for a subchannel is not in it). */
+export interface XcfCfRequestSummary {
+  readonly cf: string;
+  readonly requests: number;
+  readonly meanServicePs: number;
+  readonly maxServicePs: number;
 }
 
 export class XcfSignalling {
@@ -143,7 +165,7 @@ export class XcfSignalling {
   private readonly cfs = new Map<string, CfAttachment>();
   private readonly cfByPort = new Map<Port, CfAttachment>();
   /** In-flight CF requests by id. */
-  private readonly requests = new Map<number, { readonly cf: CfAttachment; readonly gen: number; readonly peer: Peer | null; readonly path: Path | null; readonly signal: Signal | null; readonly from: string }>();
+  private readonly requests = new Map<number, { readonly cf: CfAttachment; readonly gen: number; readonly peer: Peer | null; readonly path: Path | null; readonly signal: Signal | null; readonly from: string; readonly timed: boolean; issuedAt: number }>();
   private nextRequest = 1;
   private cdsPort: Port | null = null;
   private member = false;
@@ -241,14 +263,26 @@ export class XcfSignalling {
     for (const p of this.peers) {
       p.paths.forEach((path, i) => {
         const s = path.stats;
+        const busyPs = s.busyPs + (path.busySince >= 0 ? this.owner.now - path.busySince : 0);
         out.push({
           peer: p.name, path: i, kind: path.kind, via: path.via, up: path.working, signals: s.signals,
           meanTransferPs: s.signals === 0 ? 0 : Math.round(s.transferSumPs / s.signals), maxTransferPs: s.transferMaxPs,
           maxPending: s.maxPending, rejected: s.rejected, redriven: s.redriven,
+          bytes: s.bytes, busyPs, bytesPerSecond: busyPs === 0 ? 0 : Math.round((s.bytes * 1e12) / busyPs),
         });
       });
     }
     return out;
+  }
+
+  /** Per CF this system reaches: its requests and their service time. */
+  cfRequestSummaries(): XcfCfRequestSummary[] {
+    return [...this.cfs.values()].map((a) => ({
+      cf: a.name,
+      requests: a.served,
+      meanServicePs: a.served === 0 ? 0 : Math.round(a.serviceSumPs / a.served),
+      maxServicePs: a.serviceMaxPs,
+    }));
   }
 
   // ---- what the firmware asks for (through the host's Hal) ----------------------------------------------
@@ -284,6 +318,7 @@ export class XcfSignalling {
   }
 
   private enqueue(p: Peer, path: Path, s: Signal): void {
+    if (path.busySince < 0) path.busySince = this.owner.now;
     path.pending.push(s);
     path.bufferBytes += s.buffer;
     if (path.pending.length > path.stats.maxPending) path.stats.maxPending = path.pending.length;
@@ -429,6 +464,7 @@ export class XcfSignalling {
     path.busy = false;
     const s = path.pending.shift();
     if (s !== undefined) this.completed(path, s);
+    this.settle(path);
     this.startCtc(path);
   }
 
@@ -436,6 +472,7 @@ export class XcfSignalling {
     path.bufferBytes -= s.buffer;
     const t = this.owner.now - s.queuedAt;
     path.stats.signals++;
+    path.stats.bytes += signalBytes(s.bytes.length);
     path.stats.transferSumPs += t;
     if (t > path.stats.transferMaxPs) path.stats.transferMaxPs = t;
   }
@@ -457,8 +494,16 @@ export class XcfSignalling {
     }
   }
 
+  /** The path's busy period ends when nothing is pending on it any more. */
+  private settle(path: Path): void {
+    if (path.pending.length > 0 || path.busySince < 0) return;
+    path.stats.busyPs += this.owner.now - path.busySince;
+    path.busySince = -1;
+  }
+
   private clearPath(path: Path): void {
     path.pending.length = 0;
+    this.settle(path);
     path.bufferBytes = 0;
     path.busy = false;
     path.gen++;
@@ -484,7 +529,7 @@ export class XcfSignalling {
   private cfRequest(cf: CfAttachment, req: CfRequestMsg, peer: Peer | null, path: Path | null, signal: Signal | null): void {
     const id = this.nextRequest++;
     const r = { ...req, id };
-    this.requests.set(id, { cf, gen: path?.gen ?? 0, peer, path, signal, from: req.from });
+    this.requests.set(id, { cf, gen: path?.gen ?? 0, peer, path, signal, from: req.from, timed: req.op !== 'purge', issuedAt: -1 });
     this.stats.cfRequests++;
     if (cf.inFlight >= cf.subchannels) {
       this.stats.subchannelWaits++;
@@ -496,6 +541,8 @@ export class XcfSignalling {
 
   private issue(cf: CfAttachment, r: CfRequestMsg): void {
     cf.inFlight++;
+    const entry = this.requests.get(r.id);
+    if (entry !== undefined) entry.issuedAt = this.owner.now;
     const port = cf.ports[cf.nextPort]!;
     cf.nextPort = (cf.nextPort + 1) % cf.ports.length;
     port.send(r, r.bytes === null ? 0 : signalBytes(r.bytes.length));
@@ -513,6 +560,12 @@ export class XcfSignalling {
     const r = this.requests.get(m.id);
     if (r === undefined) return;
     this.requests.delete(m.id);
+    if (r.timed && r.issuedAt >= 0) {
+      const t = this.owner.now - r.issuedAt;
+      cf.served++;
+      cf.serviceSumPs += t;
+      if (t > cf.serviceMaxPs) cf.serviceMaxPs = t;
+    }
     if (r.path !== null) {
       // A write finished: the signal sits in the structure, its buffer is free.
       if (r.gen !== r.path.gen) return; // the path failed meanwhile: the signal was driven again
@@ -523,6 +576,7 @@ export class XcfSignalling {
         r.path.bufferBytes -= r.signal!.buffer;
         this.drop(r.peer!.name, r.signal!.bytes.length, 'list-full');
       }
+      this.settle(r.path);
       return;
     }
     // A read: deliver, and read on while more wait.

@@ -1,5 +1,6 @@
 // The XCF part of the run report (docs/contract.md, "XCF in the report"): per system its signalling counts and
-// each path's transfer times (what RMF's XCF activity report gives per path), each CF's requests and
+// each path's transfer times and data rate (what RMF's XCF activity report gives per path), its CF requests'
+// service time (RMF's CF activity report per system), each CF's requests and
 // utilisation, what SFM partitioned out, and the values the topology sets shorter than z/OS's own. Built per
 // partition (only local components) and merged, so a partitioned run reports the same.
 
@@ -7,13 +8,15 @@ import { formatTime } from '../kernel/time.js';
 import type { Sysplex } from './wiring.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Component } from '../kernel/index.js';
-import type { XcfPathSummary, XcfStats } from '../../hw-models/xcf/signalling.js';
+import type { XcfCfRequestSummary, XcfPathSummary, XcfStats } from '../../hw-models/xcf/signalling.js';
 import type { CfSummary } from '../../hw-models/cf/coupling-facility.js';
 import type { CdsSummary } from '../../hw-models/cds/couple-data-set.js';
 
 export interface XcfSystemReport extends XcfStats {
   name: string;
   paths: XcfPathSummary[];
+  /** Per CF the system reaches: its requests and their service time (RMF's view from the system). */
+  cfs: XcfCfRequestSummary[];
 }
 
 export interface CompressedReport {
@@ -43,7 +46,7 @@ export interface XcfPart {
 }
 
 export function xcfPart(sysplex: Sysplex, isLocal: (c: Component) => boolean): XcfPart {
-  const systems = sysplex.lpars.flatMap((l, index) => (isLocal(l) ? [{ index, report: { name: l.name, ...l.xcf.stats, paths: l.xcf.pathSummaries() } }] : []));
+  const systems = sysplex.lpars.flatMap((l, index) => (isLocal(l) ? [{ index, report: { name: l.name, ...l.xcf.stats, paths: l.xcf.pathSummaries(), cfs: l.xcf.cfRequestSummaries() } }] : []));
   const cfs = sysplex.cfs.flatMap((cf, index) => (isLocal(cf) ? [{ index, report: cf.summary() }] : []));
   return { systems, cfs, cds: isLocal(sysplex.cds) ? sysplex.cds.summary() : null };
 }
