@@ -3,6 +3,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { OSA } from '../../hw-models/osa/datasheet.js';
 import { Cpc } from '../../hw-models/cpc/cpc.js';
+import { CF } from '../../hw-models/cf/datasheet.js';
+import { COUPLING_LINKS, XCF } from '../../hw-models/xcf/datasheet.js';
+import { DEFAULTS } from '../../src/scenario/defaults.js';
 import { loadScenario } from '../../src/scenario/index.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { cli, ROOT } from './cli.js';
@@ -56,4 +59,46 @@ describe('validation suite: published figures', () => {
       Cpc.prototype.share = share;
     }
   }, 120_000);
+
+  describe('XCF rows (14-17)', () => {
+    const cf = { ...CF };
+    const xcf = { ...XCF };
+    const ica = { ...COUPLING_LINKS['ICA-SR'] };
+    const spin = { ...DEFAULTS.xcf.spinTimePs };
+    type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+    afterEach(() => {
+      Object.assign(CF as Mutable<typeof CF>, cf);
+      Object.assign(XCF as Mutable<typeof XCF>, xcf);
+      Object.assign(COUPLING_LINKS['ICA-SR'] as Mutable<(typeof COUPLING_LINKS)['ICA-SR']>, ica);
+      Object.assign(DEFAULTS.xcf.spinTimePs as Mutable<typeof DEFAULTS.xcf.spinTimePs>, spin);
+    });
+
+    it('fail when a CF request costs the CF no time (service time is only the link)', async () => {
+      (CF as Mutable<typeof CF>).listRequestPs = 0;
+      // ICA SR at 10 m: 2 x 1.25 us, far under Packer's 7.5 us; IC's 0.6 us still passes "less than ICA SR".
+      expect(await failing('cf-request-ica-ic.yaml')).toEqual(['xcf.systems[name=SYS1].cfs[cf=CF01].meanServicePs >= 7000ns']);
+    }, 60_000);
+
+    it('fail when a coupling link ignores its distance', async () => {
+      (XCF as Mutable<typeof XCF>).propagationPsPerM = 0;
+      // 10 km of CE LR then costs what 0 m does: the 100 us of round trip are missing.
+      expect(await failing('cf-distance.yaml')).toEqual(['xcf.systems[name=SYS2].cfs[cf=CF01].meanServicePs >= 108500ns']);
+    }, 60_000);
+
+    it('fail when an ICA SR CHPID has one subchannel (one request in flight: the link idles between requests)', async () => {
+      (COUPLING_LINKS['ICA-SR'] as Mutable<(typeof COUPLING_LINKS)['ICA-SR']>).subchannels = 1;
+      // Each 62 KB write then holds the link for its round trip (7.8 us on the fibre + 2 x 1.2 us + 5 us in the
+      // CF): about 4.1 GB/s, and the bulk is not through by the end of the run.
+      expect(await failing('ica-sr-rate.yaml')).toEqual([
+        'xcf.systems[name=SYS1].paths[peer=SYS2].signals == 1000',
+        'xcf.systems[name=SYS1].paths[peer=SYS2].bytesPerSecond >= 7.84e9',
+      ]);
+    }, 60_000);
+
+    it('fail when shared CPs get the dedicated SPINTIME (45 s instead of 165 s)', async () => {
+      (DEFAULTS.xcf.spinTimePs as Mutable<typeof DEFAULTS.xcf.spinTimePs>).shared = DEFAULTS.xcf.spinTimePs.dedicated;
+      // SFM then partitions the crashed SYS1 out at 86 s, not 206 s.
+      expect(await failing('spin-fdi-shared.yaml')).toEqual(['xcf.partitions[sys=SYS1].atPs >= 204650ms']);
+    }, 120_000);
+  });
 });
