@@ -2,6 +2,8 @@
 // (named after it). Each such LPAR reports its demand every PR/SM interval; the CPC answers with the speed its
 // logical CPs run at now (prsm.ts: weight shares of the shared physical CPs, capping, unused share lent to the
 // uncapped ones by weight) and its entitlement. Dedicated LPARs are not connected: their CPs are their own.
+// An idle LPAR stops reporting (demand 0, hw-models/lpar): when another LPAR's report changes what it would get,
+// the CPC tells it at once, so its next work runs at the speed of the CPC's load now.
 
 import { type Port } from '../../src/kernel/index.js';
 import { ModelComponent } from '../model-component.js';
@@ -15,7 +17,7 @@ export interface CpcLparConfig {
 }
 
 export class Cpc extends ModelComponent {
-  private readonly lpars: { name: string; port: Port; cfg: CpcLparConfig; demand: number }[] = [];
+  private readonly lpars: { name: string; port: Port; cfg: CpcLparConfig; demand: number; told: PrsmShareMsg | null }[] = [];
   private readonly index = new Map<Port, number>();
 
   constructor(
@@ -30,7 +32,7 @@ export class Cpc extends ModelComponent {
   attachLpar(lpar: string, cfg: CpcLparConfig): Port {
     const port = this.port(lpar);
     this.index.set(port, this.lpars.length);
-    this.lpars.push({ name: lpar, port, cfg, demand: 0 });
+    this.lpars.push({ name: lpar, port, cfg, demand: 0, told: null });
     return port;
   }
 
@@ -39,17 +41,33 @@ export class Cpc extends ModelComponent {
     if (i === undefined) return;
     const l = this.lpars[i]!;
     l.demand = (message as PrsmDemandMsg).demand;
-    port.send(this.share(i), 0);
+    port.send((l.told = this.share(i)), 0);
+    // The idle LPARs (they report no more until they have work) hear of a change in what they would get.
+    this.lpars.forEach((o, k) => {
+      if (k === i || o.demand !== 0) return;
+      const s = this.shareOf(k);
+      if (o.told !== null && o.told.speed === s.speed && o.told.entitlement === s.entitlement) return;
+      this.traceShare(k, s);
+      o.port.send((o.told = s), 0);
+    });
   }
 
   /** LPAR i's share now: what it would get wanting all its logical CPs, spread over what it wants. */
   share(i: number): PrsmShareMsg {
+    const s = this.shareOf(i);
+    this.traceShare(i, s);
+    return s;
+  }
+
+  private shareOf(i: number): PrsmShareMsg {
     const view: PrsmLpar[] = this.lpars.map((l, k) => ({ ...l.cfg, demand: k === i ? l.cfg.logicalCps : l.demand }));
     const could = allocate(this.pool, view)[i]!;
     const wants = Math.max(1, Math.min(this.lpars[i]!.demand, this.lpars[i]!.cfg.logicalCps));
-    const speed = Math.min(1, could / wants);
-    if (this.tracing) this.trace('cpc.share', { lpar: this.lpars[i]!.name, demand: round3(this.lpars[i]!.demand), speed: round3(speed) });
-    return { kind: 'prsm-share', speed, entitlement: entitlement(this.pool, view, i) };
+    return { kind: 'prsm-share', speed: Math.min(1, could / wants), entitlement: entitlement(this.pool, view, i) };
+  }
+
+  private traceShare(i: number, s: PrsmShareMsg): void {
+    if (this.tracing) this.trace('cpc.share', { lpar: this.lpars[i]!.name, demand: round3(this.lpars[i]!.demand), speed: round3(s.speed) });
   }
 }
 

@@ -154,6 +154,8 @@ export class LparHost extends ModelComponent implements HalBackend {
   private readonly iqdPeers = new Set<string>();
   private iqdMtu = 0;
   private prsmBusy = 0;
+  /** PR/SM reports are parked: the LPAR was idle over a whole interval and said so; the next work wakes them. */
+  private prsmParked = false;
   /** Application work waiting for a CP, cycles, and when it was last added. */
   private appCycles = 0;
   private appAddedAt = 0;
@@ -559,6 +561,7 @@ export class LparHost extends ModelComponent implements HalBackend {
     }
     const rq = this.rq;
     const now = this.now;
+    if (this.prsmParked && (rq.count > 0 || this.appCycles > 0) && this.up) this.wakePrsm();
     while (rq.count > 0 && this.up) {
       const cp = this.cpu.earliest();
       const free = this.cpu.freeTime(cp);
@@ -611,7 +614,9 @@ export class LparHost extends ModelComponent implements HalBackend {
   }
 
   /** Tells PR/SM the physical CPs this LPAR would use now: all its logical CPs while work waits, else what it
-   *  used over the last interval. */
+   *  used over the last interval. An LPAR that used nothing and has nothing waiting says so once and stops
+   *  reporting (PR/SM keeps its demand at 0) until work arrives (wakePrsm), so an idle sysplex with shared CPs
+   *  costs no events: PR/SM's answer can only matter to work this LPAR runs. */
   private reportDemand(): void {
     const now = this.now;
     const used = this.cpu.physicalUntil(now);
@@ -619,7 +624,23 @@ export class LparHost extends ModelComponent implements HalBackend {
     const demand = waiting || !this.up ? (this.up ? this.cfg.processors : 0) : (used - this.prsmBusy) / PRSM.intervalPs;
     this.prsmBusy = used;
     this.cpcPort!.send({ kind: 'prsm-demand', demand: Math.min(this.cfg.processors, demand) }, 0);
+    if (demand === 0 && !waiting && this.cpusFree(now)) {
+      this.prsmParked = true;
+      return;
+    }
     this.at(now + PRSM.intervalPs, TAG_PRSM);
+  }
+
+  private cpusFree(now: number): boolean {
+    for (let cp = 0; cp < this.cfg.processors; cp++) if (this.cpu.freeTime(cp) > now) return false;
+    return true;
+  }
+
+  /** Work arrived at a parked LPAR: it reports its demand at once and every interval again. */
+  private wakePrsm(): void {
+    if (!this.prsmParked) return;
+    this.prsmParked = false;
+    this.reportDemand();
   }
 
   private armDispatch(at: number): void {

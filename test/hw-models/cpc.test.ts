@@ -83,4 +83,21 @@ describe('CPC and PR/SM', () => {
     // And the application really kept the CP busy around them.
     expect(r.sys1.cpuBusyPct()).toBeGreaterThan(98); // from its first tick at 100 us
   });
+
+  it('an idle shared LPAR stops reporting to PR/SM, and still runs its next work at the CPC\'s share of now', () => {
+    // Both idle: each reports once (demand 0) and parks; a second of idle costs no PR/SM events.
+    const idle = rig({ shared: true });
+    idle.sim.runUntil(1 * MS);
+    const early = idle.sim.events;
+    idle.sim.runUntil(1000 * MS);
+    expect(idle.sim.events - early).toBeLessThanOrEqual(4); // status updates to the CDS at most
+    // SYS2 becomes busy at its first application tick, long after SYS1 parked: the CPC tells SYS1 at once, so
+    // its datagram at 20 ms takes twice as long (the test above), and a busy LPAR keeps its 1 ms reports.
+    const busy = rig({ shared: true, load2: 100 });
+    busy.sim.runUntil(10 * MS);
+    const before = busy.sim.events;
+    busy.sim.runUntil(20 * MS);
+    expect(busy.sim.events - before).toBeGreaterThanOrEqual(20); // SYS2's reports and answers, 1 ms apart
+  });
 });
+
