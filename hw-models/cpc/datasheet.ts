@@ -4,8 +4,8 @@
 import { US } from '../../src/kernel/index.js';
 
 export const PRSM = {
-  /** How often a shared LPAR reports its demand and gets its share back (assumed: PR/SM re-dispatches logical
-   *  CPs in time slices of about a millisecond). */
+  /** How often a shared LPAR with work reports its demand and gets its share back (assumed: PR/SM re-dispatches
+   *  logical CPs in time slices of about a millisecond); an idle one reports once and waits for work. */
   intervalPs: 1_000 * US,
   /** Delay of that exchange (assumed; the LPAR-CPC link's latency). */
   latencyPs: 1 * US,

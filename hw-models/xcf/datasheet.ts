@@ -39,7 +39,8 @@ export const COUPLING_LINKS: Readonly<Record<CouplingLinkType, CouplingLinkModel
 };
 
 export const XCF = {
-  /** One-way propagation in fibre, ps per metre (about 2/3 c; IBM: 10 us per km round trip). */
+  /** One-way propagation in fibre, ps per metre (about 2/3 c; IBM: 10 us per km round trip, M. Packer, "What's
+   *  The Latency Really?", 2015; docs/fidelity.md row 15). */
   propagationPsPerM: 5_000,
   /** XCF's own header on every signal, bytes (assumed). */
   messageHeaderBytes: 64,
