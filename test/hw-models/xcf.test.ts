@@ -82,6 +82,10 @@ describe('FICON CTC paths', () => {
     expect(path).toMatchObject({ peer: 'SYS2', path: 0, kind: 'CTC', via: 'SYS1-SYS2', signals: 3, maxPending: 3 });
     expect(path.maxTransferPs).toBe(3 * (2 * l + ser('FICON', bytes)));
     expect(path.meanTransferPs).toBe(2 * (2 * l + ser('FICON', bytes)));
+    // Busy from the burst's send to the last device end; its data rate is what one device sustains.
+    expect(path.bytes).toBe(3 * bytes);
+    expect(path.busyPs).toBe(3 * (2 * l + ser('FICON', bytes)));
+    expect(path.bytesPerSecond).toBe(Math.round((3 * bytes * 1e12) / path.busyPs));
   });
 });
 
@@ -98,6 +102,13 @@ describe('list-structure paths through a CF', () => {
     const bytes = 100 + XCF.messageHeaderBytes;
     // write (data out, CF service) -> notification -> read request -> CF service -> data back.
     expect(ica.t).toBe(ser('ICA-SR', bytes) + l + CF.listRequestPs + l + l + CF.listRequestPs + ser('ICA-SR', bytes) + l);
+    // Each system's service time per request, as RMF gives it: the write (data out) and the read (data back)
+    // each cost the link both ways, the CF's service and the signal's serialisation once.
+    for (const sys of ['SYS1', 'SYS2']) {
+      expect(ica.r.sysplex.lpar(sys)!.xcf.cfRequestSummaries()).toEqual([
+        { cf: 'CF01', requests: 1, meanServicePs: 2 * l + CF.listRequestPs + ser('ICA-SR', bytes), maxServicePs: 2 * l + CF.listRequestPs + ser('ICA-SR', bytes) },
+      ]);
+    }
     // One request's round trip (Packer: about 7.5 us over ICA SR).
     const request = 2 * l + CF.listRequestPs;
     expect(request).toBeGreaterThanOrEqual(7 * US);
