@@ -32,6 +32,15 @@ function promiseOf(path: string): { line: string; col: string; message: string }
   return { line: m[1]!, col: m[2]!, message: m[3]! };
 }
 
+describe('validate a topology whose LPARs run another firmware image', () => {
+  it('leaves their profiles to that image, as run does (the XCF probe reads SEND lines)', () => {
+    const r = cli(['validate', 'fixtures/validation/cf-distance.yaml']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/cf-distance\.yaml: valid/);
+  });
+});
+
 describe('validate the demo topology', () => {
   it('exits 0 and names what it holds', () => {
     const r = cli(['validate', 'fixtures/topologies/demo.yaml']);
