@@ -155,6 +155,8 @@ export class Coordinator {
   private joinDeadline = 0;
   private lastProgress = 0;
   private lastTick = performance.now();
+  /** The participant whose replay moved the run's end earlier, if one did. */
+  private endedBy: Peer | null = null;
 
   constructor(private readonly o: CoordinatorOptions) {
     const curve = o.curve === undefined ? {} : serverOptions(o.curve.keys);
@@ -472,15 +474,18 @@ export class Coordinator {
 
   /** What a worker's instruments saw; it comes just before the message of its stage. A replay that is over
    *  moves the run's end time there: nobody can have run past it yet (it is at least the replay's grace period,
-   *  10 ms, after the injector's partition's clock, and nobody runs further ahead of it than the links allow). */
+   *  10 ms, after the injector's partition's clock, and nobody runs further ahead of it than the links allow),
+   *  and the sender's worker stops there itself. */
   private onObserved(peer: Peer, m: ObservedMsg): void {
     const key = peer.identity!.toString('latin1');
     const inits = m.stage === 'window' ? this.phase === 'running' || this.phase === 'joining' : m.stage === 'outcomes' ? this.phase === 'outcomes' : this.phase === 'summaries';
     if (this.o.instruments === undefined || !inits) return this.garbage(key, `an unexpected observed (${m.stage})`);
     if (m.end !== undefined && m.end < this.o.untilPs) {
-      const ahead = this.peers.find((p) => p.granted > m.end! + 1);
+      // (The sender itself stops at the end, whatever its grant.)
+      const ahead = this.peers.find((p) => p !== peer && p.granted > m.end! + 1);
       if (ahead !== undefined) throw new RunError(`backplane: the replay ended the run at ${m.end} ps, but ${ahead.label} has run to ${ahead.granted - 1} ps (internal error)`);
       this.o.untilPs = m.end;
+      this.endedBy = peer;
     }
     this.o.instruments.observed(peer.index, m, this.horizon);
   }
@@ -531,7 +536,8 @@ export class Coordinator {
     peer.idleSince = performance.now();
     const last = peer.granted > this.o.untilPs;
     if (last) peer.finished = true;
-    else this.accept(peer, m.events);
+    // (The partition whose replay ended the run may have been granted past the new end: what it sent before is due.)
+    if (!last || peer === this.endedBy) this.accept(peer, m.events);
     peer.next = fromWireTime(m.next);
     peer.delivered = m.delivered;
     peer.nowPs = last ? this.o.untilPs : peer.granted - 1;

@@ -44,10 +44,17 @@ export class WorkerInstruments {
   private readonly injector: ReplayInjector | null = null;
   private readonly tap: TapReplay | null = null;
   private end: number | undefined;
+  /** The run's end as the replay set it (Infinity until it does): this worker runs no further. */
+  endPs = Infinity;
   private chunk: CaptureChunk = [[], [], [], [], []];
 
   constructor(private readonly specs: InstrumentSpecs, scenario: Scenario) {
-    if (specs.replay !== undefined) this.injector = replayInjector(specs.replay, (endPs) => (this.end = endPs));
+    if (specs.replay !== undefined) {
+      this.injector = replayInjector(specs.replay, (endPs) => {
+        this.end = endPs;
+        this.endPs = Math.min(this.endPs, endPs);
+      });
+    }
     if (specs.tapReplay !== undefined) this.tap = tapReplay(scenario, specs.tapReplay.capture);
   }
 

@@ -210,8 +210,10 @@ class Worker {
       }
       const until = m.last ? m.bound : m.bound - 1;
       let yielded = performance.now();
-      // 'paused': a model lowered the run's end (a replay that is over, told to the coordinator): run on.
-      for (let r = sim.runUntil(until, SLICE_EVENTS); r === 'budget' || r === 'paused'; r = sim.runUntil(until, SLICE_EVENTS)) {
+      // A replay that is over ends the run (told to the coordinator with this window): run to that instant, all
+      // of it, and no further ('paused' comes at that instant).
+      const limit = (): number => Math.min(until, this.instruments?.endPs ?? Infinity);
+      for (let r = sim.runUntil(limit(), SLICE_EVENTS); r === 'budget' || r === 'paused'; r = sim.runUntil(limit(), SLICE_EVENTS)) {
         if (performance.now() - yielded > YIELD_MS) {
           // Let the heartbeat timer and the socket breathe during a long window.
           await new Promise((r) => setImmediate(r));

@@ -1,0 +1,93 @@
+// Issue 21, "everything works partitioned": capture points and replay ride along a partitioned run and give the
+// files and the report of one process, through the built CLI. The workers record what their own components
+// send (src/backplane/instrument-parts.ts) and the coordinator merges it; the replay injector runs in the
+// partition of the LAN router's far end and the LPARs' partitions count its lost flows.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openCapture } from '../../src/capture/open-capture.js';
+import { readAll } from '../capture/read-all.js';
+import { comparable, run } from './processes.js';
+
+/** The report without what may differ (wall time, partitions, the backplane) and with capture files named by
+ *  their point only (each run writes its own files). */
+function sameAs(stdout: string): unknown {
+  const r = comparable(stdout) as Record<string, unknown>;
+  const captures = r.captures as { point: string; file: string; frames: number }[] | undefined;
+  if (captures !== undefined) r.captures = captures.map((c) => ({ point: c.point, frames: c.frames }));
+  return r;
+}
+
+const POINTS = ['OSA1', 'LAN1', 'SYS1-SYS2', 'OSA3'];
+
+describe.concurrent('capture points in a partitioned run', () => {
+  // target-loss-short: SYS3 goes down at 6 ms with echo connections open. With 3 partitions (round robin) SYS1,
+  // OSA1 and LAN1 are in partition 0 and OSA2, OSA3 elsewhere, so the LAN point merges the frames of three
+  // partitions and SYS1-SYS2 (XCF through CF01's list structures) those of two; with 2 the clients are apart.
+  it('OSA, LAN and XCF points: byte-identical pcapng files and the same report with 1, 2 and 3 partitions', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'captures-'));
+    const runs = await Promise.all(
+      [1, 2, 3].map(async (n) => {
+        const caps = POINTS.flatMap((p) => ['--capture', `${p}=${join(dir, `${p}-${n}.pcapng`)}`]);
+        const r = await run(['run', 'test/backplane/fixtures/target-loss-short.yaml', '--json', '--partitions', String(n), ...caps]);
+        expect(r.status, `${n} partitions: ${r.stderr}`).toBe(0);
+        expect(r.stderr).toBe('');
+        return { n, r, files: POINTS.map((p) => readFileSync(join(dir, `${p}-${n}.pcapng`))) };
+      }),
+    );
+    const [one, ...more] = runs;
+    const report = JSON.parse(one!.r.stdout) as { captures: { point: string; frames: number }[] };
+    // Each point saw traffic (the XCF point the signals between SYS1 and SYS2, the OSA3 point stops at 6 ms).
+    for (const [i, c] of report.captures.entries()) {
+      expect(c.point).toBe(POINTS[i]);
+      expect(c.frames, c.point).toBeGreaterThan(10);
+      expect(readAll(openCapture(join(dir, `${c.point}-1.pcapng`)))).toHaveLength(c.frames);
+    }
+    for (const m of more) {
+      expect(sameAs(m.r.stdout), `report with ${m.n} partitions`).toEqual(sameAs(one!.r.stdout));
+      m.files.forEach((f, i) => expect(Buffer.compare(f, one!.files[i]!), `${POINTS[i]} with ${m.n} partitions is byte-identical`).toBe(0));
+    }
+  }, 300_000);
+});
+
+describe.concurrent('replay in a partitioned run', () => {
+  // fixtures/scenarios/replay.yaml: 11 captured flows into the demo, the run ends 10 ms after the replay is over
+  // (the injector ends it: a partitioned run moves its end time there). replay-fault.yaml takes SYS2 down with a
+  // replayed flow open on it, so SYS2's lost count comes from the injector's flows counted in SYS2's partition.
+  for (const file of ['fixtures/scenarios/replay.yaml', 'test/backplane/fixtures/replay-fault.yaml']) {
+    it(`${file.split('/').pop()}: 2 and 3 partitions give the report, trace and LAN capture of one process`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'replay-'));
+      const runs = await Promise.all(
+        [1, 2, 3].map(async (n) => {
+          const trace = join(dir, `t${n}.jsonl`);
+          const pcap = join(dir, `l${n}.pcapng`);
+          const r = await run(['run', file, '--json', '--partitions', String(n), '--trace', trace, '--capture', `LAN1=${pcap}`]);
+          expect(r.status, `${n} partitions: ${r.stderr}`).toBe(0); // the scenario's expectations hold
+          expect(r.stderr).toBe('');
+          return { n, r, trace: readFileSync(trace, 'utf8'), pcap: readFileSync(pcap) };
+        }),
+      );
+      const [one, ...more] = runs;
+      const report = JSON.parse(one!.r.stdout) as { replay: { flows: number; completed: number }; virtualTimePs: number };
+      expect(report.replay.flows).toBe(11);
+      // Ended by the replay, well before the run's default end.
+      expect(report.virtualTimePs).toBeLessThan(3_000_000_000_000);
+      for (const m of more) {
+        expect(sameAs(m.r.stdout), `report with ${m.n} partitions`).toEqual(sameAs(one!.r.stdout));
+        expect(m.trace === one!.trace, `trace with ${m.n} partitions is byte-identical`).toBe(true);
+        expect(Buffer.compare(m.pcap, one!.pcap), `LAN1 capture with ${m.n} partitions`).toBe(0);
+      }
+    }, 300_000);
+  }
+
+  it('sysplex-emu replay TOPOLOGY CAPTURE --partitions 2: the same report as one process', async () => {
+    const args = ['replay', 'fixtures/topologies/demo.yaml', 'fixtures/captures/http-echo-no-offload.pcapng', '--json'];
+    const [one, two] = await Promise.all([run(args), run([...args, '--partitions', '2'])]);
+    expect(one.status, one.stderr).toBe(0);
+    expect(two.status, two.stderr).toBe(0);
+    expect(JSON.parse(two.stdout).partitions).toBe(2);
+    expect(JSON.parse(one.stdout).replay.completed).toBe(11);
+    expect(sameAs(two.stdout)).toEqual(sameAs(one.stdout));
+  }, 300_000);
+});
