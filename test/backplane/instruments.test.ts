@@ -2,13 +2,17 @@
 // files and the report of one process, through the built CLI. The workers record what their own components
 // send (src/backplane/instrument-parts.ts) and the coordinator merges it; the replay injector runs in the
 // partition of the LAN router's far end and the LPARs' partitions count its lost flows.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCapture } from '../../src/capture/open-capture.js';
+import { PcapngWriter } from '../../src/capture/pcapng-writer.js';
 import { readAll } from '../capture/read-all.js';
+import { ethernet, ipv4Tcp } from '../capture/synth.js';
+import { macFor } from '../../hw-models/lan/wire.js';
 import { comparable, run } from './processes.js';
+import { ROOT } from '../e2e/cli.js';
 
 /** The report without what may differ (wall time, partitions, the backplane) and with capture files named by
  *  their point only (each run writes its own files). */
@@ -91,3 +95,43 @@ describe.concurrent('replay in a partitioned run', () => {
     expect(sameAs(two.stdout)).toEqual(sameAs(one.stdout));
   }, 300_000);
 });
+
+describe('a recorded live run (captureMode: tap) in a partitioned run', () => {
+  // A tap recording made here rather than by a live run (that needs a TAP device): 24 SYNs from four hosts
+  // behind LAN1's router to the DVIPA's two ports, 1 ms apart. The TAP port answers for the gateway and the
+  // stacks answer every SYN; with 2 partitions the TAP port runs apart from the sysplex (the cut by latency).
+  it('posts each frame in the partition of its TAP port: the report and trace of one process', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tap-replay-'));
+    const rec = PcapngWriter.toFile(join(dir, 'tap.pcapng'), { pointName: 'tap', sectionComment: 'made by instruments.test.ts' });
+    for (let i = 0; i < 24; i++) {
+      const syn = ipv4Tcp({ src: `198.51.100.${50 + (i % 4)}`, dst: '10.1.1.10', sport: 40000 + i, dport: i % 2 === 0 ? 80 : 7, seq: 1000 * i, ack: 0, flags: 2, id: i + 1 });
+      const frame = ethernet(syn);
+      frame.set(macBytes(macFor('LAN1.tap')), 0); // to the gateway's MAC (the TAP port answers for it)
+      rec.writeFrame(100_000_000 + i * 1_000_000, frame, undefined, 'LAN1');
+    }
+    rec.close();
+    const scenario = join(dir, 'scenario.yaml');
+    writeFileSync(scenario, `name: a made-up tap recording\ntopology: ${join(ROOT, 'fixtures/topologies/demo.yaml')}\nseed: 3\nuntil: 160ms\ncapture: tap.pcapng\ncaptureMode: tap\n`);
+    const runs = await Promise.all(
+      [1, 2].map(async (n) => {
+        const trace = join(dir, `t${n}.jsonl`);
+        const r = await run(['run', scenario, '--json', '--partitions', String(n), '--trace', trace]);
+        expect(r.status, `${n} partitions: ${r.stderr}`).toBe(0);
+        return { n, r, trace: readFileSync(trace, 'utf8') };
+      }),
+    );
+    const [one, two] = runs;
+    const report = JSON.parse(one!.r.stdout) as { replay: { mode: string; framesRead: number; framesInjected: number } };
+    expect(report.replay).toMatchObject({ mode: 'tap', framesRead: 24, framesInjected: 24 });
+    // Every SYN reached the distributor (half-open connections: nobody in the recording answers the SYN-ACKs).
+    expect(one!.trace.match(/"k":"vcrt\.insert"/g)).toHaveLength(24);
+    expect(sameAs(two!.r.stdout)).toEqual(sameAs(one!.r.stdout));
+    expect(two!.trace === one!.trace, 'trace with 2 partitions is byte-identical').toBe(true);
+  }, 300_000);
+});
+
+function macBytes(mac: number): Uint8Array {
+  const b = new Uint8Array(6);
+  for (let i = 5, m = mac; i >= 0; i--, m = Math.floor(m / 256)) b[i] = m % 256;
+  return b;
+}
