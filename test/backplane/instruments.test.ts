@@ -2,7 +2,7 @@
 // files and the report of one process, through the built CLI. The workers record what their own components
 // send (src/backplane/instrument-parts.ts) and the coordinator merges it; the replay injector runs in the
 // partition of the LAN router's far end and the LPARs' partitions count its lost flows.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { PcapngWriter } from '../../src/capture/pcapng-writer.js';
 import { readAll } from '../capture/read-all.js';
 import { ethernet, ipv4Tcp } from '../capture/synth.js';
 import { macFor } from '../../hw-models/lan/wire.js';
-import { comparable, run } from './processes.js';
+import { childrenOf, commandLine, comparable, cpuTimeMs, run, start, until } from './processes.js';
 import { ROOT } from '../e2e/cli.js';
 
 /** The report without what may differ (wall time, partitions, the backplane) and with capture files named by
@@ -53,6 +53,20 @@ describe.concurrent('capture points in a partitioned run', () => {
       m.files.forEach((f, i) => expect(Buffer.compare(f, one!.files[i]!), `${POINTS[i]} with ${m.n} partitions is byte-identical`).toBe(0));
     }
   }, 300_000);
+});
+
+describe('a partitioned run with capture points fails', () => {
+  it('a worker killed mid-run: exit 3, and no capture file (nor a partial one) is left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'captures-killed-'));
+    const r = start(['run', 'fixtures/bench/throughput.yaml', '--json', '--partitions', '2', '--capture', `LAN1=${join(dir, 'lan1.pcapng')}`, '--capture', `OSA2=${join(dir, 'osa2.pcapng')}`]);
+    const workers = () => childrenOf(r.child.pid!).filter((c) => commandLine(c).includes(' worker --connect '));
+    await until(() => workers().length === 2 && workers().every((w) => cpuTimeMs(w) >= 1800), 120_000, 'two busy workers');
+    process.kill(workers()[1]!, 'SIGKILL');
+    const f = await r.done;
+    expect(f.status).toBe(3);
+    expect(f.stderr).toMatch(/run failed: partition 1 .* was killed \(SIGKILL\)/);
+    expect(readdirSync(dir)).toEqual([]);
+  }, 180_000);
 });
 
 describe.concurrent('replay in a partitioned run', () => {
