@@ -478,8 +478,8 @@ export class Coordinator {
    *  and the sender's worker stops there itself. */
   private onObserved(peer: Peer, m: ObservedMsg): void {
     const key = peer.identity!.toString('latin1');
-    const inits = m.stage === 'window' ? this.phase === 'running' || this.phase === 'joining' : m.stage === 'outcomes' ? this.phase === 'outcomes' : this.phase === 'summaries';
-    if (this.o.instruments === undefined || !inits) return this.garbage(key, `an unexpected observed (${m.stage})`);
+    const expected = m.stage === 'window' ? this.phase === 'running' || this.phase === 'joining' : m.stage === 'outcomes' ? this.phase === 'outcomes' : this.phase === 'summaries';
+    if (this.o.instruments === undefined || !expected) return this.garbage(key, `an unexpected observed (${m.stage})`);
     if (m.end !== undefined && m.end < this.o.untilPs) {
       // (The sender itself stops at the end, whatever its grant.)
       const ahead = this.peers.find((p) => p !== peer && p.granted > m.end! + 1);
