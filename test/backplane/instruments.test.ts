@@ -99,15 +99,19 @@ describe.concurrent('replay in a partitioned run', () => {
     }, 300_000);
   }
 
-  it('sysplex-emu replay TOPOLOGY CAPTURE --partitions 2: the same report as one process', async () => {
-    const args = ['replay', 'fixtures/topologies/demo.yaml', 'fixtures/captures/http-echo-no-offload.pcapng', '--json'];
-    const [one, two] = await Promise.all([run(args), run([...args, '--partitions', '2'])]);
-    expect(one.status, one.stderr).toBe(0);
-    expect(two.status, two.stderr).toBe(0);
-    expect(JSON.parse(two.stdout).partitions).toBe(2);
-    expect(JSON.parse(one.stdout).replay.completed).toBe(11);
-    expect(sameAs(two.stdout)).toEqual(sameAs(one.stdout));
-  }, 300_000);
+  for (const [capture, mode, n] of [['http-echo-no-offload.pcapng', ['--mode', 'closed'], 2], ['http-echo-8-clients.pcap', ['--mode', 'open', '--pace', 'asap'], 3]] as const) {
+    it(`sysplex-emu replay TOPOLOGY ${capture} ${mode.join(' ')} --partitions ${n}: the report and OSA1 capture of one process`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'replay-cli-'));
+      const args = (k: number) => ['replay', 'fixtures/topologies/demo.yaml', `fixtures/captures/${capture}`, ...mode, '--json', '--capture', `OSA1=${join(dir, `o${k}.pcapng`)}`];
+      const [one, more] = await Promise.all([run(args(1)), run([...args(n), '--partitions', String(n)])]);
+      expect(one.status, one.stderr).toBe(0);
+      expect(more.status, more.stderr).toBe(0);
+      expect(JSON.parse(more.stdout).partitions).toBe(n);
+      expect(JSON.parse(one.stdout).replay.flows).toBeGreaterThan(10);
+      expect(sameAs(more.stdout)).toEqual(sameAs(one.stdout));
+      expect(Buffer.compare(readFileSync(join(dir, `o${n}.pcapng`)), readFileSync(join(dir, 'o1.pcapng')))).toBe(0);
+    }, 300_000);
+  }
 });
 
 describe('a recorded live run (captureMode: tap) in a partitioned run', () => {
