@@ -38,6 +38,7 @@ import {
   fromWireTime,
   type FromParticipant,
   type HelloMsg,
+  type ObservedMsg,
   MAX_MESSAGE_BYTES,
   type Outcome,
   PROTOCOL_VERSION,
@@ -51,6 +52,7 @@ import { type Child, cliEntry, killChild, spawnChild } from './spawn.js';
 import { earliestArrival, syncRound } from './sync.js';
 import { CHECK_MS, HEARTBEAT_MS, JOIN_MS, SILENCE_MS } from './timing.js';
 import { MergedTrace } from './trace-chunks.js';
+import type { MergedInstruments } from './instrument-parts.js';
 
 export interface CoordinatorOptions {
   scenario: Scenario;
@@ -74,6 +76,8 @@ export interface CoordinatorOptions {
   onListening?: (endpoint: string) => void;
   onWorkerLine?: (partition: number, line: string) => void;
   onProgress?: (state: readonly PartitionProgress[], virtualPs: number) => void;
+  /** Capture points and replay: what the workers' instruments observe, merged here (instrument-parts.ts). */
+  instruments?: MergedInstruments;
 }
 
 export interface PartitionProgress {
@@ -93,6 +97,8 @@ export interface CoordinatorResult {
   dropped: number;
   /** Wall time each participant spent idle between its answer and its next grant, ms. */
   waitMs: number[];
+  /** The run's end time: the one asked for, or earlier when a replay ended the run (inclusive, ps). */
+  endPs: number;
 }
 
 interface Peer {
@@ -149,6 +155,8 @@ export class Coordinator {
   private joinDeadline = 0;
   private lastProgress = 0;
   private lastTick = performance.now();
+  /** The participant whose replay moved the run's end earlier, if one did. */
+  private endedBy: Peer | null = null;
 
   constructor(private readonly o: CoordinatorOptions) {
     const curve = o.curve === undefined ? {} : serverOptions(o.curve.keys);
@@ -386,6 +394,9 @@ export class Coordinator {
         peer.outcomes = m.notCompleted;
         if (this.peers.every((p) => p.outcomes !== null)) this.askSummaries();
         return;
+      case 'observed':
+        this.onObserved(peer, m);
+        return;
       case 'summary':
         if (this.phase !== 'summaries' || peer.summary !== null) return this.garbage(key, 'an unexpected summary');
         if ((peer.external === null) !== (m.part !== undefined)) return this.garbage(key, 'a summary of the wrong kind');
@@ -431,6 +442,7 @@ export class Coordinator {
       externals: o.externals.map((e) => ({ name: e.name, link: e.link, latencyPs: e.latencyPs })),
       trace: this.trace.wanted,
       lookaheadPs: wireTime(o.plan.lookaheadPs),
+      ...(o.instruments !== undefined ? { instruments: o.instruments.specs } : {}),
     });
   }
 
@@ -458,6 +470,24 @@ export class Coordinator {
     peer.idleSince = performance.now();
     if (m.trace !== undefined) this.trace.push(peer.index, m.trace);
     this.maybeStart();
+  }
+
+  /** What a worker's instruments saw; it comes just before the message of its stage. A replay that is over
+   *  moves the run's end time there: nobody can have run past it yet (it is at least the replay's grace period,
+   *  10 ms, after the injector's partition's clock, and nobody runs further ahead of it than the links allow),
+   *  and the sender's worker stops there itself. */
+  private onObserved(peer: Peer, m: ObservedMsg): void {
+    const key = peer.identity!.toString('latin1');
+    const expected = m.stage === 'window' ? this.phase === 'running' || this.phase === 'joining' : m.stage === 'outcomes' ? this.phase === 'outcomes' : this.phase === 'summaries';
+    if (this.o.instruments === undefined || !expected) return this.garbage(key, `an unexpected observed (${m.stage})`);
+    if (m.end !== undefined && m.end < this.o.untilPs) {
+      // (The sender itself stops at the end, whatever its grant.)
+      const ahead = this.peers.find((p) => p !== peer && p.granted > m.end! + 1);
+      if (ahead !== undefined) throw new RunError(`backplane: the replay ended the run at ${m.end} ps, but ${ahead.label} has run to ${ahead.granted - 1} ps (internal error)`);
+      this.o.untilPs = m.end;
+      this.endedBy = peer;
+    }
+    this.o.instruments.observed(peer.index, m, this.horizon);
   }
 
   private maybeStart(): void {
@@ -506,7 +536,8 @@ export class Coordinator {
     peer.idleSince = performance.now();
     const last = peer.granted > this.o.untilPs;
     if (last) peer.finished = true;
-    else this.accept(peer, m.events);
+    // (The partition whose replay ended the run may have been granted past the new end: what it sent before is due.)
+    if (!last || peer === this.endedBy) this.accept(peer, m.events);
     peer.next = fromWireTime(m.next);
     peer.delivered = m.delivered;
     peer.nowPs = last ? this.o.untilPs : peer.granted - 1;
@@ -564,7 +595,11 @@ export class Coordinator {
   private askSummaries(): void {
     this.phase = 'summaries';
     const notCompleted = this.peers.flatMap((p) => p.outcomes ?? []);
-    for (const p of this.peers) this.sendTo(p, { v: PROTOCOL_VERSION, type: 'summarize', notCompleted: p.external === null ? notCompleted : [], displays: p.external === null ? this.o.displays : [] });
+    const replayFlows = this.o.instruments?.replayFlows();
+    for (const p of this.peers) {
+      const flows = p.external === null && replayFlows !== undefined ? { replayFlows } : {};
+      this.sendTo(p, { v: PROTOCOL_VERSION, type: 'summarize', notCompleted: p.external === null ? notCompleted : [], displays: p.external === null ? this.o.displays : [], ...flows });
+    }
   }
 
   private finish(): void {
@@ -584,6 +619,7 @@ export class Coordinator {
       windows: this.windows,
       waitMs: this.peers.map((p) => p.waitMs),
       dropped: this.dropped,
+      endPs: this.o.untilPs,
     });
   }
 

@@ -10,6 +10,7 @@
 
 import { Packr } from 'msgpackr';
 import { describeWireError, wireValidators } from './wire-schema.js';
+import type { InstrumentSpecs } from './instrument-specs.js';
 
 export const PROTOCOL_VERSION = 1;
 /** Largest message a backplane socket accepts (ZeroMQ drops the connection of a peer sending more). */
@@ -98,7 +99,28 @@ export interface ErrorMsg {
   message: string;
   timePs: number;
 }
-export type FromParticipant = HelloMsg | ReadyMsg | DoneMsg | OutcomesMsg | SummaryMsg | HeartbeatMsg | ErrorMsg;
+/** What a worker's instruments saw (instrument-parts.ts): sent just before the message of its stage. */
+export interface ObservedMsg {
+  v: number;
+  type: 'observed';
+  partition: number;
+  stage: 'window' | 'outcomes' | 'summary';
+  capture?: CaptureChunk;
+  end?: number;
+  replay?: ReplayOutcome;
+  tapFramesIn?: number;
+  lost?: [lpar: string, dvipa: number, port: number, count: number][];
+}
+/** Frames the capture points saw in a window, in sending order: the time and order key (component id, plus the
+ *  number of components outside start()) of the event being handled, the point, the frame's time, the frame. */
+export type CaptureChunk = [t: number[], k: number[], point: number[], stamp: number[], frames: Uint8Array[]];
+/** The replay injector's end: report.replay, the flows that did not complete, a damaged record met mid-run. */
+export interface ReplayOutcome {
+  counters: Record<string, unknown>;
+  flows: [client: number, dvipa: number, port: number][];
+  failure: { file: string; message: string; offset?: number } | null;
+}
+export type FromParticipant = HelloMsg | ReadyMsg | DoneMsg | OutcomesMsg | SummaryMsg | HeartbeatMsg | ErrorMsg | ObservedMsg;
 
 // ---- coordinator -> participant --------------------------------------------------------------------------
 
@@ -115,6 +137,8 @@ export interface WelcomeWorkerMsg {
   externals: { name: string; link: string; latencyPs: number }[];
   trace: boolean;
   lookaheadPs: number;
+  /** What rides along in every worker (instrument-parts.ts); absent: nothing. */
+  instruments?: InstrumentSpecs;
 }
 export interface WelcomeExternalMsg {
   v: number;
@@ -143,6 +167,8 @@ export interface SummarizeMsg {
   type: 'summarize';
   notCompleted: Outcome[];
   displays: string[];
+  /** The replayed flows that did not complete (from the injector's worker), to count per local LPAR. */
+  replayFlows?: [number, number, number][];
 }
 export interface StopMsg {
   v: number;
@@ -174,7 +200,7 @@ export function unpack(frame: Uint8Array): unknown {
 // that a stranger's garbage gets a plain reason, and the one rule JSON Schema cannot say (a trace chunk's three
 // arrays have the same length).
 
-const PARTICIPANT_TYPES = new Set(['hello', 'ready', 'done', 'outcomes', 'summary', 'hb', 'error']);
+const PARTICIPANT_TYPES = new Set(['hello', 'ready', 'done', 'outcomes', 'summary', 'hb', 'error', 'observed']);
 const COORDINATOR_TYPES = new Set(['welcome', 'grant', 'outcomes', 'summarize', 'hb', 'stop']);
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Uint8Array);

@@ -13,6 +13,9 @@ import { DEFAULT_BIND, endpointProblem, isLoopback } from './endpoint.js';
 import { type ExternalSpec, spliceInstrument } from './external.js';
 import { describeMembers, type Plan, planPartitions, type PlanStrategy } from './plan.js';
 import { partitionProgress } from './progress.js';
+import { CapturePoints } from '../capture/capture-points.js';
+import { planReplay, type ReplayMode, type ReplayPace } from '../capture/replay/index.js';
+import { hasInstruments, type InstrumentSpecs, MergedInstruments, WorkerInstruments } from './instrument-parts.js';
 
 export type { ExternalSpec } from './external.js';
 
@@ -51,6 +54,8 @@ export interface PartitionOptions extends RunOptions {
   onInspector?: (info: { partition: number; lpar: string; url: string }) => void;
   /** Where backplane and worker log lines go (default stderr). */
   log?: (line: string) => void;
+  /** Replay a capture (default: the scenario's `capture`, if any): the replay's mode and pace as `replay` takes them. */
+  replay?: { capture?: string; mode?: ReplayMode; pace?: ReplayPace };
   /** Told how the run went on the backplane (benchmarks, diagnostics). */
   onStats?: (stats: BackplaneStats) => void;
 }
@@ -70,8 +75,8 @@ export interface BackplaneStats {
 export async function runPartitioned(scenario: Scenario, options: PartitionOptions): Promise<Report> {
   const n = options.partitions;
   if (!Number.isSafeInteger(n) || n < 1) throw new RequestError(`a partitioned run needs at least 1 partition (got ${n})`);
-  if ((options.instruments ?? []).length > 0) throw new RequestError('instruments (capture points, timelines) do not work in a partitioned run yet');
-  if (options.clientsFor !== undefined || scenario.capture !== undefined) throw new RequestError('a replay (a scenario with a capture) cannot run partitioned yet');
+  if (options.clientsFor !== undefined) throw new RequestError('clientsFor does not work in a partitioned run: give a replay (the scenario\'s capture or the replay option)');
+  const specs = instrumentSpecs(scenario, options);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const topology = scenario.topology;
 
@@ -90,9 +95,17 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
   if (!Number.isSafeInteger(local) || local < 0 || local > n) throw new RequestError(`the number of local workers (SYSPLEX_EMU_LOCAL_WORKERS) must be 0-${n}`);
 
   const seed = options.seed ?? scenario.seed;
-  const untilPs = options.untilPs ?? scenario.untilPs;
+  const untilPs = specs.replay?.untilPs ?? options.untilPs ?? scenario.untilPs;
   // The coordinator builds the same graph as every worker (runs none of it) to place components and route.
-  const prepared = await prepare(scenario, { seed, untilPs, isLocal: () => false, instruments: [spliceInstrument(externals)] });
+  const graph = hasInstruments(specs) ? new WorkerInstruments(specs, scenario) : null;
+  const prepared = await prepare(scenario, {
+    seed,
+    untilPs,
+    isLocal: () => false,
+    instruments: [spliceInstrument(externals)],
+    ...(graph !== null ? { clientsFor: graph.clientsFor } : {}),
+  });
+  const instruments = graph !== null ? new MergedInstruments(specs, prepared, graph.tapFramesRead) : undefined;
   const plan = planPartitions(prepared, n, externals, options.pin, options.planStrategy);
   if (options.onPlan !== undefined) options.onPlan(await summarizePlan(scenario, plan, seed, untilPs));
 
@@ -106,6 +119,7 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
   const displays = [...new Set(scenario.expect.flatMap((e) => (e.expr.subject.kind === 'display' ? [e.expr.subject.command] : [])))];
   const progress = options.progress !== undefined ? partitionProgress(untilPs) : undefined;
 
+  instruments?.open(); // a bad capture point or file is exit 2 before any worker starts
   const wall0 = performance.now();
   const coordinator = new Coordinator({
     scenario,
@@ -130,21 +144,42 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
       log(`[partition ${p}] ${line}`);
     },
     ...(progress !== undefined ? { onProgress: progress.update } : {}),
+    ...(instruments !== undefined ? { instruments } : {}),
   });
   let result;
   try {
     result = await coordinator.run();
+  } catch (err) {
+    instruments?.abandon();
+    throw err;
   } finally {
     progress?.done();
   }
   options.onStats?.({ windows: result.windows, lookaheadPs: plan.lookaheadPs, dropped: result.dropped, assignment: plan.assignment, waitMs: result.waitMs });
   if (process.env.SYSPLEX_EMU_DEBUG === '1') log(`backplane: ${result.windows} windows, lookahead ${plan.lookaheadPs} ps, ${result.dropped} dropped`);
-  const report = mergeReport(result.parts, { virtualTimePs: untilPs, events: result.events, wallMs: performance.now() - wall0, seed, partitions: n });
+  const report = mergeReport(result.parts, { virtualTimePs: result.endPs, events: result.events, wallMs: performance.now() - wall0, seed, partitions: n });
   if (result.external.length > 0) report.external = result.external;
+  instruments?.finish(report);
   report.backplane = backplaneReport(result, plan.lookaheadPs);
   const answers = new Map(displays.map((d, i) => [d, result.displays[i] ?? undefined]));
   evaluateScenarioExpectations(scenario, report, (cmd) => answers.get(cmd));
   return report;
+}
+
+/** What rides along in every worker, as plain data: the capture points of the instruments given (each knows its
+ *  specs), and the replay of the scenario's capture or of the replay option. Timelines cannot ride along yet. */
+function instrumentSpecs(scenario: Scenario, options: PartitionOptions): InstrumentSpecs {
+  const specs: InstrumentSpecs = {};
+  for (const i of options.instruments ?? []) {
+    if (!(i instanceof CapturePoints)) throw new RequestError('timelines (--vcd, --perfetto, --html) do not work in a partitioned run yet');
+    specs.captures = [...(specs.captures ?? []), ...i.specs];
+  }
+  const capture = options.replay?.capture ?? scenario.capture;
+  if (capture !== undefined) {
+    if (options.replay?.mode === undefined && scenario.captureMode === 'tap') specs.tapReplay = { capture };
+    else specs.replay = planReplay(scenario, { ...options.replay, capture, ...(options.untilPs !== undefined ? { untilPs: options.untilPs } : {}) });
+  }
+  return specs;
 }
 
 /** The report's `backplane` (docs/contract.md): how the synchronisation went. Wall times, like `wallMs`, are not

@@ -29,6 +29,7 @@ import {
 } from './protocol.js';
 import { CHECK_MS, HEARTBEAT_MS, JOIN_MS, SILENCE_MS, SLICE_EVENTS, YIELD_MS } from './timing.js';
 import { TraceChunkSink } from './trace-chunks.js';
+import { hasInstruments, WorkerInstruments } from './instrument-parts.js';
 
 export interface WorkerOptions {
   connect: string;
@@ -54,6 +55,8 @@ class Worker {
   private isLocal: (c: Component) => boolean = () => false;
   private outgoing: WireEvent[] = [];
   private traceSink: TraceChunkSink | null = null;
+  /** Capture points and replay riding along (the welcome's instruments), or null. */
+  private instruments: WorkerInstruments | null = null;
   private lastHeard = performance.now();
   private lastTick = performance.now();
   private welcomed = false;
@@ -147,6 +150,7 @@ class Worker {
         if (this.prepared === null) return this.drop('a grant before the welcome');
         return this.grant(m);
       case 'outcomes':
+        if (this.prepared !== null) this.observed('outcomes', this.instruments?.outcomes(this.prepared));
         if (this.prepared !== null) this.send({ v: PROTOCOL_VERSION, type: 'outcomes', partition: this.partition, notCompleted: notCompletedOf(this.prepared, this.isLocal) });
         return;
       case 'summarize':
@@ -169,11 +173,14 @@ class Worker {
     this.isLocal = (c) => assignment[c.name] === me;
     if (m.trace) this.traceSink = new TraceChunkSink();
     try {
+      const wi = m.instruments !== undefined && hasInstruments(m.instruments) ? new WorkerInstruments(m.instruments, m.scenario as Scenario) : null;
+      this.instruments = wi;
       const p = await prepare(m.scenario as Scenario, {
         seed: m.seed,
         untilPs: m.untilPs,
         isLocal: this.isLocal,
-        instruments: [spliceInstrument(m.externals)],
+        instruments: [spliceInstrument(m.externals), ...(wi?.instruments() ?? [])],
+        ...(wi !== null ? { clientsFor: wi.clientsFor } : {}),
         ...(this.traceSink !== null ? { sinks: [this.traceSink] } : {}),
       });
       const names = p.sim.components.map((c) => c.name);
@@ -190,6 +197,7 @@ class Worker {
       this.fail(err);
       return;
     }
+    this.observed('window', this.instruments?.window());
     this.send({ v: PROTOCOL_VERSION, type: 'ready', partition: me, next: wireTime(this.prepared.sim.nextEventTime()), events: this.takeOutgoing(), ...this.traceField() });
   }
 
@@ -202,7 +210,10 @@ class Worker {
       }
       const until = m.last ? m.bound : m.bound - 1;
       let yielded = performance.now();
-      while (sim.runUntil(until, SLICE_EVENTS) === 'budget') {
+      // A replay that is over ends the run (told to the coordinator with this window): run to that instant, all
+      // of it, and no further ('paused' comes at that instant).
+      const limit = (): number => Math.min(until, this.instruments?.endPs ?? Infinity);
+      for (let r = sim.runUntil(limit(), SLICE_EVENTS); r === 'budget' || r === 'paused'; r = sim.runUntil(limit(), SLICE_EVENTS)) {
         if (performance.now() - yielded > YIELD_MS) {
           // Let the heartbeat timer and the socket breathe during a long window.
           await new Promise((r) => setImmediate(r));
@@ -213,6 +224,7 @@ class Worker {
       this.fail(err);
       return;
     }
+    this.observed('window', this.instruments?.window());
     this.send({ v: PROTOCOL_VERSION, type: 'done', partition: this.partition, round: m.round, next: wireTime(sim.nextEventTime()), events: this.takeOutgoing(), delivered: sim.events, ...this.traceField() });
   }
 
@@ -220,7 +232,14 @@ class Worker {
     const p = this.prepared!;
     const part = reportPart(p, m.notCompleted, this.isLocal);
     const displays = m.displays.map((cmd) => p.sysplex.operatorDisplay(cmd) ?? null);
+    this.observed('summary', this.instruments?.summary(p, m.replayFlows));
     this.send({ v: PROTOCOL_VERSION, type: 'summary', partition: this.partition, delivered: p.sim.events, part, displays });
+  }
+
+  /** What the instruments saw, just before the message of its stage (the coordinator reads them in order). */
+  private observed(stage: 'window' | 'outcomes' | 'summary', what: object | null | undefined): void {
+    if (what === null || what === undefined) return;
+    this.send({ v: PROTOCOL_VERSION, type: 'observed', partition: this.partition, stage, ...what });
   }
 
   private takeOutgoing(): WireEvent[] {

@@ -40,7 +40,7 @@ export function captureInstruments(specs: readonly CaptureSpec[]): Instrument[] 
 }
 
 /** A point resolved against the built sysplex: the ports to tap and how a message becomes a frame. */
-interface ResolvedPoint {
+export interface ResolvedPoint {
   spec: CaptureSpec;
   taps: { port: Port; frame: (message: unknown) => Uint8Array | null }[];
 }
@@ -50,37 +50,21 @@ const lanFrame = (message: unknown): Uint8Array | null => {
   return m !== null && typeof m === 'object' && m.kind === 'frame' ? m.frame : null;
 };
 
-class CapturePoints implements Instrument {
+export class CapturePoints implements Instrument {
   private resolved: ResolvedPoint[] = [];
   private writers: PointWriter[] = [];
 
-  constructor(private readonly specs: readonly CaptureSpec[]) {}
+  constructor(readonly specs: readonly CaptureSpec[]) {}
 
   /** Every name is checked before any file is created, so a bad point leaves nothing behind. */
   build(p: Prepared): void {
-    this.resolved = this.specs.map((s) => resolvePoint(p, s));
+    this.resolved = resolveCapturePoints(p, this.specs);
   }
 
   attach(p: Prepared): void {
-    const comment = `sysplex-emu ${p.scenario.name}, seed ${p.seed}`;
     try {
-      for (const r of this.resolved) {
-        const w = new PointWriter(r.spec.point, r.spec.file, PcapngWriter.toFile(r.spec.file, { pointName: r.spec.point, sectionComment: comment }));
-        this.writers.push(w);
-        const sim = p.sim;
-        for (const t of r.taps) {
-          const toFrame = t.frame;
-          const mine = (message: unknown, _bytes: number, time: number): void => {
-            const f = toFrame(message);
-            if (f !== null) w.add(f, time, sim.now);
-          };
-          const prev = t.port.tap;
-          t.port.tap = prev === null ? mine : (m, b, time) => {
-            prev(m, b, time);
-            mine(m, b, time);
-          };
-        }
-      }
+      this.writers = openPointWriters(p, this.specs);
+      tapPoints(this.resolved, (point, frame, timePs) => this.writers[point]!.add(frame, timePs, p.sim.now));
     } catch (e) {
       this.abandon();
       throw asInputError(e);
@@ -107,8 +91,46 @@ class CapturePoints implements Instrument {
   }
 }
 
+/** One writer per point, its file created (a partitioned run's coordinator writes the files this way). */
+export function openPointWriters(p: Prepared, specs: readonly CaptureSpec[]): PointWriter[] {
+  const comment = `sysplex-emu ${p.scenario.name}, seed ${p.seed}`;
+  const writers: PointWriter[] = [];
+  try {
+    for (const s of specs) writers.push(new PointWriter(s.point, s.file, PcapngWriter.toFile(s.file, { pointName: s.point, sectionComment: comment })));
+  } catch (e) {
+    for (const w of writers) w.abort();
+    throw e;
+  }
+  return writers;
+}
+
+/** Resolves every point against the built sysplex (a bad name throws before anything is tapped). */
+export function resolveCapturePoints(p: Prepared, specs: readonly CaptureSpec[]): ResolvedPoint[] {
+  return specs.map((s) => resolvePoint(p, s));
+}
+
+/** Taps the ports of every point: `seen(point index, frame, time its first bit leaves, the sending port)` for
+ *  each frame a tapped port sends (only ports of components this process runs ever send). */
+export function tapPoints(resolved: readonly ResolvedPoint[], seen: (point: number, frame: Uint8Array, timePs: number, port: Port) => void): void {
+  resolved.forEach((r, point) => {
+    for (const t of r.taps) {
+      const toFrame = t.frame;
+      const port = t.port;
+      const mine = (message: unknown, _bytes: number, time: number): void => {
+        const f = toFrame(message);
+        if (f !== null) seen(point, f, time, port);
+      };
+      const prev = port.tap;
+      port.tap = prev === null ? mine : (m, b, time) => {
+        prev(m, b, time);
+        mine(m, b, time);
+      };
+    }
+  });
+}
+
 /** A file that cannot be created or written is the user's path: exit 2 with the reason. */
-function asInputError(e: unknown): unknown {
+export function asInputError(e: unknown): unknown {
   if (e instanceof CaptureIoError) return new InputError(e.file, e.message);
   if (isCaptureError(e)) return new RequestError(`capture: ${formatCaptureError(e)}`);
   return e;

@@ -43,7 +43,9 @@ export async function main(argv: string[]): Promise<number> {
   if (scenario === null) return 2;
   if (partitions > 1 || inspect !== undefined) {
     // What a partitioned run cannot do yet, in the flags' words (the library says it in its own).
-    if (scenario.capture !== undefined) throw new UsageError('a replay (a scenario with a capture) cannot run with --partitions or --inspect yet', 'run');
+    if (str(args, 'vcd') !== undefined || str(args, 'perfetto') !== undefined || str(args, 'html') !== undefined) {
+      throw new UsageError('--vcd, --perfetto and --html do not work with --partitions or --inspect yet', 'run');
+    }
     if (inspect !== undefined && !scenario.topology.lpars.some((l) => l.name.toUpperCase() === inspect.toUpperCase())) {
       throw new UsageError(`--inspect: no LPAR named ${inspect} (${scenario.topology.lpars.map((l) => l.name).join(', ')})`, 'run');
     }
@@ -56,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     if (typeof r === 'number') return r;
     report = r;
   } else if (partitions > 1 || inspect !== undefined) {
-    if (options.instruments.length > 0) throw new UsageError('--capture, --vcd, --perfetto and --html do not work with --partitions or --inspect yet', 'run');
+    // Capture points and a replay (a scenario with a capture) ride along in every worker.
     const { runPartitioned } = await import('../backplane/run-partitioned.js');
     report = await runPartitioned(scenario, {
       ...options,

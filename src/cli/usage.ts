@@ -14,7 +14,8 @@ options:
   --json                 print the report as one JSON object instead of text
   --trace FILE           write every trace event as JSON Lines to FILE
   --capture POINT=FILE   write a pcapng of what POINT (OSA1, LAN1, SYS1-SYS2) carries; repeatable
-  --partitions N         run the models in N processes over the ZeroMQ backplane
+  --partitions N         run the models in N processes over the ZeroMQ backplane (the same report, trace,
+                         captures and replay as one process)
   --plan                 with --partitions: print where the cut falls, its lookahead and the events a window
                          holds (stderr) before running
   --bind ENDPOINT        the coordinator's endpoint (default tcp://127.0.0.1:0; non-loopback needs CURVE keys)
@@ -48,6 +49,7 @@ options:
   --mode closed|open     closed (default): stateful per flow, like tcpliveplay; open: every frame at its offset
   --pace asap|recorded   open mode: recorded offsets (default) or as fast as possible
   --until T              run to virtual time T (default: shortly after every flow is decided)
+  --partitions N         run in N processes over the ZeroMQ backplane (the same report, trace and captures)
   --json, --trace FILE, --capture POINT=FILE, --vcd FILE, --perfetto FILE, --html FILE, --seed N, --set P=V, --quiet
   -h, --help             show this help`,
   },

@@ -145,7 +145,9 @@ export function runPrepared(p: Prepared, options: RunOptions = {}): Report {
     const heap = new HeapWatch();
     let sinceProgress = 0;
     sim.start();
-    while (sim.runUntil(p.untilPs, HeapWatch.EVENTS) === 'budget') {
+    // A model may pause the run after lowering its end time (a replay that is over): run on to that end, so
+    // that the last instant is complete, as a partitioned run delivers it.
+    for (let r = sim.runUntil(p.untilPs, HeapWatch.EVENTS); r === 'budget' || r === 'paused'; r = sim.runUntil(p.untilPs, HeapWatch.EVENTS)) {
       heap.check();
       sinceProgress += HeapWatch.EVENTS;
       if (sinceProgress >= slice) {

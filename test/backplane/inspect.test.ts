@@ -1,6 +1,9 @@
 // `run --inspect LPAR`: the LPAR's partition runs in a worker under the Node inspector (127.0.0.1, any port,
 // source maps); the run's result is unchanged. The debugger (issue 8) takes the inspector's address from
 // runPartitioned's onInspector. And the per-partition progress line of a terminal.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPartitioned } from '../../src/backplane/run-partitioned.js';
 import { partitionProgress } from '../../src/backplane/progress.js';
@@ -36,14 +39,27 @@ describe.concurrent('--inspect', () => {
 });
 
 describe('what cannot run partitioned yet', () => {
-  it('is refused with exit 2 and says so: a replay scenario, timelines and captures', () => {
-    const replay = cli(['run', 'fixtures/scenarios/replay.yaml', '--partitions', '2']);
-    expect(replay.status).toBe(2);
-    expect(replay.stderr).toMatch(/a replay \(a scenario with a capture\) cannot run with --partitions or --inspect yet/);
+  it('timelines are refused with exit 2 and say so; replay and capture points are not (test/backplane/instruments.test.ts)', () => {
     const vcd = cli(['run', FILE, '--partitions', '2', '--vcd', '/tmp/never.vcd']);
     expect(vcd.status).toBe(2);
-    expect(vcd.stderr).toMatch(/--capture, --vcd, --perfetto and --html do not work with --partitions or --inspect yet/);
+    expect(vcd.stderr).toMatch(/--vcd, --perfetto and --html do not work with --partitions or --inspect yet/);
+    const html = cli(['replay', 'fixtures/topologies/demo.yaml', 'fixtures/captures/http-echo-no-offload.pcapng', '--partitions', '2', '--html', '/tmp/never.html']);
+    expect(html.status).toBe(2);
+    expect(html.stderr).toMatch(/--vcd, --perfetto and --html do not work with --partitions yet/);
   });
+
+  it('a replay with a capture point runs under --inspect: the same report as one process', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inspect-replay-'));
+    const [plain, inspected] = await Promise.all([
+      run(['run', 'fixtures/scenarios/replay.yaml', '--json', '--capture', `OSA2=${join(dir, 'a.pcapng')}`]),
+      run(['run', 'fixtures/scenarios/replay.yaml', '--json', '--inspect', 'SYS2', '--capture', `OSA2=${join(dir, 'b.pcapng')}`]),
+    ]);
+    expect(inspected.status, inspected.stderr).toBe(0);
+    expect(inspected.stderr).toMatch(/^\[partition 0\] Debugger listening on ws:\/\//m);
+    const strip = (out: string) => ({ ...comparable(out), captures: undefined });
+    expect(strip(inspected.stdout)).toEqual(strip(plain.stdout));
+    expect(Buffer.compare(readFileSync(join(dir, 'a.pcapng')), readFileSync(join(dir, 'b.pcapng')))).toBe(0);
+  }, 240_000);
 });
 
 describe('progress on a terminal', () => {

@@ -53,6 +53,43 @@ export async function runReplay(scenario: Scenario, options: ReplayOptions = {})
     const { runTapReplay } = await import('./tap-frames.js');
     return runTapReplay(scenario, capture, options);
   }
+  const plan = planReplay(scenario, options);
+  let prepared: Prepared | null = null;
+  const injector = replayInjector(plan, (endPs) => {
+    // The replay is over: the run ends at that time (every event of that instant included).
+    if (prepared !== null) prepared.untilPs = Math.min(prepared.untilPs, endPs);
+  });
+  const instruments = [replayInstrument(injector, plan.dvipas), ...(options.instruments ?? [])];
+  const runOptions: RunOptions = {
+    ...options,
+    untilPs: plan.untilPs,
+    instruments,
+    clientsFor: (l) => (l.name === plan.lan ? injector : (options.clientsFor?.(l) ?? null)),
+  };
+  prepared = await prepare(scenario, runOptions);
+  return runPrepared(prepared, runOptions);
+}
+
+/** A replay as plain data, checked: what every process of a partitioned run needs to build the same injector
+ *  (src/backplane sends it to the workers). */
+export interface ReplayPlan {
+  capture: string;
+  mode: ReplayMode;
+  pace: ReplayPace;
+  startPs: number;
+  /** -1: run on to the end time (one was given). */
+  graceEndPs: number;
+  /** The LAN whose client hosts the injector replaces, and the DVIPAs it replays to. */
+  lan: string;
+  dvipas: number[];
+  untilPs: number;
+}
+
+/** Checks the capture and the profiles (bad input throws InputError before anything runs) and plans the
+ *  replay: which LAN, which DVIPAs, the end time. Not for `captureMode: tap` (tap-frames.ts). */
+export function planReplay(scenario: Scenario, options: ReplayOptions = {}): ReplayPlan {
+  const capture = options.capture ?? scenario.capture;
+  if (capture === undefined) throw new InputError(scenario.file, 'there is no capture to replay (add capture: FILE.pcapng)');
   const mode = options.mode ?? (scenario.captureMode === 'open' ? 'open' : 'closed');
   const pace = options.pace ?? 'recorded';
   const survey = checkCapture(capture);
@@ -61,24 +98,24 @@ export async function runReplay(scenario: Scenario, options: ReplayOptions = {})
   if (dvipas.size === 0) throw new InputError(scenario.topology.file, 'no LPAR profile defines a DVIPA (VIPADEFINE, VIPABACKUP or VIPADISTRIBUTE) to replay to');
   const lan = lanOf(scenario, Math.min(...dvipas)); // the LAN of the (lowest) DVIPA
   const startPs = DEFAULTS.workload.startPs;
-  const injector = new ReplayInjector(`${lan}.replay`, {
-    capture,
-    mode,
-    pace,
-    startPs,
-    isDvipa: (ip) => dvipas.has(ip),
-    graceEndPs: options.untilPs === undefined ? GRACE_PS : -1,
-  });
   // Virtual time ends at 2^53 ps (about 2.5 h): a longer capture at its recorded pace is cut there.
   const untilPs = options.untilPs ?? Math.min(MAX_TIME_PS, startPs + (pace === 'recorded' ? survey.spanPs : 0) + SLACK_PS);
-  const instruments = [replayInstrument(injector, dvipas), ...(options.instruments ?? [])];
-  const runOptions: RunOptions = {
-    ...options,
-    untilPs,
-    instruments,
-    clientsFor: (l) => (l.name === lan ? injector : (options.clientsFor?.(l) ?? null)),
-  };
-  return runPrepared(await prepare(scenario, runOptions), runOptions);
+  return { capture, mode, pace, startPs, graceEndPs: options.untilPs === undefined ? GRACE_PS : -1, lan, dvipas: [...dvipas].sort((a, b) => a - b), untilPs };
+}
+
+/** The injector of a planned replay (`LAN1.replay`); `endRun` is told when the replay is over and the run
+ *  should end (at that virtual time). */
+export function replayInjector(plan: ReplayPlan, endRun: (endPs: number) => void): ReplayInjector {
+  const dvipas = new Set(plan.dvipas);
+  return new ReplayInjector(`${plan.lan}.replay`, {
+    capture: plan.capture,
+    mode: plan.mode,
+    pace: plan.pace,
+    startPs: plan.startPs,
+    isDvipa: (ip) => dvipas.has(ip),
+    graceEndPs: plan.graceEndPs,
+    endRun,
+  });
 }
 
 /** The whole capture read once, streaming: a damaged file is bad input with its byte offset. */
@@ -110,7 +147,8 @@ export function dvipasOf(s: Scenario): Set<number> {
 }
 
 /** Adds report.replay, and counts the replayed flows that did not complete in their target's `lost`. */
-function replayInstrument(injector: ReplayInjector, dvipas: Set<number>): Instrument {
+function replayInstrument(injector: ReplayInjector, dvipaList: readonly number[]): Instrument {
+  const dvipas = new Set(dvipaList);
   return {
     finish(p: Prepared, report: Report): void {
       const failure = injector.failure;
@@ -120,33 +158,36 @@ function replayInstrument(injector: ReplayInjector, dvipas: Set<number>): Instru
       }
       const c = injector.finalCounters();
       report.replay = c;
-      addLost(p, report, injector, dvipas);
+      addLost(report, injector.notCompletedFlows(), dvipas, (stack, dip, port) => replayLostAt(p, stack, dip, port, injector.notCompletedFlows()));
     },
   };
 }
 
-function addLost(p: Prepared, report: Report, injector: ReplayInjector, dvipas: Set<number>): void {
-  const notCompleted = new Map<string, Set<number>>();
-  for (const [client, ip, port] of injector.notCompletedFlows()) {
-    const k = `${ip}:${port}`;
-    let set = notCompleted.get(k);
-    if (set === undefined) notCompleted.set(k, (set = new Set()));
-    set.add(client);
-  }
-  if (notCompleted.size === 0) return;
+/** Raises each target's `lost` to the replayed flows assigned there that did not complete; `lostAt` counts
+ *  them for one target (here from the LPAR's ledger; in a partitioned run, from the LPAR's partition). */
+export function addLost(report: Report, flows: readonly (readonly [number, number, number])[], dvipas: ReadonlySet<number>, lostAt: (stack: string, dip: number, port: number) => number | undefined): void {
+  if (flows.length === 0) return;
+  const services = new Set(flows.map(([, ip, port]) => `${ip}:${port}`));
   for (const d of report.distribution) {
     const dip = ipOf(d.dvipa);
-    if (!dvipas.has(dip)) continue;
-    const keys = notCompleted.get(`${dip}:${d.port}`);
-    if (keys === undefined) continue;
+    if (!dvipas.has(dip) || !services.has(`${dip}:${d.port}`)) continue;
     for (const t of d.targets) {
-      const lpar = p.sysplex.lpar(t.stack);
-      if (lpar === undefined) continue;
-      let lost = 0;
-      for (const k of lpar.ledger(dip, d.port).lastAssigned) if (keys.has(k)) lost++;
-      t.lost = Math.max(t.lost, lost);
+      const lost = lostAt(t.stack, dip, d.port);
+      if (lost !== undefined) t.lost = Math.max(t.lost, lost);
     }
   }
+}
+
+/** The replayed flows to dip:port that did not complete and were last assigned to LPAR `stack` (undefined when
+ *  the LPAR is not in this process's graph). */
+export function replayLostAt(p: Prepared, stack: string, dip: number, port: number, flows: readonly (readonly [number, number, number])[]): number | undefined {
+  const lpar = p.sysplex.lpar(stack);
+  if (lpar === undefined) return undefined;
+  const keys = new Set<number>();
+  for (const [client, ip, pt] of flows) if (ip === dip && pt === port) keys.add(client);
+  let lost = 0;
+  for (const k of lpar.ledger(dip, port).lastAssigned) if (keys.has(k)) lost++;
+  return lost;
 }
 
 export type { ReplayCounters as ReplayReportFields };

@@ -36,6 +36,9 @@ export interface InjectorConfig {
   /** Stop the run this long after the replay is over (every flow decided, or quiet after the capture ended);
    *  -1 to run on to the run's end time. */
   readonly graceEndPs: number;
+  /** Told, once, the virtual time at which the run should end (the replay is over): the runner lowers its end
+   *  time to it, so that every event of that instant is still delivered (in one process as in several). */
+  readonly endRun?: (endPs: number) => void;
 }
 
 /** The counters behind report.replay. */
@@ -157,6 +160,7 @@ export class ReplayInjector extends Component implements FlowHost {
       this.checkEnd();
       return;
     }
+    // The end time is lowered already (endRun); pausing lets a runner between slices see it at once.
     if (tag === TAG_END) this.sim.pause();
   }
 
@@ -470,7 +474,9 @@ export class ReplayInjector extends Component implements FlowHost {
     const quietFor = this.now - this.lastProgressAt;
     if (this.feed.failure !== null || (this.cfg.mode === 'closed' ? this.live === 0 : this.openSettled()) || quietFor >= quiet) {
       this.ending = true;
-      this.at(this.now + (this.feed.failure !== null ? 0 : this.cfg.graceEndPs), TAG_END);
+      const end = this.now + (this.feed.failure !== null ? 0 : this.cfg.graceEndPs);
+      this.cfg.endRun?.(end);
+      this.at(end, TAG_END);
       return;
     }
     this.at(this.lastProgressAt + quiet, TAG_QUIET);
