@@ -1,8 +1,9 @@
 // Issue 22: the report's latency distributions (clients' connect, first byte and complete; each LPAR's CPU
 // queue wait; each OSA port's inbound queue wait; each XCF path's transfer time) are identical with 1, 2 and 3
-// partitions, through the built CLI. With 2 and 3 partitions SYS2 and SYS3 run apart from SYS1 and CF01, so the
-// transfer times of SYS2's and SYS3's paths to SYS1 are measured in another process than the one that sends on
-// them, and merged into the sender's path entry.
+// partitions, through the built CLI. With 2 partitions the client hosts run apart (their histograms come from
+// another process); with 3, SYS2 and SYS3 run apart from SYS1 and CF01, so the transfer times of the paths
+// between SYS1 and the others are measured in another process than the one that sends on them and merged into
+// the sender's path entry (`run --partitions N --plan` shows the cut).
 import { describe, expect, it } from 'vitest';
 import { comparable, run } from './processes.js';
 
