@@ -56,14 +56,26 @@ export class Histogram {
   /** Records one value in ps (a non-negative safe integer; negatives count as 0). */
   record(valuePs: number): void {
     const v = valuePs > 0 ? Math.floor(valuePs) : 0;
-    const b = bucketOf(v);
+    let b: number;
+    if (v < SUB) b = v;
+    else if (v < TWO32) {
+      // bucketOf with 32-bit shifts: most latencies are below 4.3 ms.
+      const shift = 31 - Math.clz32(v) - (SIG - 1);
+      b = SUB + (shift - 1) * HALF + ((v >>> shift) - HALF);
+    } else b = bucketOf(v);
     const k = b >>> CHUNK_BITS;
     const chunk = this.chunks[k] ?? this.chunk(k);
     chunk[b & (CHUNK - 1)]!++;
     this.n++;
     if (v < this.lo) this.lo = v;
     if (v > this.hi) this.hi = v;
-    this.addSum(v % TWO32, Math.floor(v / TWO32));
+    if (v < TWO32) {
+      this.sumLo += v;
+      if (this.sumLo >= TWO32) {
+        this.sumLo -= TWO32;
+        this.sumHi++;
+      }
+    } else this.addSum(v % TWO32, Math.floor(v / TWO32));
   }
 
   /** Adds every value of `other` (the result is the histogram of both sets of values). */

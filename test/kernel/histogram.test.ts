@@ -24,6 +24,20 @@ describe('Histogram', () => {
     );
   });
 
+  it('records a value in its bucket (the 32-bit fast path agrees with bucketOf) and sums it exactly', () => {
+    fc.assert(
+      fc.property(fc.array(valuePs, { minLength: 1, maxLength: 50 }), (values) => {
+        const h = new Histogram();
+        for (const v of values) h.record(v);
+        const expected = new Map<number, number>();
+        for (const v of values) expected.set(bucketOf(v), (expected.get(bucketOf(v)) ?? 0) + 1);
+        expect(h.toData().buckets).toEqual([...expected].sort((a, b) => a[0] - b[0]));
+        const d = h.toData();
+        expect(BigInt(d.sumHi) * 2n ** 32n + BigInt(d.sumLo)).toBe(values.reduce((a, v) => a + BigInt(v), 0n));
+      }),
+    );
+  });
+
   it('a hand-worked set: 100 values 1..100 us', () => {
     const h = new Histogram();
     for (let i = 1; i <= 100; i++) h.record(i * 1_000_000);
