@@ -94,20 +94,33 @@ export class Histogram {
     return this;
   }
 
-  /** The value at quantile q (0 < q <= 1) by nearest rank, as the middle of its bucket clamped to [min, max]. */
+  /** The value at quantile q (0 < q <= 1) by nearest rank, as the middle of its bucket clamped to [min, max]
+   *  (the top rank: the maximum, exactly). */
   quantile(q: number): number {
-    if (this.n === 0) return 0;
-    const rank = Math.max(1, Math.ceil(q * this.n));
+    return this.quantiles([q])[0]!;
+  }
+
+  /** quantile() of each of `qs` (ascending) in one pass over the buckets (a percentile curve). */
+  quantiles(qs: readonly number[]): number[] {
+    const out: number[] = [];
+    if (this.n === 0) return qs.map(() => 0);
+    let j = 0;
+    let rank = Math.max(1, Math.ceil(qs[0]! * this.n));
     let seen = 0;
-    for (let k = 0; k < this.chunks.length; k++) {
+    for (let k = 0; k < this.chunks.length && j < qs.length; k++) {
       const chunk = this.chunks[k];
       if (chunk === undefined) continue;
-      for (let i = 0; i < CHUNK; i++) {
+      for (let i = 0; i < CHUNK && j < qs.length; i++) {
         seen += chunk[i]!;
-        if (seen >= rank) return Math.min(this.hi, Math.max(this.lo, middleOf(k * CHUNK + i)));
+        while (j < qs.length && seen >= rank) {
+          // The last rank is the maximum itself, known exactly.
+          out.push(rank >= this.n ? this.hi : Math.min(this.hi, Math.max(this.lo, middleOf(k * CHUNK + i))));
+          if (++j < qs.length) rank = Math.max(1, Math.ceil(qs[j]! * this.n));
+        }
       }
     }
-    return this.hi;
+    while (out.length < qs.length) out.push(this.hi);
+    return out;
   }
 
   summary(): LatencySummary {

@@ -63,6 +63,10 @@ describe('Histogram', () => {
         for (const v of values) h.record(v);
         const exact = exactQuantile(values, q);
         expect(Math.abs(h.quantile(q) - exact)).toBeLessThanOrEqual(Math.max(0, exact / 1024));
+        // A curve in one pass gives every point as quantile() does.
+        const qs = [0.001, 0.25, 0.5, 0.5, 0.9, 0.99, 0.999, 1];
+        expect(h.quantiles(qs)).toEqual(qs.map((x) => h.quantile(x)));
+        qs.forEach((x, i) => expect(Math.abs(h.quantiles(qs)[i]! - exactQuantile(values, x))).toBeLessThanOrEqual(exactQuantile(values, x) / 1024));
         expect(h.summary().max).toBe(Math.max(...values));
         const sum = values.reduce((a, v) => a + BigInt(v), 0n);
         expect(h.summary().mean).toBe(Math.round(Number(sum) / values.length));

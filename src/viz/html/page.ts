@@ -3,6 +3,7 @@
 
 import { formatTime } from '../../kernel/time.js';
 import type { Report } from '../../run/report.js';
+import type { LatencyCurves } from '../latency-curve.js';
 import { plotAssets } from './assets.js';
 import { CLIENT_SCRIPT } from './client.js';
 
@@ -34,6 +35,8 @@ export interface PageData {
   readonly markers: readonly PageMarker[];
   /** Markers not kept (a run with very many faults), so the page can say so. */
   readonly markersDropped: number;
+  /** Percentile curves of the clients' latency (null: no client completed a step). */
+  readonly latency: LatencyCurves | null;
 }
 
 /** 1234567 -> "1,234,567" (toLocaleString costs milliseconds the first time: it loads ICU data). */
@@ -97,7 +100,7 @@ th { background: #f2f2f2; } td:first-child, th:first-child { text-align: left; }
 table.expect td:nth-child(2), table.events td:nth-child(3) { text-align: left; font-family: monospace; }
 .note { color: #666; } .fault { color: #d62728; } .dvipa { color: #7b2cbf; }
 #layout { display: flex; flex-wrap: wrap; gap: 32px; } #summary { flex: 0 0 auto; } #plots { flex: 1 1 700px; min-width: 620px; }
-section.plot { margin-bottom: 12px; }
+section.plot, section.latency-plot { margin-bottom: 12px; }
 `;
 
 /** The page in pieces, in order (written one by one: no copy of the whole page in memory). The plotting
@@ -132,7 +135,10 @@ ${eventRows}
 </tbody></table>
 ${dropped}
 </div>
-<div id="plots"><h2>Over time</h2></div>
+<div id="plots">${data.latency === null ? '' : `<h2>Client latency</h2>
+<p class="note">Percentiles of every client connection's times from its SYN (the table beside gives the figures): the x axis counts nines, so 90 %, 99 % and 99.9 % are equally far apart.</p>
+<section class="latency-plot" data-plot="latency"></section>`}
+<h2>Over time</h2></div>
 </div>
 <script id="timeline-data" type="application/json">`;
   return [head, assets.css, body, json, '</script>\n<script>', assets.js, `</script>\n<script>${CLIENT_SCRIPT}</script>\n</body>\n</html>\n`];
