@@ -43,6 +43,12 @@ describe('sysplex-emu sweep', () => {
     const connect = [0, 2, 4].map((i) => Number(data[i]![p99]));
     expect(connect[1]).toBeGreaterThan(connect[0]!);
     expect(connect[2]).toBeGreaterThan(connect[1]!);
+    // The queueing figures are metrics too: SYS1's CPU queue wait grows when it has one CP instead of two.
+    const cpuWait = header!.indexOf('lpars[name=SYS1].cpuWait.mean');
+    expect(cpuWait).toBeGreaterThan(0);
+    for (const i of [0, 2, 4]) expect(Number(data[i]![cpuWait])).toBeGreaterThan(Number(data[i + 1]![cpuWait]));
+    expect(header).toContain('osas[name=OSA1].inboundWait.p99');
+    expect(header).toContain('xcf.systems[name=SYS1].paths[peer=SYS2,path=0].transfer.p99');
     const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { points: { settings: Record<string, string>; metrics: Record<string, { mean: number }> }[] };
     expect(json.points).toHaveLength(6);
     expect(json.points[5]!.settings).toEqual({ 'osas[*].frameLatency': '80us', 'lpars[name=SYS1].processors': '2' });
