@@ -29,6 +29,13 @@ describe('the demo with --vcd, --perfetto and --html', () => {
     const f = files(1);
     for (const p of [f.vcd, f.perfetto, f.html]) expect(statSync(p).size).toBeGreaterThan(10_000);
     expect(readdirSync(dir).filter((n) => n.endsWith('.partial'))).toEqual([]);
+    // The summary's queueing table: a row per LPAR, OSA port and XCF path that saw any, with the report's figures.
+    const page = readFileSync(f.html, 'utf8');
+    const sys1 = (report.lpars as { name: string; cpuWait: { count: number } }[]).find((l) => l.name === 'SYS1')!;
+    expect(page).toContain(`<h3>Queueing</h3>`);
+    expect(page).toContain(`<tr><td>SYS1 CPU wait</td><td>${sys1.cpuWait.count}</td>`);
+    expect(page).toMatch(/<tr><td>OSA1 inbound wait<\/td><td>\d+<\/td>/);
+    expect(page).toMatch(/<tr><td>XCF SYS1-&#62;SYS2:0 transfer<\/td><td>\d+<\/td>/);
     expect(report.timelines).toMatchObject({ sampleIntervalPs: 1_000_000_000, samples: 1001, files: { vcd: f.vcd, perfetto: f.perfetto, html: f.html } });
   });
 

@@ -2,6 +2,7 @@
 // plots (data as JSON, drawn by uPlot in the page). Everything inline: no request leaves the page.
 
 import { formatTime } from '../../kernel/time.js';
+import type { LatencySummary } from '../../kernel/histogram.js';
 import type { Report } from '../../run/report.js';
 import type { LatencyCurves } from '../latency-curve.js';
 import { plotAssets } from './assets.js';
@@ -74,11 +75,18 @@ function summary(r: Report): string {
   }
   const c = r.clients;
   out.push('<h3>Clients</h3>', table(['opened', 'completed', 'reset', 'failed', 'open', 'bytes sent', 'bytes received'], [[c.opened, c.completed, c.reset, c.failed, c.open, c.bytesSent, c.bytesReceived]]));
+  const distHead = ['', 'count', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'];
+  const distRow = (what: string, s: LatencySummary) => [what, s.count, formatTime(s.mean), formatTime(s.p50), formatTime(s.p90), formatTime(s.p99), formatTime(s.p999), formatTime(s.max)];
   if (c.latency !== undefined) {
-    const rows = ([['connect', c.latency.connect], ['first byte', c.latency.firstByte], ['complete', c.latency.complete]] as const)
-      .map(([what, s]) => [what, s.count, formatTime(s.mean), formatTime(s.p50), formatTime(s.p90), formatTime(s.p99), formatTime(s.p999), formatTime(s.max)]);
-    out.push('<h3>Client latency (from the SYN)</h3>', table(['', 'count', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'], rows));
+    const rows = ([['connect', c.latency.connect], ['first byte', c.latency.firstByte], ['complete', c.latency.complete]] as const).map(([what, s]) => distRow(what, s));
+    out.push('<h3>Client latency (from the SYN)</h3>', table(distHead, rows));
   }
+  // Where time queues: inputs for a CP, datagrams for INBPERF's interrupt, signals on an XCF path (MXFER).
+  const queues: (readonly unknown[])[] = [];
+  for (const l of r.lpars) if (l.cpuWait !== undefined && l.cpuWait.count > 0) queues.push(distRow(`${l.name} CPU wait`, l.cpuWait));
+  for (const o of r.osas ?? []) if (o.inboundWait !== undefined && o.inboundWait.count > 0) queues.push(distRow(`${o.name} inbound wait`, o.inboundWait));
+  for (const x of r.xcf?.systems ?? []) for (const p of x.paths) if (p.transfer.count > 0) queues.push(distRow(`XCF ${x.name}->${p.peer}:${p.path} transfer`, p.transfer));
+  if (queues.length > 0) out.push('<h3>Queueing</h3>', table(distHead, queues));
   if (r.replay) {
     const p = r.replay;
     out.push('<h3>Replay</h3>', table(['frames read', 'injected', 'flows', 'completed', 'reset', 'incomplete'], [[p.framesRead, p.framesInjected, p.flows, p.completed, p.reset, p.incomplete]]));
