@@ -87,6 +87,9 @@ export interface XcfDataMsg {
   readonly kind: 'xcf-data';
   readonly from: string;
   readonly bytes: Uint8Array;
+  /** When the sender's XCF accepted the signal, ps: the receiver measures the path's transfer time (MXFER) from
+   *  it, as z/OS does with the sysplex's common TOD clock. Absent from senders that do not stamp. */
+  readonly sentPs?: number;
 }
 /** Device end: the receiving side has taken the transfer, the sender's outbound device is free again. */
 export interface CtcAckMsg {
@@ -106,6 +109,8 @@ export interface CfRequestMsg {
   readonly from: string;
   readonly to: string;
   readonly bytes: Uint8Array | null;
+  /** A write: when the sender's XCF accepted the signal, ps (kept with it in the list, see XcfDataMsg). */
+  readonly sentPs?: number;
 }
 /** The CF finished request `id`: a write's `ok` (false: the list was full or the CF lost the structure), a
  *  read's signal (null when the list was empty) and whether more wait behind it. */
@@ -115,6 +120,8 @@ export interface CfResponseMsg {
   readonly ok: boolean;
   readonly bytes: Uint8Array | null;
   readonly more: boolean;
+  /** A read's signal: when its sender's XCF accepted it, ps (see XcfDataMsg). */
+  readonly sentPs?: number;
 }
 /** List transition: the list from `from` to the receiver went from empty to non-empty. */
 export interface CfNotifyMsg {

@@ -47,7 +47,7 @@ export interface CfSummary {
 export class CouplingFacility extends ModelComponent {
   /** When each processor is free, ps. */
   private readonly free: number[];
-  private readonly lists = new Map<string, Uint8Array[]>();
+  private readonly lists = new Map<string, CfRequestMsg[]>();
   /** Ports by LPAR name: where to send its notifications (the first link's). */
   private readonly notifyPort = new Map<string, Port>();
   private up = true;
@@ -151,7 +151,7 @@ export class CouplingFacility extends ModelComponent {
         this.respond(port, { kind: 'cf-resp', id: req.id, ok: false, bytes: null, more: false });
         return;
       }
-      list.push(req.bytes!);
+      list.push(req); // the write itself: its signal and when the sender's XCF accepted it
       this.respond(port, { kind: 'cf-resp', id: req.id, ok: true, bytes: null, more: false });
       if (list.length === 1) {
         const to = this.notifyPort.get(req.to);
@@ -163,8 +163,11 @@ export class CouplingFacility extends ModelComponent {
       return;
     }
     this.counts.reads++;
-    const bytes = list === undefined || list.length === 0 ? null : list.shift()!;
-    this.respond(port, { kind: 'cf-resp', id: req.id, ok: bytes !== null, bytes, more: list !== undefined && list.length > 0 });
+    const w = list === undefined || list.length === 0 ? null : list.shift()!;
+    const more = list !== undefined && list.length > 0;
+    if (w === null) this.respond(port, { kind: 'cf-resp', id: req.id, ok: false, bytes: null, more });
+    else if (w.sentPs === undefined) this.respond(port, { kind: 'cf-resp', id: req.id, ok: true, bytes: w.bytes, more });
+    else this.respond(port, { kind: 'cf-resp', id: req.id, ok: true, bytes: w.bytes, more, sentPs: w.sentPs });
   }
 
   private respond(port: Port, msg: CfToLparMsg): void {

@@ -15,6 +15,7 @@
 // (ledger) and CPU time survive a down.
 
 import { type Port } from '../../src/kernel/index.js';
+import type { Histogram } from '../../src/kernel/histogram.js';
 import { ModelComponent } from '../model-component.js';
 import type { Firmware, FirmwareConfig, FirmwareFactory, FirmwareView, XcfMembershipEvent } from '../../src/firmware/hal.js';
 import { ipToString } from '../../src/net/index.js';
@@ -289,6 +290,11 @@ export class LparHost extends ModelComponent implements HalBackend {
   operatorNow(command: string): string | undefined {
     if (this.fw === null || this.inFirmware) return undefined;
     return this.callFirmware(InputKind.Operator, command, 0, 0, -1) as string;
+  }
+
+  /** CPU queue wait of every input the stack ran: arrival on the run queue until a CP took it, ps. */
+  get cpuWait(): Histogram {
+    return this.rq.wait;
   }
 
   summary(): LparSummary {
@@ -683,6 +689,7 @@ export class LparHost extends ModelComponent implements HalBackend {
     }
     this.counts.inputs++;
     this.counts.waitedPs += this.now - arrival;
+    rq.wait.record(this.now - arrival);
     this.callFirmware(kind, obj, a, cost, cp);
   }
 

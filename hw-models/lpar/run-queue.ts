@@ -1,6 +1,8 @@
 // The LPAR's run queue: work that arrived while every logical CP was busy, in arrival order. A growable ring of
 // parallel arrays (kind, payload, two numbers, arrival time): no object per queued input.
 
+import { Histogram } from '../../src/kernel/histogram.js';
+
 export const InputKind = {
   /** An inbound datagram: obj = packet, a = OSA index, b: bit 0 when it opened an interrupt (charged once), bit 1 when it came on the SD read queue (IWQ). */
   Packet: 0,
@@ -26,6 +28,9 @@ export class RunQueue {
   count = 0;
   /** Longest the queue has been. */
   max = 0;
+  /** CPU queue wait: how long each input that ran waited here for a CP, ps (the host records it when a CP
+   *  takes the input; over the whole run, across IPLs). */
+  readonly wait = new Histogram();
 
   push(kind: number, obj: unknown, a: number, b: number, arrival: number): void {
     if (this.count === this.kind.length) this.grow();

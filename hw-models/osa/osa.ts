@@ -34,6 +34,7 @@ import { AddressTable } from './address-table.js';
 import { type Inbperf, type InterruptPolicy, OSA, queueCapacity, type ReadStorage, readSbals } from './datasheet.js';
 import { FrameRing } from './frame-ring.js';
 import { ReadQueue, type ReadQueueStats } from './read-queue.js';
+import { Histogram } from '../../src/kernel/histogram.js';
 
 const TAG_TX = 0;
 const TAG_IRQ = 1;
@@ -151,6 +152,9 @@ export class OsaPort extends ModelComponent {
     dropOutboundFull: 0, dropUnregistered: 0, dropPortDown: 0, dropArpUnresolved: 0, dropControlFull: 0, dropMalformed: 0,
     notForMe: 0,
   };
+  /** Inbound queue wait: how long each datagram waited in its read queue, ready for the host, until an interrupt
+   *  presented it (the INBPERF hold and interrupt coalescing), ps. */
+  readonly inboundWait = new Histogram();
 
   constructor(name: string, private readonly cfg: OsaConfig) {
     super(name);
@@ -529,7 +533,10 @@ export class OsaPort extends ModelComponent {
     const inbound = q.rq;
     const now = this.now;
     const packets: Uint8Array[] = [];
-    while (inbound.count > 0 && inbound.readyAt() <= now) packets.push(inbound.shift());
+    while (inbound.count > 0 && inbound.readyAt() <= now) {
+      this.inboundWait.record(now - inbound.readyAt());
+      packets.push(inbound.shift());
+    }
     inbound.presented();
     if (packets.length > 0) {
       this.stats.interrupts++;

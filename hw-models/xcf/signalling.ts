@@ -22,6 +22,7 @@ import type { CdsToLparMsg, CfRequestMsg, CfToLparMsg, LparToCdsMsg, XcfPathMsg 
 import { CDS } from '../cds/datasheet.js';
 import { COUPLING_LINKS, type CouplingLinkType } from './datasheet.js';
 import { signalBytes } from './path-timing.js';
+import { Histogram, type HistogramData } from '../../src/kernel/histogram.js';
 
 const TAG_STATUS = 0;
 
@@ -82,6 +83,9 @@ class Path {
   /** Since when a signal has been pending on the path (-1: idle). */
   busySince = -1;
   readonly stats = { signals: 0, bytes: 0, busyPs: 0, transferSumPs: 0, transferMaxPs: 0, maxPending: 0, rejected: 0, redriven: 0 };
+  /** Inbound: the transfer time (MXFER) of each signal received from the peer on this path, from when the
+   *  peer's XCF accepted it to its delivery here (queueing on the busy device or the CF included), ps. */
+  readonly transfer = new Histogram();
   constructor(
     readonly kind: 'CTC' | 'STRUCTURE',
     /** CTC: the port of this device pair; STRUCTURE: null. */
@@ -155,6 +159,13 @@ export interface XcfCfRequestSummary {
   readonly requests: number;
   readonly meanServicePs: number;
   readonly maxServicePs: number;
+}
+
+/** The transfer times a receiver measured on one inbound path: `from`'s path `path` to this system. */
+export interface XcfInboundTransfer {
+  readonly from: string;
+  readonly path: number;
+  readonly transfer: HistogramData;
 }
 
 export class XcfSignalling {
@@ -285,6 +296,17 @@ export class XcfSignalling {
     }));
   }
 
+  /** The inbound paths' transfer-time histograms (paths that received nothing are left out). */
+  inboundTransfers(): XcfInboundTransfer[] {
+    const out: XcfInboundTransfer[] = [];
+    for (const p of this.peers) {
+      p.paths.forEach((path, i) => {
+        if (path.transfer.count > 0) out.push({ from: p.name, path: i, transfer: path.transfer.toData() });
+      });
+    }
+    return out;
+  }
+
   // ---- what the firmware asks for (through the host's Hal) ----------------------------------------------
 
   /** Sends a firmware message to `peer`; false when no path works or the class has no buffer (lost). */
@@ -323,7 +345,7 @@ export class XcfSignalling {
     path.bufferBytes += s.buffer;
     if (path.pending.length > path.stats.maxPending) path.stats.maxPending = path.pending.length;
     if (path.kind === 'CTC') this.startCtc(path);
-    else this.cfRequest(path.cf!, { kind: 'cf-req', id: 0, op: 'write', from: this.owner.name, to: p.name, bytes: s.bytes }, p, path, s);
+    else this.cfRequest(path.cf!, { kind: 'cf-req', id: 0, op: 'write', from: this.owner.name, to: p.name, bytes: s.bytes, sentPs: s.queuedAt }, p, path, s);
   }
 
   /** The local stack joins (true) or leaves (false) the group: its member record is written at once. Returns
@@ -431,7 +453,7 @@ export class XcfSignalling {
     }
     // Device end goes back at once (the channel's work, not the CPU's).
     port.send({ kind: 'ctc-ack' } satisfies XcfPathMsg, 0);
-    this.deliver(peer, path, msg.bytes);
+    this.deliver(peer, path, msg.bytes, msg.sentPs);
   }
 
   onTimer(tag: number, data: unknown): void {
@@ -441,13 +463,14 @@ export class XcfSignalling {
 
   // ---- paths --------------------------------------------------------------------------------------------
 
-  private deliver(peer: Peer, path: Path, bytes: Uint8Array): void {
+  private deliver(peer: Peer, path: Path, bytes: Uint8Array, sentPs: number | undefined): void {
     const i = peer.paths.indexOf(path);
     if (!path.working) {
       this.stats.dropped++;
       return;
     }
     this.stats.received++;
+    if (sentPs !== undefined) path.transfer.record(this.owner.now - sentPs);
     if (this.owner.tracing) this.owner.trace('xcf.recv', { from: peer.name, bytes: bytes.length, path: i });
     if (this.member) this.host.data(peer.name, bytes);
   }
@@ -456,7 +479,7 @@ export class XcfSignalling {
     if (path.busy || path.pending.length === 0 || !path.working) return;
     path.busy = true;
     const s = path.pending[0]!;
-    path.port!.send({ kind: 'xcf-data', from: this.owner.name, bytes: s.bytes } satisfies XcfPathMsg, signalBytes(s.bytes.length));
+    path.port!.send({ kind: 'xcf-data', from: this.owner.name, bytes: s.bytes, sentPs: s.queuedAt } satisfies XcfPathMsg, signalBytes(s.bytes.length));
   }
 
   private ctcDone(path: Path): void {
@@ -583,7 +606,7 @@ export class XcfSignalling {
     if (m.bytes !== null) {
       const peer = this.byName.get(r.from);
       const path = peer?.paths.find((x) => x.cf === cf);
-      if (peer !== undefined && path !== undefined) this.deliver(peer, path, m.bytes);
+      if (peer !== undefined && path !== undefined) this.deliver(peer, path, m.bytes, m.sentPs);
     }
     if (m.more) this.read(cf, r.from, true);
     else cf.reading.delete(r.from);

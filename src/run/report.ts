@@ -4,8 +4,12 @@
 import { formatTime } from '../kernel/time.js';
 import type { LatencySummary } from '../kernel/histogram.js';
 import { type CompressedReport, formatXcf, type XcfReport } from './xcf-report.js';
+import { latencyLine } from './latency-line.js';
 
-export interface LparReport { name: string; up: boolean; cpuBusyPct: number; physicalCps?: number }
+export { latencyLine };
+
+/** One LPAR; `cpuWait`: how long the stack's inputs (datagrams, XCF signals, timers ...) waited for a CP, ps. */
+export interface LparReport { name: string; up: boolean; cpuBusyPct: number; physicalCps?: number; cpuWait?: LatencySummary }
 export interface DvipaReport { ip: string; owner: string | null; state: string; backups: string[] }
 export interface TargetReport { stack: string; ready: number; totalConn: number; activeConn: number; lost: number }
 export interface DistributionReport { dvipa: string; port: number; method: string; targets: TargetReport[] }
@@ -31,10 +35,11 @@ export interface IqdReport {
   noTarget: number;
 }
 
-/** One OSA port: frames, interrupts and drops; per sharing LPAR its read storage in SBALs, the high-water marks
- *  of its read queue and the frames it sent on each write priority queue (1..4). */
+/** One OSA port: frames, interrupts and drops; the inbound queue wait (a datagram ready in a read queue until
+ *  the interrupt that presents it to the LPAR: INBPERF's hold, ps); per sharing LPAR its read storage in SBALs,
+ *  the high-water marks of its read queue and the frames it sent on each write priority queue (1..4). */
 export interface OsaReport {
-  name: string; rxFrames: number; txFrames: number; interrupts: number;
+  name: string; rxFrames: number; txFrames: number; interrupts: number; inboundWait?: LatencySummary;
   drops: { inboundFull: number; outboundFull: number; unregistered: number; portDown: number; arpUnresolved: number };
   lpars: { lpar: string; readStorage: number; peakSbals: number; maxFramesPerSbal: number; peakFrames: number; txByQueue: number[]; sdQueueFrames: number }[];
 }
@@ -74,6 +79,8 @@ export function formatReport(r: Report, name: string): string {
   out.push('');
   out.push('  LPAR   state  CPU busy');
   for (const l of r.lpars) out.push(`  ${l.name.padEnd(6)} ${(l.up ? 'up' : 'down').padEnd(6)} ${l.cpuBusyPct.toFixed(1).padStart(7)} %`);
+  for (const l of r.lpars) if (l.cpuWait !== undefined && l.cpuWait.count > 0) out.push(`  ${l.name.padEnd(6)} CPU wait ${latencyLine(l.cpuWait)}`);
+  for (const o of r.osas ?? []) if (o.inboundWait !== undefined && o.inboundWait.count > 0) out.push(`  ${o.name.padEnd(6)} inbound wait ${latencyLine(o.inboundWait)}`);
   const xcf = formatXcf(r.xcf, r.compressed);
   if (xcf.length > 0) out.push('', ...xcf);
   out.push('');
@@ -104,9 +111,4 @@ export function formatReport(r: Report, name: string): string {
     for (const e of r.expectations) out.push(`    ${e.ok ? 'ok  ' : 'FAIL'} ${e.expr}${e.ok ? '' : `   (actual: ${JSON.stringify(e.actual ?? null)})`}`);
   }
   return out.join('\n');
-}
-
-/** `p50 1.2 ms, p90 ..., p99 ..., p99.9 ..., max ... (N)`: one line of a latency distribution. */
-export function latencyLine(s: LatencySummary): string {
-  return `mean ${formatTime(s.mean)}, p50 ${formatTime(s.p50)}, p90 ${formatTime(s.p90)}, p99 ${formatTime(s.p99)}, p99.9 ${formatTime(s.p999)}, max ${formatTime(s.max)} (${s.count.toLocaleString('en-US')})`;
 }

@@ -213,6 +213,8 @@ export interface OsaPart {
   name: string;
   stats: OsaStats;
   slots: OsaSlotSummary[];
+  /** Inbound queue wait (absent in parts of older workers). */
+  inboundWait?: HistogramData;
 }
 export interface LparPart {
   index: number;
@@ -221,6 +223,8 @@ export interface LparPart {
   cpuBusyPct: number;
   /** Physical CPs used on average over the run (PR/SM's view; equals busy logical CPs when dedicated). */
   physicalCps?: number;
+  /** CPU queue wait of the stack's inputs (absent in parts of older workers). */
+  cpuWait?: HistogramData;
   /** The firmware's tables the report reads (only while up). */
   view: { stack: string; dvipas: DvipaRow[]; vdpt: VdptRow[] } | null;
   services: DistributedService[];
@@ -272,13 +276,14 @@ export function reportPart(p: Prepared, notCompleted: NotCompleted, isLocal: (c:
       up: l.isUp,
       cpuBusyPct: round(l.cpuBusyPct(sim.now), 2),
       physicalCps: sim.now > 0 ? round(l.cpu.physicalUntil(sim.now) / sim.now, 3) : 0,
+      cpuWait: l.cpuWait.toData(),
       view: v === null ? null : { stack: v.stack, dvipas: [...v.dvipas], vdpt: [...v.vdpt] },
       services: l.distributedServices(),
       ledgers,
     });
   });
   const clients = p.clients.flatMap((c, index) => (isLocal(c) ? [{ index, totals: c.summary(), latency: c.latencyData() }] : []));
-  const osas = sysplex.osas.flatMap((o, index) => (isLocal(o) ? [{ index, name: o.name, stats: { ...o.stats }, slots: o.slotSummaries() }] : []));
+  const osas = sysplex.osas.flatMap((o, index) => (isLocal(o) ? [{ index, name: o.name, stats: { ...o.stats }, slots: o.slotSummaries(), inboundWait: o.inboundWait.toData() }] : []));
   const iqds = sysplex.iqds.flatMap((q, index) => (isLocal(q) ? [{ index, report: { name: q.name, chpid: q.chpid, mtu: q.mtu, ...q.stats } }] : []));
   const part = { lpars, clients, osas, xcf: xcfPart(sysplex, isLocal), compressed: compressedOf(p.scenario) };
   return iqds.length > 0 ? { ...part, iqds } : part;
@@ -287,7 +292,7 @@ export function reportPart(p: Prepared, notCompleted: NotCompleted, isLocal: (c:
 /** One report from the parts of every partition (each LPAR and client component in exactly one part). */
 export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs: number; events: number; wallMs: number; seed: number; partitions: number }): Report {
   const all = parts.flatMap((x) => x.lpars).sort((a, b) => a.index - b.index);
-  const lpars = all.map((l) => ({ name: l.name, up: l.up, cpuBusyPct: l.cpuBusyPct, physicalCps: l.physicalCps ?? 0 }));
+  const lpars = all.map((l) => ({ name: l.name, up: l.up, cpuBusyPct: l.cpuBusyPct, physicalCps: l.physicalCps ?? 0, cpuWait: summaryOf(l.cpuWait) }));
   const views = all.filter((l) => l.up && l.view !== null).map((l) => l.view!);
 
   // DVIPAs: every address some stack defines or backs up; the owner is the stack that has it ACTIVE as owner.
@@ -336,6 +341,7 @@ export function mergeReport(parts: readonly ReportPart[], meta: { virtualTimePs:
       rxFrames: o.stats.rxFrames,
       txFrames: o.stats.txFrames,
       interrupts: o.stats.interrupts,
+      inboundWait: summaryOf(o.inboundWait),
       drops: {
         inboundFull: o.stats.dropInboundFull, outboundFull: o.stats.dropOutboundFull, unregistered: o.stats.dropUnregistered,
         portDown: o.stats.dropPortDown, arpUnresolved: o.stats.dropArpUnresolved,
@@ -374,6 +380,11 @@ function clientLatency(data: readonly WorkloadLatencyData[]): { latency?: Client
 }
 
 const NO_LEDGER = { total: 0, active: 0, lost: 0 };
+
+/** A component's distribution in the report (each component is in one part, so this is already exact). */
+function summaryOf(data: HistogramData | undefined): LatencySummary {
+  return data === undefined ? new Histogram().summary() : Histogram.fromData(data).summary();
+}
 
 /** Evaluates the scenario's `expect` lines over the finished report (displays run on the LPARs now). */
 export function evaluateExpectations(p: Prepared, report: Report): void {

@@ -37,6 +37,8 @@ function selectorOf(el: unknown, i: number): { text: string; keys: string[] } {
   const o = el as Record<string, unknown>;
   for (const key of ['name', 'stack', 'point', 'path']) if (typeof o[key] === 'string') return { text: `${key}=${o[key]}`, keys: [key] };
   if (typeof o.dvipa === 'string' && typeof o.port === 'number') return { text: `dvipa=${o.dvipa},port=${o.port}`, keys: ['dvipa', 'port'] };
+  // An XCF path: its peer and its number to that peer (as `xcf-down SYS1-SYS2:0` counts them).
+  if (typeof o.peer === 'string' && typeof o.path === 'number') return { text: `peer=${o.peer},path=${o.path}`, keys: ['peer', 'path'] };
   if (typeof o.ip === 'string') return { text: `ip=${o.ip}`, keys: ['ip'] };
   return { text: String(i), keys: [] };
 }

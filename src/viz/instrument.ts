@@ -17,6 +17,7 @@ import { Timeline, type TimelineConsumer } from './timeline.js';
 import { TraceEvents } from './trace-events.js';
 import { VcdWriter } from './vcd.js';
 import { FlightCounter } from './xcf-flight.js';
+import { latencyCurves } from './latency-curve.js';
 
 export interface TimelineFiles {
   vcd?: string;
@@ -123,6 +124,15 @@ export class TimelineInstrument implements Instrument {
     if (sampler.lastTick < end) sampler.sample(end);
     this.cpu!.finish(end);
     this.connections!.finish(end);
+    const html = this.consumers.find((c) => c instanceof HtmlWriter);
+    if (html !== undefined) {
+      const data = p.clients.flatMap((c) => c.latencyData());
+      html.latency = latencyCurves([
+        { label: 'connect', parts: data.map((d) => d.connect) },
+        { label: 'first byte', parts: data.map((d) => d.firstByte) },
+        { label: 'complete', parts: data.map((d) => d.complete) },
+      ]);
+    }
     this.timeline!.finish(end, report);
     const summary: TimelinesReport = { sampleIntervalPs: this.sampleIntervalPs, samples: sampler.samples, files: { ...this.files } };
     report.timelines = summary;

@@ -43,6 +43,12 @@ describe('sysplex-emu sweep', () => {
     const connect = [0, 2, 4].map((i) => Number(data[i]![p99]));
     expect(connect[1]).toBeGreaterThan(connect[0]!);
     expect(connect[2]).toBeGreaterThan(connect[1]!);
+    // The queueing figures are metrics too: SYS1's CPU queue wait grows when it has one CP instead of two.
+    const cpuWait = header!.indexOf('lpars[name=SYS1].cpuWait.mean');
+    expect(cpuWait).toBeGreaterThan(0);
+    for (const i of [0, 2, 4]) expect(Number(data[i]![cpuWait])).toBeGreaterThan(Number(data[i + 1]![cpuWait]));
+    expect(header).toContain('osas[name=OSA1].inboundWait.p99');
+    expect(header).toContain('xcf.systems[name=SYS1].paths[peer=SYS2,path=0].transfer.p99');
     const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { points: { settings: Record<string, string>; metrics: Record<string, { mean: number }> }[] };
     expect(json.points).toHaveLength(6);
     expect(json.points[5]!.settings).toEqual({ 'osas[*].frameLatency': '80us', 'lpars[name=SYS1].processors': '2' });
@@ -89,6 +95,16 @@ describe('sysplex-emu sweep', () => {
     const html = readFileSync(join(out, 'sweep.html'), 'utf8');
     const data = JSON.parse(/<script id="sweep-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!) as { plots: { metric: string }[] };
     expect(data.plots.map((p) => p.metric)).toContain('lpars[name=SYS1].cpuBusyPct');
+    // A plot per metric: every column of results.csv that varies between the points has its plot (and every
+    // plot is a column), the queueing figures included.
+    const [header, ...rows] = csv(join(out, 'results.csv'));
+    const metrics = header!.slice(header!.indexOf('error') + 1);
+    const varying = metrics.filter((m) => new Set(rows.map((row) => row[header!.indexOf(m)])).size > 1);
+    const plotted = new Set(data.plots.map((p) => p.metric));
+    for (const m of varying) expect(plotted.has(m), m).toBe(true);
+    for (const m of plotted) expect(metrics).toContain(m);
+    expect(plotted.has('clients.latency.connect.p99')).toBe(true);
+    expect(plotted.has('lpars[name=SYS1].cpuWait.mean')).toBe(true);
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
     try {
       const page = await browser.newPage();

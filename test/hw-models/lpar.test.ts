@@ -108,6 +108,22 @@ describe('LPAR CPU model', () => {
     expect(w).toBeLessThan(44);
   });
 
+  it('records each input\'s CPU queue wait (run queue to CP) in the LPAR\'s histogram, the report\'s lpars[].cpuWait', () => {
+    const { wait, h } = meanWait(0.5);
+    const s = h.lpar.cpuWait.summary();
+    expect(s.count).toBe(4000);
+    // The firmware saw each input when its CP took it: the histogram's exact sum is the sum of those waits.
+    expect(Math.abs(s.mean - wait)).toBeLessThanOrEqual(0.5);
+    expect(s.p50).toBeLessThan(s.p99);
+    expect(s.max).toBeGreaterThan(service);
+    // One CP, two inputs at once: the first waits nothing, the second the first's service.
+    const one = host({}, 1);
+    one.osa.at(10 * US, 0, 0);
+    one.osa.at(10 * US, 0, 1);
+    one.sim.runUntil(1 * MS);
+    expect(one.lpar.cpuWait.summary()).toMatchObject({ count: 2, max: service, mean: Math.round(service / 2) });
+  });
+
   it('uses every logical CP: two CPs take two simultaneous inputs at once', () => {
     for (const cps of [1, 2]) {
       const h = host({}, cps);

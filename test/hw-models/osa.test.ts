@@ -250,6 +250,21 @@ describe('OSA-Express inbound interrupts (INBPERF)', () => {
     expect(first(slow) - first(fast)).toBe(OSA.interrupts.BALANCED.holdPs);
   });
 
+  it('records each datagram\'s inbound queue wait, ready in the read queue until its interrupt (osas[].inboundWait)', () => {
+    const fast = burst('MINLATENCY');
+    const slow = burst('BALANCED');
+    // MINLATENCY: each frame interrupts as soon as it is ready. BALANCED: the five frames, arriving one
+    // serialisation apart, go up with one interrupt at the first one's ready time plus the hold.
+    expect(fast.osa.inboundWait.summary()).toMatchObject({ count: 5, max: 0, mean: 0 });
+    const rx = slow.trace.of('osa.rx').map((x) => x.t);
+    const irq = rx[0]! + 2 * US + OSA.interrupts.BALANCED.holdPs;
+    const waits = rx.map((t) => irq - (t + 2 * US));
+    const s = slow.osa.inboundWait.summary();
+    expect(s.count).toBe(5);
+    expect(s.max).toBe(OSA.interrupts.BALANCED.holdPs);
+    expect(s.mean).toBe(Math.round(waits.reduce((a, b) => a + b, 0) / 5));
+  });
+
   it('BALANCED interrupts at once when its frame count is reached', () => {
     const r = rig({ SYS1: reg('10.1.1.1') }, { inbperf: 'BALANCED' });
     const n = OSA.interrupts.BALANCED.maxFrames;

@@ -89,6 +89,38 @@ describe('FICON CTC paths', () => {
   });
 });
 
+describe('transfer time (MXFER) as the receiver measures it', () => {
+  /** Per signal (by its tag), the time from its xcf.send at SYS1 to its xcf.recv at SYS2. */
+  const sendToRecv = (r: ReturnType<typeof run>) => {
+    const sent = r.trace.of('xcf.send', 'SYS1').map((x) => x.t);
+    return r.trace.of('xcf.recv', 'SYS2').map((x, i) => x.t - sent[seqs(r.fw('SYS2'))[i]!]!);
+  };
+  const exactSum = (d: { sumHi: number; sumLo: number }) => d.sumHi * 2 ** 32 + d.sumLo;
+
+  it('is each signal\'s send to delivery, queueing on the busy CTC device included', () => {
+    const r = run(ctcPair(1, 2_000), burst(3), [], 2 * MS);
+    const t = sendToRecv(r);
+    const [inbound] = r.sysplex.lpar('SYS2')!.xcf.inboundTransfers();
+    expect(inbound).toMatchObject({ from: 'SYS1', path: 0 });
+    expect(inbound!.transfer).toMatchObject({ count: 3, min: t[0], max: t[2] });
+    expect(exactSum(inbound!.transfer)).toBe(t[0]! + t[1]! + t[2]!);
+    // The third waited for two device ends: far longer than the first.
+    expect(t[2]!).toBeGreaterThan(2 * t[0]!);
+  });
+
+  it('over a CF structure: write, notification and read, and the CF processor queue under a burst', () => {
+    const r = run(cfPair('ICA-SR', 1), burst(200), [], 5 * MS);
+    const t = sendToRecv(r);
+    expect(t).toHaveLength(200);
+    const [inbound] = r.sysplex.lpar('SYS2')!.xcf.inboundTransfers();
+    expect(inbound!.transfer.count).toBe(200);
+    expect(exactSum(inbound!.transfer)).toBe(t.reduce((a, b) => a + b, 0));
+    expect(inbound!.transfer.max).toBe(Math.max(...t));
+    // Nothing was sent the other way, so SYS1 measured nothing.
+    expect(r.sysplex.lpar('SYS1')!.xcf.inboundTransfers()).toEqual([]);
+  });
+});
+
 describe('list-structure paths through a CF', () => {
   it('cost two CF requests and a notification per signal, about 7.5 us a request over ICA SR, less over IC', () => {
     const oneSignal = (model: XcfLinkModel) => {

@@ -24,6 +24,20 @@ describe('Histogram', () => {
     );
   });
 
+  it('records a value in its bucket (the 32-bit fast path agrees with bucketOf) and sums it exactly', () => {
+    fc.assert(
+      fc.property(fc.array(valuePs, { minLength: 1, maxLength: 50 }), (values) => {
+        const h = new Histogram();
+        for (const v of values) h.record(v);
+        const expected = new Map<number, number>();
+        for (const v of values) expected.set(bucketOf(v), (expected.get(bucketOf(v)) ?? 0) + 1);
+        expect(h.toData().buckets).toEqual([...expected].sort((a, b) => a[0] - b[0]));
+        const d = h.toData();
+        expect(BigInt(d.sumHi) * 2n ** 32n + BigInt(d.sumLo)).toBe(values.reduce((a, v) => a + BigInt(v), 0n));
+      }),
+    );
+  });
+
   it('a hand-worked set: 100 values 1..100 us', () => {
     const h = new Histogram();
     for (let i = 1; i <= 100; i++) h.record(i * 1_000_000);
@@ -49,6 +63,10 @@ describe('Histogram', () => {
         for (const v of values) h.record(v);
         const exact = exactQuantile(values, q);
         expect(Math.abs(h.quantile(q) - exact)).toBeLessThanOrEqual(Math.max(0, exact / 1024));
+        // A curve in one pass gives every point as quantile() does.
+        const qs = [0.001, 0.25, 0.5, 0.5, 0.9, 0.99, 0.999, 1];
+        expect(h.quantiles(qs)).toEqual(qs.map((x) => h.quantile(x)));
+        qs.forEach((x, i) => expect(Math.abs(h.quantiles(qs)[i]! - exactQuantile(values, x))).toBeLessThanOrEqual(exactQuantile(values, x) / 1024));
         expect(h.summary().max).toBe(Math.max(...values));
         const sum = values.reduce((a, v) => a + BigInt(v), 0n);
         expect(h.summary().mean).toBe(Math.round(Number(sum) / values.length));

@@ -40,6 +40,14 @@ describe('metricsOf', () => {
     expect(m.get('distribution[dvipa=10.1.1.10,port=80].targets[stack=SYS1].totalConn')).toBe(5);
     expect(m.has('wallMs')).toBe(false);
     expect(m.has('distribution[dvipa=10.1.1.10,port=80].port')).toBe(false);
+    // Latency distributions; an XCF path is named by its peer and number, as `xcf-down SYS1-SYS2:0` counts them.
+    const s = { count: 3, mean: 2, p50: 2, p90: 3, p99: 3, p999: 3, max: 3 };
+    const path = { peer: 'SYS2', path: 0, kind: 'CTC' as const, via: 'SYS1-SYS2', up: true, signals: 3, meanTransferPs: 1, maxTransferPs: 2, maxPending: 1, rejected: 0, redriven: 0, transfer: s };
+    const xcf = { systems: [{ name: 'SYS1', sent: 3, received: 0, dropped: 0, failovers: 0, statusSent: 0, rejected: 0, redriven: 0, expanded: 0, cfRequests: 0, subchannelWaits: 0, paths: [path] }], cfs: [], partitions: [], statusUpdates: 0 };
+    const withWaits = metricsOf({ ...report(5, 12.5), lpars: [{ name: 'SYS1', up: true, cpuBusyPct: 1, cpuWait: s }], xcf });
+    expect(withWaits.get('lpars[name=SYS1].cpuWait.p99')).toBe(3);
+    expect(withWaits.get('xcf.systems[name=SYS1].paths[peer=SYS2,path=0].transfer.p50')).toBe(2);
+    expect(withWaits.has('xcf.systems[name=SYS1].paths[peer=SYS2,path=0].path')).toBe(false);
   });
 });
 

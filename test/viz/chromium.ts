@@ -18,6 +18,9 @@ export interface Rendered {
   requests: string[];
   /** Per plot id: the labels of the markers whose line shows in that plot's canvas (zoomed to `zoomMs`). */
   markersDrawn: Record<string, string[]>;
+  /** The client latency plot, when the page has one: its series' labels, its canvases, and per series the
+   *  pixels of the series' colour inside the plot area (a drawn curve has hundreds). */
+  latency: { series: string[]; canvases: number; pixels: number[] } | null;
 }
 
 /** Renders `file` and saves a screenshot; when `zoomMs` is given, every plot is then zoomed to that window
@@ -75,8 +78,23 @@ export async function renderReport(file: string, screenshot: string, zoomMs?: [n
         drawn,
       };
     });
+    const latency = await page.evaluate(() => {
+      type Plot = { ctx: CanvasRenderingContext2D; bbox: { left: number; top: number; width: number; height: number }; series: { label: string }[] };
+      const w = window as unknown as { __latency?: { plot: Plot; colors: string[] } };
+      if (w.__latency === undefined) return null;
+      const { plot: u, colors } = w.__latency;
+      const px = u.ctx.getImageData(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height).data;
+      const pixels = u.series.slice(1).map((_, i) => {
+        const c = colors[i % colors.length]!;
+        const [r, g, b] = [1, 3, 5].map((k) => parseInt(c.slice(k, k + 2), 16));
+        let hits = 0;
+        for (let k = 0; k < px.length; k += 4) if (Math.abs(px[k]! - r!) < 30 && Math.abs(px[k + 1]! - g!) < 30 && Math.abs(px[k + 2]! - b!) < 30) hits++;
+        return hits;
+      });
+      return { series: u.series.slice(1).map((s) => s.label), canvases: document.querySelectorAll('section.latency-plot canvas').length, pixels };
+    });
     if (zoomMs !== undefined) await page.screenshot({ path: screenshot.replace(/\.png$/, '-zoomed.png'), fullPage: true });
-    return { plots: result.plots, canvases: result.canvases, consoleErrors, requests, markersDrawn: result.drawn };
+    return { plots: result.plots, canvases: result.canvases, consoleErrors, requests, markersDrawn: result.drawn, latency };
   } finally {
     await browser.close();
   }

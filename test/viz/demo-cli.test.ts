@@ -1,6 +1,6 @@
 // The demo through the built CLI with --vcd, --perfetto and --html: three files, a VCD that vcd2fst accepts,
 // a Perfetto trace that passes the format's structural rules, an HTML report that renders in headless
-// Chromium; bad file names are bad input (exit 2). Determinism: determinism.test.ts.
+// Chromium (the plots over time and the clients' latency percentile plot); bad file names are bad input (exit 2). Determinism: determinism.test.ts.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +29,13 @@ describe('the demo with --vcd, --perfetto and --html', () => {
     const f = files(1);
     for (const p of [f.vcd, f.perfetto, f.html]) expect(statSync(p).size).toBeGreaterThan(10_000);
     expect(readdirSync(dir).filter((n) => n.endsWith('.partial'))).toEqual([]);
+    // The summary's queueing table: a row per LPAR, OSA port and XCF path that saw any, with the report's figures.
+    const page = readFileSync(f.html, 'utf8');
+    const sys1 = (report.lpars as { name: string; cpuWait: { count: number } }[]).find((l) => l.name === 'SYS1')!;
+    expect(page).toContain(`<h3>Queueing</h3>`);
+    expect(page).toContain(`<tr><td>SYS1 CPU wait</td><td>${sys1.cpuWait.count}</td>`);
+    expect(page).toMatch(/<tr><td>OSA1 inbound wait<\/td><td>\d+<\/td>/);
+    expect(page).toMatch(/<tr><td>XCF SYS1-&#62;SYS2:0 transfer<\/td><td>\d+<\/td>/);
     expect(report.timelines).toMatchObject({ sampleIntervalPs: 1_000_000_000, samples: 1001, files: { vcd: f.vcd, perfetto: f.perfetto, html: f.html } });
   });
 
@@ -85,6 +92,21 @@ describe('the demo with --vcd, --perfetto and --html', () => {
     expect(r.requests).toEqual([]);
     expect(r.plots).toEqual(['connections', 'clients', 'cpu', 'osa', 'xcf', 'vcrt']);
     expect(r.canvases).toBe(r.plots.length);
+    // The client latency plot: a percentile curve per distribution, each drawn (pixels of its colour), its
+    // labels counting the demo's 1000 connections.
+    expect(r.latency).not.toBeNull();
+    expect(r.latency!.series).toEqual(['connect (1000)', 'first byte (1000)', 'complete (1000)']);
+    expect(r.latency!.canvases).toBe(1);
+    for (const [i, n] of r.latency!.pixels.entries()) expect(n, r.latency!.series[i]).toBeGreaterThan(100);
+    const data = JSON.parse(/<script id="timeline-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!) as { latency: { x: number[]; maxX: number; series: { values: number[] }[] } };
+    expect(data.latency.maxX).toBe(3); // 1000 samples resolve 99.9 %
+    // Each curve rises (a percentile never falls) and ends at the report's maximum.
+    const latency = (report.clients as { latency: Record<string, { max: number }> }).latency;
+    data.latency.series.forEach((s, i) => {
+      for (let k = 1; k < s.values.length; k++) expect(s.values[k]!).toBeGreaterThanOrEqual(s.values[k - 1]!);
+      const max = [latency.connect!, latency.firstByte!, latency.complete!][i]!.max;
+      expect(s.values.at(-1)).toBeCloseTo(max / 1e6, 2); // us
+    });
     expect(statSync(shot).size).toBeGreaterThan(20_000);
   });
 });

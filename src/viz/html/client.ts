@@ -53,6 +53,39 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     };
     window.__plots.push(new uPlot(opts, data, box));
   });
+  // The clients' latency: percentile curves against nines (0: min, 1: 90 %, 2: 99 %, 3: 99.9 % ... last: max).
+  var L = D.latency;
+  if (L) {
+    var LCOLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd'];
+    var nines = function (v) {
+      if (v >= L.maxX - 1e-9) return 'max';
+      if (v <= 0) return 'min';
+      var q = 100 * (1 - Math.pow(10, -v));
+      return q.toFixed(Math.max(0, Math.ceil(v - 1e-9) - 2)) + ' %';
+    };
+    var lseries = [{ label: 'percentile', value: function (u, v) { return v == null ? '' : nines(v); } }];
+    var ldata = [L.x];
+    L.series.forEach(function (s, i) {
+      lseries.push({ label: s.label + ' (' + s.count + ')', stroke: LCOLORS[i % LCOLORS.length], width: 2, points: { show: false } });
+      ldata.push(s.values);
+    });
+    var splits = [0, Math.log10(2)];
+    for (var n = 1; n < L.maxX; n++) splits.push(n);
+    splits.push(L.maxX);
+    var lbox = document.querySelector('section.latency-plot');
+    var lopts = {
+      title: 'Client latency by percentile (' + L.unit + ')',
+      width: width,
+      height: 300,
+      scales: { x: { time: false, range: [0, L.maxX] } },
+      axes: [
+        { label: 'percentile', splits: function () { return splits; }, values: function (u, vs) { return vs.map(nines); } },
+        { label: L.unit, size: 70 }
+      ],
+      series: lseries
+    };
+    window.__latency = { plot: new uPlot(lopts, ldata, lbox), colors: LCOLORS };
+  }
   window.__timelineReady = true;
 })();
 `;

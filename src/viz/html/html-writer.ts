@@ -9,6 +9,7 @@ import type { InstantEvent, RunMeta, SignalDef, SignalValues, TimelineConsumer }
 import { plotAssets } from './assets.js';
 import { type PageMarker, type PagePlot, renderPage } from './page.js';
 import { SeriesStore } from './series.js';
+import type { LatencyCurves } from '../latency-curve.js';
 
 const MAX_MARKERS = 500;
 
@@ -21,6 +22,8 @@ export class HtmlWriter implements TimelineConsumer {
   private meta: RunMeta | null = null;
   private readonly markers: PageMarker[] = [];
   private markersDropped = 0;
+  /** The clients' latency curves, given by the instrument before `finish` (none in a replay). */
+  latency: LatencyCurves | null = null;
 
   constructor(path: string, private readonly maxPoints = 2048) {
     this.out = new OutFile(path, '--html');
@@ -74,6 +77,7 @@ export class HtmlWriter implements TimelineConsumer {
       plots,
       markers: this.markers,
       markersDropped: this.markersDropped,
+      latency: this.latency,
     };
     for (const piece of renderPage(data, report)) {
       if (typeof piece === 'string') this.out.write(piece);

@@ -2,7 +2,9 @@
 // plots (data as JSON, drawn by uPlot in the page). Everything inline: no request leaves the page.
 
 import { formatTime } from '../../kernel/time.js';
+import type { LatencySummary } from '../../kernel/histogram.js';
 import type { Report } from '../../run/report.js';
+import type { LatencyCurves } from '../latency-curve.js';
 import { plotAssets } from './assets.js';
 import { CLIENT_SCRIPT } from './client.js';
 
@@ -34,6 +36,8 @@ export interface PageData {
   readonly markers: readonly PageMarker[];
   /** Markers not kept (a run with very many faults), so the page can say so. */
   readonly markersDropped: number;
+  /** Percentile curves of the clients' latency (null: no client completed a step). */
+  readonly latency: LatencyCurves | null;
 }
 
 /** 1234567 -> "1,234,567" (toLocaleString costs milliseconds the first time: it loads ICU data). */
@@ -71,11 +75,18 @@ function summary(r: Report): string {
   }
   const c = r.clients;
   out.push('<h3>Clients</h3>', table(['opened', 'completed', 'reset', 'failed', 'open', 'bytes sent', 'bytes received'], [[c.opened, c.completed, c.reset, c.failed, c.open, c.bytesSent, c.bytesReceived]]));
+  const distHead = ['', 'count', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'];
+  const distRow = (what: string, s: LatencySummary) => [what, s.count, formatTime(s.mean), formatTime(s.p50), formatTime(s.p90), formatTime(s.p99), formatTime(s.p999), formatTime(s.max)];
   if (c.latency !== undefined) {
-    const rows = ([['connect', c.latency.connect], ['first byte', c.latency.firstByte], ['complete', c.latency.complete]] as const)
-      .map(([what, s]) => [what, s.count, formatTime(s.mean), formatTime(s.p50), formatTime(s.p90), formatTime(s.p99), formatTime(s.p999), formatTime(s.max)]);
-    out.push('<h3>Client latency (from the SYN)</h3>', table(['', 'count', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'], rows));
+    const rows = ([['connect', c.latency.connect], ['first byte', c.latency.firstByte], ['complete', c.latency.complete]] as const).map(([what, s]) => distRow(what, s));
+    out.push('<h3>Client latency (from the SYN)</h3>', table(distHead, rows));
   }
+  // Where time queues: inputs for a CP, datagrams for INBPERF's interrupt, signals on an XCF path (MXFER).
+  const queues: (readonly unknown[])[] = [];
+  for (const l of r.lpars) if (l.cpuWait !== undefined && l.cpuWait.count > 0) queues.push(distRow(`${l.name} CPU wait`, l.cpuWait));
+  for (const o of r.osas ?? []) if (o.inboundWait !== undefined && o.inboundWait.count > 0) queues.push(distRow(`${o.name} inbound wait`, o.inboundWait));
+  for (const x of r.xcf?.systems ?? []) for (const p of x.paths) if (p.transfer.count > 0) queues.push(distRow(`XCF ${x.name}->${p.peer}:${p.path} transfer`, p.transfer));
+  if (queues.length > 0) out.push('<h3>Queueing</h3>', table(distHead, queues));
   if (r.replay) {
     const p = r.replay;
     out.push('<h3>Replay</h3>', table(['frames read', 'injected', 'flows', 'completed', 'reset', 'incomplete'], [[p.framesRead, p.framesInjected, p.flows, p.completed, p.reset, p.incomplete]]));
@@ -97,7 +108,7 @@ th { background: #f2f2f2; } td:first-child, th:first-child { text-align: left; }
 table.expect td:nth-child(2), table.events td:nth-child(3) { text-align: left; font-family: monospace; }
 .note { color: #666; } .fault { color: #d62728; } .dvipa { color: #7b2cbf; }
 #layout { display: flex; flex-wrap: wrap; gap: 32px; } #summary { flex: 0 0 auto; } #plots { flex: 1 1 700px; min-width: 620px; }
-section.plot { margin-bottom: 12px; }
+section.plot, section.latency-plot { margin-bottom: 12px; }
 `;
 
 /** The page in pieces, in order (written one by one: no copy of the whole page in memory). The plotting
@@ -132,7 +143,10 @@ ${eventRows}
 </tbody></table>
 ${dropped}
 </div>
-<div id="plots"><h2>Over time</h2></div>
+<div id="plots">${data.latency === null ? '' : `<h2>Client latency</h2>
+<p class="note">Percentiles of every client connection's times from its SYN (the table beside gives the figures): the x axis counts nines, so 90 %, 99 % and 99.9 % are equally far apart.</p>
+<section class="latency-plot" data-plot="latency"></section>`}
+<h2>Over time</h2></div>
 </div>
 <script id="timeline-data" type="application/json">`;
   return [head, assets.css, body, json, '</script>\n<script>', assets.js, `</script>\n<script>${CLIENT_SCRIPT}</script>\n</body>\n</html>\n`];
