@@ -22,10 +22,12 @@ export class Membership {
     private readonly timerBase: number,
   ) {}
 
-  /** IPL or JOINGROUP: join the group and activate the DVIPAs this stack defines (once the join settles). */
+  /** IPL or JOINGROUP: join the group and activate the DVIPAs this stack defines once the join settles and
+   *  every member XCF lists has said in its hello what it has active (XCF reports those members at once). */
   join(now: number): void {
     const s = this.s;
     s.inGroup = true;
+    s.unheard.clear();
     s.hal.xcfJoin(true);
     s.vdpt.setMember(s.indexOf(s.self), true);
     s.vdpt.setPathUp(s.indexOf(s.self), true);
@@ -34,7 +36,8 @@ export class Membership {
     s.hal.setTimer(this.timerBase + WLM_TIMER, now);
   }
 
-  /** The join settle time passed: the members' hellos are in, so the ownership rules can be applied. */
+  /** The join settle time passed: the ownership rules apply (a DVIPA this stack defines is activated once the
+   *  members' hellos are in, see `unheard`). */
   settle(now: number): void {
     this.s.settled = true;
     this.ownership.resolveAll(now, false);
@@ -49,6 +52,7 @@ export class Membership {
       d.ad = null;
     }
     s.members.clear();
+    s.unheard.clear();
     this.target.forgetWeightsSent(null);
     s.inGroup = false;
     s.settled = false;
@@ -62,6 +66,8 @@ export class Membership {
     if (!s.inGroup || stack === s.self) return;
     const t = s.indexOf(stack);
     if (joined) {
+      // Until its hello arrives this stack does not know what the member has active.
+      if (!s.members.has(stack)) s.unheard.add(stack);
       s.vdpt.setMember(t, true);
       s.vdpt.setPathUp(t, true);
       s.send(stack, { m: 'hello', xcfIp: s.xcfIp, dvipas: this.status(), reply: false });
@@ -71,6 +77,7 @@ export class Membership {
       return;
     }
     s.members.delete(stack);
+    s.unheard.delete(stack);
     if (s.wlm.delete(t)) this.applyWlmWeights();
     // Server weights it was told are gone with it: a member that returns is told afresh.
     this.target.forgetWeightsSent(stack);
@@ -92,13 +99,20 @@ export class Membership {
     refreshOptLocal(s);
   }
 
-  /** A member's hello: what it defines and backs up. Answers a first one, and tells a newcomer what this stack
-   *  owns (adding it as a target where DESTIP covers it). */
+  /** A member's hello: what it defines and backs up, and what it has active. Answers a first one, and tells a
+   *  newcomer what this stack owns (adding it as a target where DESTIP covers it). */
   hello(now: number, from: string, m: Extract<ControlMessage, { m: 'hello' }>): void {
     const s = this.s;
     const t = s.indexOf(from);
     const known = s.members.has(from);
     s.members.set(from, { xcfIp: m.xcfIp, dvipas: new Map(m.dvipas.map((x) => [x.ip, x])) });
+    s.unheard.delete(from);
+    // What the member has active it owns, as far as this stack knows (its `active` message with the
+    // distribution follows): a returning VIPADEFINE stack then waits for the handover rather than activating.
+    for (const x of m.dvipas) {
+      const d = s.dvipas.get(x.ip);
+      if (x.active && d !== undefined && d.owner !== s.self) d.owner = from;
+    }
     // A newcomer (or a re-IPLed stack) knows no OPTLOCAL verdicts yet: send them all again.
     if (!known) for (const d of s.dvipas.values()) d.optLocalSent.clear();
     s.vdpt.setMember(t, true);
@@ -163,6 +177,7 @@ export class Membership {
       define: d.define === null ? null : (d.define.moveable ?? 'IMMEDIATE'),
       rank: d.backup?.rank ?? 0,
       deactivated: d.deactivated,
+      active: d.owner === this.s.self,
     }));
   }
 
