@@ -1,7 +1,8 @@
 // XCF as z/OS builds it, through the built CLI where a user sees it: the old LPAR-to-LPAR coupling link is exit 2
 // with one line naming the right form (and the migration tool fixes the file), the report lists compressed values
 // and the XCF figures, and a takeover after a crash at default detection waits for the failure detection
-// interval, while a stack stop hands over at once.
+// interval, while a stack stop hands over at once. An idle sysplex at real timing with the real firmware costs
+// events in proportion to its systems, not their square.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,4 +60,49 @@ describe('the XCF form', () => {
     const stop = at('fixtures/scenarios/takeover-stop-real.yaml', join(dir, 'stop.jsonl'), 'dvipa.takeover');
     expect(stop - 2e12).toBe(200_000_000); // one couple data set round trip
   }, 180_000);
+
+  it('an idle sysplex at default timing costs events linear in its LPARs (8 vs 16), under one a virtual second each', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xcf-idle-'));
+    /** Events of the run from `from` to `to` (virtual s): after the join's exchange, only what idling costs. */
+    const idle = (n: number, from: number, to: number): number => {
+      const file = join(dir, `idle${n}.yaml`);
+      writeFileSync(file, idleTopology(n));
+      const events = (until: number) => {
+        const r = cli(['run', file, '--json', '--until', `${until}s`], { timeoutMs: 120_000 });
+        expect(r.status, r.stderr).toBe(0);
+        const j = JSON.parse(r.stdout) as { events: number; compressed: unknown[] };
+        expect(j.compressed).toEqual([]);
+        return j.events;
+      };
+      return events(to) - events(from);
+    };
+    const e8 = idle(8, 100, 300);
+    const e16 = idle(16, 100, 300);
+    const perLparSecond = (e: number, n: number) => e / n / 200;
+    console.log(`idle at default timing: 8 LPARs ${perLparSecond(e8, 8).toFixed(3)}, 16 LPARs ${perLparSecond(e16, 16).toFixed(3)} events per virtual second per LPAR`);
+    // Twice the systems, twice the events (N^2 would be four times): status updates and WLM polls per system.
+    expect(e16 / e8).toBeGreaterThan(1.9);
+    expect(e16 / e8).toBeLessThan(2.1);
+    expect(perLparSecond(e16, 16)).toBeLessThan(1);
+  }, 300_000);
 });
+
+/** The first `n` systems of fixtures/topologies/sysplex32.yaml, with every default timing (no failureDetection,
+ *  each profile's SYSPLEXWLMPOLL). */
+function idleTopology(n: number): string {
+  const sys = Array.from({ length: n }, (_, i) => i + 1);
+  return [
+    `name: idle${n}`,
+    'lans: [{ name: LAN1, subnet: 10.1.1.0/24, router: 10.1.1.254, clients: 100.64.0.0/10 }]',
+    'osas:',
+    ...sys.map((i) => `  - { name: OSA${i}, lan: LAN1, speed: 10GbE }`),
+    'lpars:',
+    ...sys.map((i) => `  - { name: SYS${i}, processors: ${i <= 2 ? 8 : 2}, profile: ${join(ROOT, `fixtures/profiles/sysplex32/SYS${i}.tcpip`)}, osas: [OSA${i}], ` +
+      'applications: [{ app: echo, port: 7 }, { app: http, port: 80, response: 2KiB }] }'),
+    'cfs: [{ name: CF01, processors: 2 }]',
+    'xcf:',
+    '  links:',
+    ...sys.map((i) => `    - { between: [SYS${i}, CF01], model: ICA-SR }`),
+    '',
+  ].join('\n');
+}

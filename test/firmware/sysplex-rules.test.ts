@@ -2,6 +2,7 @@
 // stack that applies them does about it.
 import { describe, expect, it } from 'vitest';
 import { type Claim, type OwnershipFacts, designated, ownershipMove } from '../../src/firmware/sysplex/rules.js';
+import { wlmChanged } from '../../src/firmware/sysplex/membership.js';
 
 const define = (moveable = 'IMMEDIATE'): Claim => ({ define: moveable, rank: 0, deactivated: false });
 const backup = (rank: number): Claim => ({ define: null, rank, deactivated: false });
@@ -59,5 +60,22 @@ describe('ownershipMove', () => {
   });
   it('a backup takes over from a lost owner even while a newcomer\'s hello is outstanding', () => {
     expect(ownershipMove({ ...base, want: 'SYS2', afterLoss: true, stateKnown: false })).toEqual({ kind: 'activate', how: 'takeover' });
+  });
+});
+
+describe('wlmChanged (what a WLM poll sends a member)', () => {
+  const total = 1_000_000;
+  const last = { m: 'wlm' as const, weight: 40, unused: 900_000, total };
+  it('sends a first value, a changed weight or capacity, and unused capacity moved by 1/128 of the total', () => {
+    expect(wlmChanged(undefined, last)).toBe(true);
+    expect(wlmChanged(last, { ...last, weight: 41 })).toBe(true);
+    expect(wlmChanged(last, { ...last, total: total * 2 })).toBe(true);
+    expect(wlmChanged(last, { ...last, unused: 900_000 - total / 128 })).toBe(true);
+    expect(wlmChanged({ m: 'wlm', weight: 40 }, last)).toBe(true);
+  });
+  it('does not send the same data again, nor a change too small to move a weight', () => {
+    expect(wlmChanged(last, { ...last })).toBe(false);
+    expect(wlmChanged(last, { ...last, unused: 900_000 - total / 200 })).toBe(false);
+    expect(wlmChanged({ m: 'wlm', weight: 12 }, { m: 'wlm', weight: 12 })).toBe(false);
   });
 });

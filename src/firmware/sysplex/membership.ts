@@ -10,9 +10,16 @@ import type { SysplexState } from './state.js';
 import type { Target } from './target.js';
 import { JOIN_SETTLE_PS, JOIN_TIMER, WLM_TIMER } from './timers.js';
 
+type WlmMessage = Extract<ControlMessage, { m: 'wlm' }>;
+
+/** A change of unused capacity smaller than this share of the system's total is not sent (assumed: half a step
+ *  of the 0-64 weight of a system alone, so no distributor's weight moves by a whole step without it). */
+const WLM_RESOLUTION = 1 / 128;
+
 export class Membership {
-  /** The WLM weight last sent to each member: the poll sends only a changed one (the member keeps the last),
-   *  so an idle sysplex exchanges nothing and the traffic grows with the members, not their square. */
+  /** The WLM data last sent to each member: the poll sends only a change (the member keeps the last), so an
+   *  idle sysplex exchanges nothing after the join and the traffic grows with the members, not their square. */
+  private readonly wlmSent = new Map<string, WlmMessage>();
 
   constructor(
     private readonly s: SysplexState,
@@ -53,6 +60,7 @@ export class Membership {
     }
     s.members.clear();
     s.unheard.clear();
+    this.wlmSent.clear();
     this.target.forgetWeightsSent(null);
     s.inGroup = false;
     s.settled = false;
@@ -72,12 +80,13 @@ export class Membership {
       s.vdpt.setPathUp(t, true);
       s.send(stack, { m: 'hello', xcfIp: s.xcfIp, dvipas: this.status(), reply: false });
       // A joining system learns this one's WLM data now rather than at the next poll.
-      s.send(stack, this.wlmMessage());
+      this.sendWlm(stack, this.wlmMessage());
       refreshOptLocal(s);
       return;
     }
     s.members.delete(stack);
     s.unheard.delete(stack);
+    this.wlmSent.delete(stack);
     if (s.wlm.delete(t)) this.applyWlmWeights();
     // Server weights it was told are gone with it: a member that returns is told afresh.
     this.target.forgetWeightsSent(stack);
@@ -152,13 +161,18 @@ export class Membership {
     } else {
       s.vdpt.setSystemWeight(self, m.weight);
     }
-    for (const stack of s.members.keys()) s.send(stack, m);
+    for (const stack of s.members.keys()) if (wlmChanged(this.wlmSent.get(stack), m)) this.sendWlm(stack, m);
     this.target.reportServerWeights(s.vdpt.systemWeight[self]!);
     s.hal.setTimer(id, now + s.wlmPollPs);
   }
 
+  private sendWlm(stack: string, m: WlmMessage): void {
+    this.s.send(stack, m);
+    this.wlmSent.set(stack, m);
+  }
+
   /** This system's WLM data as the host's WLM gives it now. */
-  private wlmMessage(): Extract<ControlMessage, { m: 'wlm' }> {
+  private wlmMessage(): WlmMessage {
     const hal = this.s.hal;
     const weight = Math.max(0, Math.min(64, Math.round(hal.wlmWeight())));
     const c = hal.wlmCapacity?.();
@@ -186,4 +200,11 @@ export class Membership {
     const s = this.s;
     for (const stack of s.members.keys()) s.send(stack, { m: 'hello', xcfIp: s.xcfIp, dvipas: this.status(), reply: true });
   }
+}
+
+/** `now` differs from what a member was last told enough to matter to its weights. */
+export function wlmChanged(last: WlmMessage | undefined, now: WlmMessage): boolean {
+  if (last === undefined || last.weight !== now.weight || last.total !== now.total) return true;
+  if (last.unused === undefined || now.unused === undefined || now.total === undefined) return last.unused !== now.unused;
+  return Math.abs(last.unused - now.unused) >= now.total * WLM_RESOLUTION;
 }
