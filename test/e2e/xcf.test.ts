@@ -2,7 +2,7 @@
 // with one line naming the right form (and the migration tool fixes the file), the report lists compressed values
 // and the XCF figures, and a takeover after a crash at default detection waits for the failure detection
 // interval, while a stack stop hands over at once. An idle sysplex at real timing with the real firmware costs
-// events in proportion to its systems, not their square.
+// events in proportion to its systems, not their square, and a re-IPLed owner takes its DVIPA back by handover.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +82,19 @@ describe('the XCF form', () => {
     const stop = run('fixtures/scenarios/takeover-stop-real.yaml', join(dir, 'stop.jsonl'));
     expect(stop.takeover - 2e12).toBe(200_000_000); // one couple data set round trip
     expect(stop.report.clients).toMatchObject({ completed: 60, reset: 20, failed: 0 });
+  }, 180_000);
+
+  it('at real timing the re-IPLed owner takes its DVIPA back by the backup\'s handover, never beside it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xcf-e2e-'));
+    const trace = join(dir, 'takeback.jsonl');
+    const r = cli(['run', 'fixtures/scenarios/takeback-real.yaml', '--quiet', '--trace', trace], { timeoutMs: 120_000 });
+    expect(r.status, r.stderr).toBe(0); // 400 held connections completed, none reset, SYS1 owns it again
+    const after = readFileSync(trace, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { t: number; c: string; k: string; from?: string })
+      .filter((x) => x.t >= 60e12 && x.k.startsWith('dvipa.'));
+    // SYS1 re-IPLs at 60 s: SYS2 gives the DVIPA up first, SYS1 activates it when the handover arrives.
+    expect(after.map((x) => `${x.c} ${x.k}`)).toEqual(['SYS2 dvipa.handover', 'SYS1 dvipa.takeback']);
+    expect(after[1]!.from).toBe('SYS2');
+    expect(after[1]!.t - after[0]!.t).toBeLessThan(100_000_000); // the handover signal's way, well under 100 us
   }, 180_000);
 
   it('an idle sysplex at default timing costs events linear in its LPARs (8 vs 16), under one a virtual second each', () => {
