@@ -32,7 +32,7 @@ beforeAll(async () => {
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   report = (await runScenario(loaded.value, { trace: f.trace, instruments: timelineInstruments({ vcd: f.vcd, perfetto: f.perfetto, html: f.html }) })) as unknown as Record<string, unknown>;
   for (const line of readFileSync(f.trace, 'utf8').split('\n')) {
-    if (!line.includes('"k":"dvipa.') && !line.includes('"k":"lpar.down"') && !line.includes('"k":"xcf.')) continue;
+    if (!line.includes('"k":"dvipa.') && !line.includes('"k":"lpar.down"') && !line.includes('"k":"xcf.') && !line.includes('"k":"conn.redirect"')) continue;
     const r = JSON.parse(line) as Rec;
     if (r.k.startsWith('xcf.') && !(r.t > 40 * MS && (r.c === 'SYS1' || r.c === 'SYS2'))) continue;
     records.push(r);
@@ -88,6 +88,11 @@ describe('the takeover scenario with --vcd, --perfetto and --html', () => {
     expect(send).toBeDefined();
     const firstSendAfter = records.find((r) => r.k === 'xcf.send' && r.c === 'SYS2' && r.to === 'SYS1' && r.t >= handover.t)!;
     expect(send.t).toBe(firstSendAfter.t);
+    // Meanwhile the LAN still sends SYS2 the DVIPA's packets: SYS2 redirects them to SYS1 behind the handover, so
+    // routing goes on through the move (none are answered with a RST or dropped for want of an owner).
+    const redirects = records.filter((r) => r.k === 'conn.redirect' && r.t > 40 * MS);
+    expect(redirects.length).toBeGreaterThan(0);
+    expect(redirects.every((r) => r.c === 'SYS2' && r.to === 'SYS1' && r.t >= handover.t)).toBe(true);
     console.log(`takeback: SYS2 gave the DVIPA up at ${handover.t} ps, SYS1 activated it at ${takeback.t} ps (handover signal ${send.t} -> ${recv.t} ps, ${recv.bytes} bytes)`);
   });
 
