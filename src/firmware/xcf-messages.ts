@@ -25,6 +25,8 @@ export interface DvipaStatus {
   rank: number;
   /** Deactivated by the operator (V TCPIP,,SYSPLEX,DEACTIVATE,DVIPA=ip). */
   deactivated: boolean;
+  /** The sender has it active (owns it) now: a stack that joins learns from the hellos who has what active. */
+  active: boolean;
 }
 
 /** What a distributor tells every stack about a distributed DVIPA it now owns. */
@@ -133,7 +135,8 @@ function checkDvipaStatus(v: unknown): boolean {
     isU32(v.ip) &&
     (v.define === null || v.define === 'IMMEDIATE' || v.define === 'WHENIDLE') &&
     typeof v.rank === 'number' && Number.isInteger(v.rank) && v.rank >= 0 && v.rank <= 254 &&
-    typeof v.deactivated === 'boolean'
+    typeof v.deactivated === 'boolean' &&
+    typeof v.active === 'boolean'
   );
 }
 

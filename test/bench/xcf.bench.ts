@@ -1,9 +1,16 @@
 // XCF as z/OS builds it (issue 16), measured: the idle cost of a sysplex (events per virtual second per LPAR, for
 // 8 and 32 LPARs idling 300 s of virtual time at the default failure detection interval: it must grow with the
 // LPARs, not their square), an XCF signal's round trip through a CF list structure (ICA SR, IC) and over FICON
-// CTC (virtual time, from the models), and the CF requests a CF processor serves per second. The firmware here
-// is the tests' fake (it joins the group and answers pings), so the figures are the hardware models' own.
+// CTC (virtual time, from the models), and the CF requests a CF processor serves per second. The firmware there
+// is the tests' fake (it joins the group and answers pings), so the figures are the hardware models' own. Then
+// the same idle figure with the real firmware: fixtures/topologies/sysplex32.yaml at z/OS's timing (spinfdi 45 s,
+// each profile's SYSPLEXWLMPOLL) idling 300 s of virtual time, its wall time and events per virtual second per
+// LPAR (over the whole run, and after the join's exchange: 100 s to 300 s).
+import { join } from 'node:path';
 import { bench, describe } from 'vitest';
+import { prepare } from '../../src/run/run-scenario.js';
+import { loadRunFile, parseOverride, type Override } from '../../src/scenario/index.js';
+import { ROOT } from '../e2e/cli.js';
 import { MS, Simulation, US } from '../../src/kernel/index.js';
 import { buildSysplex } from '../../src/run/wiring.js';
 import type { CfSpec, Topology, XcfLinkModel } from '../../src/scenario/types.js';
@@ -66,6 +73,25 @@ function cfRate(): number {
   return cf.requests / ((cf.cpuBusyPct / 100) * (sim.now / 1e12));
 }
 
+/** sysplex32.yaml with the real firmware at default timing, idling: events at `steadyFrom` and at `until`. */
+async function idleReal(untilPs: number, steadyFromPs: number): Promise<{ lpars: number; events: number; steadyEvents: number; wallMs: number; compressed: number }> {
+  const loaded = loadRunFile(join(ROOT, 'fixtures/topologies/sysplex32.yaml'), [parseOverride('xcf.failureDetection=45s') as Override]);
+  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+  const p = await prepare(loaded.value, { untilPs });
+  const t0 = performance.now();
+  p.sim.start();
+  p.sim.runUntil(steadyFromPs);
+  const atSteady = p.sim.events;
+  p.sim.runUntil(untilPs);
+  const wallMs = performance.now() - t0;
+  return { lpars: p.sysplex.lpars.length, events: p.sim.events, steadyEvents: p.sim.events - atSteady, wallMs, compressed: loaded.value.topology.compressed.length };
+}
+
+const real = await idleReal(300e12, 100e12);
+console.log(
+  `xcf idle, real firmware, sysplex32.yaml at default timing (${real.compressed} compressed values), 300 s virtual: ${real.events} events in ${real.wallMs.toFixed(0)} ms wall, ` +
+    `${(real.events / real.lpars / 300).toFixed(3)} events/s per LPAR over the run, ${(real.steadyEvents / real.lpars / 200).toFixed(3)} from 100 s to 300 s (after the join)`,
+);
 const a8 = idle(8, 300e12);
 const a32 = idle(32, 300e12);
 console.log(

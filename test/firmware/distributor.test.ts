@@ -1,9 +1,9 @@
 // The Sysplex Distributor end to end in firmware: several stacks in the in-memory harness, real TCP clients.
 import { describe, expect, it } from 'vitest';
-import { Harness, HttpGet, MS, ip, profile } from './harness.js';
+import { Harness, HttpGet, MS, US, ip, profile } from './harness.js';
 
-function demo(dist?: string): Harness {
-  const h = new Harness();
+function demo(dist?: string, xcfLatency?: number): Harness {
+  const h = new Harness(xcfLatency);
   h.add('SYS1', profile(1, 'VIPADEFINE MOVEABLE IMMEDIATE 255.255.255.0 10.1.1.10', dist));
   h.add('SYS2', profile(2, 'VIPABACKUP 200 10.1.1.10', dist));
   h.add('SYS3', profile(3, 'VIPABACKUP 100 10.1.1.10', dist));
@@ -106,4 +106,32 @@ describe('Sysplex Distributor in firmware', () => {
     expect(survivors.length).toBe(6);
     expect(survivors.every((g) => g.outcome === 'completed')).toBe(true);
   });
+
+  // A re-IPLed owner learns from the members' hellos who has its DVIPA active and waits for that member's
+  // handover, however long signals take (the join settles after 100 us: signals faster and slower than that).
+  for (const latency of [5 * US, 150 * US, 2 * MS]) {
+    it(`takeback waits for the backup's handover with XCF signals taking ${latency / US} us: never two owners`, () => {
+      const h = demo(undefined, latency);
+      h.run(10 * MS); // the group has formed and the targets have reported their listeners
+      const held = Array.from({ length: 6 }, (_, i) => HttpGet.open(h, `198.51.100.${1 + i}`, '10.1.1.10', 80, true));
+      h.run(20 * MS);
+      expect(perStack(h)).toEqual([2, 2, 2]);
+      h.fail('SYS1');
+      h.run(40 * MS);
+      expect(h.oat.get(ip('10.1.1.10'))).toBe('SYS2');
+      const reIpl = h.now;
+      h.reIpl('SYS1');
+      h.run(60 * MS);
+      expect(h.oat.get(ip('10.1.1.10'))).toBe('SYS1');
+      const after = h.traces.filter((t) => t.t >= reIpl && t.kind.startsWith('dvipa.'));
+      expect(after.map((t) => `${t.stack} ${t.kind}`)).toEqual(['SYS2 dvipa.handover', 'SYS1 dvipa.takeback']);
+      // SYS1 takes it when the handover arrives: one signal after SYS2 let go.
+      expect(after[1]!.t - after[0]!.t).toBe(latency);
+      expect(after[1]!.fields.from).toBe('SYS2');
+      expect(h.nodes.get('SYS1')!.fw.inspect().vcrtSize).toBe(4); // SYS1's own two were lost with it
+      for (const g of held) g.close(h.now);
+      h.run(2000 * MS);
+      expect(held.filter((g) => g.outcome === 'completed').length).toBe(4);
+    });
+  }
 });

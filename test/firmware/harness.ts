@@ -59,6 +59,9 @@ export class Harness {
   private readonly rng = new Prng(1, 'clients');
   observer: HarnessObserver | null = null;
 
+  /** `xcfLatency`: how long an XCF signal and a membership change take to arrive, ps. */
+  constructor(private readonly xcfLatency = XCF_LATENCY) {}
+
   add(name: string, profile: string, apps: { app: 'echo' | 'http'; port: number; response?: number }[] = [{ app: 'http', port: 80, response: 1000 }, { app: 'echo', port: 7 }]): Node {
     const node = new Node(name, profile);
     this.nodes.set(name, node);
@@ -123,7 +126,7 @@ export class Harness {
       xcfSend(to, message) {
         const copy = message.slice();
         h.observer?.xcfSend(node.name, to, copy);
-        h.later(XCF_LATENCY, () => {
+        h.later(h.xcfLatency, () => {
           const peer = h.nodes.get(to);
           if (!node.up || peer === undefined || !peer.up || !peer.inGroup) return;
           // Message type 3 carries a datagram for a DVIPA the receiver owns (xcf-messages.ts).
@@ -134,14 +137,19 @@ export class Harness {
       xcfJoin(join) {
         if (join) {
           node.inGroup = true;
-          h.later(XCF_LATENCY, () => {
+          // XCF on the joining system knows the members already there (IXCJOIN returns them): it hears of them
+          // at once; the others learn of the newcomer one signal later.
+          const there = [...h.nodes.values()].filter((n) => n !== node && n.up && n.inGroup).map((n) => n.name);
+          h.later(0, () => {
             if (!node.up || !node.inGroup) return;
-            h.announce(node.name, true, false);
-            for (const n of h.nodes.values()) if (n !== node && n.up && n.inGroup) node.fw.xcfMembership(h.now, { stack: n.name, joined: true, failed: false });
+            for (const stack of there) node.fw.xcfMembership(h.now, { stack, joined: true, failed: false });
+          });
+          h.later(h.xcfLatency, () => {
+            if (node.up && node.inGroup) h.announce(node.name, true, false);
           });
         } else {
           node.inGroup = false;
-          h.later(XCF_LATENCY, () => h.announce(node.name, false, false));
+          h.later(h.xcfLatency, () => h.announce(node.name, false, false));
         }
       },
       setTimer(id, at) {

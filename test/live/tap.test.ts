@@ -101,8 +101,9 @@ describe.skipIf(missing !== null)('a real host on a TAP', () => {
     expect(scenario).toMatch(/distribution\[port=80\]\.targets\[stack=SYS1\]\.totalConn == 3[34]/);
   });
 
-  it('wrk for 5 s at 32 connections gets no socket errors', { timeout: 120_000, retry: 1 }, async () => {
-    const live = new LiveSysplex([DEMO, '--tap', 'LAN1=tap0', '--json']);
+  it('wrk for 5 s at 32 connections gets no socket errors; round robin decides exactly, reused client ports stay put', { timeout: 120_000, retry: 1 }, async () => {
+    const trace = join(work, 'wrk.trace.jsonl');
+    const live = new LiveSysplex([DEMO, '--tap', 'LAN1=tap0', '--json', '--trace', trace]);
     await live.configureHost();
     // One request first, so the edge router has resolved the DVIPA before 32 SYNs arrive at once, and a request
     // timeout for a loaded CI machine, where the emulation may trail real time by a second. Each request is a
@@ -118,13 +119,31 @@ describe.skipIf(missing !== null)('a real host on a TAP', () => {
     expect(r.stdout).not.toMatch(/Socket errors/);
     expect(r.stdout).not.toMatch(/Non-2xx/);
     const report = JSON.parse(end.stdout) as LiveReport;
-    // A connection per request (and the first curl), spread round robin. Since the XCF rebuild (issue 16) the
-    // counts under wrk's concurrent load differ by a few percent instead of at most 1 (curl's sequential requests
-    // above still split exactly): bounded here at 10 % of the mean, and recorded as an open question in issue 16.
-    const conns = port80(report).map((t) => t.totalConn);
-    const total = conns.reduce((a, b) => a + b, 0);
+    const conns = port80(report);
+    const total = conns.reduce((a, t) => a + t.totalConn, 0);
     expect(total).toBeGreaterThanOrEqual(requests + 1);
-    expect(Math.max(...conns) - Math.min(...conns)).toBeLessThanOrEqual(Math.max(1, 0.1 * (total / conns.length)));
+    // The per-target counts under wrk differ by a few percent, not by at most 1 as curl's sequential requests
+    // above: round robin itself is exact (its decisions, the VCRT inserts, cycle through the targets), but a
+    // connection whose client reuses the four-tuple of one the target still holds in TIME_WAIT (the server
+    // closed first; Linux reuses the port at once, RFC 6191 lets the new SYN end the TIME_WAIT) follows the VCRT
+    // entry, which lives until the TIME_WAIT ends, to that same target: no new decision. With wrk's quick
+    // reconnects that is up to several percent of the connections (none when Linux picks fresh ports), spread over
+    // the targets by port history.
+    const events = readTrace(trace);
+    const decisions = events.filter((e) => e.k === 'vcrt.insert' && e.port === 80);
+    const perTarget = (stack: string) => decisions.filter((e) => e.target === stack).length;
+    const counts = conns.map((t) => perTarget(t.stack));
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+    for (let i = 0; i + 3 <= decisions.length; i++) expect(new Set(decisions.slice(i, i + 3).map((e) => e.target)).size).toBe(3);
+    const reopened = (stack: string) => events.filter((e) => e.k === 'tcp.close' && e.c === stack && e.reason === 'reopen' && e.local === '10.1.1.10:80').length;
+    console.log(`wrk: ${total} connections; per target decisions ${counts.join('/')}, reopened ${conns.map((t) => reopened(t.stack)).join('/')}, totalConn ${conns.map((t) => t.totalConn).join('/')}`);
+    for (const t of conns) {
+      // Every connection a target counts is a round-robin decision or a reopened four-tuple; the difference is
+      // the handshakes wrk's end cut short (a decision or reopening made, the connection never established).
+      const made = perTarget(t.stack) + reopened(t.stack);
+      expect(made - t.totalConn, t.stack).toBeGreaterThanOrEqual(0);
+      expect(made - t.totalConn, t.stack).toBeLessThanOrEqual(32);
+    }
   });
 
   it('an lpar-down of the distributor during wrk leaves the survivors connections open and working', { timeout: 120_000, retry: 1 }, async () => {

@@ -79,7 +79,11 @@ export class Dispatch {
       case 'report': {
         for (const [port, ready] of m.listeners) this.distributor.setReady(m.ip, port, t, ready);
         for (const [client, clientPort, port] of m.conns) this.distributor.restoreConnection(m.ip, client, clientPort, port, t);
-        s.dvipas.get(m.ip)?.awaiting.delete(from);
+        const d = s.dvipas.get(m.ip);
+        if (d !== undefined && d.awaiting.delete(from) && d.awaiting.size === 0 && d.owner === s.self) {
+          // The VCRT is complete: a takeback that waited for it can go ahead.
+          this.ownership.resolve(now, d, false);
+        }
         refreshOptLocal(s);
         return;
       }

@@ -10,9 +10,16 @@ import type { SysplexState } from './state.js';
 import type { Target } from './target.js';
 import { JOIN_SETTLE_PS, JOIN_TIMER, WLM_TIMER } from './timers.js';
 
+type WlmMessage = Extract<ControlMessage, { m: 'wlm' }>;
+
+/** A change of unused capacity smaller than this share of the system's total is not sent (assumed: half a step
+ *  of the 0-64 weight of a system alone, so no distributor's weight moves by a whole step without it). */
+const WLM_RESOLUTION = 1 / 128;
+
 export class Membership {
-  /** The WLM weight last sent to each member: the poll sends only a changed one (the member keeps the last),
-   *  so an idle sysplex exchanges nothing and the traffic grows with the members, not their square. */
+  /** The WLM data last sent to each member: the poll sends only a change (the member keeps the last), so an
+   *  idle sysplex exchanges nothing after the join and the traffic grows with the members, not their square. */
+  private readonly wlmSent = new Map<string, WlmMessage>();
 
   constructor(
     private readonly s: SysplexState,
@@ -22,10 +29,12 @@ export class Membership {
     private readonly timerBase: number,
   ) {}
 
-  /** IPL or JOINGROUP: join the group and activate the DVIPAs this stack defines (once the join settles). */
+  /** IPL or JOINGROUP: join the group and activate the DVIPAs this stack defines once the join settles and
+   *  every member XCF lists has said in its hello what it has active (XCF reports those members at once). */
   join(now: number): void {
     const s = this.s;
     s.inGroup = true;
+    s.unheard.clear();
     s.hal.xcfJoin(true);
     s.vdpt.setMember(s.indexOf(s.self), true);
     s.vdpt.setPathUp(s.indexOf(s.self), true);
@@ -34,7 +43,8 @@ export class Membership {
     s.hal.setTimer(this.timerBase + WLM_TIMER, now);
   }
 
-  /** The join settle time passed: the members' hellos are in, so the ownership rules can be applied. */
+  /** The join settle time passed: the ownership rules apply (a DVIPA this stack defines is activated once the
+   *  members' hellos are in, see `unheard`). */
   settle(now: number): void {
     this.s.settled = true;
     this.ownership.resolveAll(now, false);
@@ -49,6 +59,8 @@ export class Membership {
       d.ad = null;
     }
     s.members.clear();
+    s.unheard.clear();
+    this.wlmSent.clear();
     this.target.forgetWeightsSent(null);
     s.inGroup = false;
     s.settled = false;
@@ -62,15 +74,19 @@ export class Membership {
     if (!s.inGroup || stack === s.self) return;
     const t = s.indexOf(stack);
     if (joined) {
+      // Until its hello arrives this stack does not know what the member has active.
+      if (!s.members.has(stack)) s.unheard.add(stack);
       s.vdpt.setMember(t, true);
       s.vdpt.setPathUp(t, true);
       s.send(stack, { m: 'hello', xcfIp: s.xcfIp, dvipas: this.status(), reply: false });
       // A joining system learns this one's WLM data now rather than at the next poll.
-      s.send(stack, this.wlmMessage());
+      this.sendWlm(stack, this.wlmMessage());
       refreshOptLocal(s);
       return;
     }
     s.members.delete(stack);
+    s.unheard.delete(stack);
+    this.wlmSent.delete(stack);
     if (s.wlm.delete(t)) this.applyWlmWeights();
     // Server weights it was told are gone with it: a member that returns is told afresh.
     this.target.forgetWeightsSent(stack);
@@ -92,13 +108,20 @@ export class Membership {
     refreshOptLocal(s);
   }
 
-  /** A member's hello: what it defines and backs up. Answers a first one, and tells a newcomer what this stack
-   *  owns (adding it as a target where DESTIP covers it). */
+  /** A member's hello: what it defines and backs up, and what it has active. Answers a first one, and tells a
+   *  newcomer what this stack owns (adding it as a target where DESTIP covers it). */
   hello(now: number, from: string, m: Extract<ControlMessage, { m: 'hello' }>): void {
     const s = this.s;
     const t = s.indexOf(from);
     const known = s.members.has(from);
     s.members.set(from, { xcfIp: m.xcfIp, dvipas: new Map(m.dvipas.map((x) => [x.ip, x])) });
+    s.unheard.delete(from);
+    // What the member has active it owns, as far as this stack knows (its `active` message with the
+    // distribution follows): a returning VIPADEFINE stack then waits for the handover rather than activating.
+    for (const x of m.dvipas) {
+      const d = s.dvipas.get(x.ip);
+      if (x.active && d !== undefined && d.owner !== s.self) d.owner = from;
+    }
     // A newcomer (or a re-IPLed stack) knows no OPTLOCAL verdicts yet: send them all again.
     if (!known) for (const d of s.dvipas.values()) d.optLocalSent.clear();
     s.vdpt.setMember(t, true);
@@ -138,13 +161,18 @@ export class Membership {
     } else {
       s.vdpt.setSystemWeight(self, m.weight);
     }
-    for (const stack of s.members.keys()) s.send(stack, m);
+    for (const stack of s.members.keys()) if (wlmChanged(this.wlmSent.get(stack), m)) this.sendWlm(stack, m);
     this.target.reportServerWeights(s.vdpt.systemWeight[self]!);
     s.hal.setTimer(id, now + s.wlmPollPs);
   }
 
+  private sendWlm(stack: string, m: WlmMessage): void {
+    this.s.send(stack, m);
+    this.wlmSent.set(stack, m);
+  }
+
   /** This system's WLM data as the host's WLM gives it now. */
-  private wlmMessage(): Extract<ControlMessage, { m: 'wlm' }> {
+  private wlmMessage(): WlmMessage {
     const hal = this.s.hal;
     const weight = Math.max(0, Math.min(64, Math.round(hal.wlmWeight())));
     const c = hal.wlmCapacity?.();
@@ -163,6 +191,7 @@ export class Membership {
       define: d.define === null ? null : (d.define.moveable ?? 'IMMEDIATE'),
       rank: d.backup?.rank ?? 0,
       deactivated: d.deactivated,
+      active: d.owner === this.s.self,
     }));
   }
 
@@ -171,4 +200,11 @@ export class Membership {
     const s = this.s;
     for (const stack of s.members.keys()) s.send(stack, { m: 'hello', xcfIp: s.xcfIp, dvipas: this.status(), reply: true });
   }
+}
+
+/** `now` differs from what a member was last told enough to matter to its weights. */
+export function wlmChanged(last: WlmMessage | undefined, now: WlmMessage): boolean {
+  if (last === undefined || last.weight !== now.weight || last.total !== now.total) return true;
+  if (last.unused === undefined || now.unused === undefined || now.total === undefined) return last.unused !== now.unused;
+  return Math.abs(last.unused - now.unused) >= now.total * WLM_RESOLUTION;
 }

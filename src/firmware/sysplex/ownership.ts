@@ -47,6 +47,8 @@ export class Ownership {
       definedHere: d.define !== null,
       connections: () => connectionsOf(d),
       afterLoss,
+      stateKnown: s.unheard.size === 0,
+      rebuilding: d.awaiting.size > 0,
     });
     if (move.kind === 'handover') this.handOver(d, move.to);
     else if (move.kind === 'activate') this.activate(now, d, move.how, []);

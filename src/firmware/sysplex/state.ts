@@ -23,8 +23,10 @@ export class SysplexState {
   readonly wlm = new WlmWeights();
   readonly affinity = new TimedAffinity();
   inGroup = false;
-  /** The join settle time has passed (hellos exchanged). */
+  /** The join settle time has passed. */
   settled = false;
+  /** Members XCF lists in the group whose hello (their DVIPA state) has not arrived since this stack joined. */
+  readonly unheard = new Set<string>();
   /** decidedAhead: datagrams forwarded on a decision of the look-ahead over their burst (a share of forwarded).
    *  viaIqd: forwarded or redirected datagrams that went over HiperSockets (IUTIQDIO) rather than XCF.
    *  viaVipaRoute: forwarded ones that went in GRE over the IP network (VIPAROUTE). */
