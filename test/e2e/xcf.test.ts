@@ -1,4 +1,5 @@
-// XCF as z/OS builds it, through the built CLI where a user sees it: the old LPAR-to-LPAR coupling link is exit 2
+// XCF as z/OS builds it, through the built CLI where a user sees it: the old LPAR-to-LPAR coupling link, CTC over a
+// coupling link and a structure over FICON are exit 2
 // with one line naming the right form (and the migration tool fixes the file), the report lists compressed values
 // and the XCF figures, and a takeover after a crash at default detection waits for the failure detection
 // interval, while a stack stop hands over at once. An idle sysplex at real timing with the real firmware costs
@@ -29,6 +30,25 @@ describe('the XCF form', () => {
     expect(m.status).toBe(0);
     expect(readFileSync(file, 'utf8')).toContain('- { between: [SYS1, SYS2], model: FICON, signalling: CTC, paths: 2 }');
     expect(cli(['validate', file]).status).toBe(0);
+  });
+
+  it.each([
+    ['CTC over a coupling link', (t: string) => t.replace('xcf:', 'cfs: [{ name: CF01 }]\nxcf:').replace('{ between: [SYS1, SYS2], model: FICON, signalling: CTC, paths: 2 }', '{ between: [SYS1, CF01], model: ICA-SR, signalling: CTC }'),
+      /xcf\.links\[0\]\.signalling: CTC signalling does not run over a coupling link: .*model: FICON, signalling: CTC/],
+    ['a structure over FICON', (t: string) => t.replace('{ between: [SYS1, SYS2], model: FICON, signalling: CTC, paths: 2 }', '{ between: [SYS1, SYS2], model: FICON, signalling: STRUCTURE }'),
+      /xcf\.links\[0\]\.signalling: a FICON link carries CTC signalling, not a structure: coupling links join/],
+  ] as const)('%s is exit 2 through the CLI with one FILE:LINE:COL line naming the right form', (_name, edit, want) => {
+    const dir = mkdtempSync(join(tmpdir(), 'xcf-e2e-'));
+    const file = join(dir, 'wrong.yaml');
+    writeFileSync(file, edit(readFileSync(join(ROOT, 'fixtures/topologies/two-paths.yaml'), 'utf8').replaceAll('../profiles/', join(ROOT, 'fixtures/profiles/'))));
+    for (const command of ['validate', 'run']) {
+      const r = cli([command, file]);
+      expect(r.status).toBe(2);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines[0]).toMatch(new RegExp(`^${file}:\\d+:\\d+: `));
+      expect(lines[0]).toMatch(want);
+      expect(r.stdout).toBe('');
+    }
   });
 
   it('the report lists the compressed failure detection interval and the XCF figures; demo-real has none compressed', () => {
