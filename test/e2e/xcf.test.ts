@@ -1,8 +1,9 @@
 // XCF as z/OS builds it, through the built CLI where a user sees it: the old LPAR-to-LPAR coupling link, CTC over a
-// coupling link and a structure over FICON are exit 2 with one line naming the right form (and the migration tool fixes the file), the report lists compressed values
-// and the XCF figures, and a takeover after a crash at default detection waits for the failure detection
-// interval, while a stack stop hands over at once. An idle sysplex at real timing with the real firmware costs
-// events in proportion to its systems, not their square, and a re-IPLed owner takes its DVIPA back by handover.
+// coupling link and a structure over FICON are exit 2 with one line naming the right form (and the migration tool fixes
+// the file), the report lists compressed values and the XCF figures, and a takeover after a crash at default detection
+// waits for the failure detection interval, while a stack stop hands over at once. An idle sysplex at real timing with
+// the real firmware costs events in proportion to its systems, not their square, and a re-IPLed owner takes its DVIPA
+// back by handover.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
