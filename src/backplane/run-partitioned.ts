@@ -7,12 +7,13 @@ import { RequestError } from '../errors.js';
 import type { Report } from '../run/report.js';
 import { evaluateScenarioExpectations, mergeReport, prepare, type RunOptions } from '../run/run-scenario.js';
 import type { Scenario } from '../scenario/types.js';
-import { Coordinator } from './coordinator.js';
+import { Coordinator, type CoordinatorResult } from './coordinator.js';
 import { type CurveFiles, readCurveFiles } from './curve.js';
 import { DEFAULT_BIND, endpointProblem, isLoopback } from './endpoint.js';
 import { type ExternalSpec, spliceInstrument } from './external.js';
 import { describeMembers, type Plan, planPartitions, type PlanStrategy } from './plan.js';
 import { partitionProgress } from './progress.js';
+import { runThreads } from './threads.js';
 
 export type { ExternalSpec } from './external.js';
 
@@ -51,6 +52,10 @@ export interface PartitionOptions extends RunOptions {
   onInspector?: (info: { partition: number; lpar: string; url: string }) => void;
   /** Where backplane and worker log lines go (default stderr). */
   log?: (line: string) => void;
+  /** How the partitions run (default `threads` when they all run on this host, no external component joins and
+   *  none is inspected; else `processes`): worker threads that synchronise through shared memory, or worker
+   *  processes over the ZeroMQ backplane. SYSPLEX_EMU_TRANSPORT sets the default. */
+  transport?: Transport;
   /** Told how the run went on the backplane (benchmarks, diagnostics). */
   onStats?: (stats: BackplaneStats) => void;
 }
@@ -66,6 +71,8 @@ export interface BackplaneStats {
   /** Participant of each component, by name. */
   assignment: Record<string, number>;
 }
+
+export type Transport = 'threads' | 'processes';
 
 export async function runPartitioned(scenario: Scenario, options: PartitionOptions): Promise<Report> {
   const n = options.partitions;
@@ -89,6 +96,17 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
   const local = options.localWorkers ?? (fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : n);
   if (!Number.isSafeInteger(local) || local < 0 || local > n) throw new RequestError(`the number of local workers (SYSPLEX_EMU_LOCAL_WORKERS) must be 0-${n}`);
 
+  const fromEnvTransport = process.env.SYSPLEX_EMU_TRANSPORT;
+  if (fromEnvTransport !== undefined && fromEnvTransport !== '' && fromEnvTransport !== 'threads' && fromEnvTransport !== 'processes') {
+    throw new RequestError(`SYSPLEX_EMU_TRANSPORT must be threads or processes (got ${fromEnvTransport})`);
+  }
+  // Sockets asked for (an endpoint, CURVE keys) mean processes; so do remote workers, externals and the inspector.
+  const sameHost = local === n && externals.length === 0 && options.inspect === undefined && options.bind === undefined && tb?.bind === undefined && curveFiles === undefined;
+  const transport = options.transport ?? (fromEnvTransport === 'processes' ? 'processes' : sameHost ? 'threads' : 'processes');
+  if (transport === 'threads' && !sameHost) {
+    throw new RequestError('the threads transport runs every partition in this process: it takes no remote workers, external components, endpoint, CURVE keys or --inspect (use the processes transport)');
+  }
+
   const seed = options.seed ?? scenario.seed;
   const untilPs = options.untilPs ?? scenario.untilPs;
   // The coordinator builds the same graph as every worker (runs none of it) to place components and route.
@@ -107,6 +125,24 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
   const progress = options.progress !== undefined ? partitionProgress(untilPs) : undefined;
 
   const wall0 = performance.now();
+  if (transport === 'threads') {
+    let result;
+    try {
+      result = await runThreads({
+        scenario,
+        plan,
+        seed,
+        untilPs,
+        ...(options.trace !== undefined ? { trace: options.trace } : {}),
+        sinks: options.sinks ?? [],
+        displays,
+        ...(progress !== undefined ? { onProgress: progress.update } : {}),
+      });
+    } finally {
+      progress?.done();
+    }
+    return finishReport(scenario, options, result, plan, displays, { untilPs, seed, n, wall0, log });
+  }
   const coordinator = new Coordinator({
     scenario,
     prepared,
@@ -137,6 +173,12 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
   } finally {
     progress?.done();
   }
+  return finishReport(scenario, options, result, plan, displays, { untilPs, seed, n, wall0, log });
+}
+
+/** The report of a partitioned run from its parts (either transport). */
+function finishReport(scenario: Scenario, options: PartitionOptions, result: CoordinatorResult, plan: Plan, displays: string[], r: { untilPs: number; seed: number; n: number; wall0: number; log: (line: string) => void }): Report {
+  const { untilPs, seed, n, wall0, log } = r;
   options.onStats?.({ windows: result.windows, lookaheadPs: plan.lookaheadPs, dropped: result.dropped, assignment: plan.assignment, waitMs: result.waitMs });
   if (process.env.SYSPLEX_EMU_DEBUG === '1') log(`backplane: ${result.windows} windows, lookahead ${plan.lookaheadPs} ps, ${result.dropped} dropped`);
   const report = mergeReport(result.parts, { virtualTimePs: untilPs, events: result.events, wallMs: performance.now() - wall0, seed, partitions: n });
