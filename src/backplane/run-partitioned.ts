@@ -100,11 +100,12 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
   if (fromEnvTransport !== undefined && fromEnvTransport !== '' && fromEnvTransport !== 'threads' && fromEnvTransport !== 'processes') {
     throw new RequestError(`SYSPLEX_EMU_TRANSPORT must be threads or processes (got ${fromEnvTransport})`);
   }
-  // Sockets asked for (an endpoint, CURVE keys) mean processes; so do remote workers, externals and the inspector.
-  const sameHost = local === n && externals.length === 0 && options.inspect === undefined && options.bind === undefined && tb?.bind === undefined && curveFiles === undefined;
-  const transport = options.transport ?? (fromEnvTransport === 'processes' ? 'processes' : sameHost ? 'threads' : 'processes');
+  // Remote workers, external components and the inspector need processes; an endpoint or CURVE keys ask for them.
+  const sameHost = local === n && externals.length === 0 && options.inspect === undefined;
+  const socketsAsked = options.bind !== undefined || tb?.bind !== undefined || curveFiles !== undefined;
+  const transport = options.transport ?? (fromEnvTransport === 'processes' || socketsAsked || !sameHost ? 'processes' : 'threads');
   if (transport === 'threads' && !sameHost) {
-    throw new RequestError('the threads transport runs every partition in this process: it takes no remote workers, external components, endpoint, CURVE keys or --inspect (use the processes transport)');
+    throw new RequestError('the threads transport runs every partition in this process: it takes no remote workers, external components or --inspect (use the processes transport)');
   }
 
   const seed = options.seed ?? scenario.seed;

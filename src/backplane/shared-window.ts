@@ -53,7 +53,7 @@ export class RunAborted extends Error {}
 
 /** Spins this many times on the barrier before sleeping in Atomics.wait (a wake-up costs tens of microseconds
  *  on a loaded machine; a spin of a few microseconds catches a partner that is about to arrive). */
-const SPINS = 4000;
+const SPINS = 200;
 
 /** One thread's view of the shared state. */
 export class SharedWindow {
