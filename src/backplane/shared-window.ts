@@ -51,9 +51,14 @@ export function sharedLayout(n: number): SharedLayout {
 /** Thrown in a thread waiting at the barrier when the run has failed elsewhere. */
 export class RunAborted extends Error {}
 
-/** Spins this many times on the barrier before sleeping in Atomics.wait (a wake-up costs tens of microseconds
- *  on a loaded machine; a spin of a few microseconds catches a partner that is about to arrive). */
-const SPINS = 200;
+/** How long a thread spins at the barrier before it sleeps in Atomics.wait, us. On a quiet machine a wake-up
+ *  costs tens of microseconds and a spin of a few catches a partner about to arrive; on a loaded one (more
+ *  runnable threads than cores) spinning keeps the partner from a core and a wake-up costs milliseconds anyway.
+ *  So the spin adapts: it doubles when the partner came while spinning and halves when it did not, between the
+ *  bounds (SYSPLEX_EMU_SPIN_US fixes it). */
+const SPIN_MIN_US = 1;
+const SPIN_MAX_US = 50;
+const SPIN_FIXED = process.env.SYSPLEX_EMU_SPIN_US === undefined ? undefined : Number(process.env.SYSPLEX_EMU_SPIN_US);
 
 /** One thread's view of the shared state. */
 export class SharedWindow {
@@ -62,6 +67,7 @@ export class SharedWindow {
   readonly n: number;
   /** Wall time spent waiting at barriers, ms. */
   waitMs = 0;
+  private spinUs = SPIN_FIXED ?? 8;
 
   constructor(private readonly layout: SharedLayout) {
     this.n = layout.partitions;
@@ -155,12 +161,16 @@ export class SharedWindow {
       return;
     }
     const t0 = performance.now();
-    for (let i = 0; i < SPINS; i++) {
+    const spinUntil = t0 + this.spinUs / 1000;
+    for (let i = 1; ; i++) {
       if (Atomics.load(ctl, GEN) !== gen) {
         this.waitMs += performance.now() - t0;
+        if (SPIN_FIXED === undefined) this.spinUs = Math.min(SPIN_MAX_US, this.spinUs * 2);
         return;
       }
+      if ((i & 63) === 0 && performance.now() > spinUntil) break;
     }
+    if (SPIN_FIXED === undefined) this.spinUs = Math.max(SPIN_MIN_US, this.spinUs / 2);
     while (Atomics.load(ctl, GEN) === gen) {
       if (Atomics.load(ctl, ABORT) !== 0) throw new RunAborted('the run failed in another partition');
       Atomics.wait(ctl, GEN, gen, 100);
