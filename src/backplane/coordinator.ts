@@ -93,6 +93,8 @@ export interface CoordinatorResult {
   dropped: number;
   /** Wall time each participant spent idle between its answer and its next grant, ms. */
   waitMs: number[];
+  /** CPU time of each partition from the start of its graph's construction to its last window, ms (threads). */
+  cpuMs?: number[];
 }
 
 interface Peer {

@@ -7,13 +7,14 @@ import { RequestError } from '../errors.js';
 import type { Report } from '../run/report.js';
 import { evaluateScenarioExpectations, mergeReport, prepare, type RunOptions } from '../run/run-scenario.js';
 import type { Scenario } from '../scenario/types.js';
-import { Coordinator, type CoordinatorResult } from './coordinator.js';
+import type { Worker } from 'node:worker_threads';
+import { Coordinator, type CoordinatorOptions, type CoordinatorResult } from './coordinator.js';
 import { type CurveFiles, readCurveFiles } from './curve.js';
 import { DEFAULT_BIND, endpointProblem, isLoopback } from './endpoint.js';
 import { type ExternalSpec, spliceInstrument } from './external.js';
 import { describeMembers, type Plan, planPartitions, type PlanStrategy } from './plan.js';
 import { partitionProgress } from './progress.js';
-import { runThreads } from './threads.js';
+import { runThreads, startThreads } from './threads.js';
 
 export type { ExternalSpec } from './external.js';
 
@@ -108,6 +109,21 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
     throw new RequestError('the threads transport runs every partition in this process: it takes no remote workers, external components or --inspect (use the processes transport)');
   }
 
+  // Threads load their code while this thread builds the graph and plans.
+  const threads = transport === 'threads' ? startThreads(n) : [];
+  try {
+    return await runWith(scenario, options, { n, log, topology, bind, curve, externals, local, transport, threads });
+  } finally {
+    await Promise.all(threads.map((t) => t.terminate()));
+  }
+}
+
+async function runWith(
+  scenario: Scenario,
+  options: PartitionOptions,
+  c: { n: number; log: (line: string) => void; topology: Scenario['topology']; bind: string; curve: CoordinatorOptions['curve']; externals: ExternalSpec[]; local: number; transport: Transport; threads: Worker[] },
+): Promise<Report> {
+  const { n, log, topology, bind, curve, externals, local, transport } = c;
   const seed = options.seed ?? scenario.seed;
   const untilPs = options.untilPs ?? scenario.untilPs;
   // The coordinator builds the same graph as every worker (runs none of it) to place components and route.
@@ -130,6 +146,7 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
     let result;
     try {
       result = await runThreads({
+        threads: c.threads,
         scenario,
         plan,
         seed,
@@ -201,14 +218,18 @@ export interface BackplaneReport {
   lookaheadPs: number;
   /** Wall time each worker partition spent waiting for a grant, ms (then the external components). */
   waitingMs: number[];
+  /** The threads transport: CPU time each partition thread used, ms (Linux, 10 ms steps): the split of the work.
+   *  The busiest partition's figure is about what the run takes on an idle machine with a core per partition. */
+  cpuMs?: number[];
 }
 
-function backplaneReport(r: { windows: number; events: number; waitMs: number[] }, lookaheadPs: number): BackplaneReport {
+function backplaneReport(r: { windows: number; events: number; waitMs: number[]; cpuMs?: number[] }, lookaheadPs: number): BackplaneReport {
   return {
     rounds: r.windows,
     eventsPerRound: r.windows === 0 ? 0 : Math.round((r.events / r.windows) * 100) / 100,
     lookaheadPs: lookaheadPs === Infinity ? -1 : lookaheadPs,
     waitingMs: r.waitMs.map((ms) => Math.round(ms * 10) / 10),
+    ...(r.cpuMs !== undefined && r.cpuMs.every((ms) => ms >= 0) ? { cpuMs: r.cpuMs } : {}),
   };
 }
 

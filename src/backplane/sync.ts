@@ -110,10 +110,11 @@ export const earliestArrival = (floor: number, latencyPs: number): number => flo
  *  each computes the same from what all published). `next[p]` is the earliest event p holds or was just sent
  *  (Infinity: none); `granted[p]` the exclusive bound it has run to. Fills `bounds` (a participant may run every
  *  event before its bound) and returns the horizon (the earliest time anyone may still act at). Finished
- *  participants (`finished[p]`) count as Infinity. */
-export function roundBounds(next: Float64Array, finished: Uint8Array, granted: Float64Array, latency: Float64Array, bounds: Float64Array): number {
+ *  participants (`finished[p]`) count as Infinity. `A` is scratch space (one per caller, to spare an allocation a
+ *  round). */
+export function roundBounds(next: Float64Array, finished: Uint8Array, granted: Float64Array, latency: Float64Array, bounds: Float64Array, A = new Float64Array(next.length)): number {
   const n = next.length;
-  const A = Float64Array.from(next, (t, i) => (finished[i] === 1 ? Infinity : t));
+  for (let i = 0; i < n; i++) A[i] = finished[i] === 1 ? Infinity : next[i]!;
   for (let round = 0; round < n; round++) {
     let changed = false;
     for (let i = 0; i < n; i++) {

@@ -20,6 +20,8 @@ import { CHECK_MS, SILENCE_MS } from './timing.js';
 import { MergedTrace } from './trace-chunks.js';
 
 export interface ThreadRunOptions {
+  /** The partition threads, started early (startThreads) so that they load their code while this one plans. */
+  threads: Worker[];
   scenario: Scenario;
   plan: Plan;
   seed: number;
@@ -47,9 +49,23 @@ interface Part {
   beats: number;
   lastBeat: number;
   horizon: number;
-  finished: { notCompleted: Outcome[]; rounds: number; waitMs: number } | null;
+  finished: { notCompleted: Outcome[]; rounds: number; waitMs: number; cpuMs: number } | null;
   summary: { delivered: number; part: unknown; displays: (string | null)[] } | null;
   exited: boolean;
+}
+
+/** What became of a thread before runThreads listened to it (it failed to load, or exited). */
+const early = new WeakMap<Worker, string>();
+
+/** Starts the partition threads; they wait for their setup (runThreads). */
+export function startThreads(n: number): Worker[] {
+  const entry = threadEntry();
+  return Array.from({ length: n }, () => {
+    const w = new Worker(entry);
+    w.on('error', (err: Error) => early.set(w, err.message));
+    w.on('exit', (code) => early.has(w) || early.set(w, `exited with status ${code}`));
+    return w;
+  });
 }
 
 export async function runThreads(o: ThreadRunOptions): Promise<CoordinatorResult> {
@@ -57,7 +73,6 @@ export async function runThreads(o: ThreadRunOptions): Promise<CoordinatorResult
   const layout = sharedLayout(n);
   const win = new SharedWindow(layout);
   const trace = new MergedTrace(o.trace, o.sinks);
-  const entry = threadEntry();
   let settled = false;
   let resolve!: (r: CoordinatorResult) => void;
   let reject!: (e: unknown) => void;
@@ -86,7 +101,8 @@ export async function runThreads(o: ThreadRunOptions): Promise<CoordinatorResult
       trace: trace.wanted,
       layout,
     };
-    const thread = new Worker(entry, { workerData: setup });
+    const thread = o.threads[index]!;
+    thread.postMessage({ type: 'setup', setup } satisfies ToThread);
     const now = performance.now();
     return { index, label: `partition ${index} (${describeMembers(o.plan.members[index]!)})`, thread, ready: false, beats: 0, lastBeat: now, horizon: 0, finished: null, summary: null, exited: false };
   });
@@ -128,6 +144,7 @@ export async function runThreads(o: ThreadRunOptions): Promise<CoordinatorResult
             windows: rounds,
             dropped: 0,
             waitMs: parts.map((q) => q.finished!.waitMs),
+            cpuMs: parts.map((q) => q.finished!.cpuMs),
           });
         }
         return;
@@ -140,6 +157,11 @@ export async function runThreads(o: ThreadRunOptions): Promise<CoordinatorResult
       p.exited = true;
       if (!settled && p.summary === null) fail(new RunError(`${p.label} exited with status ${code} at virtual time ${virtualTime()}`));
     });
+  }
+
+  for (const p of parts) {
+    const what = early.get(p.thread);
+    if (what !== undefined) fail(new RunError(`${p.label}: ${what} before it started`));
   }
 
   let lastProgress = 0;
