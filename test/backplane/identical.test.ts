@@ -24,7 +24,7 @@ describe.concurrent('partitioned runs are identical to the single-process run', 
           const trace = join(dir, `p${n}-${transport}.jsonl`);
           const r = await run(['run', file, '--json', '--partitions', String(n), '--trace', trace, ...(n > 1 ? ['--transport', transport] : [])]);
           expect(r.status, `${n} partitions: ${r.stderr}`).toBe(0); // the short scenarios' expectations hold
-          return { n, r, trace: readFileSync(trace, 'utf8') };
+          return { n, transport, r, trace: readFileSync(trace, 'utf8') };
         }),
       );
       const [one, ...more] = runs;
@@ -42,6 +42,9 @@ describe.concurrent('partitioned runs are identical to the single-process run', 
         expect(bp.rounds).toBeGreaterThan(0);
         expect(bp.eventsPerRound).toBeCloseTo(report.events / bp.rounds, 1);
         expect(bp.waitingMs).toHaveLength(m.n);
+        // Threads say how the work split (CPU time of each partition thread, Linux); processes do not.
+        if (m.transport === 'threads') expect(bp.cpuMs).toHaveLength(m.n);
+        else expect(bp.cpuMs).toBeUndefined();
         expect(bp.lookaheadPs).toBeGreaterThan(0);
         expect(comparable(m.r.stdout), `report with ${m.n} partitions`).toEqual(comparable(one!.r.stdout));
         expect(m.trace.length).toBe(one!.trace.length);
