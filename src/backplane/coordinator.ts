@@ -99,6 +99,8 @@ export interface CoordinatorResult {
   waitMs: number[];
   /** The run's end time: the one asked for, or earlier when a replay ended the run (inclusive, ps). */
   endPs: number;
+  /** CPU time of each partition from the start of its graph's construction to its last window, ms (threads). */
+  cpuMs?: number[];
 }
 
 interface Peer {

@@ -1,18 +1,20 @@
-// `run --partitions N` and `run --inspect LPAR`: the sysplex split over worker processes that exchange
-// timestamped, msgpack-encoded messages over ZeroMQ (docs/backplane.md). The report and the trace are the
-// same as a single-process run's; only `partitions` and `wallMs` differ (and `external` when an external
-// component joins).
+// `run --partitions N` and `run --inspect LPAR`: the sysplex split over worker threads that synchronise through
+// shared memory, or worker processes that exchange timestamped, msgpack-encoded messages over ZeroMQ
+// (docs/backplane.md). The report and the trace are the same as a single-process run's; only `partitions`,
+// `wallMs` and `backplane` differ (and `external` when an external component joins).
 
 import { RequestError } from '../errors.js';
 import type { Report } from '../run/report.js';
 import { evaluateScenarioExpectations, mergeReport, prepare, type RunOptions } from '../run/run-scenario.js';
 import type { Scenario } from '../scenario/types.js';
-import { Coordinator } from './coordinator.js';
+import type { Worker } from 'node:worker_threads';
+import { Coordinator, type CoordinatorOptions, type CoordinatorResult } from './coordinator.js';
 import { type CurveFiles, readCurveFiles } from './curve.js';
 import { DEFAULT_BIND, endpointProblem, isLoopback } from './endpoint.js';
 import { type ExternalSpec, spliceInstrument } from './external.js';
 import { describeMembers, type Plan, planPartitions, type PlanStrategy } from './plan.js';
 import { partitionProgress } from './progress.js';
+import { runThreads, startThreads } from './threads.js';
 import { CapturePoints } from '../capture/capture-points.js';
 import { planReplay, type ReplayMode, type ReplayPace } from '../capture/replay/index.js';
 import { hasInstruments, type InstrumentSpecs, MergedInstruments, WorkerInstruments } from './instrument-parts.js';
@@ -56,6 +58,10 @@ export interface PartitionOptions extends RunOptions {
   log?: (line: string) => void;
   /** Replay a capture (default: the scenario's `capture`, if any): the replay's mode and pace as `replay` takes them. */
   replay?: { capture?: string; mode?: ReplayMode; pace?: ReplayPace };
+  /** How the partitions run (default `threads` when they all run on this host, no external component joins and
+   *  none is inspected; else `processes`): worker threads that synchronise through shared memory, or worker
+   *  processes over the ZeroMQ backplane. SYSPLEX_EMU_TRANSPORT sets the default. */
+  transport?: Transport;
   /** Told how the run went on the backplane (benchmarks, diagnostics). */
   onStats?: (stats: BackplaneStats) => void;
 }
@@ -71,6 +77,8 @@ export interface BackplaneStats {
   /** Participant of each component, by name. */
   assignment: Record<string, number>;
 }
+
+export type Transport = 'threads' | 'processes';
 
 export async function runPartitioned(scenario: Scenario, options: PartitionOptions): Promise<Report> {
   const n = options.partitions;
@@ -94,6 +102,34 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
   const local = options.localWorkers ?? (fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : n);
   if (!Number.isSafeInteger(local) || local < 0 || local > n) throw new RequestError(`the number of local workers (SYSPLEX_EMU_LOCAL_WORKERS) must be 0-${n}`);
 
+  const fromEnvTransport = process.env.SYSPLEX_EMU_TRANSPORT;
+  if (fromEnvTransport !== undefined && fromEnvTransport !== '' && fromEnvTransport !== 'threads' && fromEnvTransport !== 'processes') {
+    throw new RequestError(`SYSPLEX_EMU_TRANSPORT must be threads or processes (got ${fromEnvTransport})`);
+  }
+  // Remote workers, external components, the inspector, capture points and replay (which the coordinator merges)
+  // need processes; an endpoint or CURVE keys ask for them.
+  const sameHost = local === n && externals.length === 0 && options.inspect === undefined && !hasInstruments(specs);
+  const socketsAsked = options.bind !== undefined || tb?.bind !== undefined || curveFiles !== undefined;
+  const transport = options.transport ?? (fromEnvTransport === 'processes' || socketsAsked || !sameHost ? 'processes' : 'threads');
+  if (transport === 'threads' && !sameHost) {
+    throw new RequestError('the threads transport runs every partition in this process: it takes no remote workers, external components, --inspect, capture points or replay (use the processes transport)');
+  }
+
+  // Threads load their code while this thread builds the graph and plans.
+  const threads = transport === 'threads' ? startThreads(n) : [];
+  try {
+    return await runWith(scenario, options, { n, log, topology, bind, curve, externals, local, transport, threads, specs });
+  } finally {
+    await Promise.all(threads.map((t) => t.terminate()));
+  }
+}
+
+async function runWith(
+  scenario: Scenario,
+  options: PartitionOptions,
+  c: { n: number; log: (line: string) => void; topology: Scenario['topology']; bind: string; curve: CoordinatorOptions['curve']; externals: ExternalSpec[]; local: number; transport: Transport; threads: Worker[]; specs: InstrumentSpecs },
+): Promise<Report> {
+  const { n, log, topology, bind, curve, externals, local, transport, specs } = c;
   const seed = options.seed ?? scenario.seed;
   const untilPs = specs.replay?.untilPs ?? options.untilPs ?? scenario.untilPs;
   // The coordinator builds the same graph as every worker (runs none of it) to place components and route.
@@ -121,6 +157,25 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
 
   instruments?.open(); // a bad capture point or file is exit 2 before any worker starts
   const wall0 = performance.now();
+  if (transport === 'threads') {
+    let result;
+    try {
+      result = await runThreads({
+        threads: c.threads,
+        scenario,
+        plan,
+        seed,
+        untilPs,
+        ...(options.trace !== undefined ? { trace: options.trace } : {}),
+        sinks: options.sinks ?? [],
+        displays,
+        ...(progress !== undefined ? { onProgress: progress.update } : {}),
+      });
+    } finally {
+      progress?.done();
+    }
+    return finishReport(scenario, options, result, plan, displays, { seed, n, wall0, log });
+  }
   const coordinator = new Coordinator({
     scenario,
     prepared,
@@ -155,6 +210,12 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
   } finally {
     progress?.done();
   }
+  return finishReport(scenario, options, result, plan, displays, { seed, n, wall0, log, instruments });
+}
+
+/** The report of a partitioned run from its parts (either transport). */
+function finishReport(scenario: Scenario, options: PartitionOptions, result: CoordinatorResult, plan: Plan, displays: string[], r: { seed: number; n: number; wall0: number; log: (line: string) => void; instruments?: MergedInstruments }): Report {
+  const { seed, n, wall0, log, instruments } = r;
   options.onStats?.({ windows: result.windows, lookaheadPs: plan.lookaheadPs, dropped: result.dropped, assignment: plan.assignment, waitMs: result.waitMs });
   if (process.env.SYSPLEX_EMU_DEBUG === '1') log(`backplane: ${result.windows} windows, lookahead ${plan.lookaheadPs} ps, ${result.dropped} dropped`);
   const report = mergeReport(result.parts, { virtualTimePs: result.endPs, events: result.events, wallMs: performance.now() - wall0, seed, partitions: n });
@@ -193,14 +254,18 @@ export interface BackplaneReport {
   lookaheadPs: number;
   /** Wall time each worker partition spent waiting for a grant, ms (then the external components). */
   waitingMs: number[];
+  /** The threads transport: CPU time each partition thread used, ms (Linux, 10 ms steps): the split of the work.
+   *  The busiest partition's figure is about what the run takes on an idle machine with a core per partition. */
+  cpuMs?: number[];
 }
 
-function backplaneReport(r: { windows: number; events: number; waitMs: number[] }, lookaheadPs: number): BackplaneReport {
+function backplaneReport(r: { windows: number; events: number; waitMs: number[]; cpuMs?: number[] }, lookaheadPs: number): BackplaneReport {
   return {
     rounds: r.windows,
     eventsPerRound: r.windows === 0 ? 0 : Math.round((r.events / r.windows) * 100) / 100,
     lookaheadPs: lookaheadPs === Infinity ? -1 : lookaheadPs,
     waitingMs: r.waitMs.map((ms) => Math.round(ms * 10) / 10),
+    ...(r.cpuMs !== undefined && r.cpuMs.every((ms) => ms >= 0) ? { cpuMs: r.cpuMs } : {}),
   };
 }
 

@@ -105,3 +105,40 @@ export function syncRound(ps: readonly SyncParticipant[], latency: Float64Array,
 /** The earliest time an event sent by a participant with lower bound `floor` may arrive over a link of `latencyPs`:
  *  anything earlier breaks causality. */
 export const earliestArrival = (floor: number, latencyPs: number): number => floor + latencyPs;
+
+/** The windows of one round when every participant is idle at once (the threads on one host: after a barrier,
+ *  each computes the same from what all published). `next[p]` is the earliest event p holds or was just sent
+ *  (Infinity: none); `granted[p]` the exclusive bound it has run to. Fills `bounds` (a participant may run every
+ *  event before its bound) and returns the horizon (the earliest time anyone may still act at). Finished
+ *  participants (`finished[p]`) count as Infinity. `A` is scratch space (one per caller, to spare an allocation a
+ *  round). */
+export function roundBounds(next: Float64Array, finished: Uint8Array, granted: Float64Array, latency: Float64Array, bounds: Float64Array, A = new Float64Array(next.length)): number {
+  const n = next.length;
+  for (let i = 0; i < n; i++) A[i] = finished[i] === 1 ? Infinity : next[i]!;
+  for (let round = 0; round < n; round++) {
+    let changed = false;
+    for (let i = 0; i < n; i++) {
+      if (finished[i] === 1) continue;
+      for (let q = 0; q < n; q++) {
+        const v = A[q]! + latency[q * n + i]!;
+        if (v < A[i]!) {
+          A[i] = v;
+          changed = true;
+        }
+      }
+    }
+    if (!changed) break;
+  }
+  let horizon = Infinity;
+  for (let i = 0; i < n; i++) {
+    if (A[i]! < horizon) horizon = A[i]!;
+    let bound = Infinity;
+    for (let q = 0; q < n; q++) {
+      if (q === i) continue;
+      const v = A[q]! + latency[q * n + i]!;
+      if (v < bound) bound = v;
+    }
+    bounds[i] = Math.max(bound, granted[i]!);
+  }
+  return horizon;
+}

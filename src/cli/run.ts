@@ -22,6 +22,7 @@ export async function main(argv: string[]): Promise<number> {
       inspect: { type: 'string' },
       'inspect-wait': { type: 'string' },
       plan: { type: 'boolean' },
+      transport: { type: 'string' },
       ...LIVE_OPTIONS,
     },
     { min: 1, max: 1 },
@@ -38,6 +39,9 @@ export async function main(argv: string[]): Promise<number> {
   const clientKey = str(args, 'curve-client-key');
   if ((serverKey === undefined) !== (clientKey === undefined)) throw new UsageError('--curve-server-key and --curve-client-key go together', 'run');
   const bind = str(args, 'bind');
+  const transport = str(args, 'transport');
+  if (transport !== undefined && transport !== 'threads' && transport !== 'processes') throw new UsageError(`--transport is threads or processes (got ${transport})`, 'run');
+  if (transport !== undefined && partitions === 1 && inspect === undefined) throw new UsageError('--transport says how the partitions of a partitioned run talk: give --partitions N (N > 1)', 'run');
   const live = liveRequest(args, partitions, inspect !== undefined);
   const scenario = loadOrReport(args.positionals[0]!, args, 'run');
   if (scenario === null) return 2;
@@ -66,6 +70,7 @@ export async function main(argv: string[]): Promise<number> {
       inspect,
       inspectWait: inspectWait !== undefined,
       ...(bind !== undefined ? { bind } : {}),
+      ...(transport !== undefined ? { transport } : {}),
       ...(serverKey !== undefined && clientKey !== undefined ? { curve: { serverKey, clientKey } } : {}),
       ...(flag(args, 'plan') ? { onPlan: (p: PlanSummary) => process.stderr.write(formatPlan(p)) } : {}),
     });

@@ -14,8 +14,11 @@ options:
   --json                 print the report as one JSON object instead of text
   --trace FILE           write every trace event as JSON Lines to FILE
   --capture POINT=FILE   write a pcapng of what POINT (OSA1, LAN1, SYS1-SYS2) carries; repeatable
-  --partitions N         run the models in N processes over the ZeroMQ backplane (the same report, trace,
-                         captures and replay as one process)
+  --partitions N         run the models in N partitions: threads of this process that synchronise through
+                         shared memory, or worker processes over the ZeroMQ backplane (see --transport); the
+                         same report, trace, captures and replay as one process
+  --transport T          threads (default when every partition runs here) or processes (ZeroMQ; always for
+                         remote workers, external components, --inspect, capture points and replay)
   --plan                 with --partitions: print where the cut falls, its lookahead and the events a window
                          holds (stderr) before running
   --bind ENDPOINT        the coordinator's endpoint (default tcp://127.0.0.1:0; non-loopback needs CURVE keys)

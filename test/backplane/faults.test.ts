@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { ROOT } from '../e2e/cli.js';
 import { alive, childrenOf, commandLine, cpuTimeMs, run, start, until, writeRun } from './processes.js';
 
-/** A run long enough to be interrupted: the models issue's throughput scenario over 2 partitions (cut by latency:
- *  the client hosts apart from the sysplex). */
-const LONG = ['run', 'fixtures/bench/throughput.yaml', '--json', '--partitions', '2'];
+/** A run long enough to be interrupted: the models issue's throughput scenario over 2 worker processes (cut by
+ *  latency: the client hosts apart from the sysplex). */
+const LONG = ['run', 'fixtures/bench/throughput.yaml', '--json', '--partitions', '2', '--transport', 'processes'];
 
 /** The two workers of a run, once both are well into it (each has used `cpuMs` of CPU: past start-up). */
 async function workersOf(pid: number, cpuMs = 1800): Promise<number[]> {
@@ -64,6 +64,30 @@ describe.concurrent('a partition fails', () => {
     expect(cause, one.stderr).toBeDefined();
     expect(two.status).toBe(3);
     expect(two.stderr.trim()).toBe(`sysplex-emu: run failed: partition 0 (CDS, CF01, LAN1, LAN1.router, OSA1 ... (10 components)): ${cause}`);
+    expect(two.stdout).toBe('');
+  }, 180_000);
+
+  it('the same with the partitions as threads of one process: exit 3 with the same message', async () => {
+    const firmware = join(ROOT, 'test/backplane/fixtures/throwing-firmware.mjs');
+    const file = writeRun('  pin: {}', 'seed: 3\nuntil: 40ms\nworkload:\n  - { dvipa: 10.1.1.10, port: 7, protocol: echo, clients: 8, connections: 60, rate: 5000/s }', undefined, (t) =>
+      t.replace(/^(\s+)profile: (\S+SYS2\.tcpip)$/m, (_l, indent: string, profile: string) => `${indent}profile: ${profile}\n${indent}firmware: ${firmware}`),
+    );
+    const [one, two] = await Promise.all([run(['run', file, '--json']), run(['run', file, '--json', '--partitions', '2', '--transport', 'threads'])]);
+    const cause = /run failed: (SYS2 failed at virtual time [\d.]+ \w+ \(\d+ ps\): injected firmware fault)$/m.exec(one.stderr)?.[1];
+    expect(cause, one.stderr).toBeDefined();
+    expect(two.status).toBe(3);
+    expect(two.stderr.trim()).toBe(`sysplex-emu: run failed: partition 0 (CDS, CF01, LAN1, LAN1.router, OSA1 ... (10 components)): ${cause}`);
+    expect(two.stdout).toBe('');
+  }, 180_000);
+
+  it('a partition thread that stops answering (a model in an endless loop) ends the run with exit 3 naming it', async () => {
+    const firmware = join(ROOT, 'test/backplane/fixtures/hanging-firmware.mjs');
+    const file = writeRun('  pin: {}', 'seed: 3\nuntil: 40ms\nworkload:\n  - { dvipa: 10.1.1.10, port: 7, protocol: echo, clients: 8, connections: 60, rate: 5000/s }', undefined, (t) =>
+      t.replace(/^(\s+)profile: (\S+SYS2\.tcpip)$/m, (_l, indent: string, profile: string) => `${indent}profile: ${profile}\n${indent}firmware: ${firmware}`),
+    );
+    const two = await run(['run', file, '--json', '--partitions', '2']);
+    expect(two.status).toBe(3);
+    expect(two.stderr.trim()).toMatch(/^sysplex-emu: run failed: partition 0 \(CDS, CF01, LAN1, LAN1\.router, OSA1 \.\.\. \(10 components\)\) stopped answering \(nothing for 3\.0 s\) at virtual time [\d.]+ \w+ \(\d+ ps\)$/);
     expect(two.stdout).toBe('');
   }, 180_000);
 });

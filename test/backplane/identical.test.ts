@@ -1,4 +1,5 @@
-// Done when of issue 5: the fault scenarios give identical traces and reports with 1, 2 and 3 partitions,
+// Done when of issue 5: the fault scenarios give identical traces and reports with 1, 2 and 3 partitions (threads,
+// and 2 worker processes over ZeroMQ),
 // through the built CLI. The scenarios are short versions of fixtures/scenarios/{takeover,target-loss,
 // xcf-failover}.yaml (test/backplane/fixtures): a partitioned run pays a message round trip per window, so the
 // tests keep virtual time and traffic small.
@@ -19,11 +20,11 @@ describe.concurrent('partitioned runs are identical to the single-process run', 
     it(`${file.split('/').pop()}: 1, 2 and 3 partitions give the same report and a byte-identical trace`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'identical-'));
       const runs = await Promise.all(
-        [1, 2, 3].map(async (n) => {
-          const trace = join(dir, `p${n}.jsonl`);
-          const r = await run(['run', file, '--json', '--partitions', String(n), '--trace', trace]);
+        ([[1, 'threads'], [2, 'threads'], [3, 'threads'], [2, 'processes']] as const).map(async ([n, transport]) => {
+          const trace = join(dir, `p${n}-${transport}.jsonl`);
+          const r = await run(['run', file, '--json', '--partitions', String(n), '--trace', trace, ...(n > 1 ? ['--transport', transport] : [])]);
           expect(r.status, `${n} partitions: ${r.stderr}`).toBe(0); // the short scenarios' expectations hold
-          return { n, r, trace: readFileSync(trace, 'utf8') };
+          return { n, transport, r, trace: readFileSync(trace, 'utf8') };
         }),
       );
       const [one, ...more] = runs;
@@ -41,6 +42,9 @@ describe.concurrent('partitioned runs are identical to the single-process run', 
         expect(bp.rounds).toBeGreaterThan(0);
         expect(bp.eventsPerRound).toBeCloseTo(report.events / bp.rounds, 1);
         expect(bp.waitingMs).toHaveLength(m.n);
+        // Threads say how the work split (CPU time of each partition thread, Linux); processes do not.
+        if (m.transport === 'threads') expect(bp.cpuMs).toHaveLength(m.n);
+        else expect(bp.cpuMs).toBeUndefined();
         expect(bp.lookaheadPs).toBeGreaterThan(0);
         expect(comparable(m.r.stdout), `report with ${m.n} partitions`).toEqual(comparable(one!.r.stdout));
         expect(m.trace.length).toBe(one!.trace.length);

@@ -11,9 +11,9 @@ it('xcf-cf-short.yaml: 1, 2 and 3 partitions give the same report and a byte-ide
   const file = 'test/backplane/fixtures/xcf-cf-short.yaml';
   const dir = mkdtempSync(join(tmpdir(), 'xcf-identical-'));
   const runs = await Promise.all(
-    [1, 2, 3].map(async (n) => {
-      const trace = join(dir, `p${n}.jsonl`);
-      const r = await run(['run', file, '--json', '--partitions', String(n), '--trace', trace]);
+    ([[1, 'threads'], [2, 'threads'], [3, 'threads'], [2, 'processes']] as const).map(async ([n, transport]) => {
+      const trace = join(dir, `p${n}-${transport}.jsonl`);
+      const r = await run(['run', file, '--json', '--partitions', String(n), '--trace', trace, ...(n > 1 ? ['--transport', transport] : [])]);
       expect(r.status, `${n} partitions: ${r.stderr}`).toBe(0);
       return { n, r, trace: readFileSync(trace, 'utf8') };
     }),

@@ -1,15 +1,14 @@
-// The backplane's speed (issue 5): events per second between two processes through the backplane's own
-// encoding, socket and checks (goal >= 1 M/s in batches), and the models issue's throughput scenario with
-// --partitions 2 against 1 on this machine (vitest prints each row's time; the derived rates are logged).
+// The backplane's speed (issue 5, issue 21): events per second between two processes through the backplane's own
+// encoding, socket and checks (goal >= 1 M/s in batches), the cost of a round between two threads (the same-host
+// transport's barrier and mailboxes), and the throughput scenario and the two-CPC sysplex32 with --partitions 2
+// against 1 on this machine (vitest prints each row's time; the derived rates and ratios are logged).
 // Both use the BUILT code (dist): run `npx tsc -p tsconfig.json` first.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import * as zmq from 'zeromq';
 import { bench, describe } from 'vitest';
-import { join } from 'node:path';
 import { encode, type WireEvent } from '../../src/backplane/protocol.js';
-import { runPartitioned } from '../../src/backplane/run-partitioned.js';
-import { loadRunFile } from '../../src/scenario/index.js';
 import { MAIN, ROOT } from '../e2e/cli.js';
 import { childrenOf, commandLine, cpuTimeMs, start, until } from '../backplane/processes.js';
 
@@ -64,42 +63,79 @@ describe('backplane transport', () => {
   bench('20k events, one per message', () => stream(1, 20_000), ONCE);
 });
 
-// The throughput scenario (20,000 HTTP connections at 20,000/s) up to 100 ms of its 1.5 s: a partitioned run pays
-// a message round trip per window, and this one has ~1.6 events per window (see docs/backplane.md).
-describe('throughput scenario, first 100 ms', () => {
-  const wall: Record<string, number> = {};
-  const runWith = (n: number) => () => {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, [MAIN, 'run', 'fixtures/bench/throughput.yaml', '--until', '100ms', '--json', '--partitions', String(n)], { cwd: ROOT, encoding: 'utf8' });
-    if (r.status !== 0 && r.status !== 1) throw new Error(r.stderr);
-    wall[n] = performance.now() - t0;
-    if (wall[1] !== undefined && wall[2] !== undefined) console.log(`throughput scenario (100 ms): --partitions 2 takes ${(wall[2] / wall[1]).toFixed(2)}x the time of --partitions 1 (speed-up ${(wall[1] / wall[2]).toFixed(2)})`);
-  };
-  bench('--partitions 1', runWith(1), ONCE);
-  bench('--partitions 2', runWith(2), ONCE);
-  // The best cut this model has: the whole sysplex in one process, the client hosts in the other (the router's
-  // 20 us client link is the lookahead instead of a 500 ns LAN segment). Coordinator in this process.
-  bench('--partitions 2, clients apart (API pin)', async () => {
-    const loaded = loadRunFile(join(ROOT, 'fixtures/bench/throughput.yaml'));
-    if (!loaded.ok) throw new Error('throughput.yaml does not load');
-    const t0 = performance.now();
-    let windows = 0;
-    await runPartitioned(loaded.value, {
-      untilPs: 100_000_000_000,
-      partitions: 2,
-      pin: { SYS1: 0, SYS2: 0, SYS3: 0, LAN1: 0, 'LAN1.clients': 1 },
-      onStats: (s) => (windows = s.windows),
-    });
-    const ms = performance.now() - t0;
-    if (wall[1] !== undefined) console.log(`throughput scenario (100 ms), clients apart: ${windows} windows, speed-up ${(wall[1] / ms).toFixed(2)}`);
+// A round of the threads transport: two threads post a window's events (10 frames) to each other, meet at the
+// barrier and take their mail, as thread-worker.ts does around each window (without the window's work).
+describe('threads transport', () => {
+  bench('20k rounds between two threads, 10 events each way', async () => {
+    const code = `
+      const { workerData, parentPort } = require('node:worker_threads');
+      import(workerData.module).then(({ SharedWindow }) => {
+        const win = new SharedWindow(workerData.layout);
+        const me = workerData.p, other = 1 - me, frame = new Uint8Array(100).fill(7);
+        const t0 = performance.now();
+        for (let r = 0; r < 20000; r++) {
+          const events = [];
+          for (let i = 0; i < 10; i++) events.push([r * 1000 + i, 3, 5, r * 10 + i, 1, { kind: 'frame', frame }]);
+          win.post(r & 1, me, other, events);
+          win.barrier(me);
+          if (win.take(r & 1, other, me).length !== 10) throw new Error('lost mail');
+        }
+        parentPort.postMessage(performance.now() - t0);
+      });`;
+    const { sharedLayout } = await import('../../dist/src/backplane/shared-window.js');
+    const layout = sharedLayout(2);
+    const module = new URL('../../dist/src/backplane/shared-window.js', import.meta.url).href;
+    const ms = await Promise.all([0, 1].map((p) => new Promise<number>((resolve, reject) => {
+      const w = new Worker(code, { eval: true, workerData: { p, layout, module } });
+      w.once('message', resolve);
+      w.once('error', reject);
+    })));
+    console.log(`threads transport: ${((Math.max(...ms) * 1000) / 20000).toFixed(1)} us per round (barrier, 10 events each way)`);
   }, ONCE);
+});
+
+/** Runs the CLI; returns its wall time and the report. */
+function cli(args: string[]): { ms: number; report: { events: number; backplane?: { rounds: number; eventsPerRound: number } } } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [MAIN, 'run', ...args, '--json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (r.status !== 0 && r.status !== 1) throw new Error(r.stderr);
+  return { ms: performance.now() - t0, report: JSON.parse(r.stdout) };
+}
+
+// The throughput scenario (20,000 HTTP connections at 20,000/s) up to 300 ms of its 1.5 s: the cut falls on the
+// router's 20 us client link, about 25 events a round. Each row logs its speed-up over the one-process row.
+describe('throughput scenario, first 300 ms', () => {
+  const wall: Record<string, number> = {};
+  const row = (name: string, extra: string[]) => () => {
+    const { ms, report } = cli(['fixtures/bench/throughput.yaml', '--until', '300ms', ...extra]);
+    wall[name] = ms;
+    const bp = report.backplane;
+    if (wall.one !== undefined && bp !== undefined) console.log(`throughput scenario (300 ms), ${name}: speed-up ${(wall.one / ms).toFixed(2)} (${bp.rounds} rounds, ${bp.eventsPerRound} events a round)`);
+  };
+  bench('--partitions 1', row('one', []), ONCE);
+  bench('--partitions 2 (threads)', row('threads', ['--partitions', '2']), ONCE);
+  bench('--partitions 2 --transport processes (ZeroMQ)', row('processes', ['--partitions', '2', '--transport', 'processes']), ONCE);
+});
+
+// Issue 21's large shape (fixtures/bench/sysplex32.yaml: 32 LPARs on two CPCs 10 km apart) up to 300 ms: the cut
+// falls between the CPCs (CE-LR at 10 km, 52 us), about 290 events a round.
+describe('sysplex32 on two CPCs, first 300 ms', () => {
+  const wall: Record<string, number> = {};
+  const row = (name: string, extra: string[]) => () => {
+    const { ms, report } = cli(['fixtures/bench/sysplex32.yaml', '--until', '300ms', ...extra]);
+    wall[name] = ms;
+    const bp = report.backplane;
+    if (wall.one !== undefined && bp !== undefined) console.log(`sysplex32 (300 ms), ${name}: speed-up ${(wall.one / ms).toFixed(2)} (${bp.rounds} rounds, ${bp.eventsPerRound} events a round)`);
+  };
+  bench('--partitions 1', row('one', []), ONCE);
+  bench('--partitions 2 (threads)', row('threads', ['--partitions', '2']), ONCE);
 });
 
 // How fast a failed partition ends the run (test/backplane/faults.test.ts checks that it does, not how fast): from
 // the signal to the coordinator's exit 3. The goal is under 5 s; a SIGSTOP is found by 3 s of silence.
 describe('a partition fails', () => {
   const failWith = (signal: NodeJS.Signals) => async () => {
-    const r = start(['run', 'fixtures/bench/throughput.yaml', '--json', '--partitions', '2']);
+    const r = start(['run', 'fixtures/bench/throughput.yaml', '--json', '--partitions', '2', '--transport', 'processes']);
     const workers = () => childrenOf(r.child.pid!).filter((c) => commandLine(c).includes(' worker --connect '));
     await until(() => workers().length === 2 && workers().every((w) => cpuTimeMs(w) >= 1800), 120_000, 'two busy workers');
     const victim = workers()[1]!;

@@ -75,7 +75,7 @@ describe.each(COMMANDS)('sysplex-emu %s --help', (command) => {
 
 describe('options each command help names (CONTRACT.md)', () => {
   const promised: Record<(typeof COMMANDS)[number], string[]> = {
-    run: ['--until', '--seed', '--json', '--trace', '--capture', '--partitions', '--inspect', '--quiet', '--vcd', '--perfetto', '--html'],
+    run: ['--until', '--seed', '--json', '--trace', '--capture', '--partitions', '--transport', '--inspect', '--quiet', '--vcd', '--perfetto', '--html'],
     replay: ['--mode', '--pace', '--json', '--trace', '--capture'],
     test: ['--junit', '--update-golden', '--jobs', '--artifacts'],
     debug: ['--dap-port', '--dap-host', '--console'],

@@ -1,0 +1,203 @@
+// The main thread of a partitioned run on one host (shared-window.ts says why threads): starts one worker thread
+// per partition with the shared memory they synchronise through, merges their trace chunks, watches their
+// heartbeats, and assembles the end of the run as the ZeroMQ coordinator does (outcomes, then report parts).
+// It is not in the windows' loop: the threads compute their windows themselves.
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { RunError } from '../errors.js';
+import type { TraceSink } from '../kernel/index.js';
+import { formatTime } from '../kernel/time.js';
+import type { ReportPart } from '../run/run-scenario.js';
+import type { Scenario } from '../scenario/types.js';
+import type { CoordinatorResult, PartitionProgress } from './coordinator.js';
+import { describeMembers, type Plan } from './plan.js';
+import type { Outcome } from './protocol.js';
+import { sharedLayout, SharedWindow } from './shared-window.js';
+import type { FromThread, ThreadSetup, ToThread } from './thread-worker.js';
+import { CHECK_MS, SILENCE_MS } from './timing.js';
+import { MergedTrace } from './trace-chunks.js';
+
+export interface ThreadRunOptions {
+  /** The partition threads, started early (startThreads) so that they load their code while this one plans. */
+  threads: Worker[];
+  scenario: Scenario;
+  plan: Plan;
+  seed: number;
+  untilPs: number;
+  trace?: string;
+  sinks: readonly TraceSink[];
+  displays: readonly string[];
+  onProgress?: (state: readonly PartitionProgress[], virtualPs: number) => void;
+}
+
+/** The built thread entry (dist/src/backplane/thread-worker.js), also when this module runs from its source. */
+function threadEntry(): string {
+  const here = import.meta.url;
+  const built = here.endsWith('.ts') ? new URL('../../dist/src/backplane/thread-worker.js', here) : new URL('./thread-worker.js', here);
+  const path = fileURLToPath(built);
+  if (!existsSync(path)) throw new Error(`${path} is missing: build first (npm run build)`);
+  return path;
+}
+
+interface Part {
+  readonly index: number;
+  readonly label: string;
+  readonly thread: Worker;
+  ready: boolean;
+  beats: number;
+  lastBeat: number;
+  horizon: number;
+  finished: { notCompleted: Outcome[]; rounds: number; waitMs: number; cpuMs: number } | null;
+  summary: { delivered: number; part: unknown; displays: (string | null)[] } | null;
+  exited: boolean;
+}
+
+/** What became of a thread before runThreads listened to it (it failed to load, or exited). */
+const early = new WeakMap<Worker, string>();
+
+/** Starts the partition threads; they wait for their setup (runThreads). */
+export function startThreads(n: number): Worker[] {
+  const entry = threadEntry();
+  return Array.from({ length: n }, () => {
+    const w = new Worker(entry);
+    w.on('error', (err: Error) => early.set(w, err.message));
+    w.on('exit', (code) => early.has(w) || early.set(w, `exited with status ${code}`));
+    return w;
+  });
+}
+
+export async function runThreads(o: ThreadRunOptions): Promise<CoordinatorResult> {
+  const n = o.plan.partitions;
+  const layout = sharedLayout(n);
+  const win = new SharedWindow(layout);
+  const trace = new MergedTrace(o.trace, o.sinks);
+  let settled = false;
+  let resolve!: (r: CoordinatorResult) => void;
+  let reject!: (e: unknown) => void;
+  const result = new Promise<CoordinatorResult>((res, rej) => ((resolve = res), (reject = rej)));
+
+  const virtualTime = (): string => {
+    const t = Math.min(...parts.map((p) => win.readProgress(p.index).nowPs), o.untilPs);
+    return t < 1000 ? `${t} ps` : `${formatTime(t)} (${t} ps)`;
+  };
+  const fail = (err: RunError): void => {
+    if (settled) return;
+    settled = true;
+    win.abort();
+    reject(err);
+  };
+
+  const parts: Part[] = Array.from({ length: n }, (_, index) => {
+    const setup: ThreadSetup = {
+      partition: index,
+      scenario: o.scenario,
+      seed: o.seed,
+      untilPs: o.untilPs,
+      assignment: o.plan.assignment,
+      byId: o.plan.byId,
+      latency: o.plan.latency,
+      trace: trace.wanted,
+      layout,
+    };
+    const thread = o.threads[index]!;
+    thread.postMessage({ type: 'setup', setup } satisfies ToThread);
+    const now = performance.now();
+    return { index, label: `partition ${index} (${describeMembers(o.plan.members[index]!)})`, thread, ready: false, beats: 0, lastBeat: now, horizon: 0, finished: null, summary: null, exited: false };
+  });
+
+  const onMessage = (p: Part, m: FromThread): void => {
+    if (settled) return;
+    switch (m.type) {
+      case 'ready':
+        p.ready = true;
+        p.lastBeat = performance.now();
+        return;
+      case 'trace':
+        if (m.chunk !== undefined) trace.push(p.index, m.chunk);
+        p.horizon = m.horizon;
+        trace.release(Math.min(...parts.map((q) => q.horizon)));
+        return;
+      case 'error':
+        fail(new RunError(`${p.label}: ${m.message}`));
+        return;
+      case 'finished':
+        p.finished = m;
+        if (parts.every((q) => q.finished !== null)) {
+          trace.release(Infinity);
+          progress(true);
+          const notCompleted = parts.flatMap((q) => q.finished!.notCompleted);
+          for (const q of parts) q.thread.postMessage({ type: 'summarize', notCompleted, displays: [...o.displays] } satisfies ToThread);
+        }
+        return;
+      case 'summary':
+        p.summary = m;
+        if (parts.every((q) => q.summary !== null)) {
+          settled = true;
+          const rounds = parts[0]!.finished!.rounds;
+          resolve({
+            parts: parts.map((q) => q.summary!.part as ReportPart),
+            displays: o.displays.map((_, i) => parts.map((q) => q.summary!.displays[i]).find((d): d is string => typeof d === 'string') ?? null),
+            events: parts.reduce((s, q) => s + q.summary!.delivered, 0),
+            external: [],
+            windows: rounds,
+            dropped: 0,
+            waitMs: parts.map((q) => q.finished!.waitMs),
+            cpuMs: parts.map((q) => q.finished!.cpuMs),
+            endPs: o.untilPs, // no replay runs on threads (it ends a run early): the end asked for
+          });
+        }
+        return;
+    }
+  };
+  for (const p of parts) {
+    p.thread.on('message', (m: FromThread) => onMessage(p, m));
+    p.thread.on('error', (err: Error) => fail(new RunError(`${p.label}: ${err.message} (at virtual time ${virtualTime()})`)));
+    p.thread.on('exit', (code) => {
+      p.exited = true;
+      if (!settled && p.summary === null) fail(new RunError(`${p.label} exited with status ${code} at virtual time ${virtualTime()}`));
+    });
+  }
+
+  for (const p of parts) {
+    const what = early.get(p.thread);
+    if (what !== undefined) fail(new RunError(`${p.label}: ${what} before it started`));
+  }
+
+  let lastProgress = 0;
+  const progress = (final: boolean): void => {
+    if (o.onProgress === undefined) return;
+    const now = performance.now();
+    if (now - lastProgress < 200 && !final) return;
+    lastProgress = now;
+    const state = parts.map((p) => ({ partition: p.index, label: `P${p.index}`, ...win.readProgress(p.index) }));
+    o.onProgress(state, Math.min(...state.map((s) => s.nowPs), o.untilPs));
+  };
+  // A thread that stops beating (a model in an endless loop) ends the run like a silent worker process.
+  const timer = setInterval(() => {
+    const now = performance.now();
+    for (const p of parts) {
+      const beats = win.beats(p.index);
+      if (beats !== p.beats || !p.ready || p.finished !== null) {
+        p.beats = beats;
+        p.lastBeat = now;
+      } else if (now - p.lastBeat > SILENCE_MS) {
+        fail(new RunError(`${p.label} stopped answering (nothing for ${(SILENCE_MS / 1000).toFixed(1)} s) at virtual time ${virtualTime()}`));
+      }
+    }
+    progress(false);
+  }, CHECK_MS);
+
+  try {
+    const r = await result;
+    trace.close();
+    return r;
+  } catch (err) {
+    trace.abandon();
+    throw err;
+  } finally {
+    clearInterval(timer);
+    await Promise.all(parts.map((p) => (p.exited ? undefined : p.thread.terminate())));
+  }
+}
