@@ -54,7 +54,7 @@ export class WorkerInstruments {
   readonly timeline: WorkerTimeline | null = null;
 
   constructor(private readonly specs: InstrumentSpecs, scenario: Scenario, untilPs = Infinity) {
-    if (specs.timelines !== undefined) this.timeline = new WorkerTimeline(specs.timelines.sampleIntervalPs, untilPs);
+    if (specs.timelines !== undefined) this.timeline = new WorkerTimeline(specs.timelines.sampleIntervalPs, untilPs, specs.timelines.calls === true);
     if (specs.replay !== undefined) {
       this.injector = replayInjector(specs.replay, (endPs) => {
         this.end = endPs;
@@ -256,7 +256,7 @@ export class MergedInstruments {
     if (m.replay !== undefined) this.replay = m.replay;
     if (m.tapFramesIn !== undefined) this.tapFramesIn += m.tapFramesIn;
     if (m.lost !== undefined) this.lost.push(...m.lost);
-    if (this.timeline !== null && (m.timeline !== undefined || m.pathFacts !== undefined)) this.timeline.observed(m.timeline, m.pathFacts);
+    if (this.timeline !== null) this.timeline.observed(partition, m);
     this.release(horizon);
   }
 

@@ -11,5 +11,5 @@ export interface InstrumentSpecs {
   /** A recorded live run (`captureMode: tap`): every process reads the recording. */
   tapReplay?: { capture: string };
   /** Timelines (`--vcd`, `--html`): every worker samples its own components (timeline-parts.ts). */
-  timelines?: { sampleIntervalPs: number };
+  timelines?: { sampleIntervalPs: number; calls?: boolean };
 }

@@ -100,7 +100,7 @@ export interface ErrorMsg {
   timePs: number;
 }
 /** What a worker's instruments saw (instrument-parts.ts): sent just before the message of its stage. */
-import type { PathFact, TickReading } from './timeline-parts.js';
+import type { FinalCall, PathFact, TickReading, TimelineCall } from './timeline-parts.js';
 export interface ObservedMsg {
   v: number;
   type: 'observed';
@@ -115,6 +115,10 @@ export interface ObservedMsg {
   timeline?: TickReading[];
   /** Timelines: the local end's path state with each `xcf.path` record. */
   pathFacts?: PathFact[];
+  /** Timelines (a Perfetto trace): CPU work and connection slices, with their place in one process's order. */
+  timelineCalls?: TimelineCall[];
+  /** Timelines: the same, left at the end of the run. */
+  timelineFinals?: FinalCall[];
 }
 /** Frames the capture points saw in a window, in sending order: the time and order key (component id, plus the
  *  number of components outside start()) of the event being handled, the point, the frame's time, the frame. */

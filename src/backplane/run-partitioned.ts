@@ -175,9 +175,9 @@ function instrumentSpecs(scenario: Scenario, options: PartitionOptions): Instrum
   const specs: InstrumentSpecs = {};
   for (const i of options.instruments ?? []) {
     if (i instanceof TimelineInstrument) {
-      if (i.files.perfetto !== undefined) throw new RequestError('the Perfetto trace (--perfetto) does not work in a partitioned run yet (--vcd and --html do)');
       if (specs.timelines !== undefined) throw new RequestError('one set of timelines per partitioned run');
-      specs.timelines = { sampleIntervalPs: i.sampleIntervalPs };
+      // The Perfetto trace draws CPU work and connections: the workers record those calls too.
+      specs.timelines = { sampleIntervalPs: i.sampleIntervalPs, ...(i.files.perfetto !== undefined ? { calls: true } : {}) };
       continue;
     }
     if (!(i instanceof CapturePoints)) throw new RequestError('this instrument does not work in a partitioned run');

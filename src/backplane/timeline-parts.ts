@@ -19,6 +19,7 @@ import type { TraceSink } from '../kernel/trace.js';
 import type { Instrument, Prepared } from '../run/run-scenario.js';
 import { buildCatalogue, type Catalogue, type LparProbe } from '../viz/catalogue.js';
 import { ConnectionTracker } from '../viz/connections.js';
+import { CpuSlices } from '../viz/cpu-slices.js';
 import { SAMPLER_NAME, type TimelineFiles, type TimelinesReport } from '../viz/instrument.js';
 import { HtmlWriter } from '../viz/html/html-writer.js';
 import { PerfettoWriter } from '../viz/perfetto.js';
@@ -46,6 +47,14 @@ export interface TickReading {
 
 /** An `xcf.path` record's end state: [t, component, peer, path, that end's path state 0/1, link up 0/1]. */
 export type PathFact = [number, string, string, number, number, number];
+
+/** A call a worker made to its timeline (the Perfetto trace's CPU work and connection slices), with where one
+ *  process makes it: [t, component, n, during, ...call]. during 1: while handling the component's n-th trace
+ *  record (counted from 0) at t; during 0: after its event at t, when it had written n records. The call:
+ *  [0, process, cp, start, end, runs] (CPU work) or [1, t, process, lane, name, how or null] (a connection). */
+export type TimelineCall = [number, string, number, number, ...unknown[]];
+/** The calls of the run's end: [0 (CPU) or 1 (connections), ...call] (the LPARs' order within each). */
+export type FinalCall = [number, ...unknown[]];
 
 function r4(x: number): number {
   return Math.round(x * 1e4) / 1e4;
@@ -181,10 +190,33 @@ const NO_TIMELINE = { connection: () => {} } as unknown as Timeline;
 export class WorkerTimeline {
   readonly sampler: LocalSampler;
   private facts: PathFact[] = [];
+  private calls: TimelineCall[] = [];
+  private finals: FinalCall[] = [];
+  /** Where the calls being made go in one process's order (see TimelineCall). */
+  private tagT = 0;
+  private tagC = '';
+  private tagN = 0;
+  private tagDuring = 0;
+  /** Final phase (0 CPU, 1 connections) at the end, -1 before. */
+  private phase = -1;
+  private cpu: CpuSlices | null = null;
 
-  constructor(intervalPs: number, untilPs: number) {
+  /** `calls`: record CPU work and connection slices (the Perfetto trace wants them). */
+  constructor(intervalPs: number, untilPs: number, private readonly calls_: boolean) {
     this.sampler = new LocalSampler(intervalPs, untilPs);
   }
+
+  /** A timeline that records the calls of the CPU slices and connection tracker. */
+  private readonly recorder = {
+    cpuSlice: (process: number, cp: number, start: number, end: number, runs: number): void => {
+      if (this.phase >= 0) this.finals.push([this.phase, 0, process, cp, start, end, runs]);
+      else this.calls.push([this.tagT, this.tagC, this.tagN, this.tagDuring, 0, process, cp, start, end, runs]);
+    },
+    connection: (t: number, process: number, lane: number, name: string, how: string | null): void => {
+      if (this.phase >= 0) this.finals.push([this.phase, 1, t, process, lane, name, how]);
+      else this.calls.push([this.tagT, this.tagC, this.tagN, this.tagDuring, 1, t, process, lane, name, how]);
+    },
+  } as unknown as Timeline;
 
   instrument(): Instrument {
     return {
@@ -199,12 +231,24 @@ export class WorkerTimeline {
     const cat = buildCatalogue(p);
     sampler.cat = cat;
     sampler.local = (c) => sim.isLocal(c);
-    const conns = new ConnectionTracker(cat.lpars, NO_TIMELINE);
+    const conns = new ConnectionTracker(cat.lpars, this.calls_ ? this.recorder : NO_TIMELINE);
+    const cpu = this.calls_ ? new CpuSlices(cat.lpars, this.recorder) : null;
+    this.cpu = cpu;
     sampler.connections = conns;
     const lparIndex = new Map(cat.lpars.map((l) => [l.host.name, l.index]));
     const facts = this;
-    const sink: TraceSink = {
-      record(t, component, _seq, kind, fields) {
+    const counts = new Map<string, number>();
+    const sink = {
+      record(t: number, component: string, seq: number, kind: string, fields: Record<string, unknown> | undefined) {
+        const n = counts.get(component) ?? 0;
+        counts.set(component, n + 1);
+        facts.tagT = t;
+        facts.tagC = component;
+        facts.tagN = n;
+        facts.tagDuring = 1;
+        sink.handle(t, component, seq, kind, fields);
+      },
+      handle(t: number, component: string, _seq: number, kind: string, fields: Record<string, unknown> | undefined) {
         if (kind === 'tcp.open' || kind === 'tcp.close' || kind === 'tcp.reset' || kind === 'lpar.down') {
           const i = lparIndex.get(component);
           if (i === undefined) return;
@@ -217,7 +261,8 @@ export class WorkerTimeline {
         } else if (kind === 'xcf.path') facts.pathFact(cat, t, component, fields);
       },
     };
-    sim.traceSink = sim.traceSink === null ? sink : teeOf(sim.traceSink, sink);
+    const mineSink: TraceSink = { record: (t, c, seq, kind, fields) => sink.record(t, c, seq, kind, fields) };
+    sim.traceSink = sim.traceSink === null ? mineSink : teeOf(sim.traceSink, mineSink);
 
     const n = sim.components.length;
     const dirty = new Uint8Array(n);
@@ -228,7 +273,14 @@ export class WorkerTimeline {
     const mine = (t: number, dst: Component): void => {
       dirty[dst.id] = 1;
       const i = lparOf[dst.id]!;
-      if (i >= 0) conns.check(i, t);
+      if (i >= 0) {
+        this.tagT = t;
+        this.tagC = dst.name;
+        this.tagN = counts.get(dst.name) ?? 0;
+        this.tagDuring = 0;
+        if (cpu !== null) cpu.check(i, t);
+        conns.check(i, t);
+      }
     };
     sim.observer = prev === null ? mine : (t, dst, src, kind, port, payload) => {
       prev(t, dst, src, kind, port, payload);
@@ -263,8 +315,16 @@ export class WorkerTimeline {
   }
 
   /** The readings and facts of the window (or the start); null when none. */
-  take(): { timeline?: TickReading[]; pathFacts?: PathFact[] } | null {
-    const out: { timeline?: TickReading[]; pathFacts?: PathFact[] } = {};
+  take(): TimelineObserved | null {
+    const out: TimelineObserved = {};
+    if (this.calls.length > 0) {
+      out.timelineCalls = this.calls;
+      this.calls = [];
+    }
+    if (this.finals.length > 0) {
+      out.timelineFinals = this.finals;
+      this.finals = [];
+    }
     if (this.sampler.readings.length > 0) {
       out.timeline = this.sampler.readings;
       this.sampler.readings = [];
@@ -273,13 +333,26 @@ export class WorkerTimeline {
       out.pathFacts = this.facts;
       this.facts = [];
     }
-    return out.timeline === undefined && out.pathFacts === undefined ? null : out;
+    return Object.keys(out).length === 0 ? null : out;
   }
 
-  /** The run ended at `t`: the last sample (one process takes it in its instrument's finish). */
+  /** The run ended at `t`: the last sample (one process takes it in its instrument's finish), the CPU work and
+   *  connections still open. */
   final(t: number): void {
     if (this.sampler.lastTick < t) this.sampler.sample(t);
+    this.phase = 0;
+    this.cpu?.finish(t);
+    this.phase = 1;
+    if (this.calls_) this.sampler.connections!.finish(t);
   }
+}
+
+/** What a worker's timeline adds to an observed message. */
+export interface TimelineObserved {
+  timeline?: TickReading[];
+  pathFacts?: PathFact[];
+  timelineCalls?: TimelineCall[];
+  timelineFinals?: FinalCall[];
 }
 
 function teeOf(a: TraceSink, b: TraceSink): TraceSink {
@@ -300,6 +373,11 @@ function endpoint(f: Record<string, unknown> | undefined, key: string, portKey: 
   const ip = parts.reduce((n, p) => n * 256 + Number(p), 0);
   const port = colon >= 0 ? (/^\d{1,6}$/.test(v.slice(colon + 1)) ? Number(v.slice(colon + 1)) : -1) : typeof f?.[portKey] === 'number' ? (f[portKey] as number) : 0;
   return port < 0 || port > 65535 ? null : [ip, port];
+}
+
+/** The process (LPAR) of a final call, to put the partitions' in the LPARs' order. */
+function procOf(f: FinalCall): number {
+  return (f[1] === 0 ? f[2] : f[3]) as number;
 }
 
 // ---- the coordinator's side -----------------------------------------------------------------------------
@@ -491,6 +569,12 @@ export class MergedTimeline {
   private readonly ends = new Map<string, boolean>();
   private readonly linkUp = new Map<XcfProbe, boolean>();
   private done = false;
+  /** Per partition: the workers' timeline calls not yet made, in their order. */
+  private readonly calls: { list: TimelineCall[]; pos: number }[] = [];
+  private readonly finals: FinalCall[][] = [];
+  /** The merged trace record being handled: [t, component, n]. */
+  private current: [number, string, number] | null = null;
+  private readonly counts = new Map<string, number>();
 
   constructor(
     private readonly files: TimelineFiles,
@@ -511,7 +595,9 @@ export class MergedTimeline {
     }
     this.timeline = new Timeline(cat.signals, consumers);
     this.sampler = new MergedSampler(cat, this.timeline, intervalPs);
-    const noConnections = { opened() {}, closed() {}, down() {}, check() {}, finish() {}, takePeak: () => 0 } as unknown as ConnectionTracker;
+    // The connections are followed in the workers; what they did while handling a record comes in here.
+    const during = (): void => this.during();
+    const noConnections = { opened: during, closed: during, down: during, check() {}, finish() {}, takePeak: () => 0 } as unknown as ConnectionTracker;
     this.events = new TraceEvents(cat, this.timeline, noConnections, this.sampler, (x) => this.pathUp(x));
     const cps = new Map(cat.lpars.map((l) => [l.process, l.host.cpu.processors]));
     this.timeline.open({ scenario: p.scenario.name, seed: p.seed, untilPs: p.untilPs, sampleIntervalPs: intervalPs, processes: cat.processes, cps });
@@ -521,14 +607,31 @@ export class MergedTimeline {
   /** The merged trace's sink: ticks before the record first, then the record. */
   readonly sink: TraceSink = {
     record: (t, component, seq, kind, fields) => {
-      this.ticksBefore(t);
+      const n = this.counts.get(component) ?? 0;
+      this.counts.set(component, n + 1);
+      this.advanceTo(t, component, n);
+      this.current = [t, component, n];
       if (kind === 'xcf.path') this.fact(component);
       this.events.record(t, component, seq, kind, fields);
+      this.during();
+      this.current = null;
     },
   };
 
-  /** A partition's readings and path facts (an observed message). */
-  observed(readings: readonly TickReading[] | undefined, facts: readonly PathFact[] | undefined): void {
+  /** A partition's readings, path facts and timeline calls (an observed message). */
+  observed(partition: number, m: TimelineObserved): void {
+    const readings = m.timeline, facts = m.pathFacts;
+    while (this.calls.length <= partition) this.calls.push({ list: [], pos: 0 });
+    while (this.finals.length <= partition) this.finals.push([]);
+    if (m.timelineCalls !== undefined) {
+      const q = this.calls[partition]!;
+      if (q.pos > 4096 && q.pos * 2 > q.list.length) {
+        q.list = q.list.slice(q.pos);
+        q.pos = 0;
+      }
+      for (const c of m.timelineCalls) q.list.push(c);
+    }
+    if (m.timelineFinals !== undefined) this.finals[partition]!.push(...m.timelineFinals);
     for (const r of readings ?? []) {
       let list = this.pending.get(r.t);
       if (list === undefined) this.pending.set(r.t, (list = []));
@@ -541,20 +644,73 @@ export class MergedTimeline {
     }
   }
 
-  /** The merged trace is complete before `horizon`: every tick before it can be taken. */
+  /** The merged trace is complete before `horizon`: every tick and call before it can be made. */
   release(horizon: number): void {
-    this.ticksBefore(horizon);
+    this.advanceTo(horizon, '', -1);
   }
 
-  private ticksBefore(t: number): void {
-    if (this.pending.size === 0) return;
-    const times = [...this.pending.keys()].filter((x) => x < t).sort((a, b) => a - b);
-    for (const x of times) {
-      const parts = this.pending.get(x)!;
-      if (parts.length < this.partitions) throw new Error(`timelines: the readings at ${x} ps came from ${parts.length} of ${this.partitions} partitions`);
-      this.pending.delete(x);
-      this.sampler.sample(x, parts);
+  /** The head call of the partition whose call comes first in one process's order, or -1. */
+  private firstCall(): number {
+    let best = -1;
+    let b: TimelineCall | undefined;
+    for (let p = 0; p < this.calls.length; p++) {
+      const q = this.calls[p]!;
+      const c = q.list[q.pos];
+      if (c === undefined) continue;
+      if (b === undefined || c[0] < b[0] || (c[0] === b[0] && (c[1] < b[1] || (c[1] === b[1] && (c[2] < b[2] || (c[2] === b[2] && c[3] < b[3])))))) {
+        best = p;
+        b = c;
+      }
     }
+    return best;
+  }
+
+  /** Makes, in one process's order, every tick and call before the record (t, component, n): n -1 for
+   *  everything before t. A tick at t comes after every call at t. */
+  private advanceTo(t: number, component: string, n: number): void {
+    for (;;) {
+      const p = this.firstCall();
+      const c = p < 0 ? undefined : this.calls[p]!.list[this.calls[p]!.pos]!;
+      const callOk = c !== undefined && (c[0] < t || (n >= 0 && c[0] === t && (c[1] < component || (c[1] === component && (c[2] < n || (c[2] === n && c[3] === 0))))));
+      const tick = this.nextTick();
+      const tickOk = tick !== undefined && tick < t;
+      if (callOk && (!tickOk || c[0] <= tick)) {
+        this.calls[p]!.pos++;
+        this.make(c.slice(4));
+      } else if (tickOk) this.takeTick(tick);
+      else return;
+    }
+  }
+
+  /** The calls made while the current record was handled (a connection opened or ended). */
+  private during(): void {
+    const r = this.current;
+    if (r === null) return;
+    for (const q of this.calls) {
+      for (let c = q.list[q.pos]; c !== undefined && c[0] === r[0] && c[1] === r[1] && c[2] === r[2] && c[3] === 1; c = q.list[q.pos]) {
+        q.pos++;
+        this.make(c.slice(4));
+      }
+    }
+  }
+
+  private make(call: unknown[]): void {
+    const a = call as number[];
+    if (call[0] === 0) this.timeline.cpuSlice(a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
+    else this.timeline.connection(a[1]!, a[2]!, a[3]!, call[4] as string, call[5] as string | null);
+  }
+
+  private nextTick(): number | undefined {
+    let m: number | undefined;
+    for (const t of this.pending.keys()) if (m === undefined || t < m) m = t;
+    return m;
+  }
+
+  private takeTick(x: number): void {
+    const parts = this.pending.get(x)!;
+    if (parts.length < this.partitions) throw new Error(`timelines: the readings at ${x} ps came from ${parts.length} of ${this.partitions} partitions`);
+    this.pending.delete(x);
+    this.sampler.sample(x, parts);
   }
 
   private fact(component: string): void {
@@ -576,8 +732,12 @@ export class MergedTimeline {
 
   /** The run ended at `endPs`: the last ticks, the files closed, report.timelines. */
   finish(endPs: number, report: Report): void {
-    this.ticksBefore(Infinity);
+    this.advanceTo(Infinity, '', -1);
     if (this.sampler.lastTick < endPs) throw new Error(`timelines: no readings at the end of the run (${endPs} ps)`);
+    // What was left at the end: the CPU work of every LPAR in order, then their connections.
+    const finals = this.finals.flat().map((f, k) => ({ f, k }));
+    finals.sort((x, y) => x.f[0] - y.f[0] || procOf(x.f) - procOf(y.f) || x.k - y.k);
+    for (const { f } of finals) this.make(f.slice(1));
     this.timeline.finish(endPs, report);
     this.done = true;
     const summary: TimelinesReport = { sampleIntervalPs: this.intervalPs, samples: this.sampler.samples, files: { ...this.files } };

@@ -16,9 +16,6 @@ export async function main(argv: string[]): Promise<number> {
   const seed = int(args, 'seed', 'replay');
   const partitions = int(args, 'partitions', 'replay') ?? 1;
   if (partitions < 1) throw new UsageError('--partitions must be at least 1', 'replay');
-  if (partitions > 1 && str(args, 'perfetto') !== undefined) {
-    throw new UsageError('--perfetto does not work with --partitions yet (--vcd and --html do)', 'replay');
-  }
   const [topology, capture] = args.positionals as [string, string];
   const scenario = loadOrReport(topology, args, 'replay');
   if (scenario === null) return 2;
