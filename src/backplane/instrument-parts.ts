@@ -278,10 +278,6 @@ export class MergedInstruments {
 
   /** The run is over: the files completed, report.captures and report.replay as one process writes them. */
   finish(report: Report): void {
-    if (this.timeline !== null) {
-      this.timeline.finish(report.virtualTimePs, report);
-      this.timeline = null;
-    }
     const r = this.replay;
     if (r?.failure != null) {
       this.abandon();
@@ -308,6 +304,16 @@ export class MergedInstruments {
         throw asInputError(e);
       }
       report.captures = captures;
+    }
+    // Last: the HTML page shows the report's replay.
+    if (this.timeline !== null) {
+      try {
+        this.timeline.finish(report.virtualTimePs, report);
+      } catch (e) {
+        this.abandon();
+        throw e;
+      }
+      this.timeline = null;
     }
   }
 
