@@ -78,6 +78,23 @@ describe.concurrent('timelines in a partitioned run', () => {
     expectSame(one!, three!);
   }, 300_000);
 
+  // takeover to 60 ms: SYS1 goes down at 10 ms, SYS2 takes the DVIPA over (learnt from SYS2's trace), SYS1
+  // comes back at 40 ms and takes it back; the ready targets are read from whichever LPAR owns it, in another
+  // partition than the one that announced the move.
+  it('a DVIPA taken over and back, with 3 partitions: the same files, the ready targets moving', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'timelines-takeover-'));
+    const [one, three] = await Promise.all([1, 3].map((n) => timelines(['run', 'fixtures/scenarios/takeover.yaml', '--until', '60ms'], n, dir)));
+    const trace = one!.perfetto.toString('utf8');
+    expect(trace).toContain('"name":"takeover 10.1.1.10 -> SYS2"');
+    expect(trace).toContain('"name":"takeback 10.1.1.10 -> SYS1');
+    const vcd = one!.vcd.toString('utf8');
+    const id = /\$var integer 64 (\S+) ready_targets_port80 \$end/.exec(vcd)?.[1];
+    expect(id).toBeDefined();
+    const values = vcd.split('\n').filter((l) => l.endsWith(` ${id}`)).map((l) => parseInt(l.slice(1), 2));
+    expect(values).toEqual([0, 3, 0, 2, 3]);
+    expectSame(one!, three!);
+  }, 300_000);
+
   it('a replay with 2 partitions: the same files (the HTML shows the replay)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'timelines-replay-'));
     const args = ['replay', 'fixtures/topologies/demo.yaml', 'fixtures/captures/http-echo-no-offload.pcapng'];
