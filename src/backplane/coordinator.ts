@@ -511,6 +511,7 @@ export class Coordinator {
     for (const p of peers) if (!p.finished) p.floor = r.floors[p.index]!;
     this.horizon = r.horizon;
     this.trace.release(r.horizon);
+    this.o.instruments?.traceReleased(r.horizon);
     for (const g of r.grants) {
       const p = peers[g.index]!;
       p.running = true;
@@ -524,6 +525,7 @@ export class Coordinator {
     if (r.active === 0) {
       if (peers.every((p) => p.finished)) {
         this.trace.release(Infinity);
+        this.o.instruments?.traceReleased(Infinity);
         this.progress(true);
         this.askOutcomes();
       } else {

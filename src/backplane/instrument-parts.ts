@@ -28,6 +28,9 @@ import type { Instrument, Prepared } from '../run/run-scenario.js';
 import type { LanSpec, Scenario } from '../scenario/types.js';
 import type { InstrumentSpecs } from './instrument-specs.js';
 import type { CaptureChunk, ObservedMsg, ReplayOutcome } from './protocol.js';
+import { MergedTimeline, WorkerTimeline } from './timeline-parts.js';
+import type { TimelineFiles } from '../viz/instrument.js';
+import type { TraceSink } from '../kernel/trace.js';
 
 export type { InstrumentSpecs } from './instrument-specs.js';
 
@@ -35,7 +38,7 @@ type Observed = Omit<ObservedMsg, 'v' | 'type' | 'partition' | 'stage'>;
 
 /** Whether a run with these specs needs the observed messages at all. */
 export function hasInstruments(specs: InstrumentSpecs): boolean {
-  return (specs.captures?.length ?? 0) > 0 || specs.replay !== undefined || specs.tapReplay !== undefined;
+  return (specs.captures?.length ?? 0) > 0 || specs.replay !== undefined || specs.tapReplay !== undefined || specs.timelines !== undefined;
 }
 
 // ---- the worker's side ----------------------------------------------------------------------------------
@@ -47,8 +50,11 @@ export class WorkerInstruments {
   /** The run's end as the replay set it (Infinity until it does): this worker runs no further. */
   endPs = Infinity;
   private chunk: CaptureChunk = [[], [], [], [], []];
+  /** The timelines' local sampler, or null. */
+  readonly timeline: WorkerTimeline | null = null;
 
-  constructor(private readonly specs: InstrumentSpecs, scenario: Scenario) {
+  constructor(private readonly specs: InstrumentSpecs, scenario: Scenario, untilPs = Infinity) {
+    if (specs.timelines !== undefined) this.timeline = new WorkerTimeline(specs.timelines.sampleIntervalPs, untilPs, specs.timelines.calls === true);
     if (specs.replay !== undefined) {
       this.injector = replayInjector(specs.replay, (endPs) => {
         this.end = endPs;
@@ -95,6 +101,7 @@ export class WorkerInstruments {
       const tap = this.tap;
       out.push({ attach: (p) => tap.post(p) });
     }
+    if (this.timeline !== null) out.push(this.timeline.instrument());
     return out;
   }
 
@@ -109,7 +116,15 @@ export class WorkerInstruments {
       out.end = this.end;
       this.end = undefined;
     }
+    const tl = this.timeline?.take();
+    if (tl != null) Object.assign(out, tl);
     return Object.keys(out).length > 0 ? out : null;
+  }
+
+  /** Events this worker delivered that one process would not count: every worker runs a sampler, and only the
+   *  partition the plan gives it counts its ticks. */
+  extraEvents(ownsSampler: boolean): number {
+    return this.timeline === null || ownsSampler ? 0 : this.timeline.sampler.ticks;
   }
 
   /** At the end, before the outcomes: the replay's, from the partition that runs the injector or TAP ports. */
@@ -122,6 +137,11 @@ export class WorkerInstruments {
       out.replay = { counters: { ...inj.finalCounters() } as unknown as Record<string, unknown>, flows: inj.notCompletedFlows(), failure };
     }
     if (this.tap !== null) out.tapFramesIn = this.tap.framesIn();
+    if (this.timeline !== null) {
+      this.timeline.final(p.sim.now);
+      const tl = this.timeline.take();
+      if (tl !== null) Object.assign(out, tl);
+    }
     return Object.keys(out).length > 0 ? out : null;
   }
 
@@ -192,16 +212,31 @@ export class MergedInstruments {
   private replay: ReplayOutcome | null = null;
   private tapFramesIn = 0;
   private readonly lost: NonNullable<Observed['lost']> = [];
+  private timeline: MergedTimeline | null = null;
 
   /** `prepared`: the coordinator's graph (built with a WorkerInstruments' clientsFor, like every worker's). */
   constructor(
     readonly specs: InstrumentSpecs,
     private readonly prepared: Prepared,
     private readonly tapFramesRead: number,
+    private readonly timelineFiles: TimelineFiles = {},
+    private readonly workers = 1,
   ) {}
+
+  /** The sinks of the merged trace this needs (the timelines' trace-driven part). */
+  traceSinks(): TraceSink[] {
+    return this.timeline === null ? [] : [this.timeline.sink];
+  }
 
   /** Checks the capture points against the graph and creates their files (bad input: before any worker starts). */
   open(): void {
+    if (this.specs.timelines !== undefined) {
+      try {
+        this.timeline = new MergedTimeline(this.timelineFiles, this.specs.timelines.sampleIntervalPs, this.prepared, this.workers);
+      } catch (e) {
+        throw asInputError(e);
+      }
+    }
     const specs = this.specs.captures ?? [];
     if (specs.length === 0) return;
     try {
@@ -221,6 +256,7 @@ export class MergedInstruments {
     if (m.replay !== undefined) this.replay = m.replay;
     if (m.tapFramesIn !== undefined) this.tapFramesIn += m.tapFramesIn;
     if (m.lost !== undefined) this.lost.push(...m.lost);
+    if (this.timeline !== null) this.timeline.observed(partition, m);
     this.release(horizon);
   }
 
@@ -228,6 +264,11 @@ export class MergedInstruments {
   release(horizon: number): void {
     if (this.writers.length === 0) return;
     this.capture.drain(horizon, (t, point, stamp, frame) => this.writers[point]!.add(frame, stamp, t));
+  }
+
+  /** The merged trace was written up to `horizon`: the timelines' ticks before it can be taken. */
+  traceReleased(horizon: number): void {
+    this.timeline?.release(horizon);
   }
 
   /** What the summarize tells the workers: the replayed flows that did not complete. */
@@ -264,9 +305,21 @@ export class MergedInstruments {
       }
       report.captures = captures;
     }
+    // Last: the HTML page shows the report's replay.
+    if (this.timeline !== null) {
+      try {
+        this.timeline.finish(report.virtualTimePs, report);
+      } catch (e) {
+        this.abandon();
+        throw e;
+      }
+      this.timeline = null;
+    }
   }
 
   abandon(): void {
+    this.timeline?.abandon();
+    this.timeline = null;
     for (const w of this.writers) w.abort();
     this.writers = [];
   }

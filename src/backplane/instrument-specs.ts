@@ -1,5 +1,5 @@
 // What rides along a partitioned run in every worker, as plain data (it travels in the welcome): the capture
-// points and the replay. Each worker builds its own instruments from it (instrument-parts.ts).
+// points, the replay and the timelines' sampling. Each worker builds its own instruments from it (instrument-parts.ts).
 
 import type { CaptureSpec } from '../capture/capture-points.js';
 import type { ReplayPlan } from '../capture/replay/index.js';
@@ -10,4 +10,6 @@ export interface InstrumentSpecs {
   replay?: ReplayPlan;
   /** A recorded live run (`captureMode: tap`): every process reads the recording. */
   tapReplay?: { capture: string };
+  /** Timelines (`--vcd`, `--html`): every worker samples its own components (timeline-parts.ts). */
+  timelines?: { sampleIntervalPs: number; calls?: boolean };
 }

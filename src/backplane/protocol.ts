@@ -100,6 +100,7 @@ export interface ErrorMsg {
   timePs: number;
 }
 /** What a worker's instruments saw (instrument-parts.ts): sent just before the message of its stage. */
+import type { FinalCall, PathFact, TickReading, TimelineCall } from './timeline-parts.js';
 export interface ObservedMsg {
   v: number;
   type: 'observed';
@@ -110,6 +111,14 @@ export interface ObservedMsg {
   replay?: ReplayOutcome;
   tapFramesIn?: number;
   lost?: [lpar: string, dvipa: number, port: number, count: number][];
+  /** Timelines: the partition's readings at each sampler tick (timeline-parts.ts). */
+  timeline?: TickReading[];
+  /** Timelines: the local end's path state with each `xcf.path` record. */
+  pathFacts?: PathFact[];
+  /** Timelines (a Perfetto trace): CPU work and connection slices, with their place in one process's order. */
+  timelineCalls?: TimelineCall[];
+  /** Timelines: the same, left at the end of the run. */
+  timelineFinals?: FinalCall[];
 }
 /** Frames the capture points saw in a window, in sending order: the time and order key (component id, plus the
  *  number of components outside start()) of the event being handled, the point, the frame's time, the frame. */

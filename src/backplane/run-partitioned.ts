@@ -18,6 +18,8 @@ import { runThreads, startThreads } from './threads.js';
 import { CapturePoints } from '../capture/capture-points.js';
 import { planReplay, type ReplayMode, type ReplayPace } from '../capture/replay/index.js';
 import { hasInstruments, type InstrumentSpecs, MergedInstruments, WorkerInstruments } from './instrument-parts.js';
+import { samplerPlaceholder } from './timeline-parts.js';
+import { TimelineInstrument } from '../viz/instrument.js';
 
 export type { ExternalSpec } from './external.js';
 
@@ -138,10 +140,11 @@ async function runWith(
     seed,
     untilPs,
     isLocal: () => false,
-    instruments: [spliceInstrument(externals)],
+    instruments: [spliceInstrument(externals), ...(specs.timelines !== undefined ? [samplerPlaceholder()] : [])],
     ...(graph !== null ? { clientsFor: graph.clientsFor } : {}),
   });
-  const instruments = graph !== null ? new MergedInstruments(specs, prepared, graph.tapFramesRead) : undefined;
+  const timelineFiles = (options.instruments ?? []).find((i): i is TimelineInstrument => i instanceof TimelineInstrument)?.files;
+  const instruments = graph !== null ? new MergedInstruments(specs, prepared, graph.tapFramesRead, timelineFiles, n) : undefined;
   const plan = planPartitions(prepared, n, externals, options.pin, options.planStrategy);
   if (options.onPlan !== undefined) options.onPlan(await summarizePlan(scenario, plan, seed, untilPs));
 
@@ -186,7 +189,7 @@ async function runWith(
     bind,
     ...(curve !== undefined ? { curve } : {}),
     ...(options.trace !== undefined ? { trace: options.trace } : {}),
-    sinks: options.sinks ?? [],
+    sinks: [...(options.sinks ?? []), ...(instruments?.traceSinks() ?? [])],
     spawnWorkers: Array.from({ length: local }, (_, i) => i),
     nodeFlags: (p) => [...(options.workerNodeFlags ?? []), ...(p === inspected?.partition ? inspectFlags : [])],
     ...(inspected !== undefined ? { patient: inspected.partition } : {}),
@@ -232,7 +235,13 @@ function finishReport(scenario: Scenario, options: PartitionOptions, result: Coo
 function instrumentSpecs(scenario: Scenario, options: PartitionOptions): InstrumentSpecs {
   const specs: InstrumentSpecs = {};
   for (const i of options.instruments ?? []) {
-    if (!(i instanceof CapturePoints)) throw new RequestError('timelines (--vcd, --perfetto, --html) do not work in a partitioned run yet');
+    if (i instanceof TimelineInstrument) {
+      if (specs.timelines !== undefined) throw new RequestError('one set of timelines per partitioned run');
+      // The Perfetto trace draws CPU work and connections: the workers record those calls too.
+      specs.timelines = { sampleIntervalPs: i.sampleIntervalPs, ...(i.files.perfetto !== undefined ? { calls: true } : {}) };
+      continue;
+    }
+    if (!(i instanceof CapturePoints)) throw new RequestError('this instrument does not work in a partitioned run');
     specs.captures = [...(specs.captures ?? []), ...i.specs];
   }
   const capture = options.replay?.capture ?? scenario.capture;

@@ -30,6 +30,7 @@ import {
 import { CHECK_MS, HEARTBEAT_MS, JOIN_MS, SILENCE_MS, SLICE_EVENTS, YIELD_MS } from './timing.js';
 import { TraceChunkSink } from './trace-chunks.js';
 import { hasInstruments, WorkerInstruments } from './instrument-parts.js';
+import { SAMPLER_NAME } from '../viz/instrument.js';
 
 export interface WorkerOptions {
   connect: string;
@@ -57,6 +58,8 @@ class Worker {
   private traceSink: TraceChunkSink | null = null;
   /** Capture points and replay riding along (the welcome's instruments), or null. */
   private instruments: WorkerInstruments | null = null;
+  /** Whether the plan gives this partition the timelines' sampler (whose ticks it then counts). */
+  private ownsSampler = true;
   private lastHeard = performance.now();
   private lastTick = performance.now();
   private welcomed = false;
@@ -170,10 +173,13 @@ class Worker {
     this.partition = m.partition;
     const assignment = m.assignment;
     const me = m.partition;
-    this.isLocal = (c) => assignment[c.name] === me;
+    // With timelines every worker runs a sampler of its own (timeline-parts.ts).
+    const sampler = m.instruments?.timelines !== undefined ? SAMPLER_NAME : undefined;
+    this.isLocal = (c) => assignment[c.name] === me || c.name === sampler;
+    this.ownsSampler = sampler === undefined || assignment[sampler] === me;
     if (m.trace) this.traceSink = new TraceChunkSink();
     try {
-      const wi = m.instruments !== undefined && hasInstruments(m.instruments) ? new WorkerInstruments(m.instruments, m.scenario as Scenario) : null;
+      const wi = m.instruments !== undefined && hasInstruments(m.instruments) ? new WorkerInstruments(m.instruments, m.scenario as Scenario, m.untilPs) : null;
       this.instruments = wi;
       const p = await prepare(m.scenario as Scenario, {
         seed: m.seed,
@@ -225,7 +231,7 @@ class Worker {
       return;
     }
     this.observed('window', this.instruments?.window());
-    this.send({ v: PROTOCOL_VERSION, type: 'done', partition: this.partition, round: m.round, next: wireTime(sim.nextEventTime()), events: this.takeOutgoing(), delivered: sim.events, ...this.traceField() });
+    this.send({ v: PROTOCOL_VERSION, type: 'done', partition: this.partition, round: m.round, next: wireTime(sim.nextEventTime()), events: this.takeOutgoing(), delivered: this.delivered(), ...this.traceField() });
   }
 
   private summarize(m: SummarizeMsg): void {
@@ -233,13 +239,18 @@ class Worker {
     const part = reportPart(p, m.notCompleted, this.isLocal);
     const displays = m.displays.map((cmd) => p.sysplex.operatorDisplay(cmd) ?? null);
     this.observed('summary', this.instruments?.summary(p, m.replayFlows));
-    this.send({ v: PROTOCOL_VERSION, type: 'summary', partition: this.partition, delivered: p.sim.events, part, displays });
+    this.send({ v: PROTOCOL_VERSION, type: 'summary', partition: this.partition, delivered: this.delivered(), part, displays });
   }
 
   /** What the instruments saw, just before the message of its stage (the coordinator reads them in order). */
   private observed(stage: 'window' | 'outcomes' | 'summary', what: object | null | undefined): void {
     if (what === null || what === undefined) return;
     this.send({ v: PROTOCOL_VERSION, type: 'observed', partition: this.partition, stage, ...what });
+  }
+
+  /** Events delivered here, as one process would count them (a sampler's ticks once in the whole run). */
+  private delivered(): number {
+    return this.prepared!.sim.events - (this.instruments?.extraEvents(this.ownsSampler) ?? 0);
   }
 
   private takeOutgoing(): WireEvent[] {

@@ -16,9 +16,6 @@ export async function main(argv: string[]): Promise<number> {
   const seed = int(args, 'seed', 'replay');
   const partitions = int(args, 'partitions', 'replay') ?? 1;
   if (partitions < 1) throw new UsageError('--partitions must be at least 1', 'replay');
-  if (partitions > 1 && (str(args, 'vcd') !== undefined || str(args, 'perfetto') !== undefined || str(args, 'html') !== undefined)) {
-    throw new UsageError('--vcd, --perfetto and --html do not work with --partitions yet', 'replay');
-  }
   const [topology, capture] = args.positionals as [string, string];
   const scenario = loadOrReport(topology, args, 'replay');
   if (scenario === null) return 2;

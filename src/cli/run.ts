@@ -47,9 +47,6 @@ export async function main(argv: string[]): Promise<number> {
   if (scenario === null) return 2;
   if (partitions > 1 || inspect !== undefined) {
     // What a partitioned run cannot do yet, in the flags' words (the library says it in its own).
-    if (str(args, 'vcd') !== undefined || str(args, 'perfetto') !== undefined || str(args, 'html') !== undefined) {
-      throw new UsageError('--vcd, --perfetto and --html do not work with --partitions or --inspect yet', 'run');
-    }
     if (inspect !== undefined && !scenario.topology.lpars.some((l) => l.name.toUpperCase() === inspect.toUpperCase())) {
       throw new UsageError(`--inspect: no LPAR named ${inspect} (${scenario.topology.lpars.map((l) => l.name).join(', ')})`, 'run');
     }

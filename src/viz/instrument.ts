@@ -44,8 +44,8 @@ export class TimelineInstrument implements Instrument {
   private connections: ConnectionTracker | null = null;
 
   constructor(
-    private readonly files: TimelineFiles,
-    private readonly sampleIntervalPs: number,
+    readonly files: TimelineFiles,
+    readonly sampleIntervalPs: number,
   ) {}
 
   build(p: Prepared): void {

@@ -6,10 +6,28 @@
 import type { TraceSink } from '../kernel/trace.js';
 import type { Catalogue } from './catalogue.js';
 import type { ConnectionTracker } from './connections.js';
-import type { Sampler } from './sampler.js';
+import type { XcfProbe } from './catalogue.js';
 import type { InstantEvent, Timeline } from './timeline.js';
 
 type Fields = Record<string, unknown> | undefined;
+
+/** What the trace keeps up to date for the sampler (src/viz/sampler.ts; a partitioned run's merged sampler). */
+export interface TraceFedState {
+  readonly owners: string[];
+  readonly ownerMoved: boolean[];
+  readonly tablesTouched: Uint8Array;
+  readonly vcrtDelta: Int32Array;
+}
+
+/** Whether an XCF path works, both ends seen, as an `xcf.path` record from `component` announces it. */
+export type PathState = (x: XcfProbe, component: string) => boolean;
+
+/** In one process: the link and both ends' path states, read from the models. */
+const pathFromModels: PathState = (x) => {
+  const [a, b] = x.handle.between;
+  const path = x.handle.path;
+  return x.handle.link.up && x.a.xcf.pathStates(b)[path] === true && x.b!.xcf.pathStates(a)[path] === true;
+};
 
 const enum K {
   Tcp,
@@ -52,7 +70,8 @@ export class TraceEvents implements TraceSink {
     private readonly cat: Catalogue,
     private readonly timeline: Timeline,
     private readonly connections: ConnectionTracker,
-    private readonly sampler: Sampler,
+    private readonly sampler: TraceFedState,
+    private readonly pathUp: PathState = pathFromModels,
   ) {
     this.lparIndex = new Map(cat.lpars.map((l) => [l.host.name, l.index]));
     this.osaProcess = new Map(cat.osas.map((o) => [o.osa.name, o.process]));
@@ -170,7 +189,7 @@ export class TraceEvents implements TraceSink {
       const [a, b] = x.handle.between;
       if (x.handle.path !== path || !((a === component && b === peer) || (b === component && a === peer))) continue;
       if (x.b === undefined) continue; // a coupling link to a CF: its state follows the link alone
-      const linkUp = x.handle.link.up && x.a.xcf.pathStates(b)[path] === true && x.b.xcf.pathStates(a)[path] === true;
+      const linkUp = this.pathUp(x, component);
       this.timeline.set(t, x.up, linkUp ? 1 : 0);
       this.fault(t, `${up ? 'xcf-up' : 'xcf-down'} ${a}-${b}:${path}`, x.process);
     }

@@ -38,15 +38,17 @@ describe.concurrent('--inspect', () => {
   }, 240_000);
 });
 
-describe('what cannot run partitioned yet', () => {
-  it('timelines are refused with exit 2 and say so; replay and capture points are not (test/backplane/instruments.test.ts)', () => {
-    const vcd = cli(['run', FILE, '--partitions', '2', '--vcd', '/tmp/never.vcd']);
-    expect(vcd.status).toBe(2);
-    expect(vcd.stderr).toMatch(/--vcd, --perfetto and --html do not work with --partitions or --inspect yet/);
-    const html = cli(['replay', 'fixtures/topologies/demo.yaml', 'fixtures/captures/http-echo-no-offload.pcapng', '--partitions', '2', '--html', '/tmp/never.html']);
-    expect(html.status).toBe(2);
-    expect(html.stderr).toMatch(/--vcd, --perfetto and --html do not work with --partitions yet/);
-  });
+describe('instruments under --inspect', () => {
+  it('timelines ride along an inspected run: the VCD of one process (test/backplane/timelines.test.ts has the rest)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inspect-vcd-'));
+    const [plain, inspected] = await Promise.all([
+      run(['run', FILE, '--json', '--vcd', join(dir, 'a.vcd')]),
+      run(['run', FILE, '--json', '--inspect', 'SYS1', '--vcd', join(dir, 'b.vcd')]),
+    ]);
+    expect(inspected.status, inspected.stderr).toBe(0);
+    expect(inspected.stderr).toMatch(/^\[partition 0\] Debugger listening on ws:\/\//m);
+    expect(Buffer.compare(readFileSync(join(dir, 'b.vcd')), readFileSync(join(dir, 'a.vcd')))).toBe(0);
+  }, 240_000);
 
   it('a replay with a capture point runs under --inspect: the same report as one process', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'inspect-replay-'));

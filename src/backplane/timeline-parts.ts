@@ -1,0 +1,750 @@
+// Timelines in a partitioned run (docs/backplane.md, "Capture points, replay and timelines"). The sampler of one
+// process (src/viz/sampler.ts) reads every model at each tick; here it is split in two:
+// - every worker runs a LocalSampler (the same component name, local in every worker, ticking at the same
+//   times, last in each instant) that takes the readings of its own components only: CPU work done, the
+//   connections' peak (the worker also follows its LPARs' connections, from their own trace records and
+//   ledgers), run queue and firmware view of the LPARs an event reached, OSA queues, its ends of the XCF paths
+//   and its client hosts' totals. A firmware view is read whenever the LPAR's firmware ran since the last read
+//   (a superset of the reads one process makes: reading is side-effect free), and sent as a digest.
+// - the coordinator runs the trace-driven part (src/viz/trace-events.ts) on the merged trace, and at each tick,
+//   once every partition's readings for it are in and the trace is merged past it, a MergedSampler that does
+//   what the one-process sampler does with the merged readings: the same rates, the same schedule of view
+//   reads (so VCRT sizes between reads follow the trace the same way), the same owners.
+// An XCF path's `up` needs both ends' path states at the moment of an `xcf.path` record: the worker that
+// emits the record sends its end's state with it, and the coordinator keeps both ends' latest.
+
+import { Component, type Port } from '../kernel/index.js';
+import { S } from '../kernel/time.js';
+import type { TraceSink } from '../kernel/trace.js';
+import type { Instrument, Prepared } from '../run/run-scenario.js';
+import { buildCatalogue, type Catalogue, type LparProbe } from '../viz/catalogue.js';
+import { ConnectionTracker } from '../viz/connections.js';
+import { CpuSlices } from '../viz/cpu-slices.js';
+import { SAMPLER_NAME, type TimelineFiles, type TimelinesReport } from '../viz/instrument.js';
+import { HtmlWriter } from '../viz/html/html-writer.js';
+import { PerfettoWriter } from '../viz/perfetto.js';
+import { Timeline, type TimelineConsumer } from '../viz/timeline.js';
+import { TraceEvents, type TraceFedState } from '../viz/trace-events.js';
+import { VcdWriter } from '../viz/vcd.js';
+import type { Report } from '../run/report.js';
+import type { XcfProbe } from '../viz/catalogue.js';
+import { FlightCounter } from '../viz/xcf-flight.js';
+
+/** One partition's readings at one tick (plain data: it travels in `observed` messages).
+ *  l: per local LPAR [index, cpu work done, connections' peak] and, when an event reached it (or at the first
+ *     tick), [..., busyPs, ipls, up, run queue] and, when its view was read, [..., VCRT size (-1: down), ready
+ *     targets per (DVIPA, port) of the catalogue];
+ *  o: per local OSA an event reached [index, fill per LPAR..., drops, registered];
+ *  x: per local XCF path end [path index, end 0/1, bytes sent, mean bytes in flight];
+ *  c: the local client hosts' [opened, completed, reset, failed], or null. */
+export interface TickReading {
+  t: number;
+  l: number[][];
+  o: number[][];
+  x: number[][];
+  c: number[] | null;
+}
+
+/** An `xcf.path` record's end state: [t, component, peer, path, that end's path state 0/1, link up 0/1]. */
+export type PathFact = [number, string, string, number, number, number];
+
+/** A call a worker made to its timeline (the Perfetto trace's CPU work and connection slices), with where one
+ *  process makes it: [t, component, n, during, ...call]. during 1: while handling the component's n-th trace
+ *  record (counted from 0) at t; during 0: after its event at t, when it had written n records. The call:
+ *  [0, process, cp, start, end, runs] (CPU work) or [1, t, process, lane, name, how or null] (a connection). */
+export type TimelineCall = [number, string, number, number, ...unknown[]];
+/** The calls of the run's end: [0 (CPU) or 1 (connections), ...call] (the LPARs' order within each). */
+export type FinalCall = [number, ...unknown[]];
+
+function r4(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
+
+/** The component every graph of a partitioned run with timelines has (coordinator's and workers'): inert in the
+ *  coordinator, a LocalSampler in each worker. */
+class InertSampler extends Component {
+  override onMessage(_port: Port, _message: unknown): void {}
+}
+
+/** The coordinator's graph gets the sampler's name too, so that the plan and the workers' graphs agree. */
+export function samplerPlaceholder(): Instrument {
+  return { build: (p) => void p.sim.add(new InertSampler(SAMPLER_NAME)) };
+}
+
+// ---- the worker's side ----------------------------------------------------------------------------------
+
+const TAG_SAMPLE = 0;
+
+export class LocalSampler extends Component {
+  readings: TickReading[] = [];
+  ticks = 0;
+  lastTick = -1;
+  dirty = new Uint8Array(0);
+  cat: Catalogue | null = null;
+  connections: ConnectionTracker | null = null;
+  /** [path index, end, counter] of the local XCF ends. */
+  flights: [number, number, FlightCounter][] = [];
+  local: (c: Component) => boolean = () => true;
+  private lastView: Float64Array = new Float64Array(0);
+
+  constructor(readonly intervalPs: number, private readonly untilPs: number) {
+    super(SAMPLER_NAME);
+  }
+
+  override onMessage(_port: Port, _message: unknown): void {}
+
+  override start(): void {
+    this.at(this.now, TAG_SAMPLE);
+  }
+
+  override onTimer(tag: number): void {
+    if (tag !== TAG_SAMPLE) return;
+    this.ticks++;
+    this.sample(this.now);
+    // Every worker ticks to the run's end: whether the whole sysplex went idle is not known here.
+    if (this.sim.queue.size > 0 || this.now + this.intervalPs <= this.untilPs) this.after(this.intervalPs, TAG_SAMPLE);
+  }
+
+  sample(t: number): void {
+    const cat = this.cat!;
+    const first = this.lastTick < 0;
+    if (first) this.lastView = new Float64Array(cat.lpars.length * 3).fill(NaN);
+    const r: TickReading = { t, l: [], o: [], x: [], c: null };
+    for (const l of cat.lpars) {
+      if (!this.local(l.host)) continue;
+      const cpu = l.host.cpu;
+      let ahead = 0;
+      for (let cp = 0; cp < cpu.processors; cp++) {
+        const f = cpu.freeTime(cp);
+        if (f > t) ahead += f - t;
+      }
+      const row = [l.index, cpu.busyPs - ahead, this.connections!.takePeak(l.index)];
+      if (first || this.dirty[l.host.id] === 1) {
+        const host = l.host;
+        const up = host.isUp;
+        row.push(cpu.busyPs, host.ipls, up ? 1 : 0, up && allBusy(l, t) ? host.summary().runQueue : 0);
+        const k = l.index * 3;
+        const lv = this.lastView;
+        if (first || lv[k] !== cpu.busyPs || lv[k + 1] !== host.ipls || lv[k + 2] !== (up ? 1 : 0)) {
+          lv[k] = cpu.busyPs;
+          lv[k + 1] = host.ipls;
+          lv[k + 2] = up ? 1 : 0;
+          const view = up ? host.firmwareView() : null;
+          if (view === null) row.push(-1);
+          else {
+            row.push(view.vcrtSize);
+            for (const d of cat.dvipas) {
+              for (const rp of d.ready) {
+                let n = 0;
+                for (const v of view.vdpt) if (v.dvipa === d.ip && v.port === rp.port && v.ready > 0) n++;
+                row.push(n);
+              }
+            }
+          }
+        }
+      }
+      r.l.push(row);
+    }
+    for (let oi = 0; oi < cat.osas.length; oi++) {
+      const o = cat.osas[oi]!;
+      if (!this.local(o.osa)) continue;
+      if (!first && this.dirty[o.osa.id] !== 1) continue;
+      const s = o.osa.stats;
+      const drops = s.dropInboundFull + s.dropOutboundFull + s.dropUnregistered + s.dropPortDown;
+      r.o.push([oi, ...o.fill.map((f) => o.osa.inboundOccupancy(f.lpar)), drops + s.dropArpUnresolved + s.dropControlFull + s.dropMalformed, o.osa.oat.size]);
+    }
+    for (const [i, end, f] of this.flights) {
+      const link = cat.xcf[i]!.handle.link;
+      r.x.push([i, end, (end === 0 ? link.a : link.b).bytesSent, f.meanSince(t)]);
+    }
+    const c = cat.clients;
+    if (c !== null) {
+      let any = false;
+      const sums = [0, 0, 0, 0];
+      for (const h of c.hosts) {
+        if (!this.local(h)) continue;
+        any = true;
+        sums[0] += h.totals.opened;
+        sums[1] += h.totals.completed;
+        sums[2] += h.totals.reset;
+        sums[3] += h.totals.failed;
+      }
+      if (any) r.c = sums;
+    }
+    this.dirty.fill(0);
+    this.lastTick = t;
+    this.readings.push(r);
+  }
+}
+
+function allBusy(l: LparProbe, t: number): boolean {
+  const cpu = l.host.cpu;
+  for (let cp = 0; cp < cpu.processors; cp++) if (cpu.freeTime(cp) <= t) return false;
+  return true;
+}
+
+/** What a connection tracker needs of a timeline when only its peaks are wanted. */
+const NO_TIMELINE = { connection: () => {} } as unknown as Timeline;
+
+/** The worker's part: the local sampler, its connection tracking and the XCF path facts. */
+export class WorkerTimeline {
+  readonly sampler: LocalSampler;
+  private facts: PathFact[] = [];
+  private calls: TimelineCall[] = [];
+  private finals: FinalCall[] = [];
+  /** Where the calls being made go in one process's order (see TimelineCall). */
+  private tagT = 0;
+  private tagC = '';
+  private tagN = 0;
+  private tagDuring = 0;
+  /** Final phase (0 CPU, 1 connections) at the end, -1 before. */
+  private phase = -1;
+  private cpu: CpuSlices | null = null;
+
+  /** `calls`: record CPU work and connection slices (the Perfetto trace wants them). */
+  constructor(intervalPs: number, untilPs: number, private readonly calls_: boolean) {
+    this.sampler = new LocalSampler(intervalPs, untilPs);
+  }
+
+  /** A timeline that records the calls of the CPU slices and connection tracker. */
+  private readonly recorder = {
+    cpuSlice: (process: number, cp: number, start: number, end: number, runs: number): void => {
+      if (this.phase >= 0) this.finals.push([this.phase, 0, process, cp, start, end, runs]);
+      else this.calls.push([this.tagT, this.tagC, this.tagN, this.tagDuring, 0, process, cp, start, end, runs]);
+    },
+    connection: (t: number, process: number, lane: number, name: string, how: string | null): void => {
+      if (this.phase >= 0) this.finals.push([this.phase, 1, t, process, lane, name, how]);
+      else this.calls.push([this.tagT, this.tagC, this.tagN, this.tagDuring, 1, t, process, lane, name, how]);
+    },
+  } as unknown as Timeline;
+
+  instrument(): Instrument {
+    return {
+      build: (p) => void p.sim.add(this.sampler),
+      attach: (p) => this.attach(p),
+    };
+  }
+
+  private attach(p: Prepared): void {
+    const sim = p.sim;
+    const sampler = this.sampler;
+    const cat = buildCatalogue(p);
+    sampler.cat = cat;
+    sampler.local = (c) => sim.isLocal(c);
+    const conns = new ConnectionTracker(cat.lpars, this.calls_ ? this.recorder : NO_TIMELINE);
+    const cpu = this.calls_ ? new CpuSlices(cat.lpars, this.recorder) : null;
+    this.cpu = cpu;
+    sampler.connections = conns;
+    const lparIndex = new Map(cat.lpars.map((l) => [l.host.name, l.index]));
+    const facts = this;
+    const counts = new Map<string, number>();
+    const sink = {
+      record(t: number, component: string, seq: number, kind: string, fields: Record<string, unknown> | undefined) {
+        const n = counts.get(component) ?? 0;
+        counts.set(component, n + 1);
+        facts.tagT = t;
+        facts.tagC = component;
+        facts.tagN = n;
+        facts.tagDuring = 1;
+        sink.handle(t, component, seq, kind, fields);
+      },
+      handle(t: number, component: string, _seq: number, kind: string, fields: Record<string, unknown> | undefined) {
+        if (kind === 'tcp.open' || kind === 'tcp.close' || kind === 'tcp.reset' || kind === 'lpar.down') {
+          const i = lparIndex.get(component);
+          if (i === undefined) return;
+          if (kind === 'lpar.down') return conns.down(i, t);
+          const local = endpoint(fields, 'local', 'localPort');
+          const remote = endpoint(fields, 'remote', 'remotePort');
+          if (local === null || remote === null) return;
+          if (kind === 'tcp.open') conns.opened(i, t, local[0], local[1], remote[0], remote[1]);
+          else conns.closed(i, t, local[0], local[1], remote[0], remote[1], kind === 'tcp.reset' ? 'reset' : 'close');
+        } else if (kind === 'xcf.path') facts.pathFact(cat, t, component, fields);
+      },
+    };
+    const mineSink: TraceSink = { record: (t, c, seq, kind, fields) => sink.record(t, c, seq, kind, fields) };
+    sim.traceSink = sim.traceSink === null ? mineSink : teeOf(sim.traceSink, mineSink);
+
+    const n = sim.components.length;
+    const dirty = new Uint8Array(n);
+    sampler.dirty = dirty;
+    const lparOf = new Int32Array(n).fill(-1);
+    for (const l of cat.lpars) lparOf[l.host.id] = l.index;
+    const prev = sim.observer;
+    const mine = (t: number, dst: Component): void => {
+      dirty[dst.id] = 1;
+      const i = lparOf[dst.id]!;
+      if (i >= 0) {
+        this.tagT = t;
+        this.tagC = dst.name;
+        this.tagN = counts.get(dst.name) ?? 0;
+        this.tagDuring = 0;
+        if (cpu !== null) cpu.check(i, t);
+        conns.check(i, t);
+      }
+    };
+    sim.observer = prev === null ? mine : (t, dst, src, kind, port, payload) => {
+      prev(t, dst, src, kind, port, payload);
+      mine(t, dst);
+    };
+
+    cat.xcf.forEach((x, i) => {
+      const link = x.handle.link;
+      [link.a, link.b].forEach((port, end) => {
+        if (!sim.isLocal(port.owner)) return;
+        const f = new FlightCounter(link.psPerByte, link.latencyPs);
+        sampler.flights.push([i, end, f]);
+        const before = port.tap;
+        port.tap = before === null ? (_m, bytes, time) => f.sent(bytes, sim.now, time) : (m, bytes, time) => {
+          before(m, bytes, time);
+          f.sent(bytes, sim.now, time);
+        };
+      });
+    });
+  }
+
+  private pathFact(cat: Catalogue, t: number, component: string, fields: Record<string, unknown> | undefined): void {
+    const peer = typeof fields?.peer === 'string' ? fields.peer : '';
+    const path = typeof fields?.path === 'number' ? fields.path : 0;
+    for (const x of cat.xcf) {
+      const [a, b] = x.handle.between;
+      if (x.handle.path !== path || !((a === component && b === peer) || (b === component && a === peer)) || x.b === undefined) continue;
+      const host = a === component ? x.a : x.b;
+      this.facts.push([t, component, peer, path, host.xcf.pathStates(peer)[path] === true ? 1 : 0, x.handle.link.up ? 1 : 0]);
+      return;
+    }
+  }
+
+  /** The readings and facts of the window (or the start); null when none. */
+  take(): TimelineObserved | null {
+    const out: TimelineObserved = {};
+    if (this.calls.length > 0) {
+      out.timelineCalls = this.calls;
+      this.calls = [];
+    }
+    if (this.finals.length > 0) {
+      out.timelineFinals = this.finals;
+      this.finals = [];
+    }
+    if (this.sampler.readings.length > 0) {
+      out.timeline = this.sampler.readings;
+      this.sampler.readings = [];
+    }
+    if (this.facts.length > 0) {
+      out.pathFacts = this.facts;
+      this.facts = [];
+    }
+    return Object.keys(out).length === 0 ? null : out;
+  }
+
+  /** The run ended at `t`: the last sample (one process takes it in its instrument's finish), the CPU work and
+   *  connections still open. */
+  final(t: number): void {
+    if (this.sampler.lastTick < t) this.sampler.sample(t);
+    this.phase = 0;
+    this.cpu?.finish(t);
+    this.phase = 1;
+    if (this.calls_) this.sampler.connections!.finish(t);
+  }
+}
+
+/** What a worker's timeline adds to an observed message. */
+export interface TimelineObserved {
+  timeline?: TickReading[];
+  pathFacts?: PathFact[];
+  timelineCalls?: TimelineCall[];
+  timelineFinals?: FinalCall[];
+}
+
+function teeOf(a: TraceSink, b: TraceSink): TraceSink {
+  return {
+    record(t, c, seq, kind, fields) {
+      a.record(t, c, seq, kind, fields);
+      b.record(t, c, seq, kind, fields);
+    },
+  };
+}
+
+function endpoint(f: Record<string, unknown> | undefined, key: string, portKey: string): [number, number] | null {
+  const v = typeof f?.[key] === 'string' ? (f[key] as string) : '';
+  const colon = v.lastIndexOf(':');
+  const ipText = colon >= 0 ? v.slice(0, colon) : v;
+  const parts = ipText.split('.');
+  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return null;
+  const ip = parts.reduce((n, p) => n * 256 + Number(p), 0);
+  const port = colon >= 0 ? (/^\d{1,6}$/.test(v.slice(colon + 1)) ? Number(v.slice(colon + 1)) : -1) : typeof f?.[portKey] === 'number' ? (f[portKey] as number) : 0;
+  return port < 0 || port > 65535 ? null : [ip, port];
+}
+
+/** The process (LPAR) of a final call, to put the partitions' in the LPARs' order. */
+function procOf(f: FinalCall): number {
+  return (f[1] === 0 ? f[2] : f[3]) as number;
+}
+
+// ---- the coordinator's side -----------------------------------------------------------------------------
+
+const HOT_PS = 10_000_000_000;
+const SAFETY_READS = 100;
+
+/** A view digest: VCRT size and ready targets per (DVIPA, port), or null (the LPAR was down). */
+type Digest = { vcrt: number; ready: number[] } | null;
+
+/** The one-process sampler's logic over the merged readings (kept step for step with src/viz/sampler.ts). */
+export class MergedSampler implements TraceFedState {
+  readonly owners: string[];
+  readonly ownerMoved: boolean[];
+  readonly tablesTouched: Uint8Array;
+  readonly vcrtDelta: Int32Array;
+  samples = 0;
+  lastTick = -1;
+  private readonly busy: Float64Array;
+  private readonly xcfBytes: Float64Array;
+  private clientCompleted = 0;
+  private clientReset = 0;
+  private readonly views: Digest[];
+  private readonly latest: Digest[];
+  private readonly viewAt: Float64Array;
+  private readonly charged: Float64Array;
+  private readonly ipls: Float64Array;
+  private readonly viewRead: Uint8Array;
+  private readonly ownerOf: (LparProbe | undefined)[];
+  private readonly isOwner: Uint8Array;
+  private readonly hotUntil: Float64Array;
+  private readonly vcrtBase: Int32Array;
+  private readonly lparByName: Map<string, LparProbe>;
+  /** (DVIPA index, ready index) -> position in a digest's ready list. */
+  private readonly readyPos: number[][];
+
+  constructor(private readonly cat: Catalogue, private readonly timeline: Timeline, readonly intervalPs: number) {
+    const n = cat.lpars.length;
+    this.busy = new Float64Array(n);
+    this.xcfBytes = new Float64Array(cat.xcf.length);
+    this.views = cat.lpars.map(() => null);
+    this.latest = cat.lpars.map(() => null);
+    this.viewAt = new Float64Array(n).fill(-Infinity);
+    this.charged = new Float64Array(n).fill(-1);
+    this.ipls = new Float64Array(n);
+    this.viewRead = new Uint8Array(n);
+    this.tablesTouched = new Uint8Array(n);
+    this.vcrtDelta = new Int32Array(n);
+    this.vcrtBase = new Int32Array(n);
+    this.isOwner = new Uint8Array(n);
+    this.hotUntil = new Float64Array(n).fill(-1);
+    this.lparByName = new Map(cat.lpars.map((l) => [l.host.name, l]));
+    this.owners = cat.dvipas.map(() => '');
+    this.ownerMoved = cat.dvipas.map(() => false);
+    this.ownerOf = cat.dvipas.map(() => undefined);
+    let k = 0;
+    this.readyPos = cat.dvipas.map((d) => d.ready.map(() => k++));
+  }
+
+  /** One tick from every partition's readings at `t`. */
+  sample(t: number, parts: readonly TickReading[]): void {
+    const cat = this.cat;
+    const tl = this.timeline;
+    const first = this.lastTick < 0;
+    const dt = first ? 0 : t - this.lastTick;
+    const lrows: (number[] | undefined)[] = cat.lpars.map(() => undefined);
+    const orows: (number[] | undefined)[] = cat.osas.map(() => undefined);
+    const xparts: [number[] | undefined, number[] | undefined][] = cat.xcf.map(() => [undefined, undefined]);
+    let clients: number[] | null = null;
+    for (const r of parts) {
+      for (const row of r.l) lrows[row[0]!] = row;
+      for (const row of r.o) orows[row[0]!] = row;
+      for (const row of r.x) xparts[row[0]!]![row[1]!] = row;
+      if (r.c !== null) {
+        if (clients === null) clients = [0, 0, 0, 0];
+        for (let k = 0; k < 4; k++) clients[k]! += r.c[k]!;
+      }
+    }
+    // CPU and connections' peak, every LPAR, every tick.
+    for (const l of cat.lpars) {
+      const row = lrows[l.index];
+      if (row === undefined) throw new Error(`timelines: no reading of ${l.host.name} at ${t} ps`);
+      const done = row[1]!;
+      if (dt > 0) tl.set(t, l.cpuBusy, r4((100 * (done - this.busy[l.index]!)) / (dt * l.host.cpu.processors)));
+      this.busy[l.index] = done;
+      tl.set(t, l.connections, row[2]!);
+      if (row.length > 7) {
+        const vcrt = row[7]!;
+        this.latest[l.index] = vcrt < 0 ? null : { vcrt, ready: row.slice(8) };
+      }
+    }
+    this.lparTables(t, first, lrows);
+    for (let oi = 0; oi < cat.osas.length; oi++) {
+      const o = cat.osas[oi]!;
+      const row = orows[oi];
+      if (row === undefined) continue;
+      o.fill.forEach((f, k) => tl.set(t, f.signal, row[1 + k]!));
+      tl.set(t, o.drops, row[1 + o.fill.length]!);
+      tl.set(t, o.registered, row[2 + o.fill.length]!);
+    }
+    cat.xcf.forEach((x, i) => {
+      const [a, b] = xparts[i]!;
+      const bytes = (a?.[2] ?? 0) + (b?.[2] ?? 0);
+      if (dt > 0) tl.set(t, x.mbps, r4(((bytes - this.xcfBytes[i]!) * S) / dt / 1e6));
+      this.xcfBytes[i] = bytes;
+      tl.set(t, x.inFlight, r4((a?.[3] ?? 0) + (b?.[3] ?? 0)));
+    });
+    const c = cat.clients;
+    if (c !== null && clients !== null) {
+      const [opened, completed, reset, failed] = clients as [number, number, number, number];
+      tl.set(t, c.opened, opened);
+      tl.set(t, c.completed, completed);
+      tl.set(t, c.reset, reset);
+      tl.set(t, c.failed, failed);
+      tl.set(t, c.active, opened - completed - reset - failed);
+      if (dt > 0) {
+        tl.set(t, c.completedRate, r4(((completed - this.clientCompleted) * S) / dt));
+        tl.set(t, c.resetRate, r4(((reset - this.clientReset) * S) / dt));
+      }
+      this.clientCompleted = completed;
+      this.clientReset = reset;
+    }
+    this.ready(t);
+    this.samples++;
+    this.lastTick = t;
+    tl.tick(t);
+  }
+
+  private lparTables(t: number, first: boolean, rows: readonly (number[] | undefined)[]): void {
+    const tl = this.timeline;
+    for (const l of this.cat.lpars) {
+      const i = l.index;
+      this.viewRead[i] = 0;
+      const row = rows[i]!;
+      if (row.length <= 3) continue; // no event reached it
+      const busyPs = row[3]!, ipls = row[4]!, up = row[5] === 1;
+      tl.set(t, l.runQueue, row[6]!);
+      if (this.tablesTouched[i] === 1) {
+        this.tablesTouched[i] = 0;
+        this.hotUntil[i] = t + Math.max(HOT_PS, 10 * this.intervalPs);
+      }
+      const ran = busyPs !== this.charged[i] || ipls !== this.ipls[i] || up !== (this.views[i] !== null);
+      const distributes = this.isOwner[i] === 1 || this.vcrtBase[i]! + this.vcrtDelta[i]! > 0;
+      const due = t <= this.hotUntil[i]! || (distributes && t - this.viewAt[i]! >= SAFETY_READS * this.intervalPs);
+      if (first || (ran && due)) {
+        this.charged[i] = busyPs;
+        this.ipls[i] = ipls;
+        this.viewAt[i] = t;
+        const view = up ? this.latest[i]! : null;
+        this.views[i] = view;
+        this.viewRead[i] = 1;
+        this.vcrtBase[i] = view === null ? 0 : view.vcrt;
+        this.vcrtDelta[i] = 0;
+      }
+      tl.set(t, l.vcrtSize, Math.max(0, this.vcrtBase[i]! + this.vcrtDelta[i]!));
+    }
+  }
+
+  private ready(t: number): void {
+    const ds = this.cat.dvipas;
+    for (let i = 0; i < ds.length; i++) {
+      if (this.ownerMoved[i]) {
+        this.ownerMoved[i] = false;
+        this.ownerOf[i] = this.lparByName.get(this.owners[i]!);
+        this.isOwner.fill(0);
+        for (const o of this.ownerOf) if (o !== undefined) this.isOwner[o.index] = 1;
+      } else {
+        const o = this.ownerOf[i];
+        if (o === undefined || this.viewRead[o.index] !== 1) continue;
+      }
+      const owner = this.ownerOf[i];
+      const view = owner === undefined ? null : this.views[owner.index]!;
+      const d = ds[i]!;
+      d.ready.forEach((r, k) => this.timeline.set(t, r.signal, view === null ? 0 : view.ready[this.readyPos[i]![k]!]!));
+    }
+  }
+}
+
+/** The coordinator's part: the timeline and its writers, fed from the merged trace and the merged readings. */
+export class MergedTimeline {
+  readonly timeline: Timeline;
+  private readonly cat: Catalogue;
+  private readonly sampler: MergedSampler;
+  private readonly events: TraceEvents;
+  /** Tick time -> the partitions' readings so far. */
+  private readonly pending = new Map<number, TickReading[]>();
+  private readonly facts = new Map<string, PathFact[]>();
+  /** `component>peer>path` -> that end's path state, as its latest xcf.path record left it. */
+  private readonly ends = new Map<string, boolean>();
+  private readonly linkUp = new Map<XcfProbe, boolean>();
+  private done = false;
+  /** Per partition: the workers' timeline calls not yet made, in their order. */
+  private readonly calls: { list: TimelineCall[]; pos: number }[] = [];
+  private readonly finals: FinalCall[][] = [];
+  /** The merged trace record being handled: [t, component, n]. */
+  private current: [number, string, number] | null = null;
+  private readonly counts = new Map<string, number>();
+
+  constructor(
+    private readonly files: TimelineFiles,
+    private readonly intervalPs: number,
+    p: Prepared,
+    private readonly partitions: number,
+  ) {
+    const cat = buildCatalogue(p);
+    this.cat = cat;
+    const consumers: TimelineConsumer[] = [];
+    try {
+      if (files.vcd !== undefined) consumers.push(new VcdWriter(files.vcd));
+      if (files.perfetto !== undefined) consumers.push(new PerfettoWriter(files.perfetto));
+      if (files.html !== undefined) consumers.push(new HtmlWriter(files.html));
+    } catch (err) {
+      for (const c of consumers) c.abandon();
+      throw err;
+    }
+    this.timeline = new Timeline(cat.signals, consumers);
+    this.sampler = new MergedSampler(cat, this.timeline, intervalPs);
+    // The connections are followed in the workers; what they did while handling a record comes in here.
+    const during = (): void => this.during();
+    const noConnections = { opened: during, closed: during, down: during, check() {}, finish() {}, takePeak: () => 0 } as unknown as ConnectionTracker;
+    this.events = new TraceEvents(cat, this.timeline, noConnections, this.sampler, (x) => this.pathUp(x));
+    const cps = new Map(cat.lpars.map((l) => [l.process, l.host.cpu.processors]));
+    this.timeline.open({ scenario: p.scenario.name, seed: p.seed, untilPs: p.untilPs, sampleIntervalPs: intervalPs, processes: cat.processes, cps });
+    for (const x of cat.xcf) this.timeline.set(0, x.up, x.handle.link.up ? 1 : 0);
+  }
+
+  /** The merged trace's sink: ticks before the record first, then the record. */
+  readonly sink: TraceSink = {
+    record: (t, component, seq, kind, fields) => {
+      const n = this.counts.get(component) ?? 0;
+      this.counts.set(component, n + 1);
+      this.advanceTo(t, component, n);
+      this.current = [t, component, n];
+      if (kind === 'xcf.path') this.fact(component);
+      this.events.record(t, component, seq, kind, fields);
+      this.during();
+      this.current = null;
+    },
+  };
+
+  /** A partition's readings, path facts and timeline calls (an observed message). */
+  observed(partition: number, m: TimelineObserved): void {
+    const readings = m.timeline, facts = m.pathFacts;
+    while (this.calls.length <= partition) this.calls.push({ list: [], pos: 0 });
+    while (this.finals.length <= partition) this.finals.push([]);
+    if (m.timelineCalls !== undefined) {
+      const q = this.calls[partition]!;
+      if (q.pos > 4096 && q.pos * 2 > q.list.length) {
+        q.list = q.list.slice(q.pos);
+        q.pos = 0;
+      }
+      for (const c of m.timelineCalls) q.list.push(c);
+    }
+    if (m.timelineFinals !== undefined) this.finals[partition]!.push(...m.timelineFinals);
+    for (const r of readings ?? []) {
+      let list = this.pending.get(r.t);
+      if (list === undefined) this.pending.set(r.t, (list = []));
+      list.push(r);
+    }
+    for (const f of facts ?? []) {
+      let q = this.facts.get(f[1]);
+      if (q === undefined) this.facts.set(f[1], (q = []));
+      q.push(f);
+    }
+  }
+
+  /** The merged trace is complete before `horizon`: every tick and call before it can be made. */
+  release(horizon: number): void {
+    this.advanceTo(horizon, '', -1);
+  }
+
+  /** The head call of the partition whose call comes first in one process's order, or -1. */
+  private firstCall(): number {
+    let best = -1;
+    let b: TimelineCall | undefined;
+    for (let p = 0; p < this.calls.length; p++) {
+      const q = this.calls[p]!;
+      const c = q.list[q.pos];
+      if (c === undefined) continue;
+      if (b === undefined || c[0] < b[0] || (c[0] === b[0] && (c[1] < b[1] || (c[1] === b[1] && (c[2] < b[2] || (c[2] === b[2] && c[3] < b[3])))))) {
+        best = p;
+        b = c;
+      }
+    }
+    return best;
+  }
+
+  /** Makes, in one process's order, every tick and call before the record (t, component, n): n -1 for
+   *  everything before t. A tick at t comes after every call at t. */
+  private advanceTo(t: number, component: string, n: number): void {
+    for (;;) {
+      const p = this.firstCall();
+      const c = p < 0 ? undefined : this.calls[p]!.list[this.calls[p]!.pos]!;
+      const callOk = c !== undefined && (c[0] < t || (n >= 0 && c[0] === t && (c[1] < component || (c[1] === component && (c[2] < n || (c[2] === n && c[3] === 0))))));
+      const tick = this.nextTick();
+      const tickOk = tick !== undefined && tick < t;
+      if (callOk && (!tickOk || c[0] <= tick)) {
+        this.calls[p]!.pos++;
+        this.make(c.slice(4));
+      } else if (tickOk) this.takeTick(tick);
+      else return;
+    }
+  }
+
+  /** The calls made while the current record was handled (a connection opened or ended). */
+  private during(): void {
+    const r = this.current;
+    if (r === null) return;
+    for (const q of this.calls) {
+      for (let c = q.list[q.pos]; c !== undefined && c[0] === r[0] && c[1] === r[1] && c[2] === r[2] && c[3] === 1; c = q.list[q.pos]) {
+        q.pos++;
+        this.make(c.slice(4));
+      }
+    }
+  }
+
+  private make(call: unknown[]): void {
+    const a = call as number[];
+    if (call[0] === 0) this.timeline.cpuSlice(a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
+    else this.timeline.connection(a[1]!, a[2]!, a[3]!, call[4] as string, call[5] as string | null);
+  }
+
+  private nextTick(): number | undefined {
+    let m: number | undefined;
+    for (const t of this.pending.keys()) if (m === undefined || t < m) m = t;
+    return m;
+  }
+
+  private takeTick(x: number): void {
+    const parts = this.pending.get(x)!;
+    if (parts.length < this.partitions) throw new Error(`timelines: the readings at ${x} ps came from ${parts.length} of ${this.partitions} partitions`);
+    this.pending.delete(x);
+    this.sampler.sample(x, parts);
+  }
+
+  private fact(component: string): void {
+    const f = this.facts.get(component)?.shift();
+    if (f === undefined) return;
+    this.ends.set(`${f[1]}>${f[2]}>${f[3]}`, f[4] === 1);
+    for (const x of this.cat.xcf) {
+      const [a, b] = x.handle.between;
+      if (x.handle.path === f[3] && ((a === f[1] && b === f[2]) || (b === f[1] && a === f[2]))) this.linkUp.set(x, f[5] === 1);
+    }
+  }
+
+  private pathUp(x: XcfProbe): boolean {
+    const [a, b] = x.handle.between;
+    const path = x.handle.path;
+    const end = (from: string, to: string, host: XcfProbe['a']): boolean => this.ends.get(`${from}>${to}>${path}`) ?? host.xcf.pathStates(to)[path] === true;
+    return (this.linkUp.get(x) ?? x.handle.link.up) && end(a, b, x.a) && end(b, a, x.b!);
+  }
+
+  /** The run ended at `endPs`: the last ticks, the files closed, report.timelines. */
+  finish(endPs: number, report: Report): void {
+    this.advanceTo(Infinity, '', -1);
+    if (this.sampler.lastTick < endPs) throw new Error(`timelines: no readings at the end of the run (${endPs} ps)`);
+    // What was left at the end: the CPU work of every LPAR in order, then their connections.
+    const finals = this.finals.flat().map((f, k) => ({ f, k }));
+    finals.sort((x, y) => x.f[0] - y.f[0] || procOf(x.f) - procOf(y.f) || x.k - y.k);
+    for (const { f } of finals) this.make(f.slice(1));
+    this.timeline.finish(endPs, report);
+    this.done = true;
+    const summary: TimelinesReport = { sampleIntervalPs: this.intervalPs, samples: this.sampler.samples, files: { ...this.files } };
+    report.timelines = summary;
+  }
+
+  abandon(): void {
+    if (!this.done) this.timeline.abandon();
+  }
+}
