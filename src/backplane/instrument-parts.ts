@@ -31,6 +31,7 @@ import type { CaptureChunk, ObservedMsg, ReplayOutcome } from './protocol.js';
 import { MergedTimeline, WorkerTimeline } from './timeline-parts.js';
 import type { TimelineFiles } from '../viz/instrument.js';
 import type { TraceSink } from '../kernel/trace.js';
+import type { WorkloadLatencyData } from '../../hw-models/lan/clients.js';
 
 export type { InstrumentSpecs } from './instrument-specs.js';
 
@@ -276,8 +277,9 @@ export class MergedInstruments {
     return this.replay?.flows;
   }
 
-  /** The run is over: the files completed, report.captures and report.replay as one process writes them. */
-  finish(report: Report): void {
+  /** The run is over: the files completed, report.captures and report.replay as one process writes them.
+   *  `latency`: the clients' distributions from the partitions' parts (the HTML page's latency plot). */
+  finish(report: Report, latency: readonly WorkloadLatencyData[] = []): void {
     const r = this.replay;
     if (r?.failure != null) {
       this.abandon();
@@ -308,7 +310,7 @@ export class MergedInstruments {
     // Last: the HTML page shows the report's replay.
     if (this.timeline !== null) {
       try {
-        this.timeline.finish(report.virtualTimePs, report);
+        this.timeline.finish(report.virtualTimePs, report, latency);
       } catch (e) {
         this.abandon();
         throw e;

@@ -223,7 +223,9 @@ function finishReport(scenario: Scenario, options: PartitionOptions, result: Coo
   if (process.env.SYSPLEX_EMU_DEBUG === '1') log(`backplane: ${result.windows} windows, lookahead ${plan.lookaheadPs} ps, ${result.dropped} dropped`);
   const report = mergeReport(result.parts, { virtualTimePs: result.endPs, events: result.events, wallMs: performance.now() - wall0, seed, partitions: n });
   if (result.external.length > 0) report.external = result.external;
-  instruments?.finish(report);
+  // The clients' latency as each partition recorded it, in the clients' order (for the HTML page's plot).
+  const latency = result.parts.flatMap((p) => p.clients).sort((a, b) => a.index - b.index).flatMap((c) => c.latency ?? []);
+  instruments?.finish(report, latency);
   report.backplane = backplaneReport(result, plan.lookaheadPs);
   const answers = new Map(displays.map((d, i) => [d, result.displays[i] ?? undefined]));
   evaluateScenarioExpectations(scenario, report, (cmd) => answers.get(cmd));

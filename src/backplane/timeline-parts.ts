@@ -22,6 +22,8 @@ import { ConnectionTracker } from '../viz/connections.js';
 import { CpuSlices } from '../viz/cpu-slices.js';
 import { SAMPLER_NAME, type TimelineFiles, type TimelinesReport } from '../viz/instrument.js';
 import { HtmlWriter } from '../viz/html/html-writer.js';
+import { clientLatencyCurves } from '../viz/latency-curve.js';
+import type { WorkloadLatencyData } from '../../hw-models/lan/clients.js';
 import { PerfettoWriter } from '../viz/perfetto.js';
 import { Timeline, type TimelineConsumer } from '../viz/timeline.js';
 import { TraceEvents, type TraceFedState } from '../viz/trace-events.js';
@@ -559,6 +561,8 @@ export class MergedSampler implements TraceFedState {
 /** The coordinator's part: the timeline and its writers, fed from the merged trace and the merged readings. */
 export class MergedTimeline {
   readonly timeline: Timeline;
+  /** The HTML page's writer, which also draws the clients' latency (null without --html). */
+  private html: HtmlWriter | null = null;
   private readonly cat: Catalogue;
   private readonly sampler: MergedSampler;
   private readonly events: TraceEvents;
@@ -588,7 +592,7 @@ export class MergedTimeline {
     try {
       if (files.vcd !== undefined) consumers.push(new VcdWriter(files.vcd));
       if (files.perfetto !== undefined) consumers.push(new PerfettoWriter(files.perfetto));
-      if (files.html !== undefined) consumers.push(new HtmlWriter(files.html));
+      if (files.html !== undefined) consumers.push((this.html = new HtmlWriter(files.html)));
     } catch (err) {
       for (const c of consumers) c.abandon();
       throw err;
@@ -730,14 +734,16 @@ export class MergedTimeline {
     return (this.linkUp.get(x) ?? x.handle.link.up) && end(a, b, x.a) && end(b, a, x.b!);
   }
 
-  /** The run ended at `endPs`: the last ticks, the files closed, report.timelines. */
-  finish(endPs: number, report: Report): void {
+  /** The run ended at `endPs`: the last ticks, the files closed, report.timelines. `latency`: the clients'
+   *  distributions from every partition's part (the HTML page's latency plot). */
+  finish(endPs: number, report: Report, latency: readonly WorkloadLatencyData[]): void {
     this.advanceTo(Infinity, '', -1);
     if (this.sampler.lastTick < endPs) throw new Error(`timelines: no readings at the end of the run (${endPs} ps)`);
     // What was left at the end: the CPU work of every LPAR in order, then their connections.
     const finals = this.finals.flat().map((f, k) => ({ f, k }));
     finals.sort((x, y) => x.f[0] - y.f[0] || procOf(x.f) - procOf(y.f) || x.k - y.k);
     for (const { f } of finals) this.make(f.slice(1));
+    if (this.html !== null) this.html.latency = clientLatencyCurves(latency);
     this.timeline.finish(endPs, report);
     this.done = true;
     const summary: TimelinesReport = { sampleIntervalPs: this.intervalPs, samples: this.sampler.samples, files: { ...this.files } };

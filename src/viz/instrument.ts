@@ -17,7 +17,7 @@ import { Timeline, type TimelineConsumer } from './timeline.js';
 import { TraceEvents } from './trace-events.js';
 import { VcdWriter } from './vcd.js';
 import { FlightCounter } from './xcf-flight.js';
-import { latencyCurves } from './latency-curve.js';
+import { clientLatencyCurves } from './latency-curve.js';
 
 export interface TimelineFiles {
   vcd?: string;
@@ -125,14 +125,7 @@ export class TimelineInstrument implements Instrument {
     this.cpu!.finish(end);
     this.connections!.finish(end);
     const html = this.consumers.find((c) => c instanceof HtmlWriter);
-    if (html !== undefined) {
-      const data = p.clients.flatMap((c) => c.latencyData());
-      html.latency = latencyCurves([
-        { label: 'connect', parts: data.map((d) => d.connect) },
-        { label: 'first byte', parts: data.map((d) => d.firstByte) },
-        { label: 'complete', parts: data.map((d) => d.complete) },
-      ]);
-    }
+    if (html !== undefined) html.latency = clientLatencyCurves(p.clients.flatMap((c) => c.latencyData()));
     this.timeline!.finish(end, report);
     const summary: TimelinesReport = { sampleIntervalPs: this.sampleIntervalPs, samples: sampler.samples, files: { ...this.files } };
     report.timelines = summary;

@@ -4,6 +4,7 @@
 // curves end at the percentile their sample count still resolves, then step to the maximum.
 
 import { Histogram, type HistogramData } from '../kernel/histogram.js';
+import type { WorkloadLatencyData } from '../../hw-models/lan/clients.js';
 
 export interface LatencyCurves {
   /** x of each point, in nines. */
@@ -38,4 +39,14 @@ export function latencyCurves(distributions: readonly { label: string; parts: re
     return { label, count: h.count, values };
   });
   return { x, maxX, unit, series };
+}
+
+/** The report's curves: every workload's connect, first-byte and complete times (in one process or merged from
+ *  the partitions' parts: histograms merge exactly, so the curves are the same). */
+export function clientLatencyCurves(data: readonly WorkloadLatencyData[]): LatencyCurves | null {
+  return latencyCurves([
+    { label: 'connect', parts: data.map((d) => d.connect) },
+    { label: 'first byte', parts: data.map((d) => d.firstByte) },
+    { label: 'complete', parts: data.map((d) => d.complete) },
+  ]);
 }

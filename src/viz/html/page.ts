@@ -58,10 +58,9 @@ function table(head: readonly string[], rows: readonly (readonly unknown[])[], c
 function summary(r: Report): string {
   const out: string[] = [];
   out.push(
-    table(
-      ['virtual time', 'events', 'seed', 'partitions'],
-      [[formatTime(r.virtualTimePs), thousands(r.events), r.seed, r.partitions]],
-    ),
+    // What was simulated, not how the run was made (partitions, wall time): the page is the same file whatever
+    // the number of partitions.
+    table(['virtual time', 'events', 'seed'], [[formatTime(r.virtualTimePs), thousands(r.events), r.seed]]),
   );
   out.push('<h3>LPARs</h3>', table(['LPAR', 'state', 'CPU busy %'], r.lpars.map((l) => [l.name, l.up ? 'up' : 'down', l.cpuBusyPct.toFixed(1)])));
   if (r.dvipas.length > 0) {
