@@ -12,7 +12,7 @@ import { notCompletedOf, prepare, reportPart } from '../run/run-scenario.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Outcome, WireEvent } from './protocol.js';
 import { RunAborted, type SharedLayout, SharedWindow } from './shared-window.js';
-import { type ChannelLayout, SharedChannels } from './shared-channels.js';
+import { roundBounds } from './sync.js';
 import { SLICE_EVENTS } from './timing.js';
 import { TraceChunkSink } from './trace-chunks.js';
 
@@ -27,7 +27,6 @@ export interface ThreadSetup {
   latency: Float64Array;
   trace: boolean;
   layout: SharedLayout;
-  channels: ChannelLayout;
 }
 
 /** Thread -> main. */
@@ -68,75 +67,65 @@ async function main(): Promise<void> {
   post({ type: 'ready' });
   sim.start();
 
-  // Conservative windows without a barrier (shared-channels.ts): run everything before the bound the others'
-  // clocks give, send, publish the new clock; wait only when no other clock has moved since the last window.
-  const ch = new SharedChannels(setup.channels);
-  const clocks = new Float64Array(n);
-  const inLatency = new Float64Array(n);
-  for (let q = 0; q < n; q++) inLatency[q] = q === me ? Infinity : latency[q * n + me]!;
-  let ranTo = 0; // everything before it has run
+  const next = new Float64Array(n);
+  const granted = new Float64Array(n);
+  const bounds = new Float64Array(n);
+  const finished = new Uint8Array(n);
+  const scratch = new Float64Array(n);
+  let left = n; // partitions that have not had their last window
+  let parity = 0;
   let rounds = 0;
   let sinceTrace = 0;
-  let waitMs = 0;
-  let spinUs = 8;
-  const waitSpace = (): void => {
-    if (win.aborted) throw new RunAborted('the run failed in another partition');
-    ch.waitChange(ch.published(), 1);
-    win.beat(me);
-  };
-  const inject = (e: WireEvent): void => {
-    if (e[0] < ranTo) throw new Error(`internal error (lookahead): an event for ${e[0]} ps arrived after this partition ran to ${ranTo} ps`);
-    sim.inject({ time: e[0], dst: e[1], src: e[2], seq: e[3], port: e[4], payload: e[5] });
-  };
   for (;;) {
-    const seen = ch.published();
-    // The clocks first, then the rings: everything sent before a clock was published is in what is drained.
-    for (let q = 0; q < n; q++) clocks[q] = q === me ? Infinity : ch.clock(q);
-    for (let q = 0; q < n; q++) if (q !== me) ch.receive(q, me, inject);
-    let bound = Infinity;
-    for (let q = 0; q < n; q++) if (q !== me && clocks[q]! + inLatency[q]! < bound) bound = clocks[q]! + inLatency[q]!;
-    if (bound <= ranTo) {
-      // Nothing new to run: spin a little (the partner may be about to publish), then sleep until a clock moves.
-      const t0 = performance.now();
-      const spinUntil = t0 + spinUs / 1000;
-      let caught = false;
-      for (let i = 1; ; i++) {
-        if (ch.published() !== seen) {
-          caught = true;
-          break;
-        }
-        if ((i & 63) === 0 && performance.now() > spinUntil) break;
-      }
-      spinUs = caught ? Math.min(50, spinUs * 2) : Math.max(1, spinUs / 2);
-      while (!caught && ch.published() === seen) {
-        if (win.aborted) throw new RunAborted('the run failed in another partition');
-        ch.waitChange(seen, 100);
-        win.beat(me);
-      }
-      waitMs += performance.now() - t0;
-      continue;
-    }
-    const last = bound > untilPs;
-    const until = last ? untilPs : bound - 1;
-    while (sim.runUntil(until, SLICE_EVENTS) === 'budget') win.beat(me);
-    win.progress(me, until, sim.events);
-    ranTo = last ? untilPs + 1 : bound;
-    rounds++;
     for (let q = 0; q < n; q++) {
-      if (q === me || out[q]!.length === 0) continue;
-      ch.send(me, q, out[q]!, waitSpace);
-      out[q] = [];
+      if (q === me) continue;
+      win.post(parity, me, q, out[q]!);
+      if (out[q]!.length > 0) out[q] = [];
     }
-    ch.publish(me, last ? Infinity : ranTo);
+    win.publishNext(parity, me, sim.nextEventTime());
+    win.barrier(me);
+    for (let q = 0; q < n; q++) {
+      if (q === me) continue;
+      for (const e of win.take(parity, q, me)) {
+        if (e[0] < granted[me]!) throw new Error(`internal error (lookahead): an event for ${e[0]} ps arrived after this partition ran to ${granted[me]} ps`);
+        sim.inject({ time: e[0], dst: e[1], src: e[2], seq: e[3], port: e[4], payload: e[5] });
+      }
+    }
+    for (let q = 0; q < n; q++) {
+      let t = win.next(parity, q);
+      for (let r = 0; r < n; r++) if (r !== q) t = Math.min(t, win.minSent(parity, r, q));
+      next[q] = t;
+    }
+    roundBounds(next, finished, granted, latency, bounds, scratch);
+    rounds++;
+    let moved = false;
+    for (let q = 0; q < n; q++) {
+      if (finished[q] === 1) continue;
+      const last = bounds[q]! > untilPs;
+      if (last || bounds[q]! > granted[q]!) moved = true;
+      if (q === me) {
+        const until = last ? untilPs : bounds[q]! - 1;
+        while (sim.runUntil(until, SLICE_EVENTS) === 'budget') win.beat(me);
+        win.progress(me, until, sim.events);
+      }
+      granted[q] = last ? untilPs + 1 : bounds[q]!;
+      if (last) {
+        finished[q] = 1;
+        left--;
+      }
+    }
+    if (!moved) throw new Error(`internal error: no partition can make progress at ${Math.min(...granted)} ps`);
     win.beat(me);
-    if (traceSink !== null && (++sinceTrace >= TRACE_EVERY || last)) {
+    const done = left === 0;
+    if (traceSink !== null && (++sinceTrace >= TRACE_EVERY || done)) {
       sinceTrace = 0;
       const chunk = traceSink.take();
-      post({ type: 'trace', ...(chunk !== undefined ? { chunk } : {}), horizon: last ? Infinity : ranTo });
+      post({ type: 'trace', ...(chunk !== undefined ? { chunk } : {}), horizon: finished[me] === 1 ? Infinity : granted[me]! });
     }
-    if (last) break;
+    if (done) break;
+    parity ^= 1;
   }
-  post({ type: 'finished', notCompleted: notCompletedOf(p, isLocal), rounds, waitMs, cpuMs: threadCpuMs() - cpu0 });
+  post({ type: 'finished', notCompleted: notCompletedOf(p, isLocal), rounds, waitMs: win.waitMs, cpuMs: threadCpuMs() - cpu0 });
   port.once('message', (m: ToThread) => {
     if (m.type !== 'summarize') return;
     try {

@@ -14,7 +14,6 @@ import type { Scenario } from '../scenario/types.js';
 import type { CoordinatorResult, PartitionProgress } from './coordinator.js';
 import { describeMembers, type Plan } from './plan.js';
 import type { Outcome } from './protocol.js';
-import { channelLayout } from './shared-channels.js';
 import { sharedLayout, SharedWindow } from './shared-window.js';
 import type { FromThread, ThreadSetup, ToThread } from './thread-worker.js';
 import { CHECK_MS, SILENCE_MS } from './timing.js';
@@ -73,7 +72,6 @@ export async function runThreads(o: ThreadRunOptions): Promise<CoordinatorResult
   const n = o.plan.partitions;
   const layout = sharedLayout(n);
   const win = new SharedWindow(layout);
-  const channels = channelLayout(n);
   const trace = new MergedTrace(o.trace, o.sinks);
   let settled = false;
   let resolve!: (r: CoordinatorResult) => void;
@@ -102,7 +100,6 @@ export async function runThreads(o: ThreadRunOptions): Promise<CoordinatorResult
       latency: o.plan.latency,
       trace: trace.wanted,
       layout,
-      channels,
     };
     const thread = o.threads[index]!;
     thread.postMessage({ type: 'setup', setup } satisfies ToThread);
