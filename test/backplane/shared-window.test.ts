@@ -92,6 +92,29 @@ describe('SharedWindow mailboxes', () => {
     expect(win.minSent(0, 0, 1)).toBe(Infinity);
   });
 
+  it('carry packets and frames as their bytes and any other payload as msgpack, in the order posted', () => {
+    const win = new SharedWindow(sharedLayout(2));
+    const packet = Uint8Array.from({ length: 60 }, (_, i) => i);
+    const big = 2 ** 40 + 3; // picoseconds past 2^32
+    const sent: WireEvent[] = [
+      [big, 7, 2, 11, 0, { kind: 'ipv4', packet: packet.subarray(20) }],
+      [big, 7, 2, 12, 1, { kind: 'frame', frame: new Uint8Array(0) }],
+      [big + 1, 0, 9, 2 ** 33, 3, { kind: 'ipv4', packet, ttl: 4 }], // a look-alike with a third key: msgpack keeps it
+      [big + 2, 4, 4, 0, 0, { kind: 'ipv4', packet: 'not bytes' }],
+      [big + 3, 4, 4, 1, 2, 17],
+    ];
+    win.post(1, 1, 0, sent);
+    const got = win.take(1, 1, 0);
+    expect(got.map((e) => e.slice(0, 5))).toEqual(sent.map((e) => e.slice(0, 5)));
+    expect([...(got[0]![5] as { packet: Uint8Array }).packet]).toEqual([...packet.subarray(20)]);
+    expect(Object.keys(got[0]![5] as object)).toEqual(['kind', 'packet']);
+    expect((got[1]![5] as { frame: Uint8Array }).frame).toHaveLength(0);
+    const lookAlike = got[2]![5] as { kind: string; packet: Uint8Array; ttl: number };
+    expect([lookAlike.kind, [...lookAlike.packet], lookAlike.ttl]).toEqual(['ipv4', [...packet], 4]);
+    expect(got[3]![5]).toEqual({ kind: 'ipv4', packet: 'not bytes' });
+    expect(got[4]![5]).toBe(17);
+  });
+
   it('the barrier holds two threads together round by round (each sees what the other posted before it)', async () => {
     const code = `
       const { workerData, parentPort } = require('node:worker_threads');
