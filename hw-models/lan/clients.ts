@@ -9,6 +9,7 @@
 import { Component, type Port } from '../../src/kernel/index.js';
 import { Histogram, type HistogramData } from '../../src/kernel/histogram.js';
 import { TcpEngine } from '../../src/firmware/tcp/engine.js';
+import { ConnStore } from '../../src/firmware/tcp/conn-store.js';
 import { LINUX_TCP_CONFIG } from '../../src/firmware/tcp/config.js';
 import type { TcpConnection } from '../../src/firmware/tcp/connection.js';
 import type { CloseReason, TcpHandler } from '../../src/firmware/tcp/types.js';
@@ -168,6 +169,9 @@ export class ClientHosts extends Component implements TcpHandler {
 
   override start(): void {
     this.router = this.port('router');
+    // One store for every host's control blocks: a host holds a handful of connections, and rows in shared
+    // chunks cost less than a chunk per host.
+    const store = new ConnStore();
     this.hosts.forEach((host, h) => {
       host.engine = new TcpEngine(
         {
@@ -177,6 +181,7 @@ export class ClientHosts extends Component implements TcpHandler {
           rng: this.rng,
         },
         LINUX_TCP_CONFIG,
+        { store },
       );
     });
     this.armStart();

@@ -1,7 +1,7 @@
 // Per-LPAR connection accounting that survives an LPAR going down: for every local (ip, port) the stack
 // accepted connections on, how many were opened, closed, reset, are still open, or were open when the LPAR
-// went down, and which clients (remote ip:port) were assigned here. The run report derives
-// distribution[].targets[].totalConn, activeConn and lost from it.
+// went down, and which clients (remote ip:port) were assigned here and did not end in order. The run report
+// derives distribution[].targets[].totalConn, activeConn and lost from it.
 
 export interface ServiceLedger {
   /** Connections set up on this local address and port over the whole run. */
@@ -12,7 +12,10 @@ export interface ServiceLedger {
   reset: number;
   /** Open when the LPAR went down. */
   lostOnDown: number;
-  /** Remote endpoints (remoteKey(ip, port)) of every connection set up here. */
+  /** Remote endpoints (remoteKey(ip, port)) of the connections set up here that have not ended in order:
+   *  open now, reset, or open when the LPAR went down. A connection this stack closed in order (both FINs,
+   *  'close') is not lost here whatever its client made of it, so it leaves the set: in a long run the set
+   *  holds the open and the failed connections, not every client endpoint ever seen. */
   readonly lastAssigned: Set<number>;
   /** Remote endpoints open now. */
   readonly open: Set<number>;
@@ -34,8 +37,12 @@ export class ConnectionLedger {
       s.lastAssigned.add(key);
       s.open.add(key);
     } else {
-      if (event === 'close') s.closed++;
-      else s.reset++;
+      if (event === 'close') {
+        s.closed++;
+        s.lastAssigned.delete(key);
+      } else {
+        s.reset++;
+      }
       s.open.delete(key);
     }
     s.active = s.open.size;

@@ -8,7 +8,8 @@ import type { TcpListener } from '../listener.js';
 import type { TcpHandler, TcpResult } from '../types.js';
 
 class EchoState {
-  pending: Uint8Array[] = [];
+  /** Created when the send buffer first refuses bytes (most connections never need it). */
+  pending: Uint8Array[] | null = null;
   peerClosed = false;
 }
 
@@ -33,19 +34,19 @@ export class EchoServer implements TcpHandler {
 
   onData(now: number, conn: TcpConnection, data: Uint8Array): void {
     const st = conn.user as EchoState;
-    if (st.pending.length > 0) {
+    if (st.pending !== null && st.pending.length > 0) {
       st.pending.push(data.slice());
       return;
     }
     const n = this.engine.write(now, conn, data);
     if (n < 0) return;
     this.stats.bytesEchoed += n;
-    if (n < data.length) st.pending.push(data.slice(n));
+    if (n < data.length) (st.pending ??= []).push(data.slice(n));
   }
 
   onWritable(now: number, conn: TcpConnection): void {
     const st = conn.user as EchoState;
-    while (st.pending.length > 0) {
+    while (st.pending !== null && st.pending.length > 0) {
       const head = st.pending[0]!;
       const n = this.engine.write(now, conn, head);
       if (n < 0) return;
@@ -62,6 +63,6 @@ export class EchoServer implements TcpHandler {
   onPeerClosed(now: number, conn: TcpConnection): void {
     const st = conn.user as EchoState;
     st.peerClosed = true;
-    if (st.pending.length === 0) this.engine.close(now, conn);
+    if (st.pending === null || st.pending.length === 0) this.engine.close(now, conn);
   }
 }
