@@ -9,6 +9,7 @@
 import { Component, type Port } from '../../src/kernel/index.js';
 import { Histogram, type HistogramData } from '../../src/kernel/histogram.js';
 import { TcpEngine } from '../../src/firmware/tcp/engine.js';
+import { ConnStore } from '../../src/firmware/tcp/conn-store.js';
 import { LINUX_TCP_CONFIG } from '../../src/firmware/tcp/config.js';
 import type { TcpConnection } from '../../src/firmware/tcp/connection.js';
 import type { CloseReason, TcpHandler } from '../../src/firmware/tcp/types.js';
@@ -84,26 +85,54 @@ export interface WorkloadLatencyData {
   readonly complete: HistogramData;
 }
 
-interface Flow {
-  workload: ClientWorkload;
-  engine: TcpEngine;
+// One per connection a workload opened, kept until it completes (a held one for the whole run): a million
+// held connections keep a million of these, so the record is small. The SYN's time is the control block's
+// openedAt, the client address follows from the host's index, the flags share one integer.
+const ESTABLISHED = 1;
+const ANSWERED = 2;
+const DONE = 4;
+
+class Flow {
   /** Until it closes: a closed connection is let go (thousands of them would otherwise stay alive, and every
    *  garbage collection would copy them), keeping only the ports the report needs. */
   conn: TcpConnection | null;
-  clientIp: number;
-  clientPort: number;
-  expect: number;
-  received: number;
-  /** Reads the HTTP response head; null once it is through (or for echo, which has none). */
-  head: ResponseHeadReader | null;
+  received = 0;
+  private bits = 0;
+  outcome: 'completed' | 'reset' | 'failed' | null = null;
+
+  constructor(
+    readonly workload: ClientWorkload,
+    conn: TcpConnection,
+    /** The client host's index (its address is the first client address plus this). */
+    readonly host: number,
+    readonly clientPort: number,
+    public expect: number,
+    /** Reads the HTTP response head; null once it is through (or for echo, which has none). */
+    public head: ResponseHeadReader | null,
+  ) {
+    this.conn = conn;
+  }
+
   /** The handshake completed. */
-  established: boolean;
-  /** When the SYN went out, ps: every latency of the connection counts from here. */
-  startPs: number;
+  get established(): boolean {
+    return (this.bits & ESTABLISHED) !== 0;
+  }
+  set established(v: boolean) {
+    this.bits = v ? this.bits | ESTABLISHED : this.bits & ~ESTABLISHED;
+  }
   /** A response byte has arrived. */
-  answered: boolean;
-  done: boolean;
-  outcome: 'completed' | 'reset' | 'failed' | null;
+  get answered(): boolean {
+    return (this.bits & ANSWERED) !== 0;
+  }
+  set answered(v: boolean) {
+    this.bits = v ? this.bits | ANSWERED : this.bits & ~ANSWERED;
+  }
+  get done(): boolean {
+    return (this.bits & DONE) !== 0;
+  }
+  set done(v: boolean) {
+    this.bits = v ? this.bits | DONE : this.bits & ~DONE;
+  }
 }
 
 class Host {
@@ -168,6 +197,9 @@ export class ClientHosts extends Component implements TcpHandler {
 
   override start(): void {
     this.router = this.port('router');
+    // One store for every host's control blocks: a host holds a handful of connections, and rows in shared
+    // chunks cost less than a chunk per host.
+    const store = new ConnStore();
     this.hosts.forEach((host, h) => {
       host.engine = new TcpEngine(
         {
@@ -177,6 +209,7 @@ export class ClientHosts extends Component implements TcpHandler {
           rng: this.rng,
         },
         LINUX_TCP_CONFIG,
+        { store },
       );
     });
     this.armStart();
@@ -211,7 +244,7 @@ export class ClientHosts extends Component implements TcpHandler {
     }
     if (tag === TAG_CLOSE) {
       const flow = this.flows.get(data as number);
-      if (flow?.conn) flow.engine.close(this.now, flow.conn);
+      if (flow?.conn) this.hosts[flow.host]!.engine.close(this.now, flow.conn);
       return;
     }
     const host = this.hosts[tag]!;
@@ -254,7 +287,7 @@ export class ClientHosts extends Component implements TcpHandler {
       return;
     }
     const c = r.value;
-    const flow: Flow = { workload: w, engine: host.engine, conn: c, clientIp: c.localIp, clientPort: c.localPort, expect: w.response, received: 0, head: w.protocol === 'http' ? new ResponseHeadReader() : null, established: false, startPs: this.now, answered: false, done: false, outcome: null };
+    const flow = new Flow(w, c, h, c.localPort, w.response, w.protocol === 'http' ? new ResponseHeadReader() : null);
     c.user = this.nextFlow;
     this.flows.set(this.nextFlow++, flow);
   }
@@ -265,13 +298,13 @@ export class ClientHosts extends Component implements TcpHandler {
     const flow = this.flows.get(conn.user as number)!;
     const w = flow.workload;
     flow.established = true;
-    this.latencyOf(w).connect.record(now - flow.startPs);
+    this.latencyOf(w).connect.record(now - conn.openedAt); // from the SYN
     let request = this.requests.get(w);
     if (request === undefined) {
       request = w.protocol === 'http' ? this.httpRequest(w) : new Uint8Array(w.request).fill(0x61);
       this.requests.set(w, request);
     }
-    flow.engine.write(now, conn, request);
+    this.hosts[flow.host]!.engine.write(now, conn, request);
     this.totals.bytesSent += request.length;
   }
 
@@ -287,7 +320,7 @@ export class ClientHosts extends Component implements TcpHandler {
     this.totals.bytesReceived += data.length;
     if (!flow.answered) {
       flow.answered = true;
-      this.latencyOf(flow.workload).firstByte.record(now - flow.startPs);
+      this.latencyOf(flow.workload).firstByte.record(now - conn.openedAt);
     }
     let body = data.length;
     if (flow.head !== null) {
@@ -300,14 +333,14 @@ export class ClientHosts extends Component implements TcpHandler {
     flow.received += body;
     if (!flow.done && flow.received >= flow.expect) {
       flow.done = true;
-      this.latencyOf(flow.workload).complete.record(now - flow.startPs);
+      this.latencyOf(flow.workload).complete.record(now - conn.openedAt);
       if (flow.workload.holdPs > 0) this.after(flow.workload.holdPs, TAG_CLOSE, conn.user);
-      else flow.engine.close(now, conn);
+      else this.hosts[flow.host]!.engine.close(now, conn);
     }
   }
 
   onPeerClosed(now: number, conn: TcpConnection): void {
-    this.flows.get(conn.user as number)!.engine.close(now, conn);
+    this.hosts[this.flows.get(conn.user as number)!.host]!.engine.close(now, conn);
   }
 
   onClosed(_now: number, conn: TcpConnection, reason: CloseReason): void {
@@ -362,7 +395,7 @@ export class ClientHosts extends Component implements TcpHandler {
     const out: ConnectionOutcome[] = [];
     for (const f of this.flows.values()) {
       if (f.outcome === 'completed') continue;
-      out.push([f.clientIp, f.clientPort, dvipaOf(f.workload.dvipa), f.workload.port, f.outcome ?? (f.established ? 'open' : 'failed')]);
+      out.push([(this.firstIp + f.host) >>> 0, f.clientPort, dvipaOf(f.workload.dvipa), f.workload.port, f.outcome ?? (f.established ? 'open' : 'failed')]);
     }
     return out;
   }

@@ -1,7 +1,7 @@
 // Per-LPAR connection accounting that survives an LPAR going down: for every local (ip, port) the stack
 // accepted connections on, how many were opened, closed, reset, are still open, or were open when the LPAR
-// went down, and which clients (remote ip:port) were assigned here. The run report derives
-// distribution[].targets[].totalConn, activeConn and lost from it.
+// went down, and which clients (remote ip:port) were assigned here and did not end in order. The run report
+// derives distribution[].targets[].totalConn, activeConn and lost from it.
 
 export interface ServiceLedger {
   /** Connections set up on this local address and port over the whole run. */
@@ -12,8 +12,15 @@ export interface ServiceLedger {
   reset: number;
   /** Open when the LPAR went down. */
   lostOnDown: number;
-  /** Remote endpoints (remoteKey(ip, port)) of every connection set up here. */
-  readonly lastAssigned: Set<number>;
+  /** Remote endpoints (remoteKey(ip, port)) of the connections set up here that have not ended in order:
+   *  open now, reset, or open when the LPAR went down. A connection this stack closed in order (both FINs,
+   *  'close') is not lost here whatever its client made of it, so it leaves the set: in a long run the set
+   *  holds the open and the failed connections, not every client endpoint ever seen. (The ended ones, then
+   *  the open ones: each key is kept once.) */
+  readonly lastAssigned: Iterable<number>;
+  /** Remote endpoints of connections set up here that ended without an orderly close (reset, or open when
+   *  the LPAR went down), and are not open again. */
+  readonly ended: Set<number>;
   /** Remote endpoints open now. */
   readonly open: Set<number>;
 }
@@ -31,11 +38,16 @@ export class ConnectionLedger {
     const key = remoteKey(remoteIp, remotePort);
     if (event === 'open') {
       s.total++;
-      s.lastAssigned.add(key);
+      s.ended.delete(key);
       s.open.add(key);
     } else {
-      if (event === 'close') s.closed++;
-      else s.reset++;
+      if (event === 'close') {
+        s.closed++;
+        s.ended.delete(key);
+      } else {
+        s.reset++;
+        if (s.open.has(key)) s.ended.add(key);
+      }
       s.open.delete(key);
     }
     s.active = s.open.size;
@@ -45,6 +57,7 @@ export class ConnectionLedger {
   down(): void {
     for (const s of this.services.values()) {
       s.lostOnDown += s.open.size;
+      for (const key of s.open) s.ended.add(key);
       s.open.clear();
       s.active = 0;
     }
@@ -59,7 +72,7 @@ export class ConnectionLedger {
     const k = (localIp >>> 0) * 65536 + localPort;
     let s = this.services.get(k);
     if (s === undefined) {
-      s = { total: 0, active: 0, closed: 0, reset: 0, lostOnDown: 0, lastAssigned: new Set(), open: new Set() };
+      s = newLedger();
       this.services.set(k, s);
     }
     return s;
@@ -73,6 +86,18 @@ export class ConnectionLedger {
   }
 }
 
-const EMPTY: Readonly<ServiceLedger> = Object.freeze({
-  total: 0, active: 0, closed: 0, reset: 0, lostOnDown: 0, lastAssigned: new Set<number>(), open: new Set<number>(),
-});
+function newLedger(): ServiceLedger {
+  const ended = new Set<number>();
+  const open = new Set<number>();
+  return {
+    total: 0, active: 0, closed: 0, reset: 0, lostOnDown: 0, ended, open,
+    lastAssigned: {
+      *[Symbol.iterator]() {
+        yield* ended;
+        yield* open;
+      },
+    },
+  };
+}
+
+const EMPTY: Readonly<ServiceLedger> = Object.freeze(newLedger());

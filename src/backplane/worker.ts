@@ -8,6 +8,7 @@
 import * as zmq from 'zeromq';
 import { type Component, type RemoteEvent, SimulationError } from '../kernel/index.js';
 import { formatTime } from '../kernel/time.js';
+import { HeapWatch } from '../run/memory-budget.js';
 import { notCompletedOf, prepare, type Prepared, reportPart } from '../run/run-scenario.js';
 import type { Scenario } from '../scenario/types.js';
 import { type CurveFiles, clientOptions, readCurveFiles } from './curve.js';
@@ -53,6 +54,7 @@ class Worker {
   private readonly out: Outbox;
   private partition = -1;
   private prepared: Prepared | null = null;
+  private readonly heap = new HeapWatch();
   private isLocal: (c: Component) => boolean = () => false;
   private outgoing: WireEvent[] = [];
   private traceSink: TraceChunkSink | null = null;
@@ -217,15 +219,19 @@ class Worker {
       const until = m.last ? m.bound : m.bound - 1;
       let yielded = performance.now();
       // A replay that is over ends the run (told to the coordinator with this window): run to that instant, all
-      // of it, and no further ('paused' comes at that instant).
+      // of it, and no further ('paused' comes at that instant). A partition about to run out of memory fails with
+      // one line (exit 3), not V8's dump: the heap is looked at after every window (most hold a few events) and
+      // every slice of a long one.
       const limit = (): number => Math.min(until, this.instruments?.endPs ?? Infinity);
       for (let r = sim.runUntil(limit(), SLICE_EVENTS); r === 'budget' || r === 'paused'; r = sim.runUntil(limit(), SLICE_EVENTS)) {
+        this.heap.check();
         if (performance.now() - yielded > YIELD_MS) {
           // Let the heartbeat timer and the socket breathe during a long window.
           await new Promise((r) => setImmediate(r));
           yielded = performance.now();
         }
       }
+      this.heap.check();
     } catch (err) {
       this.fail(err);
       return;

@@ -10,6 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import { SimulationError, type Component, type TraceSink } from '../kernel/index.js';
 import { formatTime } from '../kernel/time.js';
+import { HeapWatch } from '../run/memory-budget.js';
 import { assembleReport, evaluateExpectations, prepare, type Prepared } from '../run/run-scenario.js';
 import type { Report } from '../run/report.js';
 import type { Scenario } from '../scenario/types.js';
@@ -85,6 +86,7 @@ export class DebugEngine implements TraceSink {
   private current: Stop | null = null;
   private pauseWanted: string | null = null;
   private started = false;
+  private readonly heap = new HeapWatch();
   private scheduled = false;
   private runWallMs = 0;
   private finished: RunEnd | null = null;
@@ -252,6 +254,7 @@ export class DebugEngine implements TraceSink {
       }
       for (;;) {
         const why = sim.runUntil(this.p.untilPs, CHUNK_EVENTS);
+        this.heap.check(); // out of memory ends the run (exit 3, one line) like a model failure
         if (this.pending !== null) return this.enterStop(this.pending);
         if (why === 'until' || why === 'idle') return this.finish();
         if (this.pauseWanted !== null) {

@@ -15,13 +15,43 @@ export interface RtoParameters {
   readonly varianceMultiplier: number;
 }
 
-export class RttEstimator {
+/** The estimator's state, wherever it is kept (RttEstimator, or the fields of a TCP control block). */
+export interface RttState {
   /** Smoothed RTT and its variation (0 until the first sample). */
-  srtt = 0;
-  rttvar = 0;
+  srtt: number;
+  rttvar: number;
   /** RTO before backoff. */
   baseRto: number;
   /** Consecutive timeouts since the last acknowledgement of new data (RTO doubles each). */
+  backoff: number;
+  samples: number;
+}
+
+/** The RTO to arm now: base doubled per backoff, capped at maxRto. */
+export function rtoOf(c: RtoParameters, s: RttState): number {
+  const b = Math.min(s.backoff, 30);
+  return Math.min(c.maxRto, s.baseRto * 2 ** b);
+}
+
+/** Takes a round-trip measurement from a segment that was not retransmitted (Karn). */
+export function rttSample(c: RtoParameters, s: RttState, r: number): void {
+  const m = Math.max(0, r);
+  if (s.samples === 0) {
+    s.srtt = m;
+    s.rttvar = m / 2;
+  } else {
+    s.rttvar = (1 - c.varianceGain) * s.rttvar + c.varianceGain * Math.abs(s.srtt - m);
+    s.srtt = (1 - c.rttGain) * s.srtt + c.rttGain * m;
+  }
+  s.samples++;
+  const raw = s.srtt + Math.max(c.clockGranularity, c.varianceMultiplier * s.rttvar);
+  s.baseRto = Math.round(Math.min(c.maxRto, Math.max(c.minRto, raw)));
+}
+
+export class RttEstimator implements RttState {
+  srtt = 0;
+  rttvar = 0;
+  baseRto: number;
   backoff = 0;
   samples = 0;
 
@@ -29,26 +59,11 @@ export class RttEstimator {
     this.baseRto = config.initialRto;
   }
 
-  /** The RTO to arm now: base doubled per backoff, capped at maxRto. */
   get rto(): number {
-    const c = this.config;
-    const b = Math.min(this.backoff, 30);
-    return Math.min(c.maxRto, this.baseRto * 2 ** b);
+    return rtoOf(this.config, this);
   }
 
-  /** A round-trip measurement from a segment that was not retransmitted (Karn). */
   sample(r: number): void {
-    const c = this.config;
-    const m = Math.max(0, r);
-    if (this.samples === 0) {
-      this.srtt = m;
-      this.rttvar = m / 2;
-    } else {
-      this.rttvar = (1 - c.varianceGain) * this.rttvar + c.varianceGain * Math.abs(this.srtt - m);
-      this.srtt = (1 - c.rttGain) * this.srtt + c.rttGain * m;
-    }
-    this.samples++;
-    const raw = this.srtt + Math.max(c.clockGranularity, c.varianceMultiplier * this.rttvar);
-    this.baseRto = Math.round(Math.min(c.maxRto, Math.max(c.minRto, raw)));
+    rttSample(this.config, this, r);
   }
 }

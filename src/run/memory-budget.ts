@@ -7,9 +7,10 @@ import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { InputError } from '../errors.js';
 import type { Scenario, WorkloadSpec } from '../scenario/types.js';
 
-/** Heap bytes per open connection: client end, server end, VCRT row and ledgers together (measured by the
- *  scale bench, test/bench/scale.bench.ts: 4,694 on the 32-LPAR sysplex, 2,850 on the demo; rounded up). */
-export const BYTES_PER_OPEN_CONNECTION = 4_800;
+/** Bytes per open connection: client end, server end, VCRT row and ledgers together, heap and the control
+ *  blocks' array-buffer rows (measured by the scale bench, test/bench/scale.bench.ts: 1,634 with a million held
+ *  on the 32-LPAR sysplex, 4,103 at 50,000 where the 65,536 client hosts' engines weigh more; rounded up). */
+export const BYTES_PER_OPEN_CONNECTION = 2_000;
 /** Heap bytes kept for every connection ever opened (the client's outcome record, the ledger keys). */
 export const BYTES_PER_CONNECTION = 250;
 /** Heap bytes per client host (its TCP engine, ports and timers). */

@@ -12,10 +12,10 @@ import { MAIN, ROOT, errLines } from './cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'sysplex-limits-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(file: string, nodeOptions = ''): { status: number | null; stderr: string } {
+function run(file: string, nodeOptions = '', extra: string[] = []): { status: number | null; stderr: string } {
   const env = { ...process.env, NODE_OPTIONS: nodeOptions };
   delete env.SYSPLEX_EMU_DEBUG;
-  const r = spawnSync(process.execPath, [MAIN, 'run', file], { cwd: dir, env, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [MAIN, 'run', file, ...extra], { cwd: dir, env, encoding: 'utf8', timeout: 170_000 });
   return { status: r.status, stderr: r.stderr };
 }
 
@@ -40,15 +40,27 @@ describe('limits', () => {
     expect(lines[0]).toMatch(/big\.yaml:6:20: workload\[0\]\.connections: 2,000,000 connections need an estimated [0-9.]+ GiB of heap, more than the [0-9]+ MiB this process has \(limit [0-9]+ MiB\)/);
   });
 
-  it('a model that leaks until the heap is nearly full ends with exit 3 and one line', () => {
+  function leakyTopology(): string {
     const topo = join(dir, 'leaky.yaml');
     const firmware = join(ROOT, 'test/e2e/fixtures/leaky-firmware.mjs');
     const demo = readFileSync(join(ROOT, 'fixtures/topologies/demo.yaml'), 'utf8');
     writeFileSync(topo, demo.replace(/profile: \.\.\/profiles\/(SYS\d)\.tcpip/g, (_m, sys: string) => `profile: ${join(ROOT, 'fixtures/profiles', `${sys}.tcpip`)}\n    firmware: ${firmware}`));
-    const r = run(scenario('leak', '100000', '2000/s', topo), '--max-old-space-size=192');
+    return topo;
+  }
+
+  it('a model that leaks until the heap is nearly full ends with exit 3 and one line', () => {
+    const r = run(scenario('leak', '100000', '2000/s', leakyTopology()), '--max-old-space-size=192');
     expect(r.status).toBe(3);
     const lines = errLines({ status: r.status, stdout: '', stderr: r.stderr }).filter((l) => !l.startsWith('\r'));
     expect(r.stderr).not.toMatch(/FATAL ERROR|Last few GCs|JS stacktrace/);
     expect(lines.at(-1)).toMatch(/^sysplex-emu: run failed: .* at virtual time .*: out of memory: the heap holds \d+ MiB of its \d+ MiB limit/);
+  }, 180_000);
+
+  it('so does a partition of a partitioned run: its worker watches its own heap', () => {
+    const r = run(scenario('leak-partitioned', '100000', '2000/s', leakyTopology()), '--max-old-space-size=192', ['--partitions', '2']);
+    expect(r.status).toBe(3);
+    expect(r.stderr).not.toMatch(/FATAL ERROR|Last few GCs|JS stacktrace/);
+    const lines = errLines({ status: r.status, stdout: '', stderr: r.stderr }).filter((l) => !l.startsWith('\r'));
+    expect(lines.at(-1)).toMatch(/out of memory: the heap holds \d+ MiB of its \d+ MiB limit/);
   }, 180_000);
 });

@@ -9,6 +9,7 @@ import { readTcpDatagram, scanTcpOptions, tcpChecksumOf, TcpFlag, tcpHeaderLen }
 import { LINUX_TCP_CONFIG, type TcpConfig } from './config.js';
 import { ConnTable, endpointKey } from './conn-table.js';
 import { TcpConnection } from './connection.js';
+import { ConnStore } from './conn-store.js';
 import { listenInput, segmentArrives } from './input.js';
 import { IsnGenerator } from './isn.js';
 import { TcpListener } from './listener.js';
@@ -30,6 +31,9 @@ import {
 export interface TcpEngineOptions {
   /** Added to connection numbers to form host timer ids, for hosts that share one timer id space. */
   readonly timerIdBase?: number;
+  /** Where the control blocks' number fields live; engines may share one (many small client hosts do).
+   *  Default: the engine's own. */
+  readonly store?: ConnStore;
 }
 
 export class TcpEngine {
@@ -44,6 +48,7 @@ export class TcpEngine {
   private ipId = 0;
   private nextEphemeral = -1;
   private readonly isns: IsnGenerator;
+  private readonly store: ConnStore;
 
   constructor(
     readonly host: TcpHost,
@@ -52,6 +57,7 @@ export class TcpEngine {
   ) {
     this.config = config;
     this.timerIdBase = options.timerIdBase ?? 0;
+    this.store = options.store ?? new ConnStore();
     this.isns = new IsnGenerator(host.rng);
   }
 
@@ -59,6 +65,14 @@ export class TcpEngine {
 
   /** A datagram for this engine (full IPv4 header, TCP inside). Never throws; says what it did. */
   receive(now: number, packet: Uint8Array): TcpInput {
+    const r = this.receiveDatagram(now, packet);
+    // The segment record would otherwise keep the packet, and with it the host's whole receive buffer, alive
+    // until the next datagram: tens of kilobytes per idle engine, thousands of idle client hosts.
+    this.seg.packet = NO_PACKET;
+    return r;
+  }
+
+  private receiveDatagram(now: number, packet: Uint8Array): TcpInput {
     const c = this.counters;
     const hl = ipv4Check(packet, 0, this.config.verifyChecksums);
     if (hl < 0) {
@@ -319,7 +333,7 @@ export class TcpEngine {
     handler: TcpHandler,
     now: number,
   ): TcpConnection {
-    const conn = new TcpConnection(this.nextId++, localIp, localPort, remoteIp, remotePort, listener, handler, this.config, now);
+    const conn = new TcpConnection(this.nextId++, localIp, localPort, remoteIp, remotePort, listener, handler, this.config, now, this.store);
     conn.iss = this.isns.isn(now, localIp, localPort, remoteIp, remotePort);
     conn.tsOffset = this.isns.tsOffset(localIp, remoteIp);
     conn.sndUna = conn.iss;
@@ -352,6 +366,7 @@ export class TcpEngine {
         if (i >= 0) l.acceptQueue.splice(i, 1);
       }
     }
+    conn.release(this.store);
     if (conn.wasEstablished && kind !== null) this.host.onConnectionEvent?.(now, kind, conn);
   }
 
@@ -469,6 +484,8 @@ export class TcpEngine {
     return 0;
   }
 }
+
+const NO_PACKET = new Uint8Array(0);
 
 function isPort(p: number): boolean {
   return Number.isInteger(p) && p >= 1 && p <= 65535;

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConnTable } from '../../../src/firmware/tcp/conn-table.js';
+import { ConnStore } from '../../../src/firmware/tcp/conn-store.js';
+import { TcpConnection } from '../../../src/firmware/tcp/connection.js';
 import { Reassembly } from '../../../src/firmware/tcp/reassembly.js';
 import { SendBuffer } from '../../../src/firmware/tcp/send-buffer.js';
 import { seqAdd, seqGt, seqLt } from '../../../src/net/tcp-seq.js';
@@ -149,5 +151,62 @@ describe('RTO estimation (RFC 6298)', () => {
     expect(c.initialRto).toBe(1);
     expect(c.ephemeralLow).toBe(65535);
     expect(Object.isFrozen(c)).toBe(true);
+  });
+});
+
+describe('control blocks in a shared row store', () => {
+  const handler = {};
+  const open = (store: ConnStore, id: number, now: number) =>
+    new TcpConnection(id, 0xc0a8_0001, 1000 + id, 0xc633_6407, 80, null, handler, LINUX_TCP_CONFIG, now, store);
+
+  it('starts every connection from the same fields, and a freed one keeps its own when the row is reused', () => {
+    const store = new ConnStore();
+    const a = open(store, 1, 5 * MS);
+    expect([a.localIp, a.remoteIp, a.openedAt, a.ssthresh, a.rttTime, a.armedAt, a.establishedAt]).toEqual([0xc0a8_0001, 0xc633_6407, 5 * MS, 0x3fff_ffff, -1, Infinity, -1]);
+    expect(a.rto).toBe(LINUX_TCP_CONFIG.initialRto);
+    a.sndUna = 0xffff_fff0; // beyond the small-integer range, as half of all sequence numbers are
+    a.rcvNxt = 0x8000_0001;
+    a.closeAt = 61_000 * MS;
+    a.tsOn = true;
+    a.finQueued = true;
+    a.rtt.sample(40 * MS);
+    const rto = a.rto;
+    a.release(store);
+    expect(store.rows).toBe(0);
+    const b = open(store, 2, 7 * MS); // takes the row a gave back
+    b.sndUna = 17;
+    b.rcvNxt = 18;
+    expect([a.sndUna, a.rcvNxt, a.closeAt, a.openedAt, a.tsOn, a.finQueued, a.rto]).toEqual([0xffff_fff0, 0x8000_0001, 61_000 * MS, 5 * MS, true, true, rto]);
+    expect([b.sndUna, b.rcvNxt, b.closeAt, b.openedAt, b.tsOn, b.finQueued, b.rto]).toEqual([17, 18, 0, 7 * MS, false, false, LINUX_TCP_CONFIG.initialRto]);
+  });
+
+  it('estimates RTT exactly as the standalone estimator does', () => {
+    const store = new ConnStore();
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 5_000 * MS }), { minLength: 1, maxLength: 20 }), fc.nat(8), (samples, backoff) => {
+        const c = open(store, 3, 0);
+        const r = new RttEstimator(LINUX_TCP_CONFIG);
+        for (const s of samples) {
+          c.rtt.sample(s);
+          r.sample(s);
+        }
+        c.rtt.backoff = backoff;
+        r.backoff = backoff;
+        expect([c.srtt, c.rttvar, c.baseRto, c.rto]).toEqual([r.srtt, r.rttvar, r.baseRto, r.rto]);
+        c.release(store);
+      }),
+    );
+  });
+
+  it('holds thousands of rows across chunks and recycles them', () => {
+    const store = new ConnStore();
+    const conns = Array.from({ length: 3000 }, (_, i) => open(store, i + 1, i));
+    conns.forEach((c, i) => (c.sndNxt = 0xffff_0000 + i));
+    expect(conns.every((c, i) => c.sndNxt === 0xffff_0000 + i && c.openedAt === i)).toBe(true);
+    for (const c of conns) c.release(store);
+    expect(store.rows).toBe(0);
+    const again = Array.from({ length: 3000 }, (_, i) => open(store, i + 1, 0));
+    expect(again.every((c) => c.sndNxt === 0 && c.armedAt === Infinity)).toBe(true);
+    expect(conns.every((c, i) => c.sndNxt === 0xffff_0000 + i)).toBe(true);
   });
 });

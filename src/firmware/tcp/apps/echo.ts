@@ -8,7 +8,8 @@ import type { TcpListener } from '../listener.js';
 import type { TcpHandler, TcpResult } from '../types.js';
 
 class EchoState {
-  pending: Uint8Array[] = [];
+  /** Created when the send buffer first refuses bytes (most connections never need it). */
+  pending: Uint8Array[] | null = null;
   peerClosed = false;
 }
 
@@ -26,26 +27,28 @@ export class EchoServer implements TcpHandler {
     return this.engine.listen(now, ip, port, backlog, this);
   }
 
-  onAccept(_now: number, conn: TcpConnection): void {
+  onAccept(_now: number, _conn: TcpConnection): void {
     this.stats.connections++;
-    conn.user = new EchoState();
+    // conn.user gets an EchoState only when something must be remembered (bytes the send buffer refused, the
+    // peer's FIN): a server holding a million idle connections keeps none.
   }
 
   onData(now: number, conn: TcpConnection, data: Uint8Array): void {
-    const st = conn.user as EchoState;
-    if (st.pending.length > 0) {
+    const st = conn.user as EchoState | undefined;
+    if (st !== undefined && st.pending !== null && st.pending.length > 0) {
       st.pending.push(data.slice());
       return;
     }
     const n = this.engine.write(now, conn, data);
     if (n < 0) return;
     this.stats.bytesEchoed += n;
-    if (n < data.length) st.pending.push(data.slice(n));
+    if (n < data.length) (((conn.user ??= new EchoState()) as EchoState).pending ??= []).push(data.slice(n));
   }
 
   onWritable(now: number, conn: TcpConnection): void {
-    const st = conn.user as EchoState;
-    while (st.pending.length > 0) {
+    const st = conn.user as EchoState | undefined;
+    if (st === undefined) return; // nothing waits, and the peer has not closed
+    while (st.pending !== null && st.pending.length > 0) {
       const head = st.pending[0]!;
       const n = this.engine.write(now, conn, head);
       if (n < 0) return;
@@ -60,8 +63,8 @@ export class EchoServer implements TcpHandler {
   }
 
   onPeerClosed(now: number, conn: TcpConnection): void {
-    const st = conn.user as EchoState;
+    const st = (conn.user ??= new EchoState()) as EchoState;
     st.peerClosed = true;
-    if (st.pending.length === 0) this.engine.close(now, conn);
+    if (st.pending === null || st.pending.length === 0) this.engine.close(now, conn);
   }
 }
