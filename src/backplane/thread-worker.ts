@@ -15,6 +15,7 @@ import { RunAborted, type SharedLayout, SharedWindow } from './shared-window.js'
 import { roundBounds } from './sync.js';
 import { SLICE_EVENTS } from './timing.js';
 import { TraceChunkSink } from './trace-chunks.js';
+import { HeapWatch } from '../run/memory-budget.js';
 
 /** What the main thread gives a partition thread (threads.ts). */
 export interface ThreadSetup {
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
   const cpu0 = threadCpuMs();
   const p = await prepare(setup.scenario as Scenario, { seed: setup.seed, untilPs, isLocal, ...(traceSink !== null ? { sinks: [traceSink] } : {}) });
   const sim = p.sim;
+  const heap = new HeapWatch();
   nowPs = () => sim.now;
   const out: WireEvent[][] = Array.from({ length: n }, () => []);
   sim.remote = (e: RemoteEvent) => {
@@ -105,7 +107,12 @@ async function main(): Promise<void> {
       if (last || bounds[q]! > granted[q]!) moved = true;
       if (q === me) {
         const until = last ? untilPs : bounds[q]! - 1;
-        while (sim.runUntil(until, SLICE_EVENTS) === 'budget') win.beat(me);
+        // A partition about to run out of memory fails with one line (exit 3), as a worker process does.
+        while (sim.runUntil(until, SLICE_EVENTS) === 'budget') {
+          win.beat(me);
+          heap.check();
+        }
+        heap.check();
         win.progress(me, until, sim.events);
       }
       granted[q] = last ? untilPs + 1 : bounds[q]!;

@@ -56,8 +56,8 @@ describe('limits', () => {
     expect(lines.at(-1)).toMatch(/^sysplex-emu: run failed: .* at virtual time .*: out of memory: the heap holds \d+ MiB of its \d+ MiB limit/);
   }, 180_000);
 
-  it('so does a partition of a partitioned run: its worker watches its own heap', () => {
-    const r = run(scenario('leak-partitioned', '100000', '2000/s', leakyTopology()), '--max-old-space-size=192', ['--partitions', '2']);
+  it.each(['threads', 'processes'])('so does a partition of a partitioned run (%s): it watches its own heap', (transport) => {
+    const r = run(scenario(`leak-${transport}`, '100000', '2000/s', leakyTopology()), '--max-old-space-size=192', ['--partitions', '2', '--transport', transport]);
     expect(r.status).toBe(3);
     expect(r.stderr).not.toMatch(/FATAL ERROR|Last few GCs|JS stacktrace/);
     const lines = errLines({ status: r.status, stdout: '', stderr: r.stderr }).filter((l) => !l.startsWith('\r'));
