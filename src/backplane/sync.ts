@@ -53,22 +53,7 @@ export function syncRound(ps: readonly SyncParticipant[], latency: Float64Array,
     const p = ps[i]!;
     A[i] = p.finished ? Infinity : p.running ? p.floor : Math.min(p.next, p.pendingAt);
   }
-  // What others may still send: relax A over the links (Bellman-Ford; participants are few).
-  for (let round = 0; round < n; round++) {
-    let changed = false;
-    for (let i = 0; i < n; i++) {
-      const p = ps[i]!;
-      if (p.finished || p.running) continue;
-      for (let q = 0; q < n; q++) {
-        const v = A[q]! + latency[q * n + i]!;
-        if (v < A[i]!) {
-          A[i] = v;
-          changed = true;
-        }
-      }
-    }
-    if (!changed) break;
-  }
+  relaxOverLinks(A, Uint8Array.from(ps, (p) => (p.finished || p.running ? 1 : 0)), latency);
   let horizon = Infinity;
   for (let i = 0; i < n; i++) {
     const p = ps[i]!;
@@ -86,13 +71,7 @@ export function syncRound(ps: readonly SyncParticipant[], latency: Float64Array,
       active++;
       continue;
     }
-    let bound = Infinity;
-    for (let q = 0; q < n; q++) {
-      if (q === i) continue;
-      const v = A[q]! + latency[q * n + i]!;
-      if (v < bound) bound = v;
-    }
-    if (bound < p.granted) bound = p.granted;
+    const bound = Math.max(boundOf(A, latency, i), p.granted);
     const last = bound > untilPs;
     const through = last ? untilPs : bound - 1;
     if (!last && !(p.next <= through) && !(p.pendingAt <= through)) continue;
@@ -115,10 +94,23 @@ export const earliestArrival = (floor: number, latencyPs: number): number => flo
 export function roundBounds(next: Float64Array, finished: Uint8Array, granted: Float64Array, latency: Float64Array, bounds: Float64Array, A = new Float64Array(next.length)): number {
   const n = next.length;
   for (let i = 0; i < n; i++) A[i] = finished[i] === 1 ? Infinity : next[i]!;
+  relaxOverLinks(A, finished, latency);
+  let horizon = Infinity;
+  for (let i = 0; i < n; i++) {
+    if (A[i]! < horizon) horizon = A[i]!;
+    bounds[i] = Math.max(boundOf(A, latency, i), granted[i]!);
+  }
+  return horizon;
+}
+
+/** What others may still send: relax each participant's lower bound A over the links (Bellman-Ford; participants
+ *  are few). Where `fixed[i]` is 1, A[i] stays as it is (finished, or running its window). */
+function relaxOverLinks(A: Float64Array, fixed: Uint8Array, latency: Float64Array): void {
+  const n = A.length;
   for (let round = 0; round < n; round++) {
     let changed = false;
     for (let i = 0; i < n; i++) {
-      if (finished[i] === 1) continue;
+      if (fixed[i] === 1) continue;
       for (let q = 0; q < n; q++) {
         const v = A[q]! + latency[q * n + i]!;
         if (v < A[i]!) {
@@ -129,16 +121,16 @@ export function roundBounds(next: Float64Array, finished: Uint8Array, granted: F
     }
     if (!changed) break;
   }
-  let horizon = Infinity;
-  for (let i = 0; i < n; i++) {
-    if (A[i]! < horizon) horizon = A[i]!;
-    let bound = Infinity;
-    for (let q = 0; q < n; q++) {
-      if (q === i) continue;
-      const v = A[q]! + latency[q * n + i]!;
-      if (v < bound) bound = v;
-    }
-    bounds[i] = Math.max(bound, granted[i]!);
+}
+
+/** The exclusive bound of i's window: the earliest time anything from another participant can reach it. */
+function boundOf(A: Float64Array, latency: Float64Array, i: number): number {
+  const n = A.length;
+  let bound = Infinity;
+  for (let q = 0; q < n; q++) {
+    if (q === i) continue;
+    const v = A[q]! + latency[q * n + i]!;
+    if (v < bound) bound = v;
   }
-  return horizon;
+  return bound;
 }
