@@ -18,7 +18,7 @@
 import type { Port } from '../kernel/index.js';
 import type { Component } from '../kernel/index.js';
 import { InputError } from '../errors.js';
-import { asInputError, openPointWriters, resolveCapturePoints, tapPoints, type CaptureReport } from '../capture/capture-points.js';
+import { asInputError, closePointWriters, openPointWriters, resolveCapturePoints, tapPoints } from '../capture/capture-points.js';
 import type { PointWriter } from '../capture/point-writer.js';
 import { CaptureFormatError } from '../capture/errors.js';
 import { addLost, replayInjector, replayLostAt, type ReplayInjector } from '../capture/replay/index.js';
@@ -295,17 +295,12 @@ export class MergedInstruments {
     }
     if (this.writers.length > 0) {
       this.release(Infinity);
-      const captures: CaptureReport[] = [];
       try {
-        for (const w of this.writers) {
-          w.close();
-          captures.push({ point: w.point, file: w.file, frames: w.written });
-        }
+        report.captures = closePointWriters(this.writers);
       } catch (e) {
         this.abandon();
-        throw asInputError(e);
+        throw e;
       }
-      report.captures = captures;
     }
     // Last: the HTML page shows the report's replay.
     if (this.timeline !== null) {

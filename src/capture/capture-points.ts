@@ -72,17 +72,12 @@ export class CapturePoints implements Instrument {
   }
 
   finish(_p: Prepared, report: Report): void {
-    const captures: CaptureReport[] = [];
     try {
-      for (const w of this.writers) {
-        w.close();
-        captures.push({ point: w.point, file: w.file, frames: w.written });
-      }
+      report.captures = closePointWriters(this.writers);
     } catch (e) {
       this.abandon();
-      throw asInputError(e);
+      throw e;
     }
-    report.captures = captures;
   }
 
   abandon(): void {
@@ -226,4 +221,17 @@ function xcfEndpoints(p: Prepared): Map<string, XcfEndpoint> {
     out.set(l.name, { name: l.name, ip, mac: macFor(`${l.name}.xcf`) });
   });
   return out;
+}
+
+/** Completes the capture files and says what each holds (the report's `captures`); a file that cannot be completed
+ *  is bad input. The caller abandons the rest. */
+export function closePointWriters(writers: readonly PointWriter[]): CaptureReport[] {
+  try {
+    return writers.map((w) => {
+      w.close();
+      return { point: w.point, file: w.file, frames: w.written };
+    });
+  } catch (e) {
+    throw asInputError(e);
+  }
 }
