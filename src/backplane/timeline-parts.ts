@@ -18,6 +18,7 @@ import { S } from '../kernel/time.js';
 import type { TraceSink } from '../kernel/trace.js';
 import type { Instrument, Prepared } from '../run/run-scenario.js';
 import { buildCatalogue, type Catalogue, type LparProbe } from '../viz/catalogue.js';
+import { DvipaOwners } from '../viz/dvipa-owners.js';
 import { ConnectionTracker } from '../viz/connections.js';
 import { CpuSlices } from '../viz/cpu-slices.js';
 import { SAMPLER_NAME, type TimelineFiles, type TimelinesReport } from '../viz/instrument.js';
@@ -392,8 +393,10 @@ type Digest = { vcrt: number; ready: number[] } | null;
 
 /** The one-process sampler's logic over the merged readings (kept step for step with src/viz/sampler.ts). */
 export class MergedSampler implements TraceFedState {
+  /** DVIPA index -> owner stack name, and whether it moved since the last tick (kept by the trace sink). */
   readonly owners: string[];
   readonly ownerMoved: boolean[];
+  private readonly dvipaOwners: DvipaOwners;
   readonly tablesTouched: Uint8Array;
   readonly vcrtDelta: Int32Array;
   samples = 0;
@@ -408,11 +411,8 @@ export class MergedSampler implements TraceFedState {
   private readonly charged: Float64Array;
   private readonly ipls: Float64Array;
   private readonly viewRead: Uint8Array;
-  private readonly ownerOf: (LparProbe | undefined)[];
-  private readonly isOwner: Uint8Array;
   private readonly hotUntil: Float64Array;
   private readonly vcrtBase: Int32Array;
-  private readonly lparByName: Map<string, LparProbe>;
   /** (DVIPA index, ready index) -> position in a digest's ready list. */
   private readonly readyPos: number[][];
 
@@ -429,12 +429,10 @@ export class MergedSampler implements TraceFedState {
     this.tablesTouched = new Uint8Array(n);
     this.vcrtDelta = new Int32Array(n);
     this.vcrtBase = new Int32Array(n);
-    this.isOwner = new Uint8Array(n);
     this.hotUntil = new Float64Array(n).fill(-1);
-    this.lparByName = new Map(cat.lpars.map((l) => [l.host.name, l]));
-    this.owners = cat.dvipas.map(() => '');
-    this.ownerMoved = cat.dvipas.map(() => false);
-    this.ownerOf = cat.dvipas.map(() => undefined);
+    this.dvipaOwners = new DvipaOwners(cat);
+    this.owners = this.dvipaOwners.names;
+    this.ownerMoved = this.dvipaOwners.moved;
     let k = 0;
     this.readyPos = cat.dvipas.map((d) => d.ready.map(() => k++));
   }
@@ -522,7 +520,7 @@ export class MergedSampler implements TraceFedState {
         this.hotUntil[i] = t + Math.max(HOT_PS, 10 * this.intervalPs);
       }
       const ran = busyPs !== this.charged[i] || ipls !== this.ipls[i] || up !== (this.views[i] !== null);
-      const distributes = this.isOwner[i] === 1 || this.vcrtBase[i]! + this.vcrtDelta[i]! > 0;
+      const distributes = this.dvipaOwners.isOwner[i] === 1 || this.vcrtBase[i]! + this.vcrtDelta[i]! > 0;
       const due = t <= this.hotUntil[i]! || (distributes && t - this.viewAt[i]! >= SAFETY_READS * this.intervalPs);
       if (first || (ran && due)) {
         this.charged[i] = busyPs;
@@ -541,16 +539,10 @@ export class MergedSampler implements TraceFedState {
   private ready(t: number): void {
     const ds = this.cat.dvipas;
     for (let i = 0; i < ds.length; i++) {
-      if (this.ownerMoved[i]) {
-        this.ownerMoved[i] = false;
-        this.ownerOf[i] = this.lparByName.get(this.owners[i]!);
-        this.isOwner.fill(0);
-        for (const o of this.ownerOf) if (o !== undefined) this.isOwner[o.index] = 1;
-      } else {
-        const o = this.ownerOf[i];
-        if (o === undefined || this.viewRead[o.index] !== 1) continue;
-      }
-      const owner = this.ownerOf[i];
+      const moved = this.dvipaOwners.settle(i);
+      const owner = this.dvipaOwners.ownerOf(i);
+      // Unmoved: the count changes only where the owner's view was read at this tick.
+      if (!moved && (owner === undefined || this.viewRead[owner.index] !== 1)) continue;
       const view = owner === undefined ? null : this.views[owner.index]!;
       const d = ds[i]!;
       d.ready.forEach((r, k) => this.timeline.set(t, r.signal, view === null ? 0 : view.ready[this.readyPos[i]![k]!]!));

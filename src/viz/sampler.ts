@@ -16,6 +16,7 @@ import { Component, type Port } from '../kernel/index.js';
 import { S } from '../kernel/time.js';
 import type { FirmwareView } from '../firmware/hal.js';
 import type { Catalogue, LparProbe } from './catalogue.js';
+import { DvipaOwners } from './dvipa-owners.js';
 import type { Timeline } from './timeline.js';
 import type { ConnectionTracker } from './connections.js';
 import type { FlightCounter } from './xcf-flight.js';
@@ -42,6 +43,7 @@ export class Sampler extends Component {
   /** DVIPA index -> owner stack name, and whether it moved since the last tick (kept by the trace sink). */
   readonly owners: string[];
   readonly ownerMoved: boolean[];
+  private readonly dvipaOwners: DvipaOwners;
   /** LPAR index -> 1 when the trace showed a distributor event there since its view was last read. */
   readonly tablesTouched: Uint8Array;
   /** LPAR index -> VCRT inserts minus deletes the trace showed there since its view was last read. */
@@ -60,14 +62,10 @@ export class Sampler extends Component {
   private readonly charged: Float64Array;
   private readonly ipls: Float64Array;
   private readonly viewRead: Uint8Array;
-  private readonly ownerOf: (LparProbe | undefined)[];
-  /** LPAR index -> 1 while it owns some DVIPA. */
-  private readonly isOwner: Uint8Array;
   /** LPAR index -> until when its view is read at every tick (after a distributor event). */
   private readonly hotUntil: Float64Array;
   /** LPAR index -> VCRT size at the last view read. */
   private readonly vcrtBase: Int32Array;
-  private readonly lparByName: Map<string, LparProbe>;
 
   constructor(
     name: string,
@@ -87,12 +85,10 @@ export class Sampler extends Component {
     this.tablesTouched = new Uint8Array(n);
     this.vcrtDelta = new Int32Array(n);
     this.vcrtBase = new Int32Array(n);
-    this.isOwner = new Uint8Array(n);
     this.hotUntil = new Float64Array(n).fill(-1);
-    this.lparByName = new Map(cat.lpars.map((l) => [l.host.name, l]));
-    this.owners = cat.dvipas.map(() => '');
-    this.ownerMoved = cat.dvipas.map(() => false);
-    this.ownerOf = cat.dvipas.map(() => undefined);
+    this.dvipaOwners = new DvipaOwners(cat);
+    this.owners = this.dvipaOwners.names;
+    this.ownerMoved = this.dvipaOwners.moved;
   }
 
   override onMessage(_port: Port, _message: unknown): void {}
@@ -181,7 +177,7 @@ export class Sampler extends Component {
       }
       const cpu = host.cpu;
       const ran = cpu.busyPs !== this.charged[i] || host.ipls !== this.ipls[i] || up !== (this.views[i] !== null);
-      const distributes = this.isOwner[i] === 1 || this.vcrtBase[i]! + this.vcrtDelta[i]! > 0;
+      const distributes = this.dvipaOwners.isOwner[i] === 1 || this.vcrtBase[i]! + this.vcrtDelta[i]! > 0;
       const due = t <= this.hotUntil[i]! || (distributes && t - this.viewAt[i]! >= SAFETY_READS * this.intervalPs);
       if (first || (ran && due)) {
         this.charged[i] = cpu.busyPs;
@@ -252,16 +248,10 @@ export class Sampler extends Component {
   private ready(t: number): void {
     const ds = this.cat.dvipas;
     for (let i = 0; i < ds.length; i++) {
-      if (this.ownerMoved[i]) {
-        this.ownerMoved[i] = false;
-        this.ownerOf[i] = this.lparByName.get(this.owners[i]!);
-        this.isOwner.fill(0);
-        for (const o of this.ownerOf) if (o !== undefined) this.isOwner[o.index] = 1;
-      } else {
-        const o = this.ownerOf[i];
-        if (o === undefined || this.viewRead[o.index] !== 1) continue;
-      }
-      const owner = this.ownerOf[i];
+      const moved = this.dvipaOwners.settle(i);
+      const owner = this.dvipaOwners.ownerOf(i);
+      // Unmoved: the count changes only where the owner's view was read at this tick.
+      if (!moved && (owner === undefined || this.viewRead[owner.index] !== 1)) continue;
       const view = owner === undefined ? null : this.views[owner.index]!;
       const d = ds[i]!;
       for (const r of d.ready) {
