@@ -1,146 +1,230 @@
 // The same-host transport of a partitioned run (docs/backplane.md, "Threads on one host"): the partitions are
-// worker threads of the `run` process that share memory. What the ZeroMQ coordinator does with a message round
-// trip per window, they do with a barrier on a SharedArrayBuffer (Atomics.wait/notify: a few microseconds instead
-// of a quarter of a millisecond) and mailboxes in shared memory, as SST uses threads within a rank and MPI between
-// ranks. There is no coordinator in the loop: after each barrier every thread reads what all published (next event
-// times, the earliest event sent to each partition) and computes the same windows (sync.ts's arithmetic, with
-// every participant idle: YAWNS-style rounds).
+// worker threads of the `run` process that share memory. Where the ZeroMQ coordinator grants windows with a
+// message round trip each, the threads synchronise without anyone in the middle, as in Chandy-Misra-Bryant
+// conservative simulation with null messages, here shared words instead of messages:
 //
-// Everything a round publishes lives in the slot of the round's parity: a thread writes round k+1's slot while a
-// slower one may still read round k's, and cannot reach round k+2 before the slower one has arrived at the barrier
-// that ends its reading.
+// - every partition publishes a **promise**: a lower bound on the virtual time of anything it may still do (its
+//   next event, or the earliest event others may still send it). It only grows;
+// - every ordered pair of partitions has a **channel**, a ring of bytes in shared memory the sender appends to
+//   and the receiver consumes (single producer, single consumer);
+// - a sender writes its events into the channel before it publishes the promise they were made under, and a
+//   receiver reads the promises before it drains its channels: so anything not yet drained comes at or after
+//   the promise it read plus the link's latency (sync.ts, `promiseBound`).
+//
+// No partition waits for a round to end: each runs as far as the others' promises allow and publishes as it goes,
+// so a partition with more work in one stretch of virtual time runs ahead of the others in the next (up to the
+// lookahead) instead of holding them at a barrier.
 
 import { encode, unpack, type WireEvent } from './protocol.js';
 
 /** Control words (Int32Array over `control`). */
-const GEN = 0; // barrier generation
-const COUNT = 1; // threads arrived at the current barrier
+const EPOCH = 0; // bumped on every promise published (and when a sender finds a channel full): waiters watch it
+const SLEEPERS = 1; // threads asleep on EPOCH (a publisher wakes them only when there are some)
 const ABORT = 2; // non-zero: the run failed; every thread leaves
-const BEAT = 3; // BEAT + p: partition p's heartbeat, bumped every round and while it waits or works
+const BEAT = 3; // BEAT + p: partition p's heartbeat, bumped as it runs and while it waits
 
 /** What the main thread hands every partition thread (structured clone; the buffers are shared). */
 export interface SharedLayout {
   readonly partitions: number;
   readonly control: SharedArrayBuffer;
-  /** Float64: per parity, next[p] (n), then minSent[p * n + q] (n * n); then per partition nowPs, delivered. */
+  /** BigInt64: promise[p] (picoseconds; NEVER: finished). */
+  readonly promises: SharedArrayBuffer;
+  /** Float64: per partition nowPs, delivered (progress, for the main thread's progress line). */
   readonly numbers: SharedArrayBuffer;
-  /** Mailbox of events from p to q in the round of parity k: mailboxes[(p * n + q) * 2 + k] (growable). */
-  readonly mailboxes: SharedArrayBuffer[];
+  /** The channel from p to q: channels[p * n + q] (p != q): Uint32 words (written, read, sender waiting for room),
+   *  then the ring of frames (a Uint32 length, then that many bytes of events, padded to 4). */
+  readonly channels: (SharedArrayBuffer | null)[];
 }
 
-const MAILBOX_START = 64 * 1024;
-const MAILBOX_MAX = 1024 * 1024 * 1024;
-const HEADER = 8; // Int32 length of the events' bytes, then padding
-
-// Growable SharedArrayBuffers (ES2024) are in Node 20's V8; TypeScript's lib here predates them.
-type Growable = SharedArrayBuffer & { grow(bytes: number): void };
-const growable = (bytes: number, max: number): SharedArrayBuffer =>
-  new (SharedArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => SharedArrayBuffer)(bytes, { maxByteLength: max });
+/** Bytes of a channel's ring (a power of two). A window of the sysplex32 shape sends tens of KB. */
+export const RING_BYTES = 1 << 20;
+const RING_MASK = RING_BYTES - 1;
+const CURSORS = 16;
+/** A frame larger than this is split (so that one always fits a ring that the receiver has drained). */
+const FRAME_MAX = RING_BYTES / 2;
+/** The promise of a finished partition: it will do nothing more. */
+const NEVER = 2n ** 62n;
 
 export function sharedLayout(n: number): SharedLayout {
-  const mailboxes: SharedArrayBuffer[] = [];
-  for (let i = 0; i < n * n * 2; i++) mailboxes.push(growable(MAILBOX_START, MAILBOX_MAX));
+  const channels: (SharedArrayBuffer | null)[] = [];
+  for (let p = 0; p < n; p++) for (let q = 0; q < n; q++) channels.push(p === q ? null : new SharedArrayBuffer(CURSORS + RING_BYTES));
   return {
     partitions: n,
     control: new SharedArrayBuffer(4 * (BEAT + n)),
-    numbers: new SharedArrayBuffer(8 * (2 * (n + n * n) + 2 * n)),
-    mailboxes,
+    promises: new SharedArrayBuffer(8 * n),
+    numbers: new SharedArrayBuffer(8 * 2 * n),
+    channels,
   };
 }
 
-/** Thrown in a thread waiting at the barrier when the run has failed elsewhere. */
+/** Thrown in a waiting thread when the run has failed elsewhere. */
 export class RunAborted extends Error {}
 
-/** How long a thread spins at the barrier before it sleeps in Atomics.wait, us. On a quiet machine a wake-up
- *  costs tens of microseconds and a spin of a few catches a partner about to arrive; on a loaded one (more
- *  runnable threads than cores) spinning keeps the partner from a core and a wake-up costs milliseconds anyway.
- *  So the spin adapts: it doubles when the partner came while spinning and halves when it did not, between the
- *  bounds (SYSPLEX_EMU_SPIN_US fixes it). */
+/** How long a thread spins before it sleeps in Atomics.wait, us. On a quiet machine a wake-up costs tens of
+ *  microseconds and a short spin catches a promise about to come; on a loaded one (more runnable threads than
+ *  cores) spinning keeps the others from a core. So the spin adapts: it doubles when the wait ended while
+ *  spinning and halves when it did not, between the bounds (SYSPLEX_EMU_SPIN_US fixes it). */
 const SPIN_MIN_US = 1;
-const SPIN_MAX_US = 50;
+const SPIN_MAX_US = 200;
 const SPIN_FIXED = process.env.SYSPLEX_EMU_SPIN_US === undefined ? undefined : Number(process.env.SYSPLEX_EMU_SPIN_US);
+/** Longest sleep before a waiting thread looks again (it beats meanwhile), ms. */
+const SLEEP_MS = 50;
 
 /** One thread's view of the shared state. */
 export class SharedWindow {
   private readonly ctl: Int32Array;
+  private readonly promise: BigInt64Array;
   private readonly num: Float64Array;
+  private readonly cursors: (Uint32Array | null)[];
+  private readonly rings: (Uint8Array | null)[];
   readonly n: number;
-  /** Wall time spent waiting at barriers, ms. */
+  /** Wall time spent waiting for others' promises or for room in a channel, ms. */
   waitMs = 0;
   private spinUs = SPIN_FIXED ?? 8;
-  private readonly lengthViews: (Int32Array | undefined)[] = [];
+  private scratch = new Uint8Array(64 * 1024);
 
-  constructor(private readonly layout: SharedLayout) {
+  constructor(layout: SharedLayout) {
     this.n = layout.partitions;
     this.ctl = new Int32Array(layout.control);
+    this.promise = new BigInt64Array(layout.promises);
     this.num = new Float64Array(layout.numbers);
+    this.cursors = layout.channels.map((c) => (c === null ? null : new Uint32Array(c, 0, 3)));
+    this.rings = layout.channels.map((c) => (c === null ? null : new Uint8Array(c, CURSORS, RING_BYTES)));
   }
 
-  private slot(parity: number): number {
-    return parity * (this.n + this.n * this.n);
+  // ---- promises ----------------------------------------------------------------------------------------
+
+  /** p will do nothing before `ps` (Infinity: nothing more at all). Wakes the threads waiting for a promise. */
+  publish(p: number, ps: number): void {
+    Atomics.store(this.promise, p, ps === Infinity ? NEVER : BigInt(ps));
+    this.bump();
   }
 
-  publishNext(parity: number, p: number, next: number): void {
-    this.num[this.slot(parity) + p] = next;
+  promiseOf(q: number): number {
+    const v = Atomics.load(this.promise, q);
+    return v >= NEVER ? Infinity : Number(v);
   }
 
-  next(parity: number, p: number): number {
-    return this.num[this.slot(parity) + p]!;
+  /** The epoch: it changes whenever any promise may have grown. Read it before the promises. */
+  epoch(): number {
+    return Atomics.load(this.ctl, EPOCH);
   }
 
-  /** Writes p's events for q of this round (and the earliest one's time, Infinity when none). */
-  post(parity: number, p: number, q: number, events: WireEvent[]): void {
-    const n = this.n;
-    let min = Infinity;
-    for (const e of events) if (e[0] < min) min = e[0];
-    this.num[this.slot(parity) + n + p * n + q] = min;
-    const i = (p * n + q) * 2 + parity;
-    const box = this.layout.mailboxes[i]!;
-    const lengths = this.lengthsOf(i);
-    if (events.length === 0) {
-      lengths[0] = 0;
-      return;
+  private bump(): void {
+    Atomics.add(this.ctl, EPOCH, 1);
+    if (Atomics.load(this.ctl, SLEEPERS) > 0) Atomics.notify(this.ctl, EPOCH);
+  }
+
+  /** Waits until the epoch is no longer `seen` (spinning first, then asleep), beating for p meanwhile. */
+  waitPast(p: number, seen: number): void {
+    const ctl = this.ctl;
+    const t0 = performance.now();
+    const spinUntil = t0 + this.spinUs / 1000;
+    for (let i = 1; ; i++) {
+      if (Atomics.load(ctl, EPOCH) !== seen) {
+        this.waitMs += performance.now() - t0;
+        if (SPIN_FIXED === undefined) this.spinUs = Math.min(SPIN_MAX_US, this.spinUs * 2);
+        return;
+      }
+      if ((i & 63) === 0 && performance.now() > spinUntil) break;
     }
-    const packed = packEvents(events);
-    if (HEADER + packed.bytes > box.byteLength) {
-      if (HEADER + packed.bytes > MAILBOX_MAX) throw new Error(`a window sent ${packed.bytes} bytes to partition ${q}: more than a mailbox holds (${MAILBOX_MAX})`);
-      (box as Growable).grow(Math.min(MAILBOX_MAX, Math.max(2 * box.byteLength, HEADER + packed.bytes)));
+    if (SPIN_FIXED === undefined) this.spinUs = Math.max(SPIN_MIN_US, this.spinUs / 2);
+    Atomics.add(ctl, SLEEPERS, 1);
+    try {
+      while (Atomics.load(ctl, EPOCH) === seen) {
+        if (Atomics.load(ctl, ABORT) !== 0) throw new RunAborted('the run failed in another partition');
+        Atomics.wait(ctl, EPOCH, seen, SLEEP_MS);
+        this.beat(p);
+      }
+    } finally {
+      Atomics.sub(ctl, SLEEPERS, 1);
     }
-    writeEvents(new DataView(box, HEADER, packed.bytes), new Uint8Array(box, HEADER, packed.bytes), events, packed.rest);
-    lengths[0] = packed.bytes;
+    this.waitMs += performance.now() - t0;
   }
 
-  /** The Int32 length word of mailbox i (a view made once: growing a SharedArrayBuffer keeps its views). */
-  private lengthsOf(i: number): Int32Array {
-    let v = this.lengthViews[i];
-    if (v === undefined) v = this.lengthViews[i] = new Int32Array(this.layout.mailboxes[i]!, 0, 1);
-    return v;
+  // ---- channels ----------------------------------------------------------------------------------------
+
+  /** Appends p's events for q to their channel. When the ring is full it waits for q to drain it, calling
+   *  `meanwhile` (which drains p's own channels, so that two senders never wait for each other). */
+  send(p: number, q: number, events: WireEvent[], meanwhile: () => void): void {
+    if (events.length === 0) return;
+    let from = 0;
+    while (from < events.length) {
+      let to = events.length;
+      let packed = packEvents(events, from, to);
+      while (packed.bytes > FRAME_MAX && to - from > 1) {
+        to = from + Math.ceil((to - from) / 2);
+        packed = packEvents(events, from, to);
+      }
+      if (packed.bytes + 4 > FRAME_MAX) throw new Error(`an event of ${packed.bytes} bytes for partition ${q}: more than a channel carries (${FRAME_MAX})`);
+      if (this.scratch.length < packed.bytes) this.scratch = new Uint8Array(Math.max(packed.bytes, 2 * this.scratch.length));
+      const body = this.scratch.subarray(0, packed.bytes);
+      writeEvents(new DataView(body.buffer, 0, packed.bytes), body, events, from, to, packed.rest);
+      this.write(p, q, body, meanwhile);
+      from = to;
+    }
   }
 
-  /** The earliest time p sent to q in this round (Infinity: nothing). */
-  minSent(parity: number, p: number, q: number): number {
-    return this.num[this.slot(parity) + this.n + p * this.n + q]!;
+  private write(p: number, q: number, body: Uint8Array, meanwhile: () => void): void {
+    const c = p * this.n + q;
+    const cur = this.cursors[c]!;
+    const ring = this.rings[c]!;
+    const need = 4 + align4(body.length);
+    const w = Atomics.load(cur, 0);
+    const room = (): boolean => RING_BYTES - ((w - Atomics.load(cur, 1)) >>> 0) >= need;
+    if (!room()) {
+      // Full: wake the receiver (it may be asleep waiting for a promise), which bumps the epoch when it drains
+      // a channel whose sender waits, and drain our own mail meanwhile (the receiver may be waiting for room too).
+      Atomics.store(cur, 2, 1);
+      this.bump();
+      for (;;) {
+        meanwhile();
+        const seen = this.epoch();
+        if (room()) break;
+        this.waitPast(p, seen);
+        if (this.aborted) throw new RunAborted('the run failed in another partition');
+      }
+      Atomics.store(cur, 2, 0);
+    }
+    const at = w & RING_MASK;
+    new DataView(ring.buffer, ring.byteOffset).setUint32(at, body.length, true);
+    copyIn(ring, (at + 4) & RING_MASK, body);
+    Atomics.store(cur, 0, (w + need) >>> 0);
   }
 
-  /** The events p sent to q in this round. */
-  take(parity: number, p: number, q: number): WireEvent[] {
-    const i = (p * this.n + q) * 2 + parity;
-    const length = this.lengthsOf(i)[0]!;
-    if (length === 0) return [];
-    // A copy: payloads keep views of the bytes, and the mailbox is written again two rounds later.
-    const bytes = new Uint8Array(this.layout.mailboxes[i]!, HEADER, length).slice();
-    return readEvents(bytes);
+  /** The events others sent p since p last looked, in the order sent (per channel; channels in partition order). */
+  drain(p: number, into: (e: WireEvent) => void): void {
+    for (let q = 0; q < this.n; q++) {
+      if (q === p) continue;
+      const c = q * this.n + p;
+      const cur = this.cursors[c]!;
+      const ring = this.rings[c]!;
+      const w = Atomics.load(cur, 0);
+      let r = Atomics.load(cur, 1);
+      if (r === w) continue;
+      const view = new DataView(ring.buffer, ring.byteOffset);
+      while (r !== w) {
+        const at = r & RING_MASK;
+        const length = view.getUint32(at, true);
+        // A copy: payloads keep views of the bytes, and the ring is written again.
+        const bytes = copyOut(ring, (at + 4) & RING_MASK, length);
+        readEvents(bytes, into);
+        r = (r + 4 + align4(length)) >>> 0;
+      }
+      Atomics.store(cur, 1, r);
+      if (Atomics.load(cur, 2) === 1) this.bump();
+    }
   }
+
+  // ---- progress, heartbeats, failure --------------------------------------------------------------------
 
   progress(p: number, nowPs: number, delivered: number): void {
-    const base = 2 * (this.n + this.n * this.n) + 2 * p;
-    this.num[base] = nowPs;
-    this.num[base + 1] = delivered;
+    this.num[2 * p] = nowPs;
+    this.num[2 * p + 1] = delivered;
   }
 
   readProgress(p: number): { nowPs: number; delivered: number } {
-    const base = 2 * (this.n + this.n * this.n) + 2 * p;
-    return { nowPs: this.num[base]!, delivered: this.num[base + 1]! };
+    return { nowPs: this.num[2 * p]!, delivered: this.num[2 * p + 1]! };
   }
 
   beat(p: number): void {
@@ -153,41 +237,30 @@ export class SharedWindow {
 
   abort(): void {
     Atomics.store(this.ctl, ABORT, 1);
-    Atomics.notify(this.ctl, GEN);
+    this.bump();
+    Atomics.notify(this.ctl, EPOCH);
   }
 
   get aborted(): boolean {
     return Atomics.load(this.ctl, ABORT) !== 0;
   }
+}
 
-  /** Waits until all partitions have arrived (a sense-reversing barrier: the last one to arrive opens it). */
-  barrier(p: number): void {
-    const ctl = this.ctl;
-    const gen = Atomics.load(ctl, GEN);
-    if (Atomics.add(ctl, COUNT, 1) === this.n - 1) {
-      Atomics.store(ctl, COUNT, 0);
-      Atomics.add(ctl, GEN, 1);
-      Atomics.notify(ctl, GEN);
-      return;
-    }
-    const t0 = performance.now();
-    const spinUntil = t0 + this.spinUs / 1000;
-    for (let i = 1; ; i++) {
-      if (Atomics.load(ctl, GEN) !== gen) {
-        this.waitMs += performance.now() - t0;
-        if (SPIN_FIXED === undefined) this.spinUs = Math.min(SPIN_MAX_US, this.spinUs * 2);
-        return;
-      }
-      if ((i & 63) === 0 && performance.now() > spinUntil) break;
-    }
-    if (SPIN_FIXED === undefined) this.spinUs = Math.max(SPIN_MIN_US, this.spinUs / 2);
-    while (Atomics.load(ctl, GEN) === gen) {
-      if (Atomics.load(ctl, ABORT) !== 0) throw new RunAborted('the run failed in another partition');
-      Atomics.wait(ctl, GEN, gen, 100);
-      this.beat(p);
-    }
-    this.waitMs += performance.now() - t0;
-  }
+const align4 = (x: number): number => (x + 3) & ~3;
+
+function copyIn(ring: Uint8Array, at: number, body: Uint8Array): void {
+  const first = Math.min(body.length, RING_BYTES - at);
+  ring.set(first === body.length ? body : body.subarray(0, first), at);
+  if (first < body.length) ring.set(body.subarray(first), 0);
+}
+
+function copyOut(ring: Uint8Array, at: number, length: number): Uint8Array {
+  if (at + length <= RING_BYTES) return ring.slice(at, at + length);
+  const out = new Uint8Array(length);
+  const first = RING_BYTES - at;
+  out.set(ring.subarray(at, RING_BYTES), 0);
+  out.set(ring.subarray(0, length - first), first);
+  return out;
 }
 
 // The mailbox codec. Most events between partitions carry a packet or a frame ({ kind: 'ipv4', packet } or
@@ -209,10 +282,11 @@ function packetOf(x: unknown): Uint8Array | null {
 }
 
 /** The size of a round's events and the msgpack of the payloads that are not packets (in event order). */
-function packEvents(events: WireEvent[]): { bytes: number; rest: Uint8Array[] } {
+function packEvents(events: WireEvent[], from: number, to: number): { bytes: number; rest: Uint8Array[] } {
   let bytes = 0;
   const rest: Uint8Array[] = [];
-  for (const e of events) {
+  for (let i = from; i < to; i++) {
+    const e = events[i]!;
     const packet = packetOf(e[5]);
     if (packet !== null) bytes += EVENT_FIXED + packet.length;
     else {
@@ -224,10 +298,11 @@ function packEvents(events: WireEvent[]): { bytes: number; rest: Uint8Array[] } 
   return { bytes, rest };
 }
 
-function writeEvents(view: DataView, bytes: Uint8Array, events: WireEvent[], rest: Uint8Array[]): void {
+function writeEvents(view: DataView, bytes: Uint8Array, events: WireEvent[], from: number, to: number, rest: Uint8Array[]): void {
   let at = 0;
   let r = 0;
-  for (const e of events) {
+  for (let i = from; i < to; i++) {
+    const e = events[i]!;
     view.setFloat64(at, e[0], true);
     view.setFloat64(at + 8, e[1], true);
     view.setFloat64(at + 16, e[2], true);
@@ -243,17 +318,15 @@ function writeEvents(view: DataView, bytes: Uint8Array, events: WireEvent[], res
   }
 }
 
-function readEvents(bytes: Uint8Array): WireEvent[] {
+function readEvents(bytes: Uint8Array, into: (e: WireEvent) => void): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out: WireEvent[] = [];
   let at = 0;
   while (at < bytes.length) {
     const tag = view.getUint8(at + 40);
     const len = view.getUint32(at + 41, true);
     const body = bytes.subarray(at + EVENT_FIXED, at + EVENT_FIXED + len);
     const payload = tag === TAG_IPV4 ? { kind: 'ipv4', packet: body } : tag === TAG_FRAME ? { kind: 'frame', frame: body } : (unpack(body) as unknown[])[0];
-    out.push([view.getFloat64(at, true), view.getFloat64(at + 8, true), view.getFloat64(at + 16, true), view.getFloat64(at + 24, true), view.getFloat64(at + 32, true), payload]);
+    into([view.getFloat64(at, true), view.getFloat64(at + 8, true), view.getFloat64(at + 16, true), view.getFloat64(at + 24, true), view.getFloat64(at + 32, true), payload]);
     at += EVENT_FIXED + len;
   }
-  return out;
 }

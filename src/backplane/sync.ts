@@ -85,23 +85,26 @@ export function syncRound(ps: readonly SyncParticipant[], latency: Float64Array,
  *  anything earlier breaks causality. */
 export const earliestArrival = (floor: number, latencyPs: number): number => floor + latencyPs;
 
-/** The windows of one round when every participant is idle at once (the threads on one host: after a barrier,
- *  each computes the same from what all published). `next[p]` is the earliest event p holds or was just sent
- *  (Infinity: none); `granted[p]` the exclusive bound it has run to. Fills `bounds` (a participant may run every
- *  event before its bound) and returns the horizon (the earliest time anyone may still act at). Finished
- *  participants (`finished[p]`) count as Infinity. `A` is scratch space (one per caller, to spare an allocation a
- *  round). */
-export function roundBounds(next: Float64Array, finished: Uint8Array, granted: Float64Array, latency: Float64Array, bounds: Float64Array, A = new Float64Array(next.length)): number {
-  const n = next.length;
-  for (let i = 0; i < n; i++) A[i] = finished[i] === 1 ? Infinity : next[i]!;
-  relaxOverLinks(A, finished, latency);
-  let horizon = Infinity;
-  for (let i = 0; i < n; i++) {
-    if (A[i]! < horizon) horizon = A[i]!;
-    bounds[i] = Math.max(boundOf(A, latency, i), granted[i]!);
+/** The threads on one host (shared-window.ts) synchronise without rounds: each partition publishes a promise, a
+ *  lower bound on the time of anything it may still do, that only grows. Partition `me` may run every event
+ *  before this bound: nothing from any q can reach it earlier than q's promise plus the latency of q's link to it
+ *  (Infinity: no link). `promises[q]` must be read before `me` drains its channels: an event q sent before it
+ *  published that promise is then in the channel, and one it sends later was made under the promise. */
+export function promiseBound(promises: Float64Array, latency: Float64Array, me: number): number {
+  const n = promises.length;
+  let bound = Infinity;
+  for (let q = 0; q < n; q++) {
+    if (q === me) continue;
+    const v = promises[q]! + latency[q * n + me]!;
+    if (v < bound) bound = v;
   }
-  return horizon;
+  return bound;
 }
+
+/** The promise of a partition whose next local event is at `next` (after draining its channels) and that may run
+ *  up to `bound` (promiseBound): what it does next is either its own event or something the others send it. It
+ *  never decreases: events drained later come at or after the bound they were read under. */
+export const promiseOf = (next: number, bound: number): number => Math.min(next, bound);
 
 /** What others may still send: relax each participant's lower bound A over the links (Bellman-Ford; participants
  *  are few). Where `fixed[i]` is 1, A[i] stays as it is (finished, or running its window). */

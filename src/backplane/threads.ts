@@ -1,7 +1,7 @@
-// The main thread of a partitioned run on one host (shared-window.ts says why threads): starts one worker thread
+// The main thread of a partitioned run on one host (shared-window.ts says why threads and how they synchronise): starts one worker thread
 // per partition with the shared memory they synchronise through, merges their trace chunks, watches their
 // heartbeats, and assembles the end of the run as the ZeroMQ coordinator does (outcomes, then report parts).
-// It is not in the windows' loop: the threads compute their windows themselves.
+// It is not in the threads' loop: they synchronise among themselves.
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -135,7 +135,7 @@ export async function runThreads(o: ThreadRunOptions): Promise<CoordinatorResult
         p.summary = m;
         if (parts.every((q) => q.summary !== null)) {
           settled = true;
-          const rounds = parts[0]!.finished!.rounds;
+          const rounds = parts.reduce((sum, q) => sum + q.finished!.rounds, 0);
           resolve({
             parts: parts.map((q) => q.summary!.part as ReportPart),
             displays: o.displays.map((_, i) => parts.map((q) => q.summary!.displays[i]).find((d): d is string => typeof d === 'string') ?? null),

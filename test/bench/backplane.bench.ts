@@ -1,6 +1,6 @@
 // The backplane's speed (issue 5, issue 21): events per second between two processes through the backplane's own
-// encoding, socket and checks (goal >= 1 M/s in batches), the cost of a round between two threads (the same-host
-// transport's barrier and mailboxes), and the throughput scenario and the two-CPC sysplex32 with --partitions 2
+// encoding, socket and checks (goal >= 1 M/s in batches), the cost of a hand-off between two threads (the
+// same-host transport's channels and promises), and the throughput scenario and the two-CPC sysplex32 with --partitions 2
 // against 1 on this machine (vitest prints each row's time; the derived rates and ratios are logged).
 // Both use the BUILT code (dist): run `npx tsc -p tsconfig.json` first.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -63,23 +63,31 @@ describe('backplane transport', () => {
   bench('20k events, one per message', () => stream(1, 20_000), ONCE);
 });
 
-// A round of the threads transport: two threads post a window's events (10 frames) to each other, meet at the
-// barrier and take their mail, as thread-worker.ts does around each window (without the window's work).
+// A hand-off of the threads transport: two threads in lockstep, each sending 10 frames through its channel and
+// publishing a promise, then waiting for the other's promise and draining its channel, as thread-worker.ts does
+// when each partition needs the other's next promise to go on (the worst case: nothing to run meanwhile).
 describe('threads transport', () => {
-  bench('20k rounds between two threads, 10 events each way', async () => {
+  bench('20k hand-offs between two threads, 10 events each way', async () => {
     const code = `
       const { workerData, parentPort } = require('node:worker_threads');
       import(workerData.module).then(({ SharedWindow }) => {
         const win = new SharedWindow(workerData.layout);
         const me = workerData.p, other = 1 - me, frame = new Uint8Array(100).fill(7);
+        let got = 0;
         const t0 = performance.now();
-        for (let r = 0; r < 20000; r++) {
+        for (let r = 1; r <= 20000; r++) {
           const events = [];
           for (let i = 0; i < 10; i++) events.push([r * 1000 + i, 3, 5, r * 10 + i, 1, { kind: 'frame', frame }]);
-          win.post(r & 1, me, other, events);
-          win.barrier(me);
-          if (win.take(r & 1, other, me).length !== 10) throw new Error('lost mail');
+          win.send(me, other, events, () => {});
+          win.publish(me, r);
+          for (;;) {
+            const seen = win.epoch();
+            if (win.promiseOf(other) >= r) break;
+            win.waitPast(me, seen);
+          }
+          win.drain(me, () => got++);
         }
+        if (got !== 200000) throw new Error('lost mail');
         parentPort.postMessage(performance.now() - t0);
       });`;
     const { sharedLayout } = await import('../../dist/src/backplane/shared-window.js');
@@ -90,7 +98,7 @@ describe('threads transport', () => {
       w.once('message', resolve);
       w.once('error', reject);
     })));
-    console.log(`threads transport: ${((Math.max(...ms) * 1000) / 20000).toFixed(1)} us per round (barrier, 10 events each way)`);
+    console.log(`threads transport: ${((Math.max(...ms) * 1000) / 20000).toFixed(1)} us per hand-off (10 events each way)`);
   }, ONCE);
 });
 
@@ -103,14 +111,15 @@ function cli(args: string[]): { ms: number; report: { events: number; backplane?
 }
 
 // The throughput scenario (20,000 HTTP connections at 20,000/s) up to 300 ms of its 1.5 s: the cut falls on the
-// router's 20 us client link, about 25 events a round. Each row logs its speed-up over the one-process row.
+// router's 20 us client link, about 13 events in a window of that length. Each row logs its speed-up over the
+// one-process row (threads: `rounds` are the windows the partitions ran, each between two looks at the promises).
 describe('throughput scenario, first 300 ms', () => {
   const wall: Record<string, number> = {};
   const row = (name: string, extra: string[]) => () => {
     const { ms, report } = cli(['fixtures/bench/throughput.yaml', '--until', '300ms', ...extra]);
     wall[name] = ms;
     const bp = report.backplane;
-    if (wall.one !== undefined && bp !== undefined) console.log(`throughput scenario (300 ms), ${name}: speed-up ${(wall.one / ms).toFixed(2)} (${bp.rounds} rounds, ${bp.eventsPerRound} events a round)`);
+    if (wall.one !== undefined && bp !== undefined) console.log(`throughput scenario (300 ms), ${name}: speed-up ${(wall.one / ms).toFixed(2)} (${bp.rounds} rounds, ${bp.eventsPerRound} events a window)`);
   };
   bench('--partitions 1', row('one', []), ONCE);
   bench('--partitions 2 (threads)', row('threads', ['--partitions', '2']), ONCE);
@@ -118,14 +127,14 @@ describe('throughput scenario, first 300 ms', () => {
 });
 
 // Issue 21's large shape (fixtures/bench/sysplex32.yaml: 32 LPARs on two CPCs 10 km apart) up to 300 ms: the cut
-// falls between the CPCs (CE-LR at 10 km, 52 us), about 290 events a round.
+// falls between the CPCs (CE-LR at 10 km, 52 us), about 290 events in a window of that length.
 describe('sysplex32 on two CPCs, first 300 ms', () => {
   const wall: Record<string, number> = {};
   const row = (name: string, extra: string[]) => () => {
     const { ms, report } = cli(['fixtures/bench/sysplex32.yaml', '--until', '300ms', ...extra]);
     wall[name] = ms;
     const bp = report.backplane;
-    if (wall.one !== undefined && bp !== undefined) console.log(`sysplex32 (300 ms), ${name}: speed-up ${(wall.one / ms).toFixed(2)} (${bp.rounds} rounds, ${bp.eventsPerRound} events a round)`);
+    if (wall.one !== undefined && bp !== undefined) console.log(`sysplex32 (300 ms), ${name}: speed-up ${(wall.one / ms).toFixed(2)} (${bp.rounds} rounds, ${bp.eventsPerRound} events a window)`);
   };
   bench('--partitions 1', row('one', []), ONCE);
   bench('--partitions 2 (threads)', row('threads', ['--partitions', '2']), ONCE);
