@@ -14,7 +14,7 @@ import { DEFAULT_BIND, endpointProblem, isLoopback } from './endpoint.js';
 import { type ExternalSpec, spliceInstrument } from './external.js';
 import { describeMembers, type Plan, planPartitions, type PlanStrategy } from './plan.js';
 import { partitionProgress } from './progress.js';
-import { runThreads, startThreads } from './threads.js';
+import { runThreads, setUpThreads, startThreads } from './threads.js';
 import { CapturePoints } from '../capture/capture-points.js';
 import { planReplay, type ReplayMode, type ReplayPace } from '../capture/replay/index.js';
 import { hasInstruments, type InstrumentSpecs, MergedInstruments, WorkerInstruments } from './instrument-parts.js';
@@ -134,6 +134,8 @@ async function runWith(
   const { n, log, topology, bind, curve, externals, local, transport, specs } = c;
   const seed = options.seed ?? scenario.seed;
   const untilPs = specs.replay?.untilPs ?? options.untilPs ?? scenario.untilPs;
+  // Threads build their graphs while this one builds its own and plans.
+  if (transport === 'threads') setUpThreads(c.threads, { scenario, seed, untilPs, trace: options.trace !== undefined || (options.sinks ?? []).length > 0 });
   // The coordinator builds the same graph as every worker (runs none of it) to place components and route.
   const graph = hasInstruments(specs) ? new WorkerInstruments(specs, scenario) : null;
   const prepared = await prepare(scenario, {
@@ -165,9 +167,7 @@ async function runWith(
     try {
       result = await runThreads({
         threads: c.threads,
-        scenario,
         plan,
-        seed,
         untilPs,
         ...(options.trace !== undefined ? { trace: options.trace } : {}),
         sinks: options.sinks ?? [],

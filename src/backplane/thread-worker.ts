@@ -17,16 +17,21 @@ import { SLICE_EVENTS } from './timing.js';
 import { TraceChunkSink } from './trace-chunks.js';
 import { HeapWatch } from '../run/memory-budget.js';
 
-/** What the main thread gives a partition thread (threads.ts). */
+/** What the main thread gives a partition thread (threads.ts) as soon as it has the scenario: the thread builds its
+ *  graph while the main thread plans. */
 export interface ThreadSetup {
   partition: number;
   scenario: unknown;
   seed: number;
   untilPs: number;
+  trace: boolean;
+}
+
+/** Then the plan: where each component runs, and the shared memory. */
+export interface ThreadPlan {
   assignment: Record<string, number>;
   byId: Int32Array;
   latency: Float64Array;
-  trace: boolean;
   layout: SharedLayout;
 }
 
@@ -38,14 +43,18 @@ export type FromThread =
   | { type: 'summary'; delivered: number; part: unknown; displays: (string | null)[] }
   | { type: 'error'; message: string; timePs: number };
 
-/** Main -> thread: the setup first (the thread starts while the main thread still plans), the summary at the end. */
-export type ToThread = { type: 'setup'; setup: ThreadSetup } | { type: 'summarize'; notCompleted: Outcome[]; displays: string[] };
+/** Main -> thread: the setup first (the thread builds its graph while the main thread still plans), then the plan,
+ *  the summary at the end. */
+export type ToThread = { type: 'setup'; setup: ThreadSetup } | { type: 'plan'; plan: ThreadPlan } | { type: 'summarize'; notCompleted: Outcome[]; displays: string[] };
 
 /** A trace chunk goes to the main thread at least this often (in windows), so that it can write what is final. */
 const TRACE_EVERY = 256;
 
 const port = parentPort!;
 let setup!: ThreadSetup;
+let plan: ThreadPlan | undefined;
+let planned!: (p: ThreadPlan) => void;
+const planning = new Promise<ThreadPlan>((resolve) => (planned = resolve));
 const post = (m: FromThread): void => port.postMessage(m);
 /** The virtual time of this partition, for a failure message. */
 let nowPs = (): number => 0;
@@ -56,13 +65,15 @@ let nowPs = (): number => 0;
 const SLICE = 16;
 
 async function main(): Promise<void> {
-  const { partition: me, untilPs, assignment, byId, latency } = setup;
-  const win = new SharedWindow(setup.layout);
-  const n = win.n;
-  const isLocal = (c: Component): boolean => assignment[c.name] === me;
+  const { partition: me, untilPs } = setup;
+  const isLocalOnce = planning.then(({ assignment }) => (c: Component): boolean => assignment[c.name] === me);
   const traceSink = setup.trace ? new TraceChunkSink() : null;
   const cpu0 = threadCpuMs();
-  const p = await prepare(setup.scenario as Scenario, { seed: setup.seed, untilPs, isLocal, ...(traceSink !== null ? { sinks: [traceSink] } : {}) });
+  const p = await prepare(setup.scenario as Scenario, { seed: setup.seed, untilPs, isLocal: isLocalOnce, ...(traceSink !== null ? { sinks: [traceSink] } : {}) });
+  const { byId, latency, layout } = await planning;
+  const isLocal = await isLocalOnce;
+  const win = new SharedWindow(layout);
+  const n = win.n;
   const sim = p.sim;
   const heap = new HeapWatch();
   nowPs = () => sim.now;
@@ -156,12 +167,17 @@ function fail(err: unknown): void {
   const timePs = err instanceof SimulationError ? err.timePs : nowPs();
   const message = err instanceof SimulationError ? err.message : `${(err as Error).message ?? String(err)} (at virtual time ${formatTime(timePs)})`;
   post({ type: 'error', message, timePs });
-  if (setup !== undefined) new SharedWindow(setup.layout).abort();
+  if (plan !== undefined) new SharedWindow(plan.layout).abort();
 }
 
 port.once('message', (m: ToThread) => {
   if (m.type !== 'setup') return;
   setup = m.setup;
+  port.once('message', (m2: ToThread) => {
+    if (m2.type !== 'plan') return;
+    plan = m2.plan;
+    planned(plan);
+  });
   main().catch((err: unknown) => {
     if (err instanceof RunAborted) return;
     fail(err);

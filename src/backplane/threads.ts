@@ -15,16 +15,15 @@ import type { CoordinatorResult, PartitionProgress } from './coordinator.js';
 import { describeMembers, type Plan } from './plan.js';
 import type { Outcome } from './protocol.js';
 import { sharedLayout, SharedWindow } from './shared-window.js';
-import type { FromThread, ThreadSetup, ToThread } from './thread-worker.js';
+import type { FromThread, ThreadPlan, ThreadSetup, ToThread } from './thread-worker.js';
 import { CHECK_MS, SILENCE_MS } from './timing.js';
 import { MergedTrace } from './trace-chunks.js';
 
 export interface ThreadRunOptions {
-  /** The partition threads, started early (startThreads) so that they load their code while this one plans. */
+  /** The partition threads, started early (startThreads) and set up (setUpThreads): they load their code and
+   *  build their graphs while this one plans. */
   threads: Worker[];
-  scenario: Scenario;
   plan: Plan;
-  seed: number;
   untilPs: number;
   trace?: string;
   sinks: readonly TraceSink[];
@@ -63,9 +62,16 @@ export function startThreads(n: number): Worker[] {
   return Array.from({ length: n }, () => {
     const w = new Worker(entry);
     w.on('error', (err: Error) => early.set(w, err.message));
+    w.on('message', (m: FromThread) => m.type === 'error' && !early.has(w) && early.set(w, m.message)); // building its graph
     w.on('exit', (code) => early.has(w) || early.set(w, `exited with status ${code}`));
     return w;
   });
+}
+
+/** What the threads need to build their graphs (the same for all; the trace is wanted when a file or a sink takes
+ *  it): sent before this thread plans. */
+export function setUpThreads(threads: readonly Worker[], s: Omit<ThreadSetup, 'partition'>): void {
+  threads.forEach((t, partition) => t.postMessage({ type: 'setup', setup: { ...s, partition } } satisfies ToThread));
 }
 
 export async function runThreads(o: ThreadRunOptions): Promise<CoordinatorResult> {
@@ -89,20 +95,10 @@ export async function runThreads(o: ThreadRunOptions): Promise<CoordinatorResult
     reject(err);
   };
 
+  const plan: ThreadPlan = { assignment: o.plan.assignment, byId: o.plan.byId, latency: o.plan.latency, layout };
   const parts: Part[] = Array.from({ length: n }, (_, index) => {
-    const setup: ThreadSetup = {
-      partition: index,
-      scenario: o.scenario,
-      seed: o.seed,
-      untilPs: o.untilPs,
-      assignment: o.plan.assignment,
-      byId: o.plan.byId,
-      latency: o.plan.latency,
-      trace: trace.wanted,
-      layout,
-    };
     const thread = o.threads[index]!;
-    thread.postMessage({ type: 'setup', setup } satisfies ToThread);
+    thread.postMessage({ type: 'plan', plan } satisfies ToThread);
     const now = performance.now();
     return { index, label: `partition ${index} (${describeMembers(o.plan.members[index]!)})`, thread, ready: false, beats: 0, lastBeat: now, horizon: 0, finished: null, summary: null, exited: false };
   });

@@ -35,8 +35,10 @@ export interface RunOptions {
   /** What sits behind a LAN's edge router instead of the workload's client hosts (a replay injector): a
    *  component with a port named `router`. Return null to keep the client hosts. */
   clientsFor?: (lan: LanSpec) => Component | null;
-  /** A partitioned run: the components this process runs (all by default); the others are remote. */
-  isLocal?: (c: Component) => boolean;
+  /** A partitioned run: the components this process runs (all by default); the others are remote. A promise
+   *  when the plan is still being made: the graph is built meanwhile and sealed when it comes (a partition thread
+   *  builds its graph while the main thread plans). */
+  isLocal?: ((c: Component) => boolean) | Promise<(c: Component) => boolean>;
 }
 
 /**
@@ -90,7 +92,7 @@ export async function prepare(scenario: Scenario, options: RunOptions = {}): Pro
   scenario.faults.forEach((f, i) => sysplex.scheduleFault(f, i));
   const prepared: Prepared = { scenario, sim, sysplex, clients, seed, untilPs, traceWriter: null, instruments: options.instruments ?? [] };
   for (const i of prepared.instruments) i.build?.(prepared);
-  sim.seal(options.isLocal);
+  sim.seal(await options.isLocal);
   let traceWriter: JsonlTraceWriter | null = null;
   const sinks = [...(options.sinks ?? [])];
   if (options.trace !== undefined) {
