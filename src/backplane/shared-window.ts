@@ -237,8 +237,7 @@ export class SharedWindow {
 
   abort(): void {
     Atomics.store(this.ctl, ABORT, 1);
-    this.bump();
-    Atomics.notify(this.ctl, EPOCH);
+    this.bump(); // a thread asleep on the epoch wakes and sees ABORT
   }
 
   get aborted(): boolean {

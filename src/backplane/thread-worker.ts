@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     win.progress(me, done ? untilPs : Math.min(sim.now, promise), sim.events);
     win.beat(me);
     // A partition about to run out of memory fails with one line (exit 3), as a worker process does.
-    if ((windows & 255) === 0 || done) heap.check();
+    if ((ran && (windows & 255) === 0) || done) heap.check();
     if (traceSink !== null && (++sinceTrace >= TRACE_EVERY || done)) {
       sinceTrace = 0;
       const chunk = traceSink.take();

@@ -1,6 +1,7 @@
-// The main thread of a partitioned run on one host (shared-window.ts says why threads and how they synchronise): starts one worker thread
-// per partition with the shared memory they synchronise through, merges their trace chunks, watches their
-// heartbeats, and assembles the end of the run as the ZeroMQ coordinator does (outcomes, then report parts).
+// The main thread of a partitioned run on one host (shared-window.ts says why threads and how they synchronise):
+// starts one worker thread per partition with the shared memory they synchronise through, merges their trace
+// chunks, watches their heartbeats, and assembles the end of the run as the ZeroMQ coordinator does (outcomes,
+// then report parts).
 // It is not in the threads' loop: they synchronise among themselves.
 
 import { existsSync } from 'node:fs';
@@ -10,7 +11,6 @@ import { RunError } from '../errors.js';
 import type { TraceSink } from '../kernel/index.js';
 import { formatTime } from '../kernel/time.js';
 import type { ReportPart } from '../run/run-scenario.js';
-import type { Scenario } from '../scenario/types.js';
 import type { CoordinatorResult, PartitionProgress } from './coordinator.js';
 import { describeMembers, type Plan } from './plan.js';
 import type { Outcome } from './protocol.js';
