@@ -72,6 +72,8 @@ describe('sysplex-emu debug with bad clients', () => {
     expect(responses[0]).toMatchObject({ request_seq: 1, success: false, command: 'stackTrace', message: 'stackTrace: arguments must be an object' });
     expect(responses[1]).toMatchObject({ request_seq: 2, success: true, command: 'threads' });
     expect((responses[1] as DebugProtocol.ThreadsResponse).body.threads.map((t) => t.name)).toEqual(['SYS1', 'SYS2', 'SYS3']);
+    // The server notices that client is gone before the next one comes (else it refuses it: one client at a time).
+    await s.stderrMatches(/went away without disconnecting; the run has not started; waiting for the next client/);
 
     // A client that goes away in the middle of a request.
     await new Promise<void>((resolve) => {
