@@ -105,7 +105,6 @@ async function main(): Promise<void> {
   let promised = 0;
   let windows = 0;
   let sinceTrace = 0;
-  const LOGV: number[] | null = process.env.LOGV ? [] : null; let logk = 0;
   for (;;) {
     // The epoch, then the promises, then the channels (shared-window.ts says why in this order).
     const seen = win.epoch();
@@ -139,9 +138,7 @@ async function main(): Promise<void> {
     }
     if (done) break;
     if (!ran) win.waitPast(me, seen);
-    if (LOGV && ++logk % 64 === 0) LOGV.push(sim.now, performance.now(), win.waitMs, sim.events);
   }
-  if (LOGV) (await import('node:fs')).writeFileSync(`/tmp/lv.${me}`, Float64Array.from(LOGV));
   post({ type: 'finished', notCompleted: notCompletedOf(p, isLocal), rounds: windows, waitMs: win.waitMs, cpuMs: threadCpuMs() - cpu0 });
   port.once('message', (m: ToThread) => {
     if (m.type !== 'summarize') return;
