@@ -10,6 +10,6 @@ export interface InstrumentSpecs {
   replay?: ReplayPlan;
   /** A recorded live run (`captureMode: tap`): every process reads the recording. */
   tapReplay?: { capture: string };
-  /** Timelines (`--vcd`, `--html`): every worker samples its own components (timeline-parts.ts). */
+  /** Timelines (`--vcd`, `--html`): every worker samples its own components (timeline-worker.ts). */
   timelines?: { sampleIntervalPs: number; calls?: boolean };
 }

@@ -100,7 +100,7 @@ export interface ErrorMsg {
   timePs: number;
 }
 /** What a worker's instruments saw (instrument-parts.ts): sent just before the message of its stage. */
-import type { FinalCall, PathFact, TickReading, TimelineCall } from './timeline-parts.js';
+import type { FinalCall, PathFact, TickReading, TimelineCall } from './timeline-worker.js';
 export interface ObservedMsg {
   v: number;
   type: 'observed';
@@ -111,7 +111,7 @@ export interface ObservedMsg {
   replay?: ReplayOutcome;
   tapFramesIn?: number;
   lost?: [lpar: string, dvipa: number, port: number, count: number][];
-  /** Timelines: the partition's readings at each sampler tick (timeline-parts.ts). */
+  /** Timelines: the partition's readings at each sampler tick (timeline-worker.ts). */
   timeline?: TickReading[];
   /** Timelines: the local end's path state with each `xcf.path` record. */
   pathFacts?: PathFact[];

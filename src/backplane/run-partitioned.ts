@@ -18,7 +18,7 @@ import { runThreads, setUpThreads, startThreads } from './threads.js';
 import { CapturePoints } from '../capture/capture-points.js';
 import { planReplay, type ReplayMode, type ReplayPace } from '../capture/replay/index.js';
 import { hasInstruments, type InstrumentSpecs, MergedInstruments, WorkerInstruments } from './instrument-parts.js';
-import { samplerPlaceholder } from './timeline-parts.js';
+import { samplerPlaceholder } from './timeline-worker.js';
 import { TimelineInstrument } from '../viz/instrument.js';
 
 export type { ExternalSpec } from './external.js';

@@ -175,7 +175,7 @@ class Worker {
     this.partition = m.partition;
     const assignment = m.assignment;
     const me = m.partition;
-    // With timelines every worker runs a sampler of its own (timeline-parts.ts).
+    // With timelines every worker runs a sampler of its own (timeline-worker.ts).
     const sampler = m.instruments?.timelines !== undefined ? SAMPLER_NAME : undefined;
     this.isLocal = (c) => assignment[c.name] === me || c.name === sampler;
     this.ownsSampler = sampler === undefined || assignment[sampler] === me;

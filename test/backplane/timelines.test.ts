@@ -2,7 +2,7 @@
 // run and give the files of one process, through the built CLI. Every worker samples its own components and
 // records its CPU work and connection slices with their place in one process's order; the coordinator runs the
 // trace-driven part on the merged trace and the sampler's logic on the merged readings
-// (src/backplane/timeline-parts.ts).
+// (src/backplane/timeline-worker.ts, timeline-merge.ts).
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
