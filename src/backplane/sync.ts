@@ -90,16 +90,7 @@ export const earliestArrival = (floor: number, latencyPs: number): number => flo
  *  before this bound: nothing from any q can reach it earlier than q's promise plus the latency of q's link to it
  *  (Infinity: no link). `promises[q]` must be read before `me` drains its channels: an event q sent before it
  *  published that promise is then in the channel, and one it sends later was made under the promise. */
-export function promiseBound(promises: Float64Array, latency: Float64Array, me: number): number {
-  const n = promises.length;
-  let bound = Infinity;
-  for (let q = 0; q < n; q++) {
-    if (q === me) continue;
-    const v = promises[q]! + latency[q * n + me]!;
-    if (v < bound) bound = v;
-  }
-  return bound;
-}
+export const promiseBound = (promises: Float64Array, latency: Float64Array, me: number): number => boundOf(promises, latency, me);
 
 /** The promise of a partition whose next local event is at `next` (after draining its channels) and that may run
  *  up to `bound` (promiseBound): what it does next is either its own event or something the others send it. It
@@ -126,7 +117,8 @@ function relaxOverLinks(A: Float64Array, fixed: Uint8Array, latency: Float64Arra
   }
 }
 
-/** The exclusive bound of i's window: the earliest time anything from another participant can reach it. */
+/** The exclusive bound of i's window: the earliest time anything from another participant can reach it (A: their
+ *  lower bounds, or the threads' promises). */
 function boundOf(A: Float64Array, latency: Float64Array, i: number): number {
   const n = A.length;
   let bound = Infinity;
