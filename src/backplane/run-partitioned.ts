@@ -290,12 +290,20 @@ export interface PlanSummary {
   /** Events one process delivers in a window of the lookahead's length, on average over the pilot. */
   eventsPerWindow: number;
   pilot: { virtualPs: number; events: number };
+  /** The share of the pilot's events each partition's components took (the work's split: the busiest partition
+   *  bounds the speed-up at 1 / its share). */
+  shares: number[];
 }
 
 /** The pilot: the first 2 ms (or the whole run, if shorter) in this process, to know the event rate. */
 async function summarizePlan(scenario: Scenario, plan: Plan, seed: number, untilPs: number): Promise<PlanSummary> {
   const pilotPs = Math.min(untilPs, 2_000_000_000);
   const pilot = await prepare(scenario, { seed, untilPs: pilotPs });
+  const byPartition = new Array<number>(plan.partitions).fill(0);
+  pilot.sim.observer = (_t, dst) => {
+    const q = plan.assignment[dst.name];
+    if (q !== undefined && q < plan.partitions) byPartition[q]!++;
+  };
   pilot.sim.start();
   pilot.sim.runUntil(pilotPs);
   const events = pilot.sim.events;
@@ -307,5 +315,6 @@ async function summarizePlan(scenario: Scenario, plan: Plan, seed: number, until
     lookaheadPs: plan.lookaheadPs,
     eventsPerWindow: pilotPs === 0 ? 0 : Math.round((events * window) / pilotPs * 100) / 100,
     pilot: { virtualPs: pilotPs, events },
+    shares: byPartition.map((k) => (events === 0 ? 0 : Math.round((1000 * k) / events) / 1000)),
   };
 }

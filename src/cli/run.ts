@@ -96,5 +96,8 @@ function formatPlan(p: PlanSummary): string {
   const shown = p.cut.slice(0, 8).map((l) => `${l.name} (${time(l.latencyPs)})`);
   lines.push(`  cut: ${p.cut.length === 0 ? 'no link' : `${shown.join(', ')}${p.cut.length > shown.length ? `, ... (${p.cut.length} links)` : ''}`}`);
   lines.push(`  lookahead ${time(p.lookaheadPs)}: about ${p.eventsPerWindow} events per window of that length (pilot: ${p.pilot.events} events in the first ${time(p.pilot.virtualPs)} in one process)`);
+  const busiest = Math.max(...p.shares);
+  const ceiling = busiest > 0 ? `: at most ${(1 / busiest).toFixed(2)}x one process's speed` : '';
+  lines.push(`  work: ${p.shares.map((x, i) => `partition ${i} ${(100 * x).toFixed(1)} %`).join(', ')} of the pilot's events${ceiling}`);
   return `${lines.join('\n')}\n`;
 }

@@ -19,8 +19,8 @@ options:
                          same report, trace, captures and replay as one process
   --transport T          threads (default when every partition runs here) or processes (ZeroMQ; always for
                          remote workers, external components, --inspect, capture points and replay)
-  --plan                 with --partitions: print where the cut falls, its lookahead and the events a window
-                         holds (stderr) before running
+  --plan                 with --partitions: print where the cut falls, its lookahead, the events a window
+                         holds and each partition's share of the work (stderr) before running
   --bind ENDPOINT        the coordinator's endpoint (default tcp://127.0.0.1:0; non-loopback needs CURVE keys)
   --curve-server-key F   CURVE certificate files for the backplane (with --curve-client-key F)
   --inspect LPAR         run LPAR's partition under the Node inspector (firmware source debugging)

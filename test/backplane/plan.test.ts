@@ -107,6 +107,15 @@ describe('partition plan', () => {
       '  cut: LAN1.router-LAN1.clients (20 us)',
     ]);
     expect(lines[4]).toMatch(/^ {2}lookahead 20 us: about [\d.]+ events per window of that length \(pilot: \d+ events in the first 2 ms in one process\)$/);
+    // The work's split: the sysplex takes most of the pilot's events, the client hosts the rest; the ceiling is one
+    // over the busiest share.
+    const work = /^ {2}work: partition 0 ([\d.]+) %, partition 1 ([\d.]+) % of the pilot's events: at most ([\d.]+)x one process's speed$/.exec(lines[5]!);
+    expect(work, lines[5]).not.toBeNull();
+    const [busy, clients, ceiling] = [Number(work![1]), Number(work![2]), Number(work![3])];
+    expect(busy).toBeGreaterThan(80);
+    expect(clients).toBeGreaterThan(0);
+    expect(busy + clients).toBeCloseTo(100, 0);
+    expect(ceiling).toBeCloseTo(100 / busy, 2);
     expect(JSON.parse(r.stdout).backplane).toMatchObject({ lookaheadPs: 20_000_000 });
     const alone = cli(['run', 'fixtures/topologies/demo.yaml', '--plan']);
     expect(alone.status).toBe(2);
