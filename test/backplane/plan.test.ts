@@ -96,7 +96,7 @@ describe('partition plan', () => {
     expect(!bad.ok && bad.errors.map(String).join('\n')).toMatch(/topology\.yaml:\d+:\d+: backplane\.pin: unknown component "LAN9\.clients"/);
   });
 
-  it('run --partitions 2 --plan prints the partitions, the cut, its lookahead and the events a window holds, then runs', () => {
+  it("run --partitions 2 --plan prints the partitions, the cut, its lookahead, the events a window holds and the work's split, then runs", () => {
     const r = cli(['run', 'fixtures/topologies/demo.yaml', '--partitions', '2', '--plan', '--until', '3ms', '--json']);
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stderr.trim().split('\n');
