@@ -11,7 +11,7 @@
 // emits the record sends its end's state with it, and the coordinator keeps both ends' latest.
 
 import { Component, type Port } from '../kernel/index.js';
-import type { TraceSink } from '../kernel/trace.js';
+import { TeeSink, type TraceSink } from '../kernel/trace.js';
 import type { Instrument, Prepared } from '../run/run-scenario.js';
 import { buildCatalogue, type Catalogue, type LparProbe } from '../viz/catalogue.js';
 import { ConnectionTracker } from '../viz/connections.js';
@@ -247,7 +247,7 @@ export class WorkerTimeline {
       },
     };
     const mineSink: TraceSink = { record: (t, c, seq, kind, fields) => sink.record(t, c, seq, kind, fields) };
-    sim.traceSink = sim.traceSink === null ? mineSink : teeOf(sim.traceSink, mineSink);
+    sim.traceSink = sim.traceSink === null ? mineSink : new TeeSink([sim.traceSink, mineSink]);
 
     const n = sim.components.length;
     const dirty = new Uint8Array(n);
@@ -338,15 +338,6 @@ export interface TimelineObserved {
   pathFacts?: PathFact[];
   timelineCalls?: TimelineCall[];
   timelineFinals?: FinalCall[];
-}
-
-function teeOf(a: TraceSink, b: TraceSink): TraceSink {
-  return {
-    record(t, c, seq, kind, fields) {
-      a.record(t, c, seq, kind, fields);
-      b.record(t, c, seq, kind, fields);
-    },
-  };
 }
 
 function endpoint(f: Record<string, unknown> | undefined, key: string, portKey: string): [number, number] | null {
