@@ -9,7 +9,6 @@ import { S } from '../kernel/time.js';
 import type { TraceSink } from '../kernel/trace.js';
 import type { Prepared } from '../run/run-scenario.js';
 import { buildCatalogue, type Catalogue, type XcfProbe } from '../viz/catalogue.js';
-import { DvipaOwners } from '../viz/dvipa-owners.js';
 import { ConnectionTracker } from '../viz/connections.js';
 import type { TimelineFiles, TimelinesReport } from '../viz/instrument.js';
 import { HtmlWriter } from '../viz/html/html-writer.js';
@@ -17,8 +16,9 @@ import { clientLatencyCurves } from '../viz/latency-curve.js';
 import type { WorkloadLatencyData } from '../../hw-models/lan/clients.js';
 import { PerfettoWriter } from '../viz/perfetto.js';
 import { Timeline, type TimelineConsumer } from '../viz/timeline.js';
-import { TraceEvents, type TraceFedState } from '../viz/trace-events.js';
+import { TraceEvents } from '../viz/trace-events.js';
 import { VcdWriter } from '../viz/vcd.js';
+import { ViewSchedule } from '../viz/view-schedule.js';
 import type { Report } from '../run/report.js';
 import type { FinalCall, PathFact, TickReading, TimelineCall, TimelineObserved } from './timeline-worker.js';
 
@@ -31,34 +31,21 @@ function procOf(f: FinalCall): number {
   return (f[1] === 0 ? f[2] : f[3]) as number;
 }
 
-const HOT_PS = 10_000_000_000;
-const SAFETY_READS = 100;
-
 /** A view digest: VCRT size and ready targets per (DVIPA, port), or null (the LPAR was down). */
 type Digest = { vcrt: number; ready: number[] } | null;
 
 /** The one-process sampler's logic over the merged readings (kept step for step with src/viz/sampler.ts). */
-export class MergedSampler implements TraceFedState {
-  /** DVIPA index -> owner stack name, and whether it moved since the last tick (kept by the trace sink). */
-  readonly owners: string[];
-  readonly ownerMoved: boolean[];
-  private readonly dvipaOwners: DvipaOwners;
-  readonly tablesTouched: Uint8Array;
-  readonly vcrtDelta: Int32Array;
+export class MergedSampler {
+  /** When views are read (the trace sink keeps its owners and VCRT changes): as in one process. */
+  readonly views: ViewSchedule<Digest>;
   samples = 0;
   lastTick = -1;
   private readonly busy: Float64Array;
   private readonly xcfBytes: Float64Array;
   private clientCompleted = 0;
   private clientReset = 0;
-  private readonly views: Digest[];
+  /** LPAR index -> its view as its partition last read it (read here on the schedule). */
   private readonly latest: Digest[];
-  private readonly viewAt: Float64Array;
-  private readonly charged: Float64Array;
-  private readonly ipls: Float64Array;
-  private readonly viewRead: Uint8Array;
-  private readonly hotUntil: Float64Array;
-  private readonly vcrtBase: Int32Array;
   /** (DVIPA index, ready index) -> position in a digest's ready list. */
   private readonly readyPos: number[][];
 
@@ -66,19 +53,8 @@ export class MergedSampler implements TraceFedState {
     const n = cat.lpars.length;
     this.busy = new Float64Array(n);
     this.xcfBytes = new Float64Array(cat.xcf.length);
-    this.views = cat.lpars.map(() => null);
     this.latest = cat.lpars.map(() => null);
-    this.viewAt = new Float64Array(n).fill(-Infinity);
-    this.charged = new Float64Array(n).fill(-1);
-    this.ipls = new Float64Array(n);
-    this.viewRead = new Uint8Array(n);
-    this.tablesTouched = new Uint8Array(n);
-    this.vcrtDelta = new Int32Array(n);
-    this.vcrtBase = new Int32Array(n);
-    this.hotUntil = new Float64Array(n).fill(-1);
-    this.dvipaOwners = new DvipaOwners(cat);
-    this.owners = this.dvipaOwners.names;
-    this.ownerMoved = this.dvipaOwners.moved;
+    this.views = new ViewSchedule(cat, intervalPs);
     let k = 0;
     this.readyPos = cat.dvipas.map((d) => d.ready.map(() => k++));
   }
@@ -154,44 +130,28 @@ export class MergedSampler implements TraceFedState {
 
   private lparTables(t: number, first: boolean, rows: readonly (number[] | undefined)[]): void {
     const tl = this.timeline;
+    const views = this.views;
     for (const l of this.cat.lpars) {
       const i = l.index;
-      this.viewRead[i] = 0;
+      views.beginTick(i);
       const row = rows[i]!;
       if (row.length <= 3) continue; // no event reached it
-      const busyPs = row[3]!, ipls = row[4]!, up = row[5] === 1;
+      const work = { busyPs: row[3]!, ipls: row[4]!, up: row[5] === 1 };
       tl.set(t, l.runQueue, row[6]!);
-      if (this.tablesTouched[i] === 1) {
-        this.tablesTouched[i] = 0;
-        this.hotUntil[i] = t + Math.max(HOT_PS, 10 * this.intervalPs);
+      if (views.due(i, t, first, work)) {
+        const view = work.up ? this.latest[i]! : null;
+        views.read(i, t, work, view, view === null ? 0 : view.vcrt);
       }
-      const ran = busyPs !== this.charged[i] || ipls !== this.ipls[i] || up !== (this.views[i] !== null);
-      const distributes = this.dvipaOwners.isOwner[i] === 1 || this.vcrtBase[i]! + this.vcrtDelta[i]! > 0;
-      const due = t <= this.hotUntil[i]! || (distributes && t - this.viewAt[i]! >= SAFETY_READS * this.intervalPs);
-      if (first || (ran && due)) {
-        this.charged[i] = busyPs;
-        this.ipls[i] = ipls;
-        this.viewAt[i] = t;
-        const view = up ? this.latest[i]! : null;
-        this.views[i] = view;
-        this.viewRead[i] = 1;
-        this.vcrtBase[i] = view === null ? 0 : view.vcrt;
-        this.vcrtDelta[i] = 0;
-      }
-      tl.set(t, l.vcrtSize, Math.max(0, this.vcrtBase[i]! + this.vcrtDelta[i]!));
+      tl.set(t, l.vcrtSize, views.vcrtSize(i));
     }
   }
 
   private ready(t: number): void {
     const ds = this.cat.dvipas;
     for (let i = 0; i < ds.length; i++) {
-      const moved = this.dvipaOwners.settle(i);
-      const owner = this.dvipaOwners.ownerOf(i);
-      // Unmoved: the count changes only where the owner's view was read at this tick.
-      if (!moved && (owner === undefined || this.viewRead[owner.index] !== 1)) continue;
-      const view = owner === undefined ? null : this.views[owner.index]!;
-      const d = ds[i]!;
-      d.ready.forEach((r, k) => this.timeline.set(t, r.signal, view === null ? 0 : view.ready[this.readyPos[i]![k]!]!));
+      const r = this.views.readyView(i);
+      if (r === undefined) continue;
+      ds[i]!.ready.forEach((rp, k) => this.timeline.set(t, rp.signal, r.view === null ? 0 : r.view.ready[this.readyPos[i]![k]!]!));
     }
   }
 }
@@ -240,7 +200,7 @@ export class MergedTimeline {
     // The connections are followed in the workers; what they did while handling a record comes in here.
     const during = (): void => this.during();
     const noConnections = { opened: during, closed: during, down: during, check() {}, finish() {}, takePeak: () => 0 } as unknown as ConnectionTracker;
-    this.events = new TraceEvents(cat, this.timeline, noConnections, this.sampler, (x) => this.pathUp(x));
+    this.events = new TraceEvents(cat, this.timeline, noConnections, this.sampler.views, (x) => this.pathUp(x));
     const cps = new Map(cat.lpars.map((l) => [l.process, l.host.cpu.processors]));
     this.timeline.open({ scenario: p.scenario.name, seed: p.seed, untilPs: p.untilPs, sampleIntervalPs: intervalPs, processes: cat.processes, cps });
     for (const x of cat.xcf) this.timeline.set(0, x.up, x.handle.link.up ? 1 : 0);

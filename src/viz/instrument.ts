@@ -71,7 +71,7 @@ export class TimelineInstrument implements Instrument {
     this.cpu = new CpuSlices(cat.lpars, timeline);
     this.connections = new ConnectionTracker(cat.lpars, timeline);
     sampler.connections = this.connections;
-    const sink = new TraceEvents(cat, timeline, this.connections, sampler);
+    const sink = new TraceEvents(cat, timeline, this.connections, sampler.views);
     sim.traceSink = sim.traceSink === null ? sink : new TeeSink([sim.traceSink, sink]);
 
     // Delivery observer: marks what changed for the sampler, and watches the LPARs' CPs and ledgers.

@@ -5,28 +5,18 @@
 //   nothing but the tick itself was delivered skips all but the CPU (work in progress still counts) and sets
 //   the rates to zero: nothing else can have moved. An OSA nothing was delivered to is not read.
 // - an LPAR's run queue: only when every CP is busy (with one free the queue is empty), via summary().
-// - an LPAR's firmware view (VCRT size, VDPT ready targets): it costs a hundred microseconds or more in a
-//   run, so only when the firmware ran since the last read (every firmware call but the IPL costs cycles), and
-//   then: at every tick for a while (HOT_PS) after a distributor event in the trace (DVIPA moves, membership,
-//   listeners, LPAR up or down), when target reports rebuild a VCRT without trace records of their own; and
-//   otherwise once per SAFETY_READS intervals on a stack that owns a DVIPA or has a VCRT. Between reads the
-//   VCRT size follows the trace's vcrt.insert and vcrt.delete records.
+// - an LPAR's firmware view (VCRT size, VDPT ready targets): on the schedule of view-schedule.ts.
 
 import { Component, type Port } from '../kernel/index.js';
 import { S } from '../kernel/time.js';
 import type { FirmwareView } from '../firmware/hal.js';
 import type { Catalogue, LparProbe } from './catalogue.js';
-import { DvipaOwners } from './dvipa-owners.js';
 import type { Timeline } from './timeline.js';
 import type { ConnectionTracker } from './connections.js';
 import type { FlightCounter } from './xcf-flight.js';
+import { ViewSchedule } from './view-schedule.js';
 
 const TAG_SAMPLE = 0;
-/** How long an LPAR's view is read at every tick after a distributor event: 10 ms of virtual time (assumed:
- *  target reports after a takeover come within a few XCF round trips). */
-const HOT_PS = 10_000_000_000;
-/** A distributor's view is read at least once per this many sample intervals. */
-const SAFETY_READS = 100;
 
 /** Rounds to 4 decimals, so that noise in the last bits of a rate never shows as a change. */
 function r4(x: number): number {
@@ -40,14 +30,8 @@ export class Sampler extends Component {
   connections: ConnectionTracker | null = null;
   /** XCF link index -> in-flight counters of its two directions (set when taps are attached). */
   flights: [FlightCounter, FlightCounter][] = [];
-  /** DVIPA index -> owner stack name, and whether it moved since the last tick (kept by the trace sink). */
-  readonly owners: string[];
-  readonly ownerMoved: boolean[];
-  private readonly dvipaOwners: DvipaOwners;
-  /** LPAR index -> 1 when the trace showed a distributor event there since its view was last read. */
-  readonly tablesTouched: Uint8Array;
-  /** LPAR index -> VCRT inserts minus deletes the trace showed there since its view was last read. */
-  readonly vcrtDelta: Int32Array;
+  /** When views are read (the trace sink keeps its owners and VCRT changes). */
+  readonly views: ViewSchedule<FirmwareView>;
   samples = 0;
   lastTick = -1;
   /** Firmware views read (for tests and the bench). */
@@ -57,15 +41,6 @@ export class Sampler extends Component {
   private readonly xcfBytes: Float64Array;
   private clientCompleted = 0;
   private clientReset = 0;
-  private readonly views: (FirmwareView | null)[];
-  private readonly viewAt: Float64Array;
-  private readonly charged: Float64Array;
-  private readonly ipls: Float64Array;
-  private readonly viewRead: Uint8Array;
-  /** LPAR index -> until when its view is read at every tick (after a distributor event). */
-  private readonly hotUntil: Float64Array;
-  /** LPAR index -> VCRT size at the last view read. */
-  private readonly vcrtBase: Int32Array;
 
   constructor(
     name: string,
@@ -77,18 +52,7 @@ export class Sampler extends Component {
     const n = cat.lpars.length;
     this.busy = new Float64Array(n);
     this.xcfBytes = new Float64Array(cat.xcf.length);
-    this.views = cat.lpars.map(() => null);
-    this.viewAt = new Float64Array(n).fill(-Infinity);
-    this.charged = new Float64Array(n).fill(-1);
-    this.ipls = new Float64Array(n);
-    this.viewRead = new Uint8Array(n);
-    this.tablesTouched = new Uint8Array(n);
-    this.vcrtDelta = new Int32Array(n);
-    this.vcrtBase = new Int32Array(n);
-    this.hotUntil = new Float64Array(n).fill(-1);
-    this.dvipaOwners = new DvipaOwners(cat);
-    this.owners = this.dvipaOwners.names;
-    this.ownerMoved = this.dvipaOwners.moved;
+    this.views = new ViewSchedule(cat, intervalPs);
   }
 
   override onMessage(_port: Port, _message: unknown): void {}
@@ -164,33 +128,21 @@ export class Sampler extends Component {
   private lparTables(t: number, first: boolean): void {
     const tl = this.timeline;
     const dirty = this.dirty;
+    const views = this.views;
     for (const l of this.cat.lpars) {
       const i = l.index;
-      this.viewRead[i] = 0;
+      views.beginTick(i);
       if (!first && dirty[l.host.id] !== 1) continue;
       const host = l.host;
       const up = host.isUp;
       tl.set(t, l.runQueue, up && allBusy(l, t) ? host.summary().runQueue : 0);
-      if (this.tablesTouched[i] === 1) {
-        this.tablesTouched[i] = 0;
-        this.hotUntil[i] = t + Math.max(HOT_PS, 10 * this.intervalPs);
-      }
-      const cpu = host.cpu;
-      const ran = cpu.busyPs !== this.charged[i] || host.ipls !== this.ipls[i] || up !== (this.views[i] !== null);
-      const distributes = this.dvipaOwners.isOwner[i] === 1 || this.vcrtBase[i]! + this.vcrtDelta[i]! > 0;
-      const due = t <= this.hotUntil[i]! || (distributes && t - this.viewAt[i]! >= SAFETY_READS * this.intervalPs);
-      if (first || (ran && due)) {
-        this.charged[i] = cpu.busyPs;
-        this.ipls[i] = host.ipls;
-        this.viewAt[i] = t;
+      const work = { busyPs: host.cpu.busyPs, ipls: host.ipls, up };
+      if (views.due(i, t, first, work)) {
         const view = up ? host.firmwareView() : null;
         this.viewReads++;
-        this.views[i] = view;
-        this.viewRead[i] = 1;
-        this.vcrtBase[i] = view === null ? 0 : view.vcrtSize;
-        this.vcrtDelta[i] = 0;
+        views.read(i, t, work, view, view === null ? 0 : view.vcrtSize);
       }
-      tl.set(t, l.vcrtSize, Math.max(0, this.vcrtBase[i]! + this.vcrtDelta[i]!));
+      tl.set(t, l.vcrtSize, views.vcrtSize(i));
     }
   }
 
@@ -248,16 +200,13 @@ export class Sampler extends Component {
   private ready(t: number): void {
     const ds = this.cat.dvipas;
     for (let i = 0; i < ds.length; i++) {
-      const moved = this.dvipaOwners.settle(i);
-      const owner = this.dvipaOwners.ownerOf(i);
-      // Unmoved: the count changes only where the owner's view was read at this tick.
-      if (!moved && (owner === undefined || this.viewRead[owner.index] !== 1)) continue;
-      const view = owner === undefined ? null : this.views[owner.index]!;
+      const r = this.views.readyView(i);
+      if (r === undefined) continue;
       const d = ds[i]!;
-      for (const r of d.ready) {
+      for (const rp of d.ready) {
         let n = 0;
-        if (view !== null) for (const row of view.vdpt) if (row.dvipa === d.ip && row.port === r.port && row.ready > 0) n++;
-        this.timeline.set(t, r.signal, n);
+        if (r.view !== null) for (const row of r.view.vdpt) if (row.dvipa === d.ip && row.port === rp.port && row.ready > 0) n++;
+        this.timeline.set(t, rp.signal, n);
       }
     }
   }
