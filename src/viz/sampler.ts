@@ -34,8 +34,6 @@ export class Sampler extends Component {
   readonly views: ViewSchedule<FirmwareView>;
   samples = 0;
   lastTick = -1;
-  /** Firmware views read (for tests and the bench). */
-  viewReads = 0;
   private lastEvents = 0;
   private readonly busy: Float64Array;
   private readonly xcfBytes: Float64Array;
@@ -139,7 +137,6 @@ export class Sampler extends Component {
       const work = { busyPs: host.cpu.busyPs, ipls: host.ipls, up };
       if (views.due(i, t, first, work)) {
         const view = up ? host.firmwareView() : null;
-        this.viewReads++;
         views.read(i, t, work, view, view === null ? 0 : view.vcrtSize);
       }
       tl.set(t, l.vcrtSize, views.vcrtSize(i));
