@@ -11,7 +11,7 @@
 // emits the record sends its end's state with it, and the coordinator keeps both ends' latest.
 
 import { Component, type Port } from '../kernel/index.js';
-import { TeeSink, type TraceSink } from '../kernel/trace.js';
+import type { TraceSink } from '../kernel/trace.js';
 import type { Instrument, Prepared } from '../run/run-scenario.js';
 import { buildCatalogue, type Catalogue, type LparProbe } from '../viz/catalogue.js';
 import { ConnectionTracker } from '../viz/connections.js';
@@ -247,14 +247,13 @@ export class WorkerTimeline {
       },
     };
     const mineSink: TraceSink = { record: (t, c, seq, kind, fields) => sink.record(t, c, seq, kind, fields) };
-    sim.traceSink = sim.traceSink === null ? mineSink : new TeeSink([sim.traceSink, mineSink]);
+    sim.addTraceSink(mineSink);
 
     const n = sim.components.length;
     const dirty = new Uint8Array(n);
     sampler.dirty = dirty;
     const lparOf = new Int32Array(n).fill(-1);
     for (const l of cat.lpars) lparOf[l.host.id] = l.index;
-    const prev = sim.observer;
     const mine = (t: number, dst: Component): void => {
       dirty[dst.id] = 1;
       const i = lparOf[dst.id]!;
@@ -267,10 +266,7 @@ export class WorkerTimeline {
         conns.check(i, t);
       }
     };
-    sim.observer = prev === null ? mine : (t, dst, src, kind, port, payload) => {
-      prev(t, dst, src, kind, port, payload);
-      mine(t, dst);
-    };
+    sim.addObserver(mine);
 
     cat.xcf.forEach((x, i) => {
       const link = x.handle.link;
@@ -278,11 +274,7 @@ export class WorkerTimeline {
         if (!sim.isLocal(port.owner)) return;
         const f = new FlightCounter(link.psPerByte, link.latencyPs);
         sampler.flights.push([i, end, f]);
-        const before = port.tap;
-        port.tap = before === null ? (_m, bytes, time) => f.sent(bytes, sim.now, time) : (m, bytes, time) => {
-          before(m, bytes, time);
-          f.sent(bytes, sim.now, time);
-        };
+        port.addTap((_m, bytes, time) => f.sent(bytes, sim.now, time));
       });
     });
   }

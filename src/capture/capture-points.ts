@@ -111,15 +111,10 @@ export function tapPoints(resolved: readonly ResolvedPoint[], seen: (point: numb
     for (const t of r.taps) {
       const toFrame = t.frame;
       const port = t.port;
-      const mine = (message: unknown, _bytes: number, time: number): void => {
+      port.addTap((message, _bytes, time) => {
         const f = toFrame(message);
         if (f !== null) seen(point, f, time, port);
-      };
-      const prev = port.tap;
-      port.tap = prev === null ? mine : (m, b, time) => {
-        prev(m, b, time);
-        mine(m, b, time);
-      };
+      });
     }
   });
 }

@@ -96,7 +96,7 @@ export class DebugEngine implements TraceSink {
     const osas = new Set<Component>(p.sysplex.osas);
     this.causes = new CauseTracker(osas);
     const causes = this.causes;
-    p.sim.observer = (_t, dst, _src, kind, _port, payload) => causes.delivered(dst, kind, payload);
+    p.sim.addObserver((_t, dst, _src, kind, _port, payload) => causes.delivered(dst, kind, payload));
   }
 
   setListener(l: EngineListener | null): void {

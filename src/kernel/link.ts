@@ -25,6 +25,15 @@ export class Port {
     readonly index: number,
   ) {}
 
+  /** Adds a tap after any already there (capture points and timelines may tap the same port). */
+  addTap(tap: (message: unknown, bytes: number, time: number) => void): void {
+    const before = this.tap;
+    this.tap = before === null ? tap : (m, bytes, time) => {
+      before(m, bytes, time);
+      tap(m, bytes, time);
+    };
+  }
+
   /** Sends `message` of `bytes` over the link; false (and counted) when unconnected or down.
    *  Returns the arrival time through `lastArrival` for models that want it. */
   send(message: unknown, bytes: number): boolean {

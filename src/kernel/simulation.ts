@@ -17,7 +17,7 @@ const TIMER = 1;
 import { Link, Port } from './link.js';
 import { Prng } from './prng.js';
 import { MAX_TIME_PS, formatTime, psPerByte } from './time.js';
-import type { TraceSink } from './trace.js';
+import { TeeSink, type TraceSink } from './trace.js';
 
 export type StopReason = 'until' | 'idle' | 'paused' | 'budget';
 
@@ -51,6 +51,20 @@ export class Simulation {
   events = 0;
   traceSink: TraceSink | null = null;
   observer: DeliveryObserver | null = null;
+  /** Adds a trace sink beside any already there: both see every record. */
+  addTraceSink(sink: TraceSink): void {
+    this.traceSink = this.traceSink === null ? sink : new TeeSink([this.traceSink, sink]);
+  }
+
+  /** Adds a delivery observer after any already there. */
+  addObserver(observer: DeliveryObserver): void {
+    const before = this.observer;
+    this.observer = before === null ? observer : (t, dst, src, kind, port, payload) => {
+      before(t, dst, src, kind, port, payload);
+      observer(t, dst, src, kind, port, payload);
+    };
+  }
+
   /** Where messages to non-local components go (a partitioned run); null means every component is local. */
   remote: ((e: RemoteEvent) => void) | null = null;
 

@@ -4,7 +4,6 @@
 // finish: a last sample at the end time and the files closed; abandon: partial files removed.
 
 import type { DeliveryObserver } from '../kernel/simulation.js';
-import { TeeSink } from '../kernel/trace.js';
 import type { Report } from '../run/report.js';
 import type { Instrument, Prepared } from '../run/run-scenario.js';
 import { buildCatalogue, type Catalogue } from './catalogue.js';
@@ -72,7 +71,7 @@ export class TimelineInstrument implements Instrument {
     this.connections = new ConnectionTracker(cat.lpars, timeline);
     sampler.connections = this.connections;
     const sink = new TraceEvents(cat, timeline, this.connections, sampler.views);
-    sim.traceSink = sim.traceSink === null ? sink : new TeeSink([sim.traceSink, sink]);
+    sim.addTraceSink(sink);
 
     // Delivery observer: marks what changed for the sampler, and watches the LPARs' CPs and ledgers.
     const n = sim.components.length;
@@ -91,11 +90,7 @@ export class TimelineInstrument implements Instrument {
         conns.check(i, t);
       }
     };
-    const prev = sim.observer;
-    sim.observer = prev === null ? mine : (t, dst, src, kind, port, payload) => {
-      prev(t, dst, src, kind, port, payload);
-      mine(t, dst, src, kind, port, payload);
-    };
+    sim.addObserver(mine);
 
     // XCF bytes in flight: taps on both ends of every signalling path (after any tap already there).
     sampler.flights = cat.xcf.map((x) => {
@@ -103,11 +98,7 @@ export class TimelineInstrument implements Instrument {
       const pair: [FlightCounter, FlightCounter] = [new FlightCounter(link.psPerByte, link.latencyPs), new FlightCounter(link.psPerByte, link.latencyPs)];
       [link.a, link.b].forEach((port, k) => {
         const f = pair[k]!;
-        const before = port.tap;
-        port.tap = before === null ? (_m, bytes, time) => f.sent(bytes, sim.now, time) : (m, bytes, time) => {
-          before(m, bytes, time);
-          f.sent(bytes, sim.now, time);
-        };
+        port.addTap((_m, bytes, time) => f.sent(bytes, sim.now, time));
       });
       return pair;
     });

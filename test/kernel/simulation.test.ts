@@ -33,6 +33,21 @@ describe('links', () => {
     ]);
   });
 
+  it('keep every tap added to a port, in the order added, each seeing the time the first bit leaves', () => {
+    const sim = new Simulation(1);
+    const a = sim.add(new Source('a'));
+    const b = sim.add(new Sink('b'));
+    sim.connect(a.port('out'), b.port('in'), 1_000 * NS, 10e9);
+    sim.seal();
+    sim.start();
+    const seen: string[] = [];
+    a.port('out').addTap((m, bytes, t) => seen.push(`first ${String(m)} ${bytes} ${t}`));
+    a.port('out').addTap((m, bytes, t) => seen.push(`second ${String(m)} ${bytes} ${t}`));
+    a.port('out').send('m1', 1500);
+    a.port('out').send('m2', 100);
+    expect(seen).toEqual(['first m1 1500 0', 'second m1 1500 0', 'first m2 100 1200000', 'second m2 100 1200000']);
+  });
+
   it('drop and count messages while down, carry them again once up', () => {
     const sim = new Simulation(1);
     const a = sim.add(new Source('a'));
@@ -129,6 +144,25 @@ describe('runs', () => {
       /* one at a time */
     }
     expect(order2).toEqual(order1);
+  });
+
+  it('keeps every observer and trace sink added, the earlier first', () => {
+    const { sim } = ring(3);
+    const seen: string[] = [];
+    sim.observer = (t, dst) => seen.push(`set ${t}:${dst.name}`);
+    sim.addObserver((t, dst) => seen.push(`added ${t}:${dst.name}`));
+    sim.runUntil(Infinity);
+    expect(seen.length).toBe(2 * sim.events);
+    for (let i = 0; i < seen.length; i += 2) expect(seen[i + 1]!.replace('added', 'set')).toBe(seen[i]);
+    const records: string[] = [];
+    const s2 = new Simulation(1);
+    const c = s2.add(new Source('c'));
+    s2.addTraceSink({ record: (t, comp, _seq, kind) => records.push(`one ${t} ${comp} ${kind}`) });
+    s2.addTraceSink({ record: (t, comp, _seq, kind) => records.push(`two ${t} ${comp} ${kind}`) });
+    s2.seal();
+    s2.start();
+    c.trace('x.y', { k: 1 });
+    expect(records).toEqual(['one 0 c x.y', 'two 0 c x.y']);
   });
 
   it('pauses with virtual time frozen, and goes on where it stopped', () => {
