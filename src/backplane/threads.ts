@@ -4,9 +4,7 @@
 // then report parts).
 // It is not in the threads' loop: they synchronise among themselves.
 
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { RunError } from '../errors.js';
 import type { TraceSink } from '../kernel/index.js';
 import { formatTime } from '../kernel/time.js';
@@ -16,6 +14,7 @@ import { describeMembers, type Plan } from './plan.js';
 import type { Outcome } from './protocol.js';
 import { sharedLayout, SharedWindow } from './shared-window.js';
 import type { FromThread, ThreadPlan, ThreadSetup, ToThread } from './thread-worker.js';
+import { early } from './thread-start.js';
 import { CHECK_MS, SILENCE_MS } from './timing.js';
 import { MergedTrace } from './trace-chunks.js';
 
@@ -31,15 +30,6 @@ export interface ThreadRunOptions {
   onProgress?: (state: readonly PartitionProgress[], virtualPs: number) => void;
 }
 
-/** The built thread entry (dist/src/backplane/thread-worker.js), also when this module runs from its source. */
-function threadEntry(): string {
-  const here = import.meta.url;
-  const built = here.endsWith('.ts') ? new URL('../../dist/src/backplane/thread-worker.js', here) : new URL('./thread-worker.js', here);
-  const path = fileURLToPath(built);
-  if (!existsSync(path)) throw new Error(`${path} is missing: build first (npm run build)`);
-  return path;
-}
-
 interface Part {
   readonly index: number;
   readonly label: string;
@@ -51,21 +41,6 @@ interface Part {
   finished: { notCompleted: Outcome[]; rounds: number; waitMs: number; cpuMs: number } | null;
   summary: { delivered: number; part: unknown; displays: (string | null)[] } | null;
   exited: boolean;
-}
-
-/** What became of a thread before runThreads listened to it (it failed to load, or exited). */
-const early = new WeakMap<Worker, string>();
-
-/** Starts the partition threads; they wait for their setup (runThreads). */
-export function startThreads(n: number): Worker[] {
-  const entry = threadEntry();
-  return Array.from({ length: n }, () => {
-    const w = new Worker(entry);
-    w.on('error', (err: Error) => early.set(w, err.message));
-    w.on('message', (m: FromThread) => m.type === 'error' && !early.has(w) && early.set(w, m.message)); // building its graph
-    w.on('exit', (code) => early.has(w) || early.set(w, `exited with status ${code}`));
-    return w;
-  });
 }
 
 /** What the threads need to build their graphs (the same for all; the trace is wanted when a file or a sink takes

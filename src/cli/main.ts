@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { COMMANDS, mainUsage } from './usage.js';
 import { UsageError, report } from './errors.js';
+import { startEarly, threadsAsked } from '../backplane/thread-start.js';
 
 const loaders: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
   run: () => import('./run.js'),
@@ -39,6 +40,11 @@ async function main(argv: string[]): Promise<number> {
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${COMMANDS[command]!.usage}\n`);
     return 0;
+  }
+  // The partition threads load their code while this thread loads its own and reads the scenario.
+  if (command === 'run') {
+    const threads = threadsAsked(rest);
+    if (threads > 0) startEarly(threads);
   }
   return (await load()).main(rest);
 }
