@@ -73,3 +73,12 @@ export class RequestError extends Error {
 export class RunError extends Error {
   override readonly name = 'RunError';
 }
+
+/** What a failed read of a file says, from its error code (the file's name goes before it). */
+export function describeIoError(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory, not a file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return `cannot read (${typeof code === 'string' ? code : 'I/O error'})`;
+}

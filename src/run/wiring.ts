@@ -42,7 +42,7 @@ import { type PathTiming, pathTiming } from '../../hw-models/xcf/path-timing.js'
 import { CouplingFacility } from '../../hw-models/cf/coupling-facility.js';
 import { CoupleDataSet } from '../../hw-models/cds/couple-data-set.js';
 import { CDS } from '../../hw-models/cds/datasheet.js';
-import { signallingPaths } from '../scenario/topology.js';
+import { signallingPaths } from '../scenario/signalling-paths.js';
 import { IQD } from '../../hw-models/hipersockets/datasheet.js';
 import { IqdChpid } from '../../hw-models/hipersockets/iqd.js';
 

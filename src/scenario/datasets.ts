@@ -4,7 +4,7 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import { describeIoError } from './yaml-source.js';
+import { describeIoError } from '../errors.js';
 import type { LparSpec, Topology } from './types.js';
 
 /** What the parser gets for a data-set name (the firmware's IncludeResult, structurally). */

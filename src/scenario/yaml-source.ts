@@ -16,7 +16,7 @@ import {
   parseDocument,
   type Scalar,
 } from 'yaml';
-import { InputError, type Result, failure, success } from '../errors.js';
+import { describeIoError, InputError, type Result, failure, success } from '../errors.js';
 
 export type PathStep = string | number;
 export type Path = readonly PathStep[];
@@ -55,14 +55,6 @@ export function fileProblem(abs: string): string | undefined {
   } catch (e) {
     return describeIoError(e);
   }
-}
-
-export function describeIoError(e: unknown): string {
-  const code = (e as { code?: unknown } | null)?.code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return 'no such file';
-  if (code === 'EISDIR') return 'is a directory, not a file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return `cannot read (${typeof code === 'string' ? code : 'I/O error'})`;
 }
 
 export class YamlFile {

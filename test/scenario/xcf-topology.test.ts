@@ -3,7 +3,8 @@
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadTopology } from '../../src/scenario/index.js';
-import { signallingPaths, spinFdiPs } from '../../src/scenario/topology.js';
+import { spinFdiPs } from '../../src/scenario/topology.js';
+import { signallingPaths } from '../../src/scenario/signalling-paths.js';
 import { errorLines, loaded, tree } from './tree.js';
 
 const BASE = `name: x
