@@ -4,7 +4,7 @@
 // `wallMs` and `backplane` differ (and `external` when an external component joins).
 
 import { RequestError } from '../errors.js';
-import type { Report } from '../run/report.js';
+import type { BackplaneReport, Report } from '../run/report.js';
 import { evaluateScenarioExpectations, mergeReport, prepare, type RunOptions } from '../run/run-scenario.js';
 import type { Scenario } from '../scenario/types.js';
 import type { Worker } from 'node:worker_threads';
@@ -253,22 +253,6 @@ function instrumentSpecs(scenario: Scenario, options: PartitionOptions): Instrum
     else specs.replay = planReplay(scenario, { ...options.replay, capture, ...(options.untilPs !== undefined ? { untilPs: options.untilPs } : {}) });
   }
   return specs;
-}
-
-/** The report's `backplane` (docs/contract.md): how the synchronisation went. Wall times, like `wallMs`, are not
- *  part of what must be identical between runs. */
-export interface BackplaneReport {
-  /** Windows granted: one message round trip each. */
-  rounds: number;
-  /** Events delivered per round (all participants). */
-  eventsPerRound: number;
-  /** The smallest latency of a link at a cut, ps (-1: no link crosses). */
-  lookaheadPs: number;
-  /** Wall time each worker partition spent waiting for a grant, ms (then the external components). */
-  waitingMs: number[];
-  /** The threads transport: CPU time each partition thread used, ms (Linux, 10 ms steps): the split of the work.
-   *  The busiest partition's figure is about what the run takes on an idle machine with a core per partition. */
-  cpuMs?: number[];
 }
 
 function backplaneReport(r: { windows: number; events: number; waitMs: number[]; cpuMs?: number[] }, lookaheadPs: number): BackplaneReport {

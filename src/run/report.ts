@@ -62,8 +62,27 @@ export interface Report {
   compressed?: CompressedReport[];
   /** Signalling per system and path, CFs, SFM's partitions. */
   xcf?: XcfReport;
+  /** A partitioned run's synchronisation (not part of what must be identical between runs). */
+  backplane?: BackplaneReport;
   [more: string]: unknown;
 }
+
+/** The report's `backplane` (docs/contract.md): how the synchronisation went. Wall times, like `wallMs`, are not
+ *  part of what must be identical between runs. */
+export interface BackplaneReport {
+  /** Windows granted: one message round trip each. */
+  rounds: number;
+  /** Events delivered per round (all participants). */
+  eventsPerRound: number;
+  /** The smallest latency of a link at a cut, ps (-1: no link crosses). */
+  lookaheadPs: number;
+  /** Wall time each worker partition spent waiting for a grant, ms (then the external components). */
+  waitingMs: number[];
+  /** The threads transport: CPU time each partition thread used, ms (Linux, 10 ms steps): the split of the work.
+   *  The busiest partition's figure is about what the run takes on an idle machine with a core per partition. */
+  cpuMs?: number[];
+}
+
 
 /** The report without wall time: what must be byte-identical between runs with the same inputs and seed. */
 export function deterministicPart(r: Report): Omit<Report, 'wallMs'> {
@@ -71,11 +90,20 @@ export function deterministicPart(r: Report): Omit<Report, 'wallMs'> {
   return rest;
 }
 
+/** How a partitioned run synchronised: its windows, the cut's lookahead, and each partition's waiting (and CPU). */
+function backplaneLine(b: BackplaneReport): string {
+  const look = b.lookaheadPs < 0 ? 'no link at the cut' : `lookahead ${formatTime(b.lookaheadPs)}`;
+  const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+  const cpu = b.cpuMs !== undefined ? `; CPU ${b.cpuMs.map(s).join(', ')}` : '';
+  return `  backplane: ${b.rounds.toLocaleString('en-US')} windows of ${b.eventsPerRound} events, ${look}; waiting ${b.waitingMs.map(s).join(', ')}${cpu}`;
+}
+
 export function formatReport(r: Report, name: string): string {
   const out: string[] = [];
   const rate = r.wallMs > 0 ? `, ${Math.round(r.events / (r.wallMs / 1000)).toLocaleString('en-US')} events/s` : '';
   out.push(`sysplex-emu: ${name}`);
   out.push(`  virtual time ${formatTime(r.virtualTimePs)}, ${r.events.toLocaleString('en-US')} events in ${(r.wallMs / 1000).toFixed(2)} s wall${rate}, seed ${r.seed}, ${r.partitions} partition${r.partitions === 1 ? '' : 's'}`);
+  if (r.backplane !== undefined) out.push(backplaneLine(r.backplane));
   out.push('');
   out.push('  LPAR   state  CPU busy');
   for (const l of r.lpars) out.push(`  ${l.name.padEnd(6)} ${(l.up ? 'up' : 'down').padEnd(6)} ${l.cpuBusyPct.toFixed(1).padStart(7)} %`);
