@@ -12,7 +12,7 @@ import { Coordinator, type CoordinatorOptions, type CoordinatorResult } from './
 import { type CurveFiles, readCurveFiles } from './curve.js';
 import { DEFAULT_BIND, endpointProblem, isLoopback } from './endpoint.js';
 import { type ExternalSpec, spliceInstrument } from './external.js';
-import { describeMembers, type Plan, planPartitions, type PlanStrategy } from './plan.js';
+import { describeMembers, mostPartitions, type Plan, planPartitions, type PlanStrategy } from './plan.js';
 import { partitionProgress } from './progress.js';
 import { runThreads, setUpThreads } from './threads.js';
 import { startThreads } from './thread-start.js';
@@ -87,6 +87,8 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
   const n = options.partitions;
   if (!Number.isSafeInteger(n) || n < 1) throw new RequestError(`a partitioned run needs at least 1 partition (got ${n})`);
   if (options.clientsFor !== undefined) throw new RequestError('clientsFor does not work in a partitioned run: give a replay (the scenario\'s capture or the replay option)');
+  const most = mostPartitions(scenario.topology);
+  if (n > most) throw new RequestError(`${n} partitions: this topology's units (LPARs, OSAs pinned apart, LANs, the client hosts behind their routers) fill at most ${most}`);
   const specs = instrumentSpecs(scenario, options);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const topology = scenario.topology;

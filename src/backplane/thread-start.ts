@@ -5,8 +5,10 @@
 // Kept small: the CLI's entry loads it before anything else.
 
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { FromThread } from './thread-worker.js';
 
 /** What became of a thread before runThreads listened to it (it failed to load, or exited). */
 export const early = new WeakMap<Worker, string>();
@@ -26,8 +28,7 @@ function threadEntry(): string {
 function spawn(entry: string): Worker {
   const w = new Worker(entry);
   w.on('error', (err: Error) => early.set(w, err.message));
-  // An error while it builds its graph (a message of the thread-worker protocol).
-  w.on('message', (m: { type: string; message?: string }) => m.type === 'error' && !early.has(w) && early.set(w, m.message ?? 'failed'));
+  w.on('message', (m: FromThread) => m.type === 'error' && !early.has(w) && early.set(w, m.message)); // building its graph
   w.on('exit', (code) => early.has(w) || early.set(w, `exited with status ${code}`));
   return w;
 }
@@ -54,8 +55,9 @@ export function startThreads(n: number): Worker[] {
 }
 
 /** The partition threads `run` with these arguments asks for, as far as its command line tells (0: none). The
- *  scenario may still choose processes (an endpoint, capture points, a replay): the threads are then unused. */
-export function threadsAsked(args: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
+ *  scenario may still choose processes (an endpoint, capture points, a replay): the threads are then unused. More
+ *  than the cores are not started early (the run checks the count against the topology first). */
+export function threadsAsked(args: readonly string[], env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
   let n = 0;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -65,5 +67,5 @@ export function threadsAsked(args: readonly string[], env: NodeJS.ProcessEnv = p
     if (v !== undefined && /^[0-9]{1,3}$/.test(v)) n = Number(v);
   }
   if (env.SYSPLEX_EMU_TRANSPORT === 'processes' || (env.SYSPLEX_EMU_LOCAL_WORKERS ?? '') !== '') return 0;
-  return n > 1 ? n : 0;
+  return n > 1 && n <= cores ? n : 0;
 }

@@ -136,6 +136,15 @@ describe('partition plan', () => {
     expect(one.stdout).not.toMatch(/backplane:/);
   });
 
+  it('refuses more partitions than the topology could fill before it starts any (exit 2, one line)', () => {
+    const r = cli(['run', 'fixtures/topologies/demo.yaml', '--partitions', '64', '--until', '1ms']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe("sysplex-emu: 64 partitions: this topology's units (LPARs, OSAs pinned apart, LANs, the client hosts behind their routers) fill at most 8");
+    const p = cli(['run', 'fixtures/topologies/demo.yaml', '--partitions', '64', '--transport', 'processes', '--until', '1ms']);
+    expect(p.status).toBe(2);
+    expect(p.stderr).toMatch(/fill at most 8/);
+  });
+
   it('refuses a pin past the partitions (bad input) and a partition that would run nothing', async () => {
     const s = demo((t) => ({ ...t, backplane: { pin: { SYS2: 4 } } }));
     await expect(plan(s, 2)).rejects.toThrow(InputError);

@@ -5,17 +5,20 @@ import { startEarly, startThreads, threadsAsked } from '../../src/backplane/thre
 
 describe('threads started early', () => {
   it('are asked for by --partitions N (N > 1) unless something on the command line needs processes', () => {
-    expect(threadsAsked(['s.yaml', '--partitions', '2'], {})).toBe(2);
-    expect(threadsAsked(['s.yaml', '--partitions=3', '--plan'], {})).toBe(3);
+    expect(threadsAsked(['s.yaml', '--partitions', '2'], {}, 2)).toBe(2);
+    expect(threadsAsked(['s.yaml', '--partitions=3', '--plan'], {}, 4)).toBe(3);
     expect(threadsAsked(['s.yaml', '--partitions', '1'], {})).toBe(0);
     expect(threadsAsked(['s.yaml'], {})).toBe(0);
     expect(threadsAsked(['s.yaml', '--partitions', 'two'], {})).toBe(0);
     expect(threadsAsked(['s.yaml', '--partitions', '2', '--transport', 'processes'], {})).toBe(0);
     expect(threadsAsked(['s.yaml', '--transport=processes', '--partitions', '2'], {})).toBe(0);
-    expect(threadsAsked(['s.yaml', '--partitions', '2', '--transport', 'threads'], {})).toBe(2);
+    expect(threadsAsked(['s.yaml', '--partitions', '2', '--transport', 'threads'], {}, 2)).toBe(2);
     expect(threadsAsked(['s.yaml', '--partitions', '2', '--inspect', 'SYS1'], {})).toBe(0);
     expect(threadsAsked(['s.yaml', '--partitions', '2'], { SYSPLEX_EMU_TRANSPORT: 'processes' })).toBe(0);
     expect(threadsAsked(['s.yaml', '--partitions', '2'], { SYSPLEX_EMU_LOCAL_WORKERS: '1' })).toBe(0);
+    // More than the cores: the run starts them itself, once it has checked the count against the topology.
+    expect(threadsAsked(['s.yaml', '--partitions', '4'], {}, 4)).toBe(4);
+    expect(threadsAsked(['s.yaml', '--partitions', '5'], {}, 4)).toBe(0);
   });
 
   it('are the threads the run takes when it asks for as many, and fresh ones otherwise', async () => {
