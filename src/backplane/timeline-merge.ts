@@ -19,12 +19,9 @@ import { Timeline, type TimelineConsumer } from '../viz/timeline.js';
 import { TraceEvents } from '../viz/trace-events.js';
 import { VcdWriter } from '../viz/vcd.js';
 import { ViewSchedule } from '../viz/view-schedule.js';
+import { r4 } from '../viz/sampler.js';
 import type { Report } from '../run/report.js';
 import type { FinalCall, PathFact, TickReading, TimelineCall, TimelineObserved } from './timeline-worker.js';
-
-function r4(x: number): number {
-  return Math.round(x * 1e4) / 1e4;
-}
 
 /** The process (LPAR) of a final call, to put the partitions' in the LPARs' order. */
 function procOf(f: FinalCall): number {

@@ -19,7 +19,7 @@ import { ViewSchedule } from './view-schedule.js';
 const TAG_SAMPLE = 0;
 
 /** Rounds to 4 decimals, so that noise in the last bits of a rate never shows as a change. */
-function r4(x: number): number {
+export function r4(x: number): number {
   return Math.round(x * 1e4) / 1e4;
 }
 
