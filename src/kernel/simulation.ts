@@ -51,20 +51,6 @@ export class Simulation {
   events = 0;
   traceSink: TraceSink | null = null;
   observer: DeliveryObserver | null = null;
-  /** Adds a trace sink beside any already there: both see every record. */
-  addTraceSink(sink: TraceSink): void {
-    this.traceSink = this.traceSink === null ? sink : new TeeSink([this.traceSink, sink]);
-  }
-
-  /** Adds a delivery observer after any already there. */
-  addObserver(observer: DeliveryObserver): void {
-    const before = this.observer;
-    this.observer = before === null ? observer : (t, dst, src, kind, port, payload) => {
-      before(t, dst, src, kind, port, payload);
-      observer(t, dst, src, kind, port, payload);
-    };
-  }
-
   /** Where messages to non-local components go (a partitioned run); null means every component is local. */
   remote: ((e: RemoteEvent) => void) | null = null;
 
@@ -79,6 +65,22 @@ export class Simulation {
   private current: Component | null = null;
 
   constructor(readonly seed: number) {}
+
+  // ---- hooks (instruments: traces, timelines, capture points, the debugger) ------------------------------
+
+  /** Adds a trace sink beside any already there: both see every record. */
+  addTraceSink(sink: TraceSink): void {
+    this.traceSink = this.traceSink === null ? sink : new TeeSink([this.traceSink, sink]);
+  }
+
+  /** Adds a delivery observer after any already there. */
+  addObserver(observer: DeliveryObserver): void {
+    const before = this.observer;
+    this.observer = before === null ? observer : (t, dst, src, kind, port, payload) => {
+      before(t, dst, src, kind, port, payload);
+      observer(t, dst, src, kind, port, payload);
+    };
+  }
 
   // ---- building ---------------------------------------------------------------------------------------
 

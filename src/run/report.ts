@@ -70,19 +70,19 @@ export interface Report {
 /** The report's `backplane` (docs/contract.md): how the synchronisation went. Wall times, like `wallMs`, are not
  *  part of what must be identical between runs. */
 export interface BackplaneReport {
-  /** Windows granted: one message round trip each. */
+  /** Windows: granted by the coordinator (processes, one message round trip each), or run by the partitions
+   *  between two looks at the others' promises (threads, all partitions together). */
   rounds: number;
-  /** Events delivered per round (all participants). */
+  /** Events delivered per window (all participants). */
   eventsPerRound: number;
   /** The smallest latency of a link at a cut, ps (-1: no link crosses). */
   lookaheadPs: number;
-  /** Wall time each worker partition spent waiting for a grant, ms (then the external components). */
+  /** Wall time each worker partition spent waiting for a grant or a promise, ms (then the external components). */
   waitingMs: number[];
   /** The threads transport: CPU time each partition thread used, ms (Linux, 10 ms steps): the split of the work.
    *  The busiest partition's figure is about what the run takes on an idle machine with a core per partition. */
   cpuMs?: number[];
 }
-
 
 /** The report without wall time: what must be byte-identical between runs with the same inputs and seed. */
 export function deterministicPart(r: Report): Omit<Report, 'wallMs'> {
