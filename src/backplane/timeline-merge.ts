@@ -19,7 +19,7 @@ import { Timeline, type TimelineConsumer } from '../viz/timeline.js';
 import { TraceEvents } from '../viz/trace-events.js';
 import { VcdWriter } from '../viz/vcd.js';
 import { ViewSchedule } from '../viz/view-schedule.js';
-import { r4 } from '../viz/sampler.js';
+import { ClientSignals, r4 } from '../viz/sampler.js';
 import type { Report } from '../run/report.js';
 import type { FinalCall, PathFact, TickReading, TimelineCall, TimelineObserved } from './timeline-worker.js';
 
@@ -39,8 +39,7 @@ export class MergedSampler {
   lastTick = -1;
   private readonly busy: Float64Array;
   private readonly xcfBytes: Float64Array;
-  private clientCompleted = 0;
-  private clientReset = 0;
+  private readonly clientSignals: ClientSignals | null;
   /** LPAR index -> its view as its partition last read it (read here on the schedule). */
   private readonly latest: Digest[];
   /** (DVIPA index, ready index) -> position in a digest's ready list. */
@@ -52,6 +51,7 @@ export class MergedSampler {
     this.xcfBytes = new Float64Array(cat.xcf.length);
     this.latest = cat.lpars.map(() => null);
     this.views = new ViewSchedule(cat, intervalPs);
+    this.clientSignals = cat.clients === null ? null : new ClientSignals(cat.clients, timeline);
     let k = 0;
     this.readyPos = cat.dvipas.map((d) => d.ready.map(() => k++));
   }
@@ -104,20 +104,9 @@ export class MergedSampler {
       this.xcfBytes[i] = bytes;
       tl.set(t, x.inFlight, r4((a?.[3] ?? 0) + (b?.[3] ?? 0)));
     });
-    const c = cat.clients;
-    if (c !== null && clients !== null) {
+    if (this.clientSignals !== null && clients !== null) {
       const [opened, completed, reset, failed] = clients as [number, number, number, number];
-      tl.set(t, c.opened, opened);
-      tl.set(t, c.completed, completed);
-      tl.set(t, c.reset, reset);
-      tl.set(t, c.failed, failed);
-      tl.set(t, c.active, opened - completed - reset - failed);
-      if (dt > 0) {
-        tl.set(t, c.completedRate, r4(((completed - this.clientCompleted) * S) / dt));
-        tl.set(t, c.resetRate, r4(((reset - this.clientReset) * S) / dt));
-      }
-      this.clientCompleted = completed;
-      this.clientReset = reset;
+      this.clientSignals.set(t, dt, opened, completed, reset, failed);
     }
     this.ready(t);
     this.samples++;

@@ -10,7 +10,7 @@
 import { Component, type Port } from '../kernel/index.js';
 import { S } from '../kernel/time.js';
 import type { FirmwareView } from '../firmware/hal.js';
-import type { Catalogue, LparProbe } from './catalogue.js';
+import type { Catalogue, ClientsProbe, LparProbe } from './catalogue.js';
 import type { Timeline } from './timeline.js';
 import type { ConnectionTracker } from './connections.js';
 import type { FlightCounter } from './xcf-flight.js';
@@ -21,6 +21,31 @@ const TAG_SAMPLE = 0;
 /** Rounds to 4 decimals, so that noise in the last bits of a rate never shows as a change. */
 export function r4(x: number): number {
   return Math.round(x * 1e4) / 1e4;
+}
+
+/** The client hosts' totals at each tick, and their completion and reset rates since the previous tick (the
+ *  one-process sampler sums the hosts, a partitioned run's merged sampler the partitions' sums). */
+export class ClientSignals {
+  private completed = 0;
+  private reset = 0;
+
+  constructor(private readonly c: ClientsProbe, private readonly timeline: Timeline) {}
+
+  set(t: number, dt: number, opened: number, completed: number, reset: number, failed: number): void {
+    const c = this.c;
+    const tl = this.timeline;
+    tl.set(t, c.opened, opened);
+    tl.set(t, c.completed, completed);
+    tl.set(t, c.reset, reset);
+    tl.set(t, c.failed, failed);
+    tl.set(t, c.active, opened - completed - reset - failed);
+    if (dt > 0) {
+      tl.set(t, c.completedRate, r4(((completed - this.completed) * S) / dt));
+      tl.set(t, c.resetRate, r4(((reset - this.reset) * S) / dt));
+    }
+    this.completed = completed;
+    this.reset = reset;
+  }
 }
 
 export class Sampler extends Component {
@@ -37,8 +62,7 @@ export class Sampler extends Component {
   private lastEvents = 0;
   private readonly busy: Float64Array;
   private readonly xcfBytes: Float64Array;
-  private clientCompleted = 0;
-  private clientReset = 0;
+  private readonly clientSignals: ClientSignals | null;
 
   constructor(
     name: string,
@@ -51,6 +75,7 @@ export class Sampler extends Component {
     this.busy = new Float64Array(n);
     this.xcfBytes = new Float64Array(cat.xcf.length);
     this.views = new ViewSchedule(cat, intervalPs);
+    this.clientSignals = cat.clients === null ? null : new ClientSignals(cat.clients, timeline);
   }
 
   override onMessage(_port: Port, _message: unknown): void {}
@@ -172,7 +197,6 @@ export class Sampler extends Component {
   private clients(t: number, dt: number): void {
     const c = this.cat.clients;
     if (c === null) return;
-    const tl = this.timeline;
     let opened = 0, completed = 0, reset = 0, failed = 0;
     for (const h of c.hosts) {
       opened += h.totals.opened;
@@ -180,17 +204,7 @@ export class Sampler extends Component {
       reset += h.totals.reset;
       failed += h.totals.failed;
     }
-    tl.set(t, c.opened, opened);
-    tl.set(t, c.completed, completed);
-    tl.set(t, c.reset, reset);
-    tl.set(t, c.failed, failed);
-    tl.set(t, c.active, opened - completed - reset - failed);
-    if (dt > 0) {
-      tl.set(t, c.completedRate, r4(((completed - this.clientCompleted) * S) / dt));
-      tl.set(t, c.resetRate, r4(((reset - this.clientReset) * S) / dt));
-    }
-    this.clientCompleted = completed;
-    this.clientReset = reset;
+    this.clientSignals!.set(t, dt, opened, completed, reset, failed);
   }
 
   /** Ready targets per distributed port, from the owner's VDPT (zero while the owner is down). */
