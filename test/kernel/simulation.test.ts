@@ -16,14 +16,19 @@ class Source extends Component {
 }
 
 describe('links', () => {
-  it('deliver after serialisation delay plus latency, queueing back to back', () => {
+  /** A source and a sink joined at 10 Gb/s (800 ps per byte) with 1 us latency, started. */
+  function pair(): { sim: Simulation; a: Source; b: Sink } {
     const sim = new Simulation(1);
     const a = sim.add(new Source('a'));
     const b = sim.add(new Sink('b'));
-    // 10 Gb/s = 800 ps per byte; latency 1 us.
     sim.connect(a.port('out'), b.port('in'), 1_000 * NS, 10e9);
     sim.seal();
     sim.start();
+    return { sim, a, b };
+  }
+
+  it('deliver after serialisation delay plus latency, queueing back to back', () => {
+    const { sim, a, b } = pair();
     a.port('out').send('m1', 1500); // 1.2 us on the wire
     a.port('out').send('m2', 100); // waits for m1: starts at 1.2 us, 80 ns on the wire
     sim.runUntil(Infinity);
@@ -34,12 +39,7 @@ describe('links', () => {
   });
 
   it('keep every tap added to a port, in the order added, each seeing the time the first bit leaves', () => {
-    const sim = new Simulation(1);
-    const a = sim.add(new Source('a'));
-    const b = sim.add(new Sink('b'));
-    sim.connect(a.port('out'), b.port('in'), 1_000 * NS, 10e9);
-    sim.seal();
-    sim.start();
+    const { a } = pair();
     const seen: string[] = [];
     a.port('out').addTap((m, bytes, t) => seen.push(`first ${String(m)} ${bytes} ${t}`));
     a.port('out').addTap((m, bytes, t) => seen.push(`second ${String(m)} ${bytes} ${t}`));
