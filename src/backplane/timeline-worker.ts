@@ -13,7 +13,7 @@
 import { Component, type Port } from '../kernel/index.js';
 import type { TraceSink } from '../kernel/trace.js';
 import type { Instrument, Prepared } from '../run/run-scenario.js';
-import { buildCatalogue, type Catalogue, type LparProbe } from '../viz/catalogue.js';
+import { buildCatalogue, type Catalogue, lparIndexById, type LparProbe } from '../viz/catalogue.js';
 import { ConnectionTracker } from '../viz/connections.js';
 import { CpuSlices } from '../viz/cpu-slices.js';
 import { SAMPLER_NAME } from '../viz/instrument.js';
@@ -249,11 +249,8 @@ export class WorkerTimeline {
     const mineSink: TraceSink = { record: (t, c, seq, kind, fields) => sink.record(t, c, seq, kind, fields) };
     sim.addTraceSink(mineSink);
 
-    const n = sim.components.length;
-    const dirty = new Uint8Array(n);
-    sampler.dirty = dirty;
-    const lparOf = new Int32Array(n).fill(-1);
-    for (const l of cat.lpars) lparOf[l.host.id] = l.index;
+    const dirty = (sampler.dirty = new Uint8Array(sim.components.length));
+    const lparOf = lparIndexById(sim.components.length, cat.lpars);
     const mine = (t: number, dst: Component): void => {
       dirty[dst.id] = 1;
       const i = lparOf[dst.id]!;

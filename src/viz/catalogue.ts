@@ -92,6 +92,13 @@ export function vcdName(s: string): string {
   return s.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
+/** Component id -> index of the LPAR it is (-1: not an LPAR), for a delivery observer that watches LPARs. */
+export function lparIndexById(componentCount: number, lpars: readonly LparProbe[]): Int32Array {
+  const of = new Int32Array(componentCount).fill(-1);
+  for (const l of lpars) of[l.host.id] = l.index;
+  return of;
+}
+
 export function buildCatalogue(p: Prepared): Catalogue {
   const processes: ProcessDef[] = [];
   const signals: SignalDef[] = [];

@@ -6,7 +6,7 @@
 import type { DeliveryObserver } from '../kernel/simulation.js';
 import type { Report } from '../run/report.js';
 import type { Instrument, Prepared } from '../run/run-scenario.js';
-import { buildCatalogue, type Catalogue } from './catalogue.js';
+import { buildCatalogue, type Catalogue, lparIndexById } from './catalogue.js';
 import { ConnectionTracker } from './connections.js';
 import { CpuSlices } from './cpu-slices.js';
 import { HtmlWriter } from './html/html-writer.js';
@@ -74,11 +74,8 @@ export class TimelineInstrument implements Instrument {
     sim.addTraceSink(sink);
 
     // Delivery observer: marks what changed for the sampler, and watches the LPARs' CPs and ledgers.
-    const n = sim.components.length;
-    const dirty = new Uint8Array(n);
-    sampler.dirty = dirty;
-    const lparOf = new Int32Array(n).fill(-1);
-    for (const l of cat.lpars) lparOf[l.host.id] = l.index;
+    const dirty = (sampler.dirty = new Uint8Array(sim.components.length));
+    const lparOf = lparIndexById(sim.components.length, cat.lpars);
     const conns = this.connections;
     const cpu = this.consumers.some((c) => c.cpu !== undefined) ? this.cpu : null;
     const mine: DeliveryObserver = (t, dst) => {
