@@ -43,8 +43,6 @@ export interface Plan {
 
 export type PlanStrategy = 'auto' | 'round-robin' | 'latency';
 
-/** `morePins` (the API's) may also name the component behind a LAN's router (`LAN1.clients`), which then
- *  leaves its LAN's unit: the cut between router and clients is the longest link of a LAN (20 us by default). */
 /** At most how many partitions a topology's units can fill (each LPAR, each OSA pinned apart, each LAN and the
  *  client hosts behind its router): checked before any thread or process starts, so that `--partitions 999` is
  *  one line of bad input, not 999 threads. planPartitions says exactly which partition would run nothing. */
@@ -52,6 +50,8 @@ export function mostPartitions(topology: Scenario['topology']): number {
   return topology.lpars.length + topology.osas.length + 2 * topology.lans.length;
 }
 
+/** `morePins` (the API's) may also name the component behind a LAN's router (`LAN1.clients`), which then
+ *  leaves its LAN's unit: the cut between router and clients is the longest link of a LAN (20 us by default). */
 export function planPartitions(p: Prepared, partitions: number, externals: readonly ExternalSpec[], morePins: Readonly<Record<string, number>> = {}, strategy: PlanStrategy = 'auto'): Plan {
   if (strategy === 'round-robin' || partitions === 1) return placeUnits(p, partitions, externals, morePins, 'round-robin');
   const byLatency = placeUnits(p, partitions, externals, morePins, 'latency');

@@ -62,7 +62,7 @@ export function threadsAsked(args: readonly string[], env: NodeJS.ProcessEnv = p
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--transport' && args[i + 1] === 'processes') return 0;
-    if (a === '--transport=processes' || a.startsWith('--inspect') || a === '--connect' || a.startsWith('--connect=')) return 0;
+    if (a === '--transport=processes' || a.startsWith('--inspect')) return 0;
     const v = a === '--partitions' ? args[i + 1] : a.startsWith('--partitions=') ? a.slice('--partitions='.length) : undefined;
     if (v !== undefined && /^[0-9]{1,3}$/.test(v)) n = Number(v);
   }
