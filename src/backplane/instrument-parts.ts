@@ -1,6 +1,7 @@
-// Instruments in a partitioned run: capture points and replay. Every worker builds the same instruments from the
-// welcome's plain-data specs (instrument-specs.ts); each sees only what its own components do, and sends it to
-// the coordinator in `observed` messages, which the coordinator merges into the files and the report a single
+// Instruments in a partitioned run: capture points, replay and timelines. Every partition builds the same
+// instruments from plain-data specs (instrument-specs.ts; a worker process gets them with its welcome, a thread
+// with its setup); each sees only what its own components do, and sends it in `observed` messages to the
+// coordinator or the threads' main thread (threads.ts), which merges them into the files and the report a single
 // process would write.
 //
 // Capture points: a tap fires when a component sends, while the kernel delivers one of its events (or in its
@@ -12,8 +13,9 @@
 // past their time (the trace's horizon).
 //
 // Replay: the injector behind the LAN's router runs in the partition the plan gives the router's far end; it
-// tells the coordinator when the replay is over (the run's end time moves there), its counters and the flows
-// that did not complete; the LPARs' partitions count those flows per target for the report's `lost`.
+// tells when the replay is over (the run's end time moves there: the coordinator moves it, or on threads the
+// partition itself, in shared memory), its counters and the flows that did not complete; the LPARs' partitions
+// count those flows per target for the report's `lost`.
 
 import type { Port } from '../kernel/index.js';
 import type { Component } from '../kernel/index.js';

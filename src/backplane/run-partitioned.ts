@@ -111,13 +111,12 @@ export async function runPartitioned(scenario: Scenario, options: PartitionOptio
   if (fromEnvTransport !== undefined && fromEnvTransport !== '' && fromEnvTransport !== 'threads' && fromEnvTransport !== 'processes') {
     throw new RequestError(`SYSPLEX_EMU_TRANSPORT must be threads or processes (got ${fromEnvTransport})`);
   }
-  // Remote workers, external components, the inspector, capture points and replay (which the coordinator merges)
-  // need processes; an endpoint or CURVE keys ask for them.
-  const sameHost = local === n && externals.length === 0 && options.inspect === undefined && !hasInstruments(specs);
+  // Remote workers, external components and the inspector need processes; an endpoint or CURVE keys ask for them.
+  const sameHost = local === n && externals.length === 0 && options.inspect === undefined;
   const socketsAsked = options.bind !== undefined || tb?.bind !== undefined || curveFiles !== undefined;
   const transport = options.transport ?? (fromEnvTransport === 'processes' || socketsAsked || !sameHost ? 'processes' : 'threads');
   if (transport === 'threads' && !sameHost) {
-    throw new RequestError('the threads transport runs every partition in this process: it takes no remote workers, external components, --inspect, capture points or replay (use the processes transport)');
+    throw new RequestError('the threads transport runs every partition in this process: it takes no remote workers, external components or --inspect (use the processes transport)');
   }
 
   // Threads load their code while this thread builds the graph and plans.
@@ -138,7 +137,11 @@ async function runWith(
   const seed = options.seed ?? scenario.seed;
   const untilPs = specs.replay?.untilPs ?? options.untilPs ?? scenario.untilPs;
   // Threads build their graphs while this one builds its own and plans.
-  if (transport === 'threads') setUpThreads(c.threads, { scenario, seed, untilPs, trace: options.trace !== undefined || (options.sinks ?? []).length > 0 });
+  if (transport === 'threads') {
+    // The timelines read the merged trace (a sink of it).
+    const trace = options.trace !== undefined || (options.sinks ?? []).length > 0 || specs.timelines !== undefined;
+    setUpThreads(c.threads, { scenario, seed, untilPs, trace, ...(hasInstruments(specs) ? { instruments: specs } : {}) });
+  }
   // The coordinator builds the same graph as every worker (runs none of it) to place components and route.
   const graph = hasInstruments(specs) ? new WorkerInstruments(specs, scenario) : null;
   const prepared = await prepare(scenario, {
@@ -173,14 +176,18 @@ async function runWith(
         plan,
         untilPs,
         ...(options.trace !== undefined ? { trace: options.trace } : {}),
-        sinks: options.sinks ?? [],
+        sinks: [...(options.sinks ?? []), ...(instruments?.traceSinks() ?? [])],
+        ...(instruments !== undefined ? { instruments } : {}),
         displays,
         ...(progress !== undefined ? { onProgress: progress.update } : {}),
       });
+    } catch (err) {
+      instruments?.abandon();
+      throw err;
     } finally {
       progress?.done();
     }
-    return finishReport(scenario, options, result, plan, displays, { seed, n, wall0, log });
+    return finishReport(scenario, options, result, plan, displays, { seed, n, wall0, log, ...(instruments !== undefined ? { instruments } : {}) });
   }
   const coordinator = new Coordinator({
     scenario,

@@ -9,7 +9,14 @@
 //   and the receiver consumes (single producer, single consumer);
 // - a sender writes its events into the channel before it publishes the promise they were made under, and a
 //   receiver reads the promises before it drains its channels: so anything not yet drained comes at or after
-//   the promise it read plus the link's latency (sync.ts, `promiseBound`).
+//   the promise it read plus the link's latency (sync.ts, `promiseBound`);
+// - the run's **end** is one more word: a replay that is over brings it earlier (thread-worker.ts), and its
+//   partition sets it before it publishes its next promise, so that whoever reads that promise reads the end;
+// - a **floor** under every promise: promises alone climb by the lookahead per exchange when every partition is
+//   idle (the null-message creep: a sparse second of virtual time over a 500 ns cut is two million exchanges).
+//   So a partition that has nothing to run says so (idle, with its next event's time), and one about to wait
+//   checks whether all are idle with nothing in the channels; if so, nothing can happen before the earliest of
+//   their next events, and that time becomes the floor (quiesce).
 //
 // No partition waits for a round to end: each runs as far as the others' promises allow and publishes as it goes,
 // so a partition with more work in one stretch of virtual time runs ahead of the others in the next (up to the
@@ -27,8 +34,11 @@ const BEAT = 3; // BEAT + p: partition p's heartbeat, bumped as it runs and whil
 export interface SharedLayout {
   readonly partitions: number;
   readonly control: SharedArrayBuffer;
-  /** BigInt64: promise[p] (picoseconds; NEVER: finished). */
+  /** BigInt64: promise[p] (picoseconds; NEVER: finished), the run's end (NEVER: the one asked for), the floor,
+   *  then next[p]: the time of p's next event while it is idle. */
   readonly promises: SharedArrayBuffer;
+  /** Int32 per partition: 0 busy, > 0 idle since that generation, FINISHED. */
+  readonly idle: SharedArrayBuffer;
   /** Float64: per partition nowPs, delivered (progress, for the main thread's progress line). */
   readonly numbers: SharedArrayBuffer;
   /** The channel from p to q: channels[p * n + q] (p != q): Uint32 words (written, read, sender waiting for room),
@@ -44,14 +54,19 @@ const CURSORS = 16;
 const FRAME_MAX = RING_BYTES / 2;
 /** The promise of a finished partition: it will do nothing more. */
 const NEVER = 2n ** 62n;
+/** A partition's idle word once it has finished. */
+const FINISHED = -1;
 
 export function sharedLayout(n: number): SharedLayout {
   const channels: (SharedArrayBuffer | null)[] = [];
   for (let p = 0; p < n; p++) for (let q = 0; q < n; q++) channels.push(p === q ? null : new SharedArrayBuffer(CURSORS + RING_BYTES));
+  const promises = new SharedArrayBuffer(8 * (2 * n + 2));
+  new BigInt64Array(promises)[n] = NEVER; // no end set: the one asked for
   return {
     partitions: n,
     control: new SharedArrayBuffer(4 * (BEAT + n)),
-    promises: new SharedArrayBuffer(8 * n),
+    promises,
+    idle: new SharedArrayBuffer(4 * n),
     numbers: new SharedArrayBuffer(8 * 2 * n),
     channels,
   };
@@ -74,6 +89,13 @@ const SLEEP_MS = 50;
 export class SharedWindow {
   private readonly ctl: Int32Array;
   private readonly promise: BigInt64Array;
+  private readonly idleWords: Int32Array;
+  /** Where the floor and the next events are in `promise`. */
+  private readonly floorAt: number;
+  private readonly nextAt: number;
+  /** This thread's partition is idle (its word says so). */
+  private isIdle = false;
+  private generation = 0;
   private readonly num: Float64Array;
   private readonly cursors: (Uint32Array | null)[];
   private readonly rings: (Uint8Array | null)[];
@@ -87,6 +109,9 @@ export class SharedWindow {
     this.n = layout.partitions;
     this.ctl = new Int32Array(layout.control);
     this.promise = new BigInt64Array(layout.promises);
+    this.idleWords = new Int32Array(layout.idle);
+    this.floorAt = this.n + 1;
+    this.nextAt = this.n + 2;
     this.num = new Float64Array(layout.numbers);
     this.cursors = layout.channels.map((c) => (c === null ? null : new Uint32Array(c, 0, 3)));
     this.rings = layout.channels.map((c) => (c === null ? null : new Uint8Array(c, CURSORS, RING_BYTES)));
@@ -103,6 +128,78 @@ export class SharedWindow {
   promiseOf(q: number): number {
     const v = Atomics.load(this.promise, q);
     return v >= NEVER ? Infinity : Number(v);
+  }
+
+  /** The run ends at `ps` (inclusive), earlier than asked: a replay is over. It only moves earlier. */
+  endRun(ps: number): void {
+    const v = BigInt(ps);
+    for (let old = Atomics.load(this.promise, this.n); v < old; old = Atomics.load(this.promise, this.n)) {
+      if (Atomics.compareExchange(this.promise, this.n, old, v) === old) break;
+    }
+  }
+
+  /** The run's end as set by endRun (Infinity: none set). Read it after the promises. */
+  runEnd(): number {
+    const v = Atomics.load(this.promise, this.n);
+    return v >= NEVER ? Infinity : Number(v);
+  }
+
+  // ---- the floor ------------------------------------------------------------------------------------------
+
+  /** Nothing at all happens before this (0 until quiesce finds better): every promise is at least this. */
+  floor(): number {
+    const v = Atomics.load(this.promise, this.floorAt);
+    return v >= NEVER ? Infinity : Number(v);
+  }
+
+  /** p has nothing to run before `next` and nothing drained since it last said so. Its next event's time is
+   *  written before its word, which a checker reads first. */
+  idle(p: number, next: number): void {
+    if (this.isIdle) return;
+    Atomics.store(this.promise, this.nextAt + p, next === Infinity ? NEVER : BigInt(next));
+    this.generation = (this.generation % 0x3fffffff) + 1;
+    Atomics.store(this.idleWords, p, this.generation);
+    this.isIdle = true;
+  }
+
+  /** p is about to take events from a channel or run some: no longer idle. */
+  busy(p: number): void {
+    if (!this.isIdle) return;
+    Atomics.store(this.idleWords, p, 0);
+    this.isIdle = false;
+  }
+
+  /** p has finished: idle for good, with nothing next. */
+  finish(p: number): void {
+    Atomics.store(this.idleWords, p, FINISHED);
+    this.isIdle = true;
+  }
+
+  /** When every partition is idle and every channel empty, all at once (each partition's word the same before
+   *  and after reading the channels: none took or sent anything meanwhile), nothing can happen before the
+   *  earliest of their next events: that becomes the floor, and the waiters wake. Returns whether it rose. */
+  quiesce(): boolean {
+    const n = this.n;
+    const words = new Int32Array(n);
+    let earliest = NEVER;
+    for (let q = 0; q < n; q++) {
+      const w = Atomics.load(this.idleWords, q);
+      if (w === 0) return false;
+      words[q] = w;
+      if (w !== FINISHED) {
+        const next = Atomics.load(this.promise, this.nextAt + q);
+        if (next < earliest) earliest = next;
+      }
+    }
+    for (const cur of this.cursors) if (cur !== null && Atomics.load(cur, 0) !== Atomics.load(cur, 1)) return false;
+    for (let q = 0; q < n; q++) if (Atomics.load(this.idleWords, q) !== words[q]) return false;
+    for (let old = Atomics.load(this.promise, this.floorAt); earliest > old; old = Atomics.load(this.promise, this.floorAt)) {
+      if (Atomics.compareExchange(this.promise, this.floorAt, old, earliest) === old) {
+        this.bump();
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The epoch: it changes whenever any promise may have grown. Read it before the promises. */
@@ -202,6 +299,7 @@ export class SharedWindow {
       const w = Atomics.load(cur, 0);
       let r = Atomics.load(cur, 1);
       if (r === w) continue;
+      this.busy(p); // before the read cursor moves: a checker sees either the events or p busy
       const view = new DataView(ring.buffer, ring.byteOffset);
       while (r !== w) {
         const at = r & RING_MASK;

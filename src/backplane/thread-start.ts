@@ -55,7 +55,7 @@ export function startThreads(n: number): Worker[] {
 }
 
 /** The partition threads `run` with these arguments asks for, as far as its command line tells (0: none). The
- *  scenario may still choose processes (an endpoint, capture points, a replay): the threads are then unused. More
+ *  scenario may still choose processes (an endpoint, CURVE keys): the threads are then unused. More
  *  than the cores are not started early (the run checks the count against the topology first). */
 export function threadsAsked(args: readonly string[], env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
   let n = 0;

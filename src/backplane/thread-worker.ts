@@ -2,7 +2,8 @@
 // component graph as every other partition, runs its own components as far as the others' promises allow, and
 // exchanges the events for other partitions through channels in shared memory: no coordinator is in the loop,
 // and no thread waits for a round to end. It talks to the main thread (postMessage) only for what
-// is not on the critical path: trace chunks, the end of the run, the report part, a failure.
+// is not on the critical path: trace chunks, what its instruments saw (capture points, replay, timelines:
+// instrument-parts.ts, as a worker process sends them), the end of the run, the report part, a failure.
 
 import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
@@ -10,12 +11,15 @@ import { type Component, type RemoteEvent, SimulationError } from '../kernel/ind
 import { formatTime } from '../kernel/time.js';
 import { notCompletedOf, prepare, reportPart } from '../run/run-scenario.js';
 import type { Scenario } from '../scenario/types.js';
-import type { Outcome, WireEvent } from './protocol.js';
+import type { WorkerInstruments } from './instrument-parts.js';
+import type { InstrumentSpecs } from './instrument-specs.js';
+import type { ObservedMsg, Outcome, WireEvent } from './protocol.js';
 import { RunAborted, type SharedLayout, SharedWindow } from './shared-window.js';
 import { promiseBound, promiseOf } from './sync.js';
 import { SLICE_EVENTS } from './timing.js';
 import { TraceChunkSink } from './trace-chunks.js';
 import { HeapWatch } from '../run/memory-budget.js';
+import { SAMPLER_NAME } from '../viz/instrument.js';
 
 /** What the main thread gives a partition thread (threads.ts) as soon as it has the scenario: the thread builds its
  *  graph while the main thread plans. */
@@ -25,6 +29,8 @@ export interface ThreadSetup {
   seed: number;
   untilPs: number;
   trace: boolean;
+  /** Capture points, a replay, timelines riding along (absent: none). */
+  instruments?: InstrumentSpecs;
 }
 
 /** Then the plan: where each component runs, and the shared memory. */
@@ -39,15 +45,23 @@ export interface ThreadPlan {
 export type FromThread =
   | { type: 'ready' }
   | { type: 'trace'; chunk?: [number[], string[], string[]]; horizon: number }
-  | { type: 'finished'; notCompleted: Outcome[]; rounds: number; waitMs: number; cpuMs: number }
+  | { type: 'observed'; observed: Observed; stage: ObservedMsg['stage'] }
+  | { type: 'finished'; notCompleted: Outcome[]; rounds: number; waitMs: number; cpuMs: number; ranToPs: number }
   | { type: 'summary'; delivered: number; part: unknown; displays: (string | null)[] }
   | { type: 'error'; message: string; timePs: number };
 
 /** Main -> thread: the setup first (the thread builds its graph while the main thread still plans), then the plan,
  *  the summary at the end. */
-export type ToThread = { type: 'setup'; setup: ThreadSetup } | { type: 'plan'; plan: ThreadPlan } | { type: 'summarize'; notCompleted: Outcome[]; displays: string[] };
+export type ToThread =
+  | { type: 'setup'; setup: ThreadSetup }
+  | { type: 'plan'; plan: ThreadPlan }
+  | { type: 'summarize'; notCompleted: Outcome[]; displays: string[]; replayFlows?: [number, number, number][] };
 
-/** A trace chunk goes to the main thread at least this often (in windows), so that it can write what is final. */
+/** What a partition's instruments saw (instrument-parts.ts), as in a worker process's observed message. */
+export type Observed = Omit<ObservedMsg, 'v' | 'type' | 'partition' | 'stage'>;
+
+/** A trace chunk (and what the instruments saw) goes to the main thread at least this often (in windows), so that
+ *  it can write what is final. */
 const TRACE_EVERY = 256;
 
 const port = parentPort!;
@@ -66,24 +80,43 @@ const SLICE = 16;
 
 async function main(): Promise<void> {
   const { partition: me, untilPs } = setup;
-  const isLocalOnce = planning.then(({ assignment }) => (c: Component): boolean => assignment[c.name] === me);
+  const specs = setup.instruments;
+  // With timelines every partition runs a sampler of its own (timeline-worker.ts); the plan gives one its ticks.
+  const sampler = specs?.timelines !== undefined ? SAMPLER_NAME : undefined;
+  const isLocalOnce = planning.then(({ assignment }) => (c: Component): boolean => assignment[c.name] === me || c.name === sampler);
   const traceSink = setup.trace ? new TraceChunkSink() : null;
   const cpu0 = threadCpuMs();
-  const p = await prepare(setup.scenario as Scenario, { seed: setup.seed, untilPs, isLocal: isLocalOnce, ...(traceSink !== null ? { sinks: [traceSink] } : {}) });
-  const { byId, latency, layout } = await planning;
+  // Loaded only when instruments ride along: a plain run's threads load fewer modules.
+  const wi: WorkerInstruments | null = specs === undefined ? null : new (await import('./instrument-parts.js')).WorkerInstruments(specs, setup.scenario as Scenario, untilPs);
+  const p = await prepare(setup.scenario as Scenario, {
+    seed: setup.seed,
+    untilPs,
+    isLocal: isLocalOnce,
+    ...(traceSink !== null ? { sinks: [traceSink] } : {}),
+    ...(wi !== null ? { instruments: wi.instruments(), clientsFor: wi.clientsFor } : {}),
+  });
+  const { assignment, byId, latency, layout } = await planning;
   const isLocal = await isLocalOnce;
+  const ownsSampler = sampler === undefined || assignment[sampler] === me;
+  const observe = (stage: ObservedMsg['stage'], observed: Observed | null | undefined): void => {
+    if (observed !== null && observed !== undefined) post({ type: 'observed', stage, observed });
+  };
   const win = new SharedWindow(layout);
   const n = win.n;
   const sim = p.sim;
   const heap = new HeapWatch();
   nowPs = () => sim.now;
+  /** The run's end (inclusive): the one asked for, or earlier once a replay is over (its injector's partition
+   *  sets it in shared memory, where every partition reads it). */
+  let endPs = untilPs;
   const out: WireEvent[][] = Array.from({ length: n }, () => []);
   sim.remote = (e: RemoteEvent) => {
-    if (e.time > untilPs) return; // past the end of the run: never delivered
+    if (e.time > endPs) return; // past the end of the run: never delivered
     out[byId[e.dst]!]!.push([e.time, e.dst, e.src, e.seq, e.port, e.payload]);
   };
   post({ type: 'ready' });
   sim.start();
+  observe('window', wi?.window());
 
   /** Every local event before this has run: anything arriving earlier breaks causality (a bug in the bound). */
   let ranTo = 0;
@@ -106,46 +139,69 @@ async function main(): Promise<void> {
   let windows = 0;
   let sinceTrace = 0;
   for (;;) {
-    // The epoch, then the promises, then the channels (shared-window.ts says why in this order).
+    // The epoch, then the promises, the run's end, then the channels (shared-window.ts says why in this order).
     const seen = win.epoch();
-    for (let q = 0; q < n; q++) if (q !== me) promises[q] = win.promiseOf(q);
+    const floor = win.floor();
+    for (let q = 0; q < n; q++) if (q !== me) promises[q] = Math.max(win.promiseOf(q), floor);
+    endPs = Math.min(endPs, win.runEnd());
     drain();
     const bound = promiseBound(promises, latency, me);
-    const last = bound > untilPs;
-    const until = last ? untilPs : bound - 1;
+    const last = bound > endPs;
+    const until = last ? endPs : bound - 1;
     // Also when nothing is due: the clock then moves to `until` (the end of the run's report reads it).
     const before = sim.events;
+    if (sim.nextEventTime() <= until) win.busy(me);
     const stop = sim.runUntil(until, last ? SLICE_EVENTS : SLICE);
-    if (stop !== 'budget') ranTo = until + 1;
+    const reached = stop === 'until' || stop === 'idle';
+    if (reached) ranTo = until + 1;
     const ran = sim.events !== before;
     if (ran) windows++;
+    // A replay that is over ends the run at least its grace period (10 ms) after this partition's clock: no
+    // other partition can have run that far ahead of it. Set before this partition's next promise, so that
+    // whoever reads that promise also reads the end. The injector pauses the run at that instant.
+    if (wi !== null && wi.endPs < endPs) {
+      endPs = wi.endPs;
+      win.endRun(endPs);
+    }
     flush();
-    const done = last && stop !== 'budget';
+    const done = last && reached && until === endPs;
     const promise = done ? Infinity : promiseOf(sim.nextEventTime(), bound);
     if (promise > promised) {
       win.publish(me, promise);
       promised = promise;
     }
-    win.progress(me, done ? untilPs : Math.min(sim.now, promise), sim.events);
+    win.progress(me, done ? endPs : Math.min(sim.now, promise), sim.events);
     win.beat(me);
     // A partition about to run out of memory fails with one line (exit 3), as a worker process does.
     if ((ran && (windows & 255) === 0) || done) heap.check();
-    if (traceSink !== null && (++sinceTrace >= TRACE_EVERY || done)) {
+    if ((traceSink !== null || wi !== null) && (++sinceTrace >= TRACE_EVERY || done)) {
       sinceTrace = 0;
-      const chunk = traceSink.take();
+      observe('window', wi?.window());
+      const chunk = traceSink?.take();
       // Every record this partition still writes is at or after its promise.
       post({ type: 'trace', ...(chunk !== undefined ? { chunk } : {}), horizon: promise });
     }
-    if (done) break;
-    if (!ran) win.waitPast(me, seen);
+    if (done) {
+      win.finish(me);
+      win.quiesce();
+      break;
+    }
+    if (!ran) {
+      win.idle(me, sim.nextEventTime());
+      win.quiesce();
+      win.waitPast(me, seen);
+    }
   }
-  post({ type: 'finished', notCompleted: notCompletedOf(p, isLocal), rounds: windows, waitMs: win.waitMs, cpuMs: threadCpuMs() - cpu0 });
+  observe('outcomes', wi?.outcomes(p));
+  post({ type: 'finished', notCompleted: notCompletedOf(p, isLocal), rounds: windows, waitMs: win.waitMs, cpuMs: threadCpuMs() - cpu0, ranToPs: ranTo - 1 });
   port.once('message', (m: ToThread) => {
     if (m.type !== 'summarize') return;
     try {
       const part = reportPart(p, m.notCompleted, isLocal);
       const displays = m.displays.map((cmd) => p.sysplex.operatorDisplay(cmd) ?? null);
-      post({ type: 'summary', delivered: sim.events, part, displays });
+      observe('summary', wi?.summary(p, m.replayFlows));
+      // Events delivered as one process counts them (the sampler's ticks once in the whole run).
+      post({ type: 'summary', delivered: sim.events - (wi?.extraEvents(ownsSampler) ?? 0), part, displays });
     } catch (err) {
       fail(err);
     }

@@ -1,7 +1,7 @@
 // The main thread of a partitioned run on one host (shared-window.ts says why threads and how they synchronise):
 // starts one worker thread per partition with the shared memory they synchronise through, merges their trace
-// chunks, watches their heartbeats, and assembles the end of the run as the ZeroMQ coordinator does (outcomes,
-// then report parts).
+// chunks and what their instruments saw (capture points, replay, timelines: instrument-parts.ts), watches their
+// heartbeats, and assembles the end of the run as the ZeroMQ coordinator does (outcomes, then report parts).
 // It is not in the threads' loop: they synchronise among themselves.
 
 import type { Worker } from 'node:worker_threads';
@@ -10,10 +10,11 @@ import type { TraceSink } from '../kernel/index.js';
 import { formatTime } from '../kernel/time.js';
 import type { ReportPart } from '../run/run-scenario.js';
 import type { CoordinatorResult, PartitionProgress } from './coordinator.js';
+import type { MergedInstruments } from './instrument-parts.js';
 import { describeMembers, type Plan } from './plan.js';
-import type { Outcome } from './protocol.js';
+import { type ObservedMsg, type Outcome, PROTOCOL_VERSION } from './protocol.js';
 import { sharedLayout, SharedWindow } from './shared-window.js';
-import type { FromThread, ThreadPlan, ThreadSetup, ToThread } from './thread-worker.js';
+import type { FromThread, Observed, ThreadPlan, ThreadSetup, ToThread } from './thread-worker.js';
 import { early } from './thread-start.js';
 import { CHECK_MS, SILENCE_MS } from './timing.js';
 import { MergedTrace } from './trace-chunks.js';
@@ -25,7 +26,10 @@ export interface ThreadRunOptions {
   plan: Plan;
   untilPs: number;
   trace?: string;
+  /** Every sink of the merged trace (the instruments' among them). */
   sinks: readonly TraceSink[];
+  /** Where what the partitions' instruments saw is merged into files and the report (none: no instruments). */
+  instruments?: MergedInstruments;
   displays: readonly string[];
   onProgress?: (state: readonly PartitionProgress[], virtualPs: number) => void;
 }
@@ -38,7 +42,9 @@ interface Part {
   beats: number;
   lastBeat: number;
   horizon: number;
-  finished: { notCompleted: Outcome[]; rounds: number; waitMs: number; cpuMs: number } | null;
+  /** What its instruments saw at the end, held until every partition has finished (as the coordinator's stages). */
+  outcomes: Observed | null;
+  finished: { notCompleted: Outcome[]; rounds: number; waitMs: number; cpuMs: number; ranToPs: number } | null;
   summary: { delivered: number; part: unknown; displays: (string | null)[] } | null;
   exited: boolean;
 }
@@ -75,8 +81,12 @@ export async function runThreads(o: ThreadRunOptions): Promise<CoordinatorResult
     const thread = o.threads[index]!;
     thread.postMessage({ type: 'plan', plan } satisfies ToThread);
     const now = performance.now();
-    return { index, label: `partition ${index} (${describeMembers(o.plan.members[index]!)})`, thread, ready: false, beats: 0, lastBeat: now, horizon: 0, finished: null, summary: null, exited: false };
+    return { index, label: `partition ${index} (${describeMembers(o.plan.members[index]!)})`, thread, ready: false, beats: 0, lastBeat: now, horizon: 0, outcomes: null, finished: null, summary: null, exited: false };
   });
+  const observed = (p: Part, stage: ObservedMsg['stage'], m: Observed): void =>
+    o.instruments?.observed(p.index, { v: PROTOCOL_VERSION, type: 'observed', partition: p.index, stage, ...m }, Math.min(...parts.map((q) => q.horizon)));
+  /** The run's end: the one asked for, or where a replay that is over moved it. */
+  const endPs = (): number => Math.min(o.untilPs, win.runEnd());
 
   const onMessage = (p: Part, m: FromThread): void => {
     if (settled) return;
@@ -85,10 +95,18 @@ export async function runThreads(o: ThreadRunOptions): Promise<CoordinatorResult
         p.ready = true;
         p.lastBeat = performance.now();
         return;
-      case 'trace':
+      case 'trace': {
         if (m.chunk !== undefined) trace.push(p.index, m.chunk);
         p.horizon = m.horizon;
-        trace.release(Math.min(...parts.map((q) => q.horizon)));
+        const horizon = Math.min(...parts.map((q) => q.horizon));
+        trace.release(horizon);
+        o.instruments?.traceReleased(horizon);
+        o.instruments?.release(horizon);
+        return;
+      }
+      case 'observed':
+        if (m.stage === 'outcomes') p.outcomes = m.observed;
+        else observed(p, m.stage, m.observed);
         return;
       case 'error':
         fail(new RunError(`${p.label}: ${m.message}`));
@@ -96,10 +114,16 @@ export async function runThreads(o: ThreadRunOptions): Promise<CoordinatorResult
       case 'finished':
         p.finished = m;
         if (parts.every((q) => q.finished !== null)) {
+          const end = endPs();
+          const ahead = parts.find((q) => q.finished!.ranToPs > end);
+          if (ahead !== undefined) return fail(new RunError(`backplane: the replay ended the run at ${end} ps, but ${ahead.label} had run to ${ahead.finished!.ranToPs} ps (internal error)`));
           trace.release(Infinity);
+          o.instruments?.traceReleased(Infinity);
+          for (const q of parts) if (q.outcomes !== null) observed(q, 'outcomes', q.outcomes);
           progress(true);
           const notCompleted = parts.flatMap((q) => q.finished!.notCompleted);
-          for (const q of parts) q.thread.postMessage({ type: 'summarize', notCompleted, displays: [...o.displays] } satisfies ToThread);
+          const replayFlows = o.instruments?.replayFlows();
+          for (const q of parts) q.thread.postMessage({ type: 'summarize', notCompleted, displays: [...o.displays], ...(replayFlows !== undefined ? { replayFlows } : {}) } satisfies ToThread);
         }
         return;
       case 'summary':
@@ -116,7 +140,7 @@ export async function runThreads(o: ThreadRunOptions): Promise<CoordinatorResult
             dropped: 0,
             waitMs: parts.map((q) => q.finished!.waitMs),
             cpuMs: parts.map((q) => q.finished!.cpuMs),
-            endPs: o.untilPs, // no replay runs on threads (it ends a run early): the end asked for
+            endPs: endPs(),
           });
         }
         return;

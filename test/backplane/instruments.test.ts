@@ -24,20 +24,22 @@ function sameAs(stdout: string): unknown {
 }
 
 const POINTS = ['OSA1', 'LAN1', 'SYS1-SYS2', 'OSA3'];
+/** One process, then partitions on threads (the default on one host), then on processes (the ZeroMQ backplane). */
+const VARIANTS: { n: number; over: string[] }[] = [{ n: 1, over: [] }, { n: 2, over: [] }, { n: 3, over: [] }, { n: 3, over: ['--transport', 'processes'] }];
 
 describe.concurrent('capture points in a partitioned run', () => {
   // target-loss-short: SYS3 goes down at 6 ms with echo connections open. With 3 partitions (round robin) SYS1,
   // OSA1 and LAN1 are in partition 0 and OSA2, OSA3 elsewhere, so the LAN point merges the frames of three
   // partitions and SYS1-SYS2 (XCF through CF01's list structures) those of two; with 2 the clients are apart.
-  it('OSA, LAN and XCF points: byte-identical pcapng files and the same report with 1, 2 and 3 partitions', async () => {
+  it('OSA, LAN and XCF points: byte-identical pcapng files and the same report with 1, 2 and 3 partitions (threads and processes)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'captures-'));
     const runs = await Promise.all(
-      [1, 2, 3].map(async (n) => {
-        const caps = POINTS.flatMap((p) => ['--capture', `${p}=${join(dir, `${p}-${n}.pcapng`)}`]);
-        const r = await run(['run', 'test/backplane/fixtures/target-loss-short.yaml', '--json', '--partitions', String(n), ...caps]);
-        expect(r.status, `${n} partitions: ${r.stderr}`).toBe(0);
+      VARIANTS.map(async ({ n, over }) => {
+        const caps = POINTS.flatMap((p) => ['--capture', `${p}=${join(dir, `${p}-${n}${over.join('')}.pcapng`)}`]);
+        const r = await run(['run', 'test/backplane/fixtures/target-loss-short.yaml', '--json', '--partitions', String(n), ...over, ...caps]);
+        expect(r.status, `${n} partitions ${over.join(' ')}: ${r.stderr}`).toBe(0);
         expect(r.stderr).toBe('');
-        return { n, r, files: POINTS.map((p) => readFileSync(join(dir, `${p}-${n}.pcapng`))) };
+        return { n, r, files: POINTS.map((p) => readFileSync(join(dir, `${p}-${n}${over.join('')}.pcapng`))) };
       }),
     );
     const [one, ...more] = runs;
@@ -58,7 +60,7 @@ describe.concurrent('capture points in a partitioned run', () => {
 describe('a partitioned run with capture points fails', () => {
   it('a worker killed mid-run: exit 3, and no capture file (nor a partial one) is left', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'captures-killed-'));
-    const r = start(['run', 'fixtures/bench/throughput.yaml', '--json', '--partitions', '2', '--capture', `LAN1=${join(dir, 'lan1.pcapng')}`, '--capture', `OSA2=${join(dir, 'osa2.pcapng')}`]);
+    const r = start(['run', 'fixtures/bench/throughput.yaml', '--json', '--partitions', '2', '--transport', 'processes', '--capture', `LAN1=${join(dir, 'lan1.pcapng')}`, '--capture', `OSA2=${join(dir, 'osa2.pcapng')}`]);
     const workers = () => childrenOf(r.child.pid!).filter((c) => commandLine(c).includes(' worker --connect '));
     await until(() => workers().length === 2 && workers().every((w) => cpuTimeMs(w) >= 1800), 120_000, 'two busy workers');
     process.kill(workers()[1]!, 'SIGKILL');
@@ -74,14 +76,14 @@ describe.concurrent('replay in a partitioned run', () => {
   // (the injector ends it: a partitioned run moves its end time there). replay-fault.yaml takes SYS2 down with a
   // replayed flow open on it, so SYS2's lost count comes from the injector's flows counted in SYS2's partition.
   for (const file of ['fixtures/scenarios/replay.yaml', 'test/backplane/fixtures/replay-fault.yaml']) {
-    it(`${file.split('/').pop()}: 2 and 3 partitions give the report, trace and LAN capture of one process`, async () => {
+    it(`${file.split('/').pop()}: 2 and 3 partitions (threads and processes) give the report, trace and LAN capture of one process`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'replay-'));
       const runs = await Promise.all(
-        [1, 2, 3].map(async (n) => {
-          const trace = join(dir, `t${n}.jsonl`);
-          const pcap = join(dir, `l${n}.pcapng`);
-          const r = await run(['run', file, '--json', '--partitions', String(n), '--trace', trace, '--capture', `LAN1=${pcap}`]);
-          expect(r.status, `${n} partitions: ${r.stderr}`).toBe(0); // the scenario's expectations hold
+        VARIANTS.map(async ({ n, over }) => {
+          const trace = join(dir, `t${n}${over.join('')}.jsonl`);
+          const pcap = join(dir, `l${n}${over.join('')}.pcapng`);
+          const r = await run(['run', file, '--json', '--partitions', String(n), ...over, '--trace', trace, '--capture', `LAN1=${pcap}`]);
+          expect(r.status, `${n} partitions ${over.join(' ')}: ${r.stderr}`).toBe(0); // the scenario's expectations hold
           expect(r.stderr).toBe('');
           return { n, r, trace: readFileSync(trace, 'utf8'), pcap: readFileSync(pcap) };
         }),

@@ -25,9 +25,11 @@ interface Files {
   html: string;
 }
 
-async function timelines(args: readonly string[], n: number, dir: string): Promise<Files> {
-  const f = (ext: string) => join(dir, `${n}.${ext}`);
-  const r = await run([...args, '--json', '--partitions', String(n), '--vcd', f('vcd'), '--perfetto', f('json'), '--html', f('html')]);
+/** The timelines of a run with n partitions (on threads, the default on one host, or on processes). */
+async function timelines(args: readonly string[], n: number, dir: string, transport?: 'processes'): Promise<Files> {
+  const f = (ext: string) => join(dir, `${n}${transport ?? ''}.${ext}`);
+  const over = transport !== undefined ? ['--transport', transport] : [];
+  const r = await run([...args, '--json', '--partitions', String(n), ...over, '--vcd', f('vcd'), '--perfetto', f('json'), '--html', f('html')]);
   expect(r.status, `${n} partitions: ${r.stderr}`).toBe(0);
   expect(r.stderr).toBe('');
   return { n, stdout: r.stdout, vcd: readFileSync(f('vcd')), perfetto: readFileSync(f('json')), html: readFileSync(f('html'), 'utf8') };
@@ -46,9 +48,10 @@ describe.concurrent('timelines in a partitioned run', () => {
   // target-loss-short: SYS3 goes down at 6 ms with echo connections open; with 3 partitions (round robin) the
   // LPARs, their OSAs and the client hosts are spread over all three, and XCF paths and the clients' totals
   // combine partitions.
-  it('VCD, Perfetto and HTML with 1, 2 and 3 partitions: the files of one process', async () => {
+  it('VCD, Perfetto and HTML with 1, 2 and 3 partitions (threads and processes): the files of one process', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'timelines-'));
-    const runs = await Promise.all([1, 2, 3].map((n) => timelines(['run', 'test/backplane/fixtures/target-loss-short.yaml'], n, dir)));
+    const args = ['run', 'test/backplane/fixtures/target-loss-short.yaml'];
+    const runs = await Promise.all([...[1, 2, 3].map((n) => timelines(args, n, dir)), timelines(args, 3, dir, 'processes')]);
     const [one, ...more] = runs;
     // What the files show (so that identical files are not identically empty): CPU work, connections cut by the
     // LPAR's loss, the fault, counters that change.
