@@ -140,6 +140,23 @@ describe('sysplex32 on two CPCs, first 300 ms', () => {
   bench('--partitions 2 (threads)', row('threads', ['--partitions', '2']), ONCE);
 });
 
+// A replay partitioned (fixtures/scenarios/replay.yaml: 11 captured flows over 1.9 s of mostly idle virtual time).
+// With 3 partitions the cut falls on 500 ns LAN links: before the floor under the threads' promises it took
+// minutes, the promises climbing 500 ns per exchange through the idle stretches.
+describe('replay.yaml partitioned', () => {
+  const wall: Record<string, number> = {};
+  const row = (name: string, extra: string[]) => () => {
+    const { ms, report } = cli(['fixtures/scenarios/replay.yaml', ...extra]);
+    wall[name] = ms;
+    const bp = report.backplane;
+    if (wall.one !== undefined && bp !== undefined) console.log(`replay.yaml, ${name}: speed-up ${(wall.one / ms).toFixed(2)} (${bp.rounds} rounds, ${bp.eventsPerRound} events a window)`);
+  };
+  bench('--partitions 1', row('one', []), ONCE);
+  bench('--partitions 2 (threads)', row('two threads', ['--partitions', '2']), ONCE);
+  bench('--partitions 3 (threads)', row('three threads', ['--partitions', '3']), ONCE);
+  bench('--partitions 2 --transport processes (ZeroMQ)', row('two processes', ['--partitions', '2', '--transport', 'processes']), ONCE);
+});
+
 // How fast a failed partition ends the run (test/backplane/faults.test.ts checks that it does, not how fast): from
 // the signal to the coordinator's exit 3. The goal is under 5 s; a SIGSTOP is found by 3 s of silence.
 describe('a partition fails', () => {
