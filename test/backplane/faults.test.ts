@@ -1,6 +1,8 @@
 // A partition that dies or goes silent ends the run with exit 3, naming the partition, its components and the
 // virtual time, and leaves no process behind; workers leave by themselves when the coordinator dies. How long that
 // takes is a figure of test/bench/backplane.bench.ts, not an assertion here (the waits below only guard a hang).
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { STACK_FRAME } from '../e2e/cli.js';
 import { join } from 'node:path';
@@ -67,17 +69,21 @@ describe.concurrent('a partition fails', () => {
     expect(two.stdout).toBe('');
   }, 180_000);
 
-  it('the same with the partitions as threads of one process: exit 3 with the same message', async () => {
+  it('the same with the partitions as threads of one process: exit 3 with the same message, no capture file left', async () => {
     const firmware = join(ROOT, 'test/backplane/fixtures/throwing-firmware.mjs');
     const file = writeRun('  pin: {}', 'seed: 3\nuntil: 40ms\nworkload:\n  - { dvipa: 10.1.1.10, port: 7, protocol: echo, clients: 8, connections: 60, rate: 5000/s }', undefined, (t) =>
       t.replace(/^(\s+)profile: (\S+SYS2\.tcpip)$/m, (_l, indent: string, profile: string) => `${indent}profile: ${profile}\n${indent}firmware: ${firmware}`),
     );
-    const [one, two] = await Promise.all([run(['run', file, '--json']), run(['run', file, '--json', '--partitions', '2', '--transport', 'threads'])]);
+    // Capture points ride along on threads too: the failed run removes their files, partial ones included.
+    const dir = mkdtempSync(join(tmpdir(), 'fault-captures-'));
+    const caps = ['--capture', `LAN1=${join(dir, 'lan1.pcapng')}`, '--capture', `OSA2=${join(dir, 'osa2.pcapng')}`];
+    const [one, two] = await Promise.all([run(['run', file, '--json']), run(['run', file, '--json', '--partitions', '2', '--transport', 'threads', ...caps])]);
     const cause = /run failed: (SYS2 failed at virtual time [\d.]+ \w+ \(\d+ ps\): injected firmware fault)$/m.exec(one.stderr)?.[1];
     expect(cause, one.stderr).toBeDefined();
     expect(two.status).toBe(3);
     expect(two.stderr.trim()).toBe(`sysplex-emu: run failed: partition 0 (CDS, CF01, LAN1, LAN1.router, OSA1 ... (10 components)): ${cause}`);
     expect(two.stdout).toBe('');
+    expect(readdirSync(dir)).toEqual([]);
   }, 180_000);
 
   it('a partition thread that stops answering (a model in an endless loop) ends the run with exit 3 naming it', async () => {
