@@ -244,7 +244,9 @@ export class SharedWindow {
   /** Appends p's events for q to their channel. When the ring is full it waits for q to drain it, calling
    *  `meanwhile` (which drains p's own channels, so that two senders never wait for each other). */
   send(p: number, q: number, events: WireEvent[], meanwhile: () => void): void {
-    if (events.length === 0) return;
+    // A partition that has finished ran to the run's end and reads no more: nothing may reach it any more (a
+    // sender that had not yet read an earlier end may still send past it), and a full ring would never drain.
+    if (events.length === 0 || Atomics.load(this.idleWords, q) === FINISHED) return;
     let from = 0;
     while (from < events.length) {
       let to = events.length;
