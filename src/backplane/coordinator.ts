@@ -97,6 +97,8 @@ export interface CoordinatorResult {
   dropped: number;
   /** Wall time each participant spent idle between its answer and its next grant, ms. */
   waitMs: number[];
+  /** How many times each waited so: its grants (threads: how often it had nothing to run before its bound). */
+  waits: number[];
   /** The run's end time: the one asked for, or earlier when a replay ended the run (inclusive, ps). */
   endPs: number;
   /** CPU time of each partition from the start of its graph's construction to its last window, ms (threads). */
@@ -622,6 +624,7 @@ export class Coordinator {
       external: this.peers.filter((p) => p.external !== null).map((p) => ({ component: p.external!.name, events: p.summary!.delivered, ...(p.summary!.stats ?? {}) })),
       windows: this.windows,
       waitMs: this.peers.map((p) => p.waitMs),
+      waits: this.peers.map((p) => p.grant),
       dropped: this.dropped,
       endPs: this.o.untilPs,
     });

@@ -264,12 +264,15 @@ function instrumentSpecs(scenario: Scenario, options: PartitionOptions): Instrum
   return specs;
 }
 
-function backplaneReport(r: { windows: number; events: number; waitMs: number[]; cpuMs?: number[] }, lookaheadPs: number): BackplaneReport {
+function backplaneReport(r: { windows: number; events: number; waitMs: number[]; waits: number[]; cpuMs?: number[] }, lookaheadPs: number): BackplaneReport {
+  const waits = r.waits.reduce((a, b) => a + b, 0);
   return {
     rounds: r.windows,
     eventsPerRound: r.windows === 0 ? 0 : Math.round((r.events / r.windows) * 100) / 100,
     lookaheadPs: lookaheadPs === Infinity ? -1 : lookaheadPs,
     waitingMs: r.waitMs.map((ms) => Math.round(ms * 10) / 10),
+    waits: r.waits,
+    eventsPerWait: waits === 0 ? 0 : Math.round((r.events / waits) * 100) / 100,
     ...(r.cpuMs !== undefined && r.cpuMs.every((ms) => ms >= 0) ? { cpuMs: r.cpuMs } : {}),
   };
 }

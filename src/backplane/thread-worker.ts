@@ -46,7 +46,7 @@ export type FromThread =
   | { type: 'ready' }
   | { type: 'trace'; chunk?: [number[], string[], string[]]; horizon: number }
   | { type: 'observed'; observed: Observed; stage: ObservedMsg['stage'] }
-  | { type: 'finished'; notCompleted: Outcome[]; rounds: number; waitMs: number; cpuMs: number; ranToPs: number }
+  | { type: 'finished'; notCompleted: Outcome[]; rounds: number; waits: number; waitMs: number; cpuMs: number; ranToPs: number }
   | { type: 'summary'; delivered: number; part: unknown; displays: (string | null)[] }
   | { type: 'error'; message: string; timePs: number };
 
@@ -137,6 +137,8 @@ async function main(): Promise<void> {
   promises[me] = Infinity;
   let promised = 0;
   let windows = 0;
+  /** Times this partition had nothing to run before its bound and waited for the others. */
+  let waits = 0;
   let sinceTrace = 0;
   for (;;) {
     // The epoch, then the promises, the run's end, then the channels (shared-window.ts says why in this order).
@@ -190,10 +192,11 @@ async function main(): Promise<void> {
       win.idle(me, sim.nextEventTime());
       win.quiesce();
       win.waitPast(me, seen);
+      waits++;
     }
   }
   observe('outcomes', wi?.outcomes(p));
-  post({ type: 'finished', notCompleted: notCompletedOf(p, isLocal), rounds: windows, waitMs: win.waitMs, cpuMs: threadCpuMs() - cpu0, ranToPs: ranTo - 1 });
+  post({ type: 'finished', notCompleted: notCompletedOf(p, isLocal), rounds: windows, waits, waitMs: win.waitMs, cpuMs: threadCpuMs() - cpu0, ranToPs: ranTo - 1 });
   port.once('message', (m: ToThread) => {
     if (m.type !== 'summarize') return;
     try {

@@ -44,7 +44,7 @@ interface Part {
   horizon: number;
   /** What its instruments saw at the end, held until every partition has finished (as the coordinator's stages). */
   outcomes: Observed | null;
-  finished: { notCompleted: Outcome[]; rounds: number; waitMs: number; cpuMs: number; ranToPs: number } | null;
+  finished: { notCompleted: Outcome[]; rounds: number; waits: number; waitMs: number; cpuMs: number; ranToPs: number } | null;
   summary: { delivered: number; part: unknown; displays: (string | null)[] } | null;
   exited: boolean;
 }
@@ -139,6 +139,7 @@ export async function runThreads(o: ThreadRunOptions): Promise<CoordinatorResult
             windows: rounds,
             dropped: 0,
             waitMs: parts.map((q) => q.finished!.waitMs),
+            waits: parts.map((q) => q.finished!.waits),
             cpuMs: parts.map((q) => q.finished!.cpuMs),
             endPs: endPs(),
           });

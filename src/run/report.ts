@@ -79,6 +79,12 @@ export interface BackplaneReport {
   lookaheadPs: number;
   /** Wall time each worker partition spent waiting for a grant or a promise, ms (then the external components). */
   waitingMs: number[];
+  /** How many times each waited (processes: its grants; threads: how often it had nothing to run before the
+   *  others' promises allowed more), in the order of `waitingMs`. */
+  waits?: number[];
+  /** Events delivered per wait, all participants together: how much work flows between two synchronisations
+   *  that stop a partition (the conservative-simulation figure of merit; on processes the same as a round's). */
+  eventsPerWait?: number;
   /** The threads transport: CPU time each partition thread used, ms (Linux, 10 ms steps): the split of the work.
    *  The busiest partition's figure is about what the run takes on an idle machine with a core per partition. */
   cpuMs?: number[];
@@ -95,7 +101,8 @@ function backplaneLine(b: BackplaneReport): string {
   const look = b.lookaheadPs < 0 ? 'no link at the cut' : `lookahead ${formatTime(b.lookaheadPs)}`;
   const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
   const cpu = b.cpuMs !== undefined ? `; CPU ${b.cpuMs.map(s).join(', ')}` : '';
-  return `  backplane: ${b.rounds.toLocaleString('en-US')} windows of ${b.eventsPerRound} events, ${look}; waiting ${b.waitingMs.map(s).join(', ')}${cpu}`;
+  const waits = b.waits !== undefined && b.eventsPerWait !== undefined ? ` (${b.waits.map((k) => k.toLocaleString('en-US')).join(', ')} times: ${b.eventsPerWait} events a wait)` : '';
+  return `  backplane: ${b.rounds.toLocaleString('en-US')} windows of ${b.eventsPerRound} events, ${look}; waiting ${b.waitingMs.map(s).join(', ')}${waits}${cpu}`;
 }
 
 export function formatReport(r: Report, name: string): string {

@@ -42,6 +42,12 @@ describe.concurrent('partitioned runs are identical to the single-process run', 
         expect(bp.rounds).toBeGreaterThan(0);
         expect(bp.eventsPerRound).toBeCloseTo(report.events / bp.rounds, 1);
         expect(bp.waitingMs).toHaveLength(m.n);
+        // How often each waited, and the events per wait (processes: a wait per grant, so per round).
+        expect(bp.waits).toHaveLength(m.n);
+        const waits = bp.waits.reduce((a: number, b: number) => a + b, 0);
+        expect(waits).toBeGreaterThan(0);
+        expect(bp.eventsPerWait).toBeCloseTo(report.events / waits, 1);
+        if (m.transport !== 'threads') expect(waits).toBe(bp.rounds);
         // Threads say how the work split (CPU time of each partition thread, Linux); processes do not.
         if (m.transport === 'threads') expect(bp.cpuMs).toHaveLength(m.n);
         else expect(bp.cpuMs).toBeUndefined();

@@ -122,16 +122,19 @@ describe('partition plan', () => {
     expect(alone.stderr).toMatch(/--plan shows the cut of a partitioned run: give --partitions N/);
   });
 
-  it("a partitioned run's human report says how it synchronised: windows, events a window, lookahead, waiting, CPU", () => {
+  it("a partitioned run's human report says how it synchronised: windows, events a window, lookahead, waiting, waits, CPU", () => {
     const r = cli(['run', 'fixtures/topologies/demo.yaml', '--partitions', '2', '--until', '3ms']);
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.split('\n');
     const events = Number(/ ([\d,]+) events in /.exec(lines[1]!)![1]!.replaceAll(',', ''));
-    const b = /^ {2}backplane: ([\d,]+) windows of ([\d.]+) events, lookahead 20 us; waiting \d+\.\d\d s, \d+\.\d\d s(; CPU \d+\.\d\d s, \d+\.\d\d s)?$/.exec(lines[2]!);
+    const b = /^ {2}backplane: ([\d,]+) windows of ([\d.]+) events, lookahead 20 us; waiting \d+\.\d\d s, \d+\.\d\d s \(([\d,]+), ([\d,]+) times: ([\d.]+) events a wait\)(; CPU \d+\.\d\d s, \d+\.\d\d s)?$/.exec(lines[2]!);
     expect(b, lines[2]).not.toBeNull();
     const windows = Number(b![1]!.replaceAll(',', ''));
     expect(windows).toBeGreaterThan(0);
     expect(windows * Number(b![2])).toBeCloseTo(events, -2);
+    const waits = Number(b![3]!.replaceAll(',', '')) + Number(b![4]!.replaceAll(',', ''));
+    expect(waits).toBeGreaterThan(0);
+    expect(waits * Number(b![5])).toBeCloseTo(events, -2);
     const one = cli(['run', 'fixtures/topologies/demo.yaml', '--until', '3ms']);
     expect(one.stdout).not.toMatch(/backplane:/);
   });
