@@ -191,7 +191,11 @@ export class SharedWindow {
         if (next < earliest) earliest = next;
       }
     }
-    for (const cur of this.cursors) if (cur !== null && Atomics.load(cur, 0) !== Atomics.load(cur, 1)) return false;
+    // (What still sits in a channel to a finished partition is past the end: it never runs.)
+    for (let c = 0; c < this.cursors.length; c++) {
+      const cur = this.cursors[c] ?? null;
+      if (cur !== null && words[c % n] !== FINISHED && Atomics.load(cur, 0) !== Atomics.load(cur, 1)) return false;
+    }
     for (let q = 0; q < n; q++) if (Atomics.load(this.idleWords, q) !== words[q]) return false;
     for (let old = Atomics.load(this.promise, this.floorAt); earliest > old; old = Atomics.load(this.promise, this.floorAt)) {
       if (Atomics.compareExchange(this.promise, this.floorAt, old, earliest) === old) {
