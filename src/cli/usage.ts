@@ -18,7 +18,7 @@ options:
                          shared memory, or worker processes over the ZeroMQ backplane (see --transport); the
                          same report, trace, captures and replay as one process
   --transport T          threads (default when every partition runs here) or processes (ZeroMQ; always for
-                         remote workers, external components, --inspect, capture points and replay)
+                         remote workers, external components and --inspect)
   --plan                 with --partitions: print where the cut falls, its lookahead, the events a window
                          holds and each partition's share of the work (stderr) before running
   --bind ENDPOINT        the coordinator's endpoint (default tcp://127.0.0.1:0; non-loopback needs CURVE keys)
