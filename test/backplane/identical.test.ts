@@ -1,8 +1,8 @@
 // Done when of issue 5: the fault scenarios give identical traces and reports with 1, 2 and 3 partitions (threads,
 // and 2 worker processes over ZeroMQ),
 // through the built CLI. The scenarios are short versions of fixtures/scenarios/{takeover,target-loss,
-// xcf-failover}.yaml (test/backplane/fixtures): a partitioned run pays a message round trip per window, so the
-// tests keep virtual time and traffic small.
+// xcf-failover}.yaml (test/backplane/fixtures): the processes transport pays a message round trip per window, so
+// these keep virtual time and traffic small. every-scenario.test.ts runs every shipped scenario as written.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
