@@ -1,7 +1,8 @@
 // The same-host transport without a run (src/backplane/shared-window.ts, sync.ts promiseBound): the promise
 // arithmetic; a simulated world of partitions that follow the protocol step by step, in any interleaving, never
 // delivers an event in a receiver's past and runs everything to the end; channels carry events of any payload in
-// order, wrap around their ring and split a batch larger than half of it; two real threads stream through a
+// order, wrap around their ring and split a batch larger than half of it; the floor rises only when all are idle
+// with empty channels, and the run's end only moves earlier; two real threads stream through a
 // channel that fills up, both ways at once, and see a promise only after the events sent before it.
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
@@ -176,6 +177,63 @@ describe('the promise protocol, any interleaving', () => {
     // to reach 9,001 ps. With it, a few exchanges to go idle, one jump to 9,001, and one to the end.
     expect(creep.steps).toBeGreaterThan(1_300);
     expect(jump.steps).toBeLessThan(150);
+  });
+});
+
+describe('SharedWindow floor and end', () => {
+  // Each partition's view of one shared layout (in one thread here: the words are the same shared memory).
+  const views = (n: number): SharedWindow[] => {
+    const layout = sharedLayout(n);
+    return Array.from({ length: n }, () => new SharedWindow(layout));
+  };
+  const ev = (t: number): WireEvent => [t, 1, 0, 0, 0, { kind: 'frame', frame: new Uint8Array(4) }];
+
+  it('rises to the earliest next event once every partition is idle and every channel empty, and only then', () => {
+    const [a, b, c] = views(3);
+    expect(a!.floor()).toBe(0);
+    a!.idle(0, 500);
+    b!.idle(1, 300);
+    expect(a!.quiesce(), 'partition 2 is busy').toBe(false);
+    c!.idle(2, Infinity); // nothing of its own
+    const epoch = a!.epoch();
+    expect(a!.quiesce()).toBe(true);
+    expect(a!.floor()).toBe(300);
+    expect(a!.epoch(), 'the waiters wake').not.toBe(epoch);
+    expect(b!.quiesce(), 'it only rises').toBe(false);
+    // Something in a channel: not quiescent until its receiver takes it (and is busy while it does).
+    b!.busy(1);
+    b!.send(1, 0, [ev(900)], () => {});
+    b!.idle(1, 700);
+    expect(c!.quiesce()).toBe(false);
+    a!.drain(0, () => {});
+    expect(c!.quiesce(), 'partition 0 took events: busy until it says it is idle again').toBe(false);
+    a!.idle(0, 400);
+    expect(c!.quiesce()).toBe(true);
+    expect(c!.floor()).toBe(400);
+  });
+
+  it('leaves out a finished partition and what is left in its channels; all finished: nothing more happens', () => {
+    const [a, b] = views(2);
+    a!.send(0, 1, [ev(5_000)], () => {}); // sent before partition 1 finished, past the end: never run
+    b!.finish(1);
+    a!.idle(0, 2_000);
+    expect(a!.quiesce()).toBe(true);
+    expect(b!.floor()).toBe(2_000);
+    a!.send(0, 1, [ev(6_000)], () => {}); // nothing reaches a finished partition any more
+    a!.finish(0);
+    expect(a!.quiesce()).toBe(true);
+    expect(a!.floor()).toBe(Infinity);
+    const left: number[] = [];
+    b!.drain(1, (e) => left.push(e[0]));
+    expect(left, 'only what was sent before it finished').toEqual([5_000]);
+  });
+
+  it('the run\'s end only moves earlier', () => {
+    const [a, b] = views(2);
+    expect(b!.runEnd()).toBe(Infinity);
+    a!.endRun(9_000_000);
+    a!.endRun(12_000_000);
+    expect(b!.runEnd()).toBe(9_000_000);
   });
 });
 
