@@ -38,7 +38,8 @@ import type { WorkloadLatencyData } from '../../hw-models/lan/clients.js';
 
 export type { InstrumentSpecs } from './instrument-specs.js';
 
-type Observed = Omit<ObservedMsg, 'v' | 'type' | 'partition' | 'stage'>;
+/** What a partition's instruments saw: an observed message's content, without its envelope. */
+export type Observed = Omit<ObservedMsg, 'v' | 'type' | 'partition' | 'stage'>;
 
 /** Whether a run with these specs needs the observed messages at all. */
 export function hasInstruments(specs: InstrumentSpecs): boolean {
@@ -252,7 +253,7 @@ export class MergedInstruments {
     }
   }
 
-  observed(partition: number, m: ObservedMsg, horizon: number): void {
+  observed(partition: number, m: Observed, horizon: number): void {
     if (m.capture !== undefined) {
       if (m.capture[4].some((_, i) => m.capture![2][i]! >= this.writers.length)) throw new Error(`partition ${partition} sent a frame for a capture point the run does not have`);
       this.capture.push(partition, m.capture);

@@ -11,7 +11,7 @@ import { type Component, type RemoteEvent, SimulationError } from '../kernel/ind
 import { formatTime } from '../kernel/time.js';
 import { notCompletedOf, prepare, reportPart } from '../run/run-scenario.js';
 import type { Scenario } from '../scenario/types.js';
-import type { WorkerInstruments } from './instrument-parts.js';
+import type { Observed, WorkerInstruments } from './instrument-parts.js';
 import type { InstrumentSpecs } from './instrument-specs.js';
 import type { ObservedMsg, Outcome, WireEvent } from './protocol.js';
 import { RunAborted, type SharedLayout, SharedWindow } from './shared-window.js';
@@ -57,8 +57,6 @@ export type ToThread =
   | { type: 'plan'; plan: ThreadPlan }
   | { type: 'summarize'; notCompleted: Outcome[]; displays: string[]; replayFlows?: [number, number, number][] };
 
-/** What a partition's instruments saw (instrument-parts.ts), as in a worker process's observed message. */
-export type Observed = Omit<ObservedMsg, 'v' | 'type' | 'partition' | 'stage'>;
 
 /** A trace chunk (and what the instruments saw) goes to the main thread at least this often (in windows), so that
  *  it can write what is final. */

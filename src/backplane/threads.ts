@@ -10,11 +10,11 @@ import type { TraceSink } from '../kernel/index.js';
 import { formatTime } from '../kernel/time.js';
 import type { ReportPart } from '../run/run-scenario.js';
 import type { CoordinatorResult, PartitionProgress } from './coordinator.js';
-import type { MergedInstruments } from './instrument-parts.js';
+import type { MergedInstruments, Observed } from './instrument-parts.js';
 import { describeMembers, type Plan } from './plan.js';
-import { type ObservedMsg, type Outcome, PROTOCOL_VERSION } from './protocol.js';
+import type { Outcome } from './protocol.js';
 import { sharedLayout, SharedWindow } from './shared-window.js';
-import type { FromThread, Observed, ThreadPlan, ThreadSetup, ToThread } from './thread-worker.js';
+import type { FromThread, ThreadPlan, ThreadSetup, ToThread } from './thread-worker.js';
 import { early } from './thread-start.js';
 import { CHECK_MS, SILENCE_MS } from './timing.js';
 import { MergedTrace } from './trace-chunks.js';
@@ -83,8 +83,7 @@ export async function runThreads(o: ThreadRunOptions): Promise<CoordinatorResult
     const now = performance.now();
     return { index, label: `partition ${index} (${describeMembers(o.plan.members[index]!)})`, thread, ready: false, beats: 0, lastBeat: now, horizon: 0, outcomes: null, finished: null, summary: null, exited: false };
   });
-  const observed = (p: Part, stage: ObservedMsg['stage'], m: Observed): void =>
-    o.instruments?.observed(p.index, { v: PROTOCOL_VERSION, type: 'observed', partition: p.index, stage, ...m }, Math.min(...parts.map((q) => q.horizon)));
+  const observed = (p: Part, m: Observed): void => o.instruments?.observed(p.index, m, Math.min(...parts.map((q) => q.horizon)));
   /** The run's end: the one asked for, or where a replay that is over moved it. */
   const endPs = (): number => Math.min(o.untilPs, win.runEnd());
 
@@ -106,7 +105,7 @@ export async function runThreads(o: ThreadRunOptions): Promise<CoordinatorResult
       }
       case 'observed':
         if (m.stage === 'outcomes') p.outcomes = m.observed;
-        else observed(p, m.stage, m.observed);
+        else observed(p, m.observed);
         return;
       case 'error':
         fail(new RunError(`${p.label}: ${m.message}`));
@@ -119,7 +118,7 @@ export async function runThreads(o: ThreadRunOptions): Promise<CoordinatorResult
           if (ahead !== undefined) return fail(new RunError(`backplane: the replay ended the run at ${end} ps, but ${ahead.label} had run to ${ahead.finished!.ranToPs} ps (internal error)`));
           trace.release(Infinity);
           o.instruments?.traceReleased(Infinity);
-          for (const q of parts) if (q.outcomes !== null) observed(q, 'outcomes', q.outcomes);
+          for (const q of parts) if (q.outcomes !== null) observed(q, q.outcomes);
           progress(true);
           const notCompleted = parts.flatMap((q) => q.finished!.notCompleted);
           const replayFlows = o.instruments?.replayFlows();
