@@ -10,46 +10,56 @@
 // - a sender writes its events into the channel before it publishes the promise they were made under, and a
 //   receiver reads the promises before it drains its channels: so anything not yet drained comes at or after
 //   the promise it read plus the link's latency (sync.ts, `promiseBound`);
+// - a partition that has nothing to run says so: **idle**, with the time of its next event. An idle partition
+//   does nothing until something reaches it, so the others work out its bound themselves (`bounds`: its next
+//   event, or the earliest anything can reach it over the links, relaxed over all partitions as the coordinator
+//   does) instead of waiting for it to wake and publish: a sleeping partition never holds the others back, and
+//   idle stretches of virtual time cost one computation instead of an exchange per lookahead;
+// - a partition sleeps on a word of its own and is woken only when it can do something: when events reach it,
+//   or when a promise published (or a partition gone idle) lets it run its next event (`wakeIdle`);
 // - the run's **end** is one more word: a replay that is over brings it earlier (thread-worker.ts), and its
-//   partition sets it before it publishes its next promise, so that whoever reads that promise reads the end;
-// - a **floor** under every promise: promises alone climb by the lookahead per exchange when every partition is
-//   idle (the null-message creep: a sparse second of virtual time over a 500 ns cut is two million exchanges).
-//   So a partition that has nothing to run says so (idle, with its next event's time), and one about to wait
-//   checks whether all are idle with nothing in the channels; if so, nothing can happen before the earliest of
-//   their next events, and that time becomes the floor (quiesce).
+//   partition sets it before it publishes its next promise, so that whoever reads that promise reads the end.
 //
 // No partition waits for a round to end: each runs as far as the others' promises allow and publishes as it goes,
 // so a partition with more work in one stretch of virtual time runs ahead of the others in the next (up to the
 // lookahead) instead of holding them at a barrier.
+//
+// Why wakes are never lost: every change that may let another partition run (a promise, going idle, finishing)
+// is stored first and then followed by a look at the others' idle words; a partition about to sleep stores its
+// idle word first and then looks at everyone's state once more. Both are sequentially consistent atomics, so of
+// any such pair one sees the other's store (test/backplane/shared-window.test.ts runs the protocol in any
+// interleaving and asserts that it always finishes).
 
 import { encode, unpack, type WireEvent } from './protocol.js';
 
 /** Control words (Int32Array over `control`). */
-const EPOCH = 0; // bumped on every promise published (and when a sender finds a channel full): waiters watch it
-const SLEEPERS = 1; // threads asleep on EPOCH (a publisher wakes them only when there are some)
-const ABORT = 2; // non-zero: the run failed; every thread leaves
-const BEAT = 3; // BEAT + p: partition p's heartbeat, bumped as it runs and while it waits
+const ABORT = 0; // non-zero: the run failed; every thread leaves
+const BEAT = 1; // BEAT + p: partition p's heartbeat, bumped as it runs and while it waits
+// Then SIGNAL + p (bumped to wake p: it sleeps on it) and SLEEPING + p (1 while p is asleep on it), at 1 + n, 1 + 2n.
 
 /** What the main thread hands every partition thread (structured clone; the buffers are shared). */
 export interface SharedLayout {
   readonly partitions: number;
   readonly control: SharedArrayBuffer;
-  /** BigInt64: promise[p] (picoseconds; NEVER: finished), the run's end (NEVER: the one asked for), the floor,
-   *  then next[p]: the time of p's next event while it is idle. */
+  /** BigInt64: promise[p] (picoseconds; NEVER: finished), the run's end (NEVER: none), then next[p]:
+   *  the time of p's next event while it is idle. */
   readonly promises: SharedArrayBuffer;
   /** Int32 per partition: 0 busy, > 0 idle since that generation, FINISHED. */
   readonly idle: SharedArrayBuffer;
   /** Float64: per partition nowPs, delivered (progress, for the main thread's progress line). */
   readonly numbers: SharedArrayBuffer;
   /** The channel from p to q: channels[p * n + q] (p != q): Uint32 words (written, read, sender waiting for room),
-   *  then the ring of frames (a Uint32 length, then that many bytes of events, padded to 4). */
+   *  a BigInt64 at byte 16 (no later than the earliest event not yet taken: the mail's time), then the ring of
+   *  frames (a Uint32 length, then that many bytes of events, padded to 4). */
   readonly channels: (SharedArrayBuffer | null)[];
 }
 
 /** Bytes of a channel's ring (a power of two). A window of the sysplex32 shape sends tens of KB. */
 export const RING_BYTES = 1 << 20;
 const RING_MASK = RING_BYTES - 1;
-const CURSORS = 16;
+const CURSORS = 32;
+/** Where the mail's time is in a channel's BigInt64 words. */
+const MAIL = 2;
 /** A frame larger than this is split (so that one always fits a ring that the receiver has drained). */
 const FRAME_MAX = RING_BYTES / 2;
 /** The promise of a finished partition: it will do nothing more. */
@@ -57,14 +67,15 @@ const NEVER = 2n ** 62n;
 /** A partition's idle word once it has finished. */
 const FINISHED = -1;
 
-export function sharedLayout(n: number): SharedLayout {
+/** `untilPs`: the run's end as asked (inclusive); an idle partition is woken once it can run to it. */
+export function sharedLayout(n: number, untilPs = Infinity): SharedLayout {
   const channels: (SharedArrayBuffer | null)[] = [];
   for (let p = 0; p < n; p++) for (let q = 0; q < n; q++) channels.push(p === q ? null : new SharedArrayBuffer(CURSORS + RING_BYTES));
-  const promises = new SharedArrayBuffer(8 * (2 * n + 2));
-  new BigInt64Array(promises)[n] = NEVER; // no end set: the one asked for
+  const promises = new SharedArrayBuffer(8 * (2 * n + 1));
+  new BigInt64Array(promises)[n] = untilPs === Infinity ? NEVER : BigInt(untilPs);
   return {
     partitions: n,
-    control: new SharedArrayBuffer(4 * (BEAT + n)),
+    control: new SharedArrayBuffer(4 * (BEAT + 3 * n)),
     promises,
     idle: new SharedArrayBuffer(4 * n),
     numbers: new SharedArrayBuffer(8 * 2 * n),
@@ -79,50 +90,80 @@ export class RunAborted extends Error {}
  *  microseconds and a short spin catches a promise about to come; on a loaded one (more runnable threads than
  *  cores) spinning keeps the others from a core. So the spin adapts: it doubles when the wait ended while
  *  spinning and halves when it did not, between the bounds (SYSPLEX_EMU_SPIN_US fixes it). */
-const SPIN_MIN_US = 1;
+const SPIN_MIN_US = 25;
 const SPIN_MAX_US = 200;
 const SPIN_FIXED = process.env.SYSPLEX_EMU_SPIN_US === undefined ? undefined : Number(process.env.SYSPLEX_EMU_SPIN_US);
 /** Longest sleep before a waiting thread looks again (it beats meanwhile), ms. */
 const SLEEP_MS = 50;
+/** Tests set this: a thread that wakes from a full sleep unwoken and finds it could have run fails the run (a
+ *  lost wake-up, which the sleep's time limit would otherwise hide as slowness). */
+const STRICT_WAKE = process.env.SYSPLEX_EMU_STRICT_WAKE === '1';
 
 /** One thread's view of the shared state. */
 export class SharedWindow {
   private readonly ctl: Int32Array;
   private readonly promise: BigInt64Array;
   private readonly idleWords: Int32Array;
-  /** Where the floor and the next events are in `promise`. */
-  private readonly floorAt: number;
+  /** Where the next events are in `promise`, and the signal and sleeping words in `ctl`. */
   private readonly nextAt: number;
+  private readonly signalAt: number;
+  private readonly sleepingAt: number;
   /** This thread's partition is idle (its word says so). */
   private isIdle = false;
+  /** Its promise as published; whether it sent events since (publish wakes their receivers if they can run them). */
+  private published = 0;
+  private sent = false;
+  /** Partitions sent to since the last publish, for a view without the links (tests, benches). */
+  private readonly sentTo: Uint8Array;
   private generation = 0;
   private readonly num: Float64Array;
   private readonly cursors: (Uint32Array | null)[];
+  private readonly mailTimes: (BigInt64Array | null)[];
   private readonly rings: (Uint8Array | null)[];
   readonly n: number;
+  /** Smallest latency of a link from q to p at [q * n + p] (Infinity: none); empty: the main thread's view. */
+  private readonly latency: Float64Array;
+  /** Scratch for `bounds`: the words read, the bounds worked out, the earliest mail of each. */
+  private readonly words: Int32Array;
+  private readonly lower: Float64Array;
+  private readonly settled: Uint8Array;
+  private readonly mail: Float64Array;
   /** Wall time spent waiting for others' promises or for room in a channel, ms. */
   waitMs = 0;
-  private spinUs = SPIN_FIXED ?? 8;
+  private spinUs = SPIN_FIXED ?? 50;
   private scratch = new Uint8Array(64 * 1024);
 
-  constructor(layout: SharedLayout) {
-    this.n = layout.partitions;
+  constructor(layout: SharedLayout, latency: Float64Array = new Float64Array(0)) {
+    const n = (this.n = layout.partitions);
     this.ctl = new Int32Array(layout.control);
     this.promise = new BigInt64Array(layout.promises);
     this.idleWords = new Int32Array(layout.idle);
-    this.floorAt = this.n + 1;
-    this.nextAt = this.n + 2;
+    this.nextAt = n + 1;
+    this.signalAt = BEAT + n;
+    this.sleepingAt = BEAT + 2 * n;
     this.num = new Float64Array(layout.numbers);
     this.cursors = layout.channels.map((c) => (c === null ? null : new Uint32Array(c, 0, 3)));
+    this.mailTimes = layout.channels.map((c) => (c === null ? null : new BigInt64Array(c, 0, 3)));
     this.rings = layout.channels.map((c) => (c === null ? null : new Uint8Array(c, CURSORS, RING_BYTES)));
+    this.latency = latency;
+    this.words = new Int32Array(n);
+    this.lower = new Float64Array(n);
+    this.settled = new Uint8Array(n);
+    this.mail = new Float64Array(n);
+    this.sentTo = new Uint8Array(n);
   }
 
   // ---- promises ----------------------------------------------------------------------------------------
 
-  /** p will do nothing before `ps` (Infinity: nothing more at all). Wakes the threads waiting for a promise. */
+  /** p will do nothing before `ps` (Infinity: nothing more at all); a promise that does not grow is not
+   *  stored again. Then wakes the idle partitions that this, or the events p sent since, let run. */
   publish(p: number, ps: number): void {
-    Atomics.store(this.promise, p, ps === Infinity ? NEVER : BigInt(ps));
-    this.bump();
+    if (ps > this.published) {
+      Atomics.store(this.promise, p, ps === Infinity ? NEVER : BigInt(ps));
+      this.published = ps;
+    } else if (!this.sent) return;
+    this.sent = false;
+    this.wakeIdle(p);
   }
 
   promiseOf(q: number): number {
@@ -134,32 +175,31 @@ export class SharedWindow {
   endRun(ps: number): void {
     const v = BigInt(ps);
     for (let old = Atomics.load(this.promise, this.n); v < old; old = Atomics.load(this.promise, this.n)) {
-      if (Atomics.compareExchange(this.promise, this.n, old, v) === old) break;
+      if (Atomics.compareExchange(this.promise, this.n, old, v) === old) {
+        for (let q = 0; q < this.n; q++) this.signal(q); // each may now be at its end
+        break;
+      }
     }
   }
 
-  /** The run's end as set by endRun (Infinity: none set). Read it after the promises. */
+  /** The run's end: as asked, or earlier as set by endRun (Infinity: none). Read it after the promises. */
   runEnd(): number {
     const v = Atomics.load(this.promise, this.n);
     return v >= NEVER ? Infinity : Number(v);
   }
 
-  // ---- the floor ------------------------------------------------------------------------------------------
-
-  /** Nothing at all happens before this (0 until quiesce finds better): every promise is at least this. */
-  floor(): number {
-    const v = Atomics.load(this.promise, this.floorAt);
-    return v >= NEVER ? Infinity : Number(v);
-  }
+  // ---- idle partitions and the bounds ---------------------------------------------------------------------
 
   /** p has nothing to run before `next` and nothing drained since it last said so. Its next event's time is
-   *  written before its word, which a checker reads first. */
+   *  written before its word, which a reader reads first. Wakes the idle partitions this lets run (the others
+   *  now count p's bound as more than its promise). */
   idle(p: number, next: number): void {
     if (this.isIdle) return;
     Atomics.store(this.promise, this.nextAt + p, next === Infinity ? NEVER : BigInt(next));
     this.generation = (this.generation % 0x3fffffff) + 1;
     Atomics.store(this.idleWords, p, this.generation);
     this.isIdle = true;
+    this.wakeIdle(p);
   }
 
   /** p is about to take events from a channel or run some: no longer idle. */
@@ -169,60 +209,142 @@ export class SharedWindow {
     this.isIdle = false;
   }
 
-  /** p has finished: idle for good, with nothing next. */
+  /** p has finished: idle for good, with nothing next. Wakes those that were waiting for it. */
   finish(p: number): void {
     Atomics.store(this.idleWords, p, FINISHED);
     this.isIdle = true;
+    this.wakeIdle(p);
   }
 
-  /** When every partition is idle and every channel empty, all at once (each partition's word the same before
-   *  and after reading the channels: none took or sent anything meanwhile), nothing can happen before the
-   *  earliest of their next events: that becomes the floor, and the waiters wake. Returns whether it rose. */
-  quiesce(): boolean {
+  /** Raises `known[q]` (a lower bound on the time of anything q may still do; it only grows) for every q != me:
+   *  q's promise, and for a partition idle with empty channels, its next event or the earliest anything can reach
+   *  it, relaxed over the links (an idle partition acts only when something reaches it or its next event comes).
+   *  A partition whose word changes while it is read, or that has events waiting in a channel, counts with its
+   *  promise alone. Read before draining, as the promises. */
+  bounds(me: number, known: Float64Array): void {
+    this.look();
+    const lower = this.lower;
+    for (let q = 0; q < this.n; q++) if (q !== me && lower[q]! > known[q]!) known[q] = lower[q]!;
+  }
+
+  /** Works out `lower` (every partition's bound, as `bounds` says) from one consistent look. */
+  private look(): void {
     const n = this.n;
-    const words = new Int32Array(n);
-    let earliest = NEVER;
+    const { words, lower, settled, latency } = this;
     for (let q = 0; q < n; q++) {
-      const w = Atomics.load(this.idleWords, q);
-      if (w === 0) return false;
-      words[q] = w;
-      if (w !== FINISHED) {
+      const w = (words[q] = Atomics.load(this.idleWords, q));
+      settled[q] = 1;
+      if (w > 0) {
         const next = Atomics.load(this.promise, this.nextAt + q);
-        if (next < earliest) earliest = next;
+        lower[q] = next >= NEVER ? Infinity : Number(next);
+        settled[q] = 0;
       }
     }
-    // (What still sits in a channel to a finished partition is past the end: it never runs.)
+    // A busy partition counts with its promise (an idle one's joins it after the relaxation).
+    for (let q = 0; q < n; q++) if (settled[q] === 1) lower[q] = words[q] === FINISHED ? Infinity : this.promiseOf(q);
+    // Events waiting for an idle partition in a channel: it acts no later than the earliest of them.
+    this.mail.fill(Infinity);
     for (let c = 0; c < this.cursors.length; c++) {
       const cur = this.cursors[c] ?? null;
-      if (cur !== null && words[c % n] !== FINISHED && Atomics.load(cur, 0) !== Atomics.load(cur, 1)) return false;
+      const q = c % n;
+      if (cur === null || settled[q] !== 0 || Atomics.load(cur, 0) === Atomics.load(cur, 1)) continue;
+      const t = Number(Atomics.load(this.mailTimes[c]!, MAIL));
+      if (t < this.mail[q]!) this.mail[q] = t;
+      if (t < lower[q]!) lower[q] = t;
     }
-    for (let q = 0; q < n; q++) if (Atomics.load(this.idleWords, q) !== words[q]) return false;
-    for (let old = Atomics.load(this.promise, this.floorAt); earliest > old; old = Atomics.load(this.promise, this.floorAt)) {
-      if (Atomics.compareExchange(this.promise, this.floorAt, old, earliest) === old) {
-        this.bump();
-        return true;
+    for (let q = 0; q < n; q++) if (settled[q] !== 1 && Atomics.load(this.idleWords, q) !== words[q]) settled[q] = 2;
+    for (let q = 0; q < n; q++) if (settled[q] === 2) lower[q] = this.promiseOf(q);
+    // Relax over the links (Bellman-Ford; partitions are few): an idle q acts no earlier than anything reaches it.
+    for (let round = 0; round < n; round++) {
+      let changed = false;
+      for (let q = 0; q < n; q++) {
+        if (settled[q] !== 0) continue;
+        for (let s = 0; s < n; s++) {
+          if (s === q) continue;
+          const v = lower[s]! + latency[s * n + q]!;
+          if (v < lower[q]!) {
+            lower[q] = v;
+            changed = true;
+          }
+        }
       }
+      if (!changed) break;
     }
-    return false;
+    for (let q = 0; q < n; q++) if (settled[q] === 0) lower[q] = Math.max(lower[q]!, this.promiseOf(q));
   }
 
-  /** The epoch: it changes whenever any promise may have grown. Read it before the promises. */
-  epoch(): number {
-    return Atomics.load(this.ctl, EPOCH);
+  /** Would p, idle with its next event at `next` (or mail before it), be able to run it (or run to the end at
+   *  `endPs`) with the bounds of the others as they stand? */
+  private runnable(p: number, next: number, endPs: number): boolean {
+    next = Math.min(next, this.mail[p]!);
+    const n = this.n;
+    let bound = Infinity;
+    for (let s = 0; s < n; s++) {
+      if (s === p) continue;
+      const v = this.lower[s]! + this.latency[s * n + p]!;
+      if (v < bound) bound = v;
+    }
+    return bound > next || bound > endPs;
   }
 
-  private bump(): void {
-    Atomics.add(this.ctl, EPOCH, 1);
-    if (Atomics.load(this.ctl, SLEEPERS) > 0) Atomics.notify(this.ctl, EPOCH);
+  /** After p published, sent, went idle or finished: wakes every idle partition that can now run its next event
+   *  or its mail. (Busy ones look again anyway.) */
+  private wakeIdle(p: number): void {
+    const n = this.n;
+    if (this.latency.length === 0) {
+      // A view without the links (tests, benches) cannot tell: it wakes whoever it sent to.
+      for (let q = 0; q < n; q++) if (this.sentTo[q] === 1) this.signal(q);
+      this.sentTo.fill(0);
+      return;
+    }
+    let any = false;
+    for (let q = 0; q < n; q++) if (q !== p && Atomics.load(this.idleWords, q) > 0) any = true;
+    if (!any) return;
+    this.look();
+    const endPs = this.runEnd();
+    for (let q = 0; q < n; q++) {
+      if (q === p || this.settled[q] !== 0) continue;
+      if (this.runnable(q, this.nextOf(q), endPs)) this.signal(q);
+    }
   }
 
-  /** Waits until the epoch is no longer `seen` (spinning first, then asleep), beating for p meanwhile. */
-  waitPast(p: number, seen: number): void {
+  private nextOf(q: number): number {
+    const next = Atomics.load(this.promise, this.nextAt + q);
+    return next >= NEVER ? Infinity : Number(next);
+  }
+
+  /** Before p sleeps (idle, its next event at `next`): can it run after all? Call after `idle`, which others may
+   *  have missed (they read p's word before it was stored); this reads their state after it. */
+  mayRun(p: number, next: number, endPs: number): boolean {
+    this.look();
+    return this.runnable(p, next, endPs);
+  }
+
+  // ---- sleeping and waking ---------------------------------------------------------------------------------
+
+  /** p's signal word: read it before looking at anything; `sleep` returns at once once it has moved. */
+  signals(p: number): number {
+    return Atomics.load(this.ctl, this.signalAt + p);
+  }
+
+  /** Wakes q (spinning or asleep) for it to look again. */
+  signal(q: number): void {
+    Atomics.add(this.ctl, this.signalAt + q, 1);
+    if (Atomics.load(this.ctl, this.sleepingAt + q) === 1 && Atomics.compareExchange(this.ctl, this.sleepingAt + q, 1, 0) === 1) {
+      Atomics.notify(this.ctl, this.signalAt + q);
+    }
+  }
+
+  /** Waits until p's signal word is no longer `seen` (spinning first, then asleep), beating meanwhile. With
+   *  `check` (tests: SYSPLEX_EMU_STRICT_WAKE), a full sleep that ends unwoken asks whether p could have run. */
+  sleep(p: number, seen: number, check?: () => boolean): void {
     const ctl = this.ctl;
+    const at = this.signalAt + p;
     const t0 = performance.now();
     const spinUntil = t0 + this.spinUs / 1000;
     for (let i = 1; ; i++) {
-      if (Atomics.load(ctl, EPOCH) !== seen) {
+      if (Atomics.load(ctl, at) !== seen) {
+        if (Atomics.load(ctl, ABORT) !== 0) throw new RunAborted('the run failed in another partition');
         this.waitMs += performance.now() - t0;
         if (SPIN_FIXED === undefined) this.spinUs = Math.min(SPIN_MAX_US, this.spinUs * 2);
         return;
@@ -230,16 +352,22 @@ export class SharedWindow {
       if ((i & 63) === 0 && performance.now() > spinUntil) break;
     }
     if (SPIN_FIXED === undefined) this.spinUs = Math.max(SPIN_MIN_US, this.spinUs / 2);
-    Atomics.add(ctl, SLEEPERS, 1);
     try {
-      while (Atomics.load(ctl, EPOCH) === seen) {
+      for (;;) {
+        Atomics.store(ctl, this.sleepingAt + p, 1);
         if (Atomics.load(ctl, ABORT) !== 0) throw new RunAborted('the run failed in another partition');
-        Atomics.wait(ctl, EPOCH, seen, SLEEP_MS);
+        const r = Atomics.wait(ctl, at, seen, SLEEP_MS);
         this.beat(p);
+        if (Atomics.load(ctl, at) !== seen) break;
+        // (A wake may be on its way from a change made just now: give it time before calling it lost.)
+        if (r === 'timed-out' && STRICT_WAKE && check !== undefined && check() && Atomics.wait(ctl, at, seen, 10 * SLEEP_MS) === 'timed-out') {
+          throw new Error(`internal error (lost wake-up): partition ${p} slept unwoken while it could run`);
+        }
       }
     } finally {
-      Atomics.sub(ctl, SLEEPERS, 1);
+      Atomics.store(ctl, this.sleepingAt + p, 0);
     }
+    if (Atomics.load(ctl, ABORT) !== 0) throw new RunAborted('the run failed in another partition');
     this.waitMs += performance.now() - t0;
   }
 
@@ -251,6 +379,8 @@ export class SharedWindow {
     // A partition that has finished ran to the run's end and reads no more: nothing may reach it any more (a
     // sender that had not yet read an earlier end may still send past it), and a full ring would never drain.
     if (events.length === 0 || Atomics.load(this.idleWords, q) === FINISHED) return;
+    let earliest = Infinity;
+    for (const e of events) if (e[0] < earliest) earliest = e[0];
     let from = 0;
     while (from < events.length) {
       let to = events.length;
@@ -263,12 +393,14 @@ export class SharedWindow {
       if (this.scratch.length < packed.bytes) this.scratch = new Uint8Array(Math.max(packed.bytes, 2 * this.scratch.length));
       const body = this.scratch.subarray(0, packed.bytes);
       writeEvents(new DataView(body.buffer, 0, packed.bytes), body, events, from, to, packed.rest);
-      this.write(p, q, body, meanwhile);
+      this.write(p, q, body, earliest, meanwhile);
       from = to;
     }
+    this.sent = true; // its receiver is woken by the publish that follows
+    if (this.latency.length === 0) this.sentTo[q] = 1;
   }
 
-  private write(p: number, q: number, body: Uint8Array, meanwhile: () => void): void {
+  private write(p: number, q: number, body: Uint8Array, earliest: number, meanwhile: () => void): void {
     const c = p * this.n + q;
     const cur = this.cursors[c]!;
     const ring = this.rings[c]!;
@@ -276,22 +408,27 @@ export class SharedWindow {
     const w = Atomics.load(cur, 0);
     const room = (): boolean => RING_BYTES - ((w - Atomics.load(cur, 1)) >>> 0) >= need;
     if (!room()) {
-      // Full: wake the receiver (it may be asleep waiting for a promise), which bumps the epoch when it drains
-      // a channel whose sender waits, and drain our own mail meanwhile (the receiver may be waiting for room too).
+      // Full: wake the receiver (it may be asleep), which signals us when it drains a channel whose sender waits,
+      // and drain our own mail meanwhile (the receiver may be waiting for room too).
       Atomics.store(cur, 2, 1);
-      this.bump();
+      this.signal(q);
       for (;;) {
+        const seen = this.signals(p);
         meanwhile();
-        const seen = this.epoch();
         if (room()) break;
-        this.waitPast(p, seen);
-        if (this.aborted) throw new RunAborted('the run failed in another partition');
+        this.sleep(p, seen);
       }
       Atomics.store(cur, 2, 0);
     }
     const at = w & RING_MASK;
     new DataView(ring.buffer, ring.byteOffset).setUint32(at, body.length, true);
     copyIn(ring, (at + 4) & RING_MASK, body);
+    // The mail's time, before the events become visible: this frame's earliest, or earlier if some are still
+    // there (only this sender writes it; a receiver that took them meanwhile leaves it early, which is safe).
+    const mail = this.mailTimes[c]!;
+    const e = BigInt(earliest);
+    if (Atomics.load(cur, 1) === w) Atomics.store(mail, MAIL, e);
+    else if (e < Atomics.load(mail, MAIL)) Atomics.store(mail, MAIL, e);
     Atomics.store(cur, 0, (w + need) >>> 0);
   }
 
@@ -316,7 +453,7 @@ export class SharedWindow {
         r = (r + 4 + align4(length)) >>> 0;
       }
       Atomics.store(cur, 1, r);
-      if (Atomics.load(cur, 2) === 1) this.bump();
+      if (Atomics.load(cur, 2) === 1) this.signal(q);
     }
   }
 
@@ -341,7 +478,7 @@ export class SharedWindow {
 
   abort(): void {
     Atomics.store(this.ctl, ABORT, 1);
-    this.bump(); // a thread asleep on the epoch wakes and sees ABORT
+    for (let q = 0; q < this.n; q++) this.signal(q); // a thread asleep wakes and sees ABORT
   }
 
   get aborted(): boolean {

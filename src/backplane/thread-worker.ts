@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   const observe = (stage: ObservedMsg['stage'], observed: Observed | null | undefined): void => {
     if (observed !== null && observed !== undefined) post({ type: 'observed', stage, observed });
   };
-  const win = new SharedWindow(layout);
+  const win = new SharedWindow(layout, latency);
   const n = win.n;
   const sim = p.sim;
   const heap = new HeapWatch();
@@ -131,21 +131,21 @@ async function main(): Promise<void> {
       win.send(me, q, events, drain);
     }
   };
-  const promises = new Float64Array(n);
-  promises[me] = Infinity;
-  let promised = 0;
+  /** What this partition knows of each other's bounds (only grows): their promises, and for those idle, what
+   *  it works out itself (shared-window.ts, `bounds`). */
+  const known = new Float64Array(n);
+  known[me] = Infinity;
   let windows = 0;
   /** Times this partition had nothing to run before its bound and waited for the others. */
   let waits = 0;
   let sinceTrace = 0;
   for (;;) {
-    // The epoch, then the promises, the run's end, then the channels (shared-window.ts says why in this order).
-    const seen = win.epoch();
-    const floor = win.floor();
-    for (let q = 0; q < n; q++) if (q !== me) promises[q] = Math.max(win.promiseOf(q), floor);
+    // The signal word, then the bounds, the run's end, then the channels (shared-window.ts says why in this order).
+    const seen = win.signals(me);
+    win.bounds(me, known);
     endPs = Math.min(endPs, win.runEnd());
     drain();
-    const bound = promiseBound(promises, latency, me);
+    const bound = promiseBound(known, latency, me);
     const last = bound > endPs;
     const until = last ? endPs : bound - 1;
     // Also when nothing is due: the clock then moves to `until` (the end of the run's report reads it).
@@ -166,10 +166,7 @@ async function main(): Promise<void> {
     flush();
     const done = last && reached && until === endPs;
     const promise = done ? Infinity : promiseOf(sim.nextEventTime(), bound);
-    if (promise > promised) {
-      win.publish(me, promise);
-      promised = promise;
-    }
+    win.publish(me, promise); // (also when it did not grow: it wakes those that can run what was sent)
     win.progress(me, done ? endPs : Math.min(sim.now, promise), sim.events);
     win.beat(me);
     // A partition about to run out of memory fails with one line (exit 3), as a worker process does.
@@ -183,13 +180,15 @@ async function main(): Promise<void> {
     }
     if (done) {
       win.finish(me);
-      win.quiesce();
       break;
     }
     if (!ran) {
-      win.idle(me, sim.nextEventTime());
-      win.quiesce();
-      win.waitPast(me, seen);
+      // Idle: the others now work out this partition's bound themselves, and wake it when it can run. Said
+      // before the last look, so that any change made meanwhile is seen here or wakes it.
+      const next = sim.nextEventTime();
+      win.idle(me, next);
+      if (win.mayRun(me, next, endPs)) continue;
+      win.sleep(me, seen, () => win.mayRun(me, next, Math.min(endPs, win.runEnd())));
       waits++;
     }
   }

@@ -57,7 +57,7 @@ export function setUpThreads(threads: readonly Worker[], s: Omit<ThreadSetup, 'p
 
 export async function runThreads(o: ThreadRunOptions): Promise<CoordinatorResult> {
   const n = o.plan.partitions;
-  const layout = sharedLayout(n);
+  const layout = sharedLayout(n, o.untilPs);
   const win = new SharedWindow(layout);
   const trace = new MergedTrace(o.trace, o.sinks);
   let settled = false;
