@@ -23,6 +23,7 @@ import { CDS } from '../cds/datasheet.js';
 import { COUPLING_LINKS, type CouplingLinkType } from './datasheet.js';
 import { signalBytes } from './path-timing.js';
 import { Histogram, type HistogramData } from '../../src/kernel/histogram.js';
+import { BySequence } from '../../src/kernel/by-sequence.js';
 
 const TAG_STATUS = 0;
 
@@ -176,7 +177,7 @@ export class XcfSignalling {
   private readonly cfs = new Map<string, CfAttachment>();
   private readonly cfByPort = new Map<Port, CfAttachment>();
   /** In-flight CF requests by id. */
-  private readonly requests = new Map<number, { readonly cf: CfAttachment; readonly gen: number; readonly peer: Peer | null; readonly path: Path | null; readonly signal: Signal | null; readonly from: string; readonly timed: boolean; issuedAt: number }>();
+  private readonly requests = new BySequence<{ readonly cf: CfAttachment; readonly gen: number; readonly peer: Peer | null; readonly path: Path | null; readonly signal: Signal | null; readonly from: string; readonly timed: boolean; issuedAt: number }>();
   private nextRequest = 1;
   private cdsPort: Port | null = null;
   private member = false;
@@ -415,7 +416,7 @@ export class XcfSignalling {
     a.up = up;
     if (!up) {
       // Requests in flight are lost with the CF; writes not yet done are driven again below.
-      for (const [id, r] of this.requests) if (r.cf === a) this.requests.delete(id);
+      this.requests.deleteWhere((r) => r.cf === a);
       a.waiting.length = 0;
       a.inFlight = 0;
       a.reading.clear();
