@@ -218,10 +218,10 @@ export class SharedWindow {
   }
 
   /** Raises `known[q]` (a lower bound on the time of anything q may still do; it only grows) for every q != me:
-   *  q's promise, and for a partition idle with empty channels, its next event or the earliest anything can reach
-   *  it, relaxed over the links (an idle partition acts only when something reaches it or its next event comes).
-   *  A partition whose word changes while it is read, or that has events waiting in a channel, counts with its
-   *  promise alone. Read before draining, as the promises. */
+   *  q's promise, and for an idle partition the earliest of its next event, its mail (the events waiting for it
+   *  in a channel) and anything that can reach it, relaxed over the links (an idle partition acts only when one of
+   *  those comes). A partition whose word changes while it is read counts with its promise alone. Read before
+   *  draining, as the promises. */
   bounds(me: number, known: Float64Array): void {
     this.look();
     const lower = this.lower;
