@@ -67,6 +67,11 @@ const FRAME_MAX = RING_BYTES / 2;
 const NEVER = 2n ** 62n;
 /** A partition's idle word once it has finished. */
 const FINISHED = -1;
+/** How a look counts a partition: idle (its next event, its mail, what can reach it), busy or finished (its
+ *  promise; Infinity), or idle but its word changed during the look (its promise). */
+const IDLE = 0;
+const BUSY = 1;
+const CHANGED = 2;
 
 /** `untilPs`: the run's end as asked (inclusive); an idle partition is woken once it can run to it. */
 export function sharedLayout(n: number, untilPs = Infinity): SharedLayout {
@@ -125,10 +130,11 @@ export class SharedWindow {
   readonly n: number;
   /** Smallest latency of a link from q to p at [q * n + p] (Infinity: none); empty: the main thread's view. */
   private readonly latency: Float64Array;
-  /** Scratch for `bounds`: the words read, the bounds worked out, the earliest mail of each. */
+  /** Scratch for `bounds`: the words read, the bounds worked out, how each counts (IDLE, BUSY, CHANGED), the
+   *  earliest mail of each. */
   private readonly words: Int32Array;
   private readonly lower: Float64Array;
-  private readonly settled: Uint8Array;
+  private readonly counts: Uint8Array;
   private readonly mail: Float64Array;
   /** Wall time spent waiting for others' promises or for room in a channel, ms. */
   waitMs = 0;
@@ -150,7 +156,7 @@ export class SharedWindow {
     this.latency = latency;
     this.words = new Int32Array(n);
     this.lower = new Float64Array(n);
-    this.settled = new Uint8Array(n);
+    this.counts = new Uint8Array(n);
     this.mail = new Float64Array(n);
     this.sentTo = new Uint8Array(n);
   }
@@ -232,35 +238,35 @@ export class SharedWindow {
   /** Works out `lower` (every partition's bound, as `bounds` says) from one consistent look. */
   private look(): void {
     const n = this.n;
-    const { words, lower, settled, latency } = this;
+    const { words, lower, counts, latency } = this;
     for (let q = 0; q < n; q++) {
       const w = (words[q] = Atomics.load(this.idleWords, q));
-      settled[q] = 1;
+      counts[q] = BUSY;
       if (w > 0) {
         const next = Atomics.load(this.promise, this.nextAt + q);
         lower[q] = next >= NEVER ? Infinity : Number(next);
-        settled[q] = 0;
+        counts[q] = IDLE;
       }
     }
     // A busy partition counts with its promise (an idle one's joins it after the relaxation).
-    for (let q = 0; q < n; q++) if (settled[q] === 1) lower[q] = words[q] === FINISHED ? Infinity : this.promiseOf(q);
+    for (let q = 0; q < n; q++) if (counts[q] === BUSY) lower[q] = words[q] === FINISHED ? Infinity : this.promiseOf(q);
     // Events waiting for an idle partition in a channel: it acts no later than the earliest of them.
     this.mail.fill(Infinity);
     for (let c = 0; c < this.cursors.length; c++) {
       const cur = this.cursors[c] ?? null;
       const q = c % n;
-      if (cur === null || settled[q] !== 0 || Atomics.load(cur, 0) === Atomics.load(cur, 1)) continue;
+      if (cur === null || counts[q] !== IDLE || Atomics.load(cur, 0) === Atomics.load(cur, 1)) continue;
       const t = Number(Atomics.load(this.mailTimes[c]!, MAIL));
       if (t < this.mail[q]!) this.mail[q] = t;
       if (t < lower[q]!) lower[q] = t;
     }
-    for (let q = 0; q < n; q++) if (settled[q] !== 1 && Atomics.load(this.idleWords, q) !== words[q]) settled[q] = 2;
-    for (let q = 0; q < n; q++) if (settled[q] === 2) lower[q] = this.promiseOf(q);
+    for (let q = 0; q < n; q++) if (counts[q] === IDLE && Atomics.load(this.idleWords, q) !== words[q]) counts[q] = CHANGED;
+    for (let q = 0; q < n; q++) if (counts[q] === CHANGED) lower[q] = this.promiseOf(q);
     // Relax over the links (Bellman-Ford; partitions are few): an idle q acts no earlier than anything reaches it.
     for (let round = 0; round < n; round++) {
       let changed = false;
       for (let q = 0; q < n; q++) {
-        if (settled[q] !== 0) continue;
+        if (counts[q] !== IDLE) continue;
         for (let s = 0; s < n; s++) {
           if (s === q) continue;
           const v = lower[s]! + latency[s * n + q]!;
@@ -272,7 +278,7 @@ export class SharedWindow {
       }
       if (!changed) break;
     }
-    for (let q = 0; q < n; q++) if (settled[q] === 0) lower[q] = Math.max(lower[q]!, this.promiseOf(q));
+    for (let q = 0; q < n; q++) if (counts[q] === IDLE) lower[q] = Math.max(lower[q]!, this.promiseOf(q));
   }
 
   /** Would p, idle with its next event at `next` (or mail before it), be able to run it (or run to the end at
@@ -305,7 +311,7 @@ export class SharedWindow {
     this.look();
     const endPs = this.runEnd();
     for (let q = 0; q < n; q++) {
-      if (q === p || this.settled[q] !== 0) continue;
+      if (q === p || this.counts[q] !== IDLE) continue;
       if (this.runnable(q, this.nextOf(q), endPs)) this.signal(q);
     }
   }
