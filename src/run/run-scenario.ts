@@ -8,7 +8,7 @@ import { createFirmware } from '../firmware/index.js';
 import { parseProfile } from '../firmware/profile/index.js';
 import type { DvipaRow, FirmwareFactory, VdptRow } from '../firmware/hal.js';
 import { InputError } from '../errors.js';
-import { evaluate } from '../scenario/index.js';
+import { evaluate } from '../scenario/expect-eval.js';
 import type { LanSpec, Scenario } from '../scenario/types.js';
 import { buildSysplex, type Sysplex } from './wiring.js';
 import { ClientHosts, type WorkloadLatencyData } from '../../hw-models/lan/clients.js';
