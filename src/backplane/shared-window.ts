@@ -32,6 +32,7 @@
 
 import { packEvents, readEvents, writeEvents } from './mailbox-codec.js';
 import type { WireEvent } from './protocol.js';
+import { promiseBound, relaxOverLinks } from './sync.js';
 
 /** Control words (Int32Array over `control`). */
 const ABORT = 0; // non-zero: the run failed; every thread leaves
@@ -120,8 +121,6 @@ export class SharedWindow {
   /** Its promise as published; whether it sent events since (publish wakes their receivers if they can run them). */
   private published = 0;
   private sent = false;
-  /** Partitions sent to since the last publish, for a view without the links (tests, benches). */
-  private readonly sentTo: Uint8Array;
   private generation = 0;
   private readonly num: Float64Array;
   private readonly cursors: (Uint32Array | null)[];
@@ -158,7 +157,6 @@ export class SharedWindow {
     this.lower = new Float64Array(n);
     this.counts = new Uint8Array(n);
     this.mail = new Float64Array(n);
-    this.sentTo = new Uint8Array(n);
   }
 
   // ---- promises ----------------------------------------------------------------------------------------
@@ -262,49 +260,23 @@ export class SharedWindow {
     }
     for (let q = 0; q < n; q++) if (counts[q] === IDLE && Atomics.load(this.idleWords, q) !== words[q]) counts[q] = CHANGED;
     for (let q = 0; q < n; q++) if (counts[q] === CHANGED) lower[q] = this.promiseOf(q);
-    // Relax over the links (Bellman-Ford; partitions are few): an idle q acts no earlier than anything reaches it.
-    for (let round = 0; round < n; round++) {
-      let changed = false;
-      for (let q = 0; q < n; q++) {
-        if (counts[q] !== IDLE) continue;
-        for (let s = 0; s < n; s++) {
-          if (s === q) continue;
-          const v = lower[s]! + latency[s * n + q]!;
-          if (v < lower[q]!) {
-            lower[q] = v;
-            changed = true;
-          }
-        }
-      }
-      if (!changed) break;
-    }
+    // An idle q acts no earlier than anything reaches it (IDLE is 0: the others stay as they are).
+    relaxOverLinks(lower, counts, latency);
     for (let q = 0; q < n; q++) if (counts[q] === IDLE) lower[q] = Math.max(lower[q]!, this.promiseOf(q));
   }
 
   /** Would p, idle with its next event at `next` (or mail before it), be able to run it (or run to the end at
    *  `endPs`) with the bounds of the others as they stand? */
   private runnable(p: number, next: number, endPs: number): boolean {
-    next = Math.min(next, this.mail[p]!);
-    const n = this.n;
-    let bound = Infinity;
-    for (let s = 0; s < n; s++) {
-      if (s === p) continue;
-      const v = this.lower[s]! + this.latency[s * n + p]!;
-      if (v < bound) bound = v;
-    }
-    return bound > next || bound > endPs;
+    const bound = promiseBound(this.lower, this.latency, p);
+    return bound > Math.min(next, this.mail[p]!) || bound > endPs;
   }
 
   /** After p published, sent, went idle or finished: wakes every idle partition that can now run its next event
    *  or its mail. (Busy ones look again anyway.) */
   private wakeIdle(p: number): void {
     const n = this.n;
-    if (this.latency.length === 0) {
-      // A view without the links (tests, benches) cannot tell: it wakes whoever it sent to.
-      for (let q = 0; q < n; q++) if (this.sentTo[q] === 1) this.signal(q);
-      this.sentTo.fill(0);
-      return;
-    }
+    if (this.latency.length === 0) return; // a view without the links (the main thread's) cannot tell
     let any = false;
     for (let q = 0; q < n; q++) if (q !== p && Atomics.load(this.idleWords, q) > 0) any = true;
     if (!any) return;
@@ -411,7 +383,6 @@ export class SharedWindow {
       from = to;
     }
     this.sent = true; // its receiver is woken by the publish that follows
-    if (this.latency.length === 0) this.sentTo[q] = 1;
   }
 
   private write(p: number, q: number, body: Uint8Array, earliest: number, meanwhile: () => void): void {

@@ -98,13 +98,14 @@ export const promiseBound = (promises: Float64Array, latency: Float64Array, me: 
 export const promiseOf = (next: number, bound: number): number => Math.min(next, bound);
 
 /** What others may still send: relax each participant's lower bound A over the links (Bellman-Ford; participants
- *  are few). Where `fixed[i]` is 1, A[i] stays as it is (finished, or running its window). */
-function relaxOverLinks(A: Float64Array, fixed: Uint8Array, latency: Float64Array): void {
+ *  are few). Where `fixed[i]` is not 0, A[i] stays as it is (finished, or running its window; for the threads,
+ *  busy: shared-window.ts). */
+export function relaxOverLinks(A: Float64Array, fixed: Uint8Array, latency: Float64Array): void {
   const n = A.length;
   for (let round = 0; round < n; round++) {
     let changed = false;
     for (let i = 0; i < n; i++) {
-      if (fixed[i] === 1) continue;
+      if (fixed[i] !== 0) continue;
       for (let q = 0; q < n; q++) {
         const v = A[q]! + latency[q * n + i]!;
         if (v < A[i]!) {

@@ -57,7 +57,6 @@ export type ToThread =
   | { type: 'plan'; plan: ThreadPlan }
   | { type: 'summarize'; notCompleted: Outcome[]; displays: string[]; replayFlows?: [number, number, number][] };
 
-
 /** A trace chunk (and what the instruments saw) goes to the main thread at least this often (in windows), so that
  *  it can write what is final. */
 const TRACE_EVERY = 256;

@@ -320,6 +320,7 @@ describe('SharedWindow channels', () => {
           const events = [];
           for (let i = 0; i < 20; i++) events.push([batch * 20 + i, 0, 0, 0, 0, { kind: 'frame', frame }]);
           win.send(me, other, events, () => win.drain(me, take)); // 80 KB a batch: the 1 MiB ring fills
+          win.signal(other); // (a view without the links does not know when the other can run: wake it)
           win.publish(me, (batch + 1) * 20); // everything before this promise has been sent
           // The promise read first, then the channel: every event below the promise must be there.
           const promised = win.promiseOf(other);
